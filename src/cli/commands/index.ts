@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { register as compare } from './compare.ts';
+import { register as demo } from './demo.ts';
+import { register as master } from './master.ts';
+import { register as report } from './report.ts';
+import { register as run } from './run.ts';
+import { register as serve } from './serve.ts';
+import { register as web } from './web.ts';
+import { register as worker } from './worker.ts';
+
+/** Every subcommand, in the order `--help` lists them. */
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  run,
+  demo,
+  serve,
+  report,
+  compare,
+  web,
+  master,
+  worker,
+];

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { ExitError } from '../errors.ts';
+
+// Placeholder until the owning issue lands; replaced by the real command.
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('(not built yet)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new ExitError('streamload worker is not built yet', 70);
+    });
+}

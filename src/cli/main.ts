@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The only module that touches argv, process exit codes and signals' final say.
+ * Each command lives in `commands/<name>.ts` and exports `register(program)`; heavy modules are
+ * imported lazily inside the command's action so `--help` stays fast.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.ts';
+import { COMMANDS } from './commands/index.ts';
+import { EXIT_USAGE, ExitError } from './errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('streamload')
+    .description('Load testing and benchmarking for streaming (Server-Sent Events) HTTP APIs')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportFailure(err);
+  }
+}
+
+function reportFailure(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.code === 'commander.help'
+    ) {
+      return 0;
+    }
+    process.stderr.write(`streamload: ${err.message.replace(/^error: /, '')} (see --help)\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof ExitError) {
+    if (err.message) process.stderr.write(`streamload: ${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(
+    `streamload: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  return 70;
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

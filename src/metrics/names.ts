@@ -1,0 +1,44 @@
+/**
+ * The one list of names for metrics and errors. JSON, CSV, thresholds, Prometheus and the UI all
+ * use these strings unchanged.
+ */
+
+/** The error taxonomy (PRODUCT.md). Every failure is counted once, under one of these. */
+export const ERROR_NAMES = [
+  'connection_error',
+  'timeout',
+  'http_4xx',
+  'http_5xx',
+  'rate_limited',
+  'invalid_response',
+  'invalid_json',
+  'stream_error',
+  'early_termination',
+  'event_too_large',
+] as const;
+export type ErrorName = (typeof ERROR_NAMES)[number];
+
+/** Latency metrics recorded in milliseconds (stored in microseconds in the histograms). */
+export const LATENCY_METRICS = [
+  'ttfb',
+  'ttfe',
+  'ttft',
+  'tpot',
+  'stream_duration',
+  'request_duration',
+  'inter_event',
+] as const;
+export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+
+/** Per-stream counts, recorded as plain integers. */
+export const COUNT_METRICS = ['events_per_stream', 'bytes_per_stream', 'tokens_per_stream'] as const;
+export type CountMetric = (typeof COUNT_METRICS)[number];
+
+/** Dify workflows: `node_duration.<node title>`, node_started → node_finished. */
+export const NODE_DURATION_PREFIX = 'node_duration.';
+
+/** Open-model runs also measure these from the scheduled start: `<metric>_scheduled`. */
+export const SCHEDULED_SUFFIX = '_scheduled';
+
+/** Percentiles reported everywhere, in this order, then max. */
+export const PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99] as const;

@@ -1,0 +1,151 @@
+/**
+ * The metrics contract between the engine (which records), the merge path (processes and
+ * machines) and the reporters (which read a summary). run.json's summary fields are exactly
+ * `MetricsSummary`.
+ */
+import type { ErrorName } from './names.ts';
+
+/** Everything the engine knows about one finished request, recorded once. */
+export interface RequestResult {
+  /** Locust's "Type" column: the HTTP method (GET, POST). */
+  readonly method: string;
+  /** Locust's "Name" column: usually the path, or a task's own name. */
+  readonly name: string;
+  readonly ok: boolean;
+  /** Set when `ok` is false: the one taxonomy name this failure counts under. */
+  readonly error?: ErrorName;
+  /** Sample message for the error table (first seen per name is kept). */
+  readonly message?: string;
+  /** Request start → response complete. */
+  readonly durationMs: number;
+  /** Response body bytes (for streams: the bytes of the event stream). */
+  readonly contentBytes: number;
+  readonly ttfbMs?: number;
+  readonly ttfeMs?: number;
+  readonly ttftMs?: number;
+  readonly tpotMs?: number;
+  readonly streamDurationMs?: number;
+  /** True when the response was an event stream (counts toward `streams` and per-stream counts). */
+  readonly stream: boolean;
+  readonly events: number;
+  readonly tokens: number;
+  /** Open model only: scheduled start → actual start; latencies are also recorded `+ lag` as `<metric>_scheduled`. */
+  readonly scheduleLagMs?: number;
+}
+
+/** One second of the generator's own health. */
+export interface GeneratorSample {
+  readonly loopDelayP50Ms: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+  /** Share of one core used by this process over the last second, 0..1+ */
+  readonly cpu: number;
+}
+
+/** min/avg/max of a per-second series. */
+export interface RateStats {
+  readonly max: number;
+  readonly avg: number;
+  readonly min: number;
+}
+
+/** All in milliseconds, except the count metrics (plain numbers). Keys `p99.9`, `p99.99` are literal. */
+export interface LatencyStats {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p66: number;
+  readonly p75: number;
+  readonly p80: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p98: number;
+  readonly p99: number;
+  readonly 'p99.9': number;
+  readonly 'p99.99': number;
+}
+
+/** A row of the Locust-style request table (also the `Aggregated` row, with method ''). */
+export interface RequestEntryStats {
+  readonly method: string;
+  readonly name: string;
+  readonly requests: number;
+  readonly failures: number;
+  readonly avgContentBytes: number;
+  /** Over the whole run. */
+  readonly rps: number;
+  readonly failuresPerSec: number;
+  /** request_duration of this entry. */
+  readonly duration: LatencyStats;
+}
+
+export interface FailureEntry {
+  readonly method: string;
+  readonly name: string;
+  readonly error: ErrorName;
+  /** Sample message. */
+  readonly message: string;
+  readonly occurrences: number;
+}
+
+/** One second of the run. Counts are for that second; gauges are at its end. */
+export interface HistoryRow {
+  /** Unix ms at the end of the second. */
+  readonly t: number;
+  /** Seconds since the run started. */
+  readonly elapsedS: number;
+  readonly users: number;
+  readonly activeConnections: number;
+  readonly connectionsOpened: number;
+  readonly requests: number;
+  readonly failures: number;
+  readonly events: number;
+  readonly bytes: number;
+  readonly tokens: number;
+  /** Cumulative totals at the end of this second (Locust's history has them). */
+  readonly totalRequests: number;
+  readonly totalFailures: number;
+  /** Percentiles of what completed in this second (null when nothing did). */
+  readonly ttfeP50: number | null;
+  readonly ttfeP95: number | null;
+  readonly durationP50: number | null;
+  readonly durationP95: number | null;
+  readonly errors: Partial<Record<ErrorName, number>>;
+  readonly generator: GeneratorSample | null;
+}
+
+export interface MetricsSummary {
+  readonly durationS: number;
+  readonly totals: {
+    readonly requests: number;
+    readonly failures: number;
+    readonly streams: number;
+    readonly events: number;
+    readonly bytes: number;
+    readonly tokens: number;
+  };
+  /** ttfb, ttfe, ttft, tpot, stream_duration, request_duration, inter_event, the count metrics,
+   * node_duration.<title>, and `<metric>_scheduled` in open-model runs; only metrics with samples. */
+  readonly latency: Record<string, LatencyStats>;
+  /** One count per taxonomy name, zeros included. */
+  readonly errors: Record<ErrorName, number>;
+  readonly errorSamples: Partial<Record<ErrorName, string>>;
+  readonly error_rate: number;
+  readonly connections: { readonly maxConcurrent: number; readonly avgActive: number };
+  /** Per-second series stats: events/s, completed requests/s, new streams/s. */
+  readonly throughput: {
+    readonly events: RateStats;
+    readonly requests: RateStats;
+    readonly connections: RateStats;
+  };
+  /** One row per (method, name), then the Aggregated row last. */
+  readonly requests: readonly RequestEntryStats[];
+  readonly failures: readonly FailureEntry[];
+  readonly history: readonly HistoryRow[];
+  readonly generator: {
+    readonly loopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
+    readonly cpu: { readonly avg: number; readonly max: number };
+  };
+}
