@@ -1,0 +1,50 @@
+/** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
+import type { MetricsSummary } from '../metrics/types.ts';
+
+export const RUN_SCHEMA = 'streamload.run/v1';
+
+export interface ThresholdResult {
+  /** As the user wrote it, e.g. `ttfe.p95<100ms`. */
+  readonly expr: string;
+  /** The measured value in the expression's unit, null when the metric had no samples. */
+  readonly actual: number | null;
+  readonly limit: number;
+  readonly ok: boolean;
+}
+
+export interface RunEnvironment {
+  readonly hostname: string;
+  readonly os: string;
+  readonly arch: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryBytes: number;
+  readonly node: string;
+  readonly streamload: string;
+  readonly target: string;
+}
+
+export interface RunJson extends MetricsSummary {
+  readonly schema: typeof RUN_SCHEMA;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** `completed` ran to its end; `stopped` by the user (Ctrl-C, stop button); `aborted` cut hard. */
+  readonly status: 'completed' | 'stopped' | 'aborted';
+  /** Set when part of the load was lost (a worker died): what share of the planned work is missing. */
+  readonly partial: null | {
+    readonly lostWorkers: number;
+    readonly workers: number;
+    readonly notice: string;
+  };
+  readonly thresholds: readonly ThresholdResult[];
+  /** The resolved run configuration (secrets redacted). */
+  readonly config: Record<string, unknown>;
+  readonly environment: RunEnvironment;
+  /** Generator saturation and other notices a reader must see. */
+  readonly warnings: readonly string[];
+  /** Encoded HDR histograms by metric name (same keys as `latency`). */
+  readonly histograms: Record<string, string>;
+}
+
+/** What `--json-summary` prints: run.json without histograms and history. */
+export type RunJsonSummary = Omit<RunJson, 'histograms' | 'history'>;
