@@ -4,6 +4,7 @@
  * `MetricsSummary`.
  */
 import type { ErrorName } from './names.ts';
+import type { Snapshot } from './snapshot.ts';
 
 /** Everything the engine knows about one finished request, recorded once. */
 export interface RequestResult {
@@ -148,4 +149,44 @@ export interface MetricsSummary {
     readonly loopDelay: { readonly p50: number; readonly p99: number; readonly max: number };
     readonly cpu: { readonly avg: number; readonly max: number };
   };
+}
+
+/** A recorder's state as plain, mergeable JSON (defined in snapshot.ts). */
+export type { Snapshot };
+
+export interface RecorderOptions {
+  /** Monotonic clock in ms (default `performance.now`): durations, the connection integral, rows. */
+  readonly nowMs?: () => number;
+  /** Wall clock in Unix ms (default `Date.now`): only for timestamps (`startedAtMs`, a row's `t`). */
+  readonly wallClockMs?: () => number;
+}
+
+/**
+ * What the engine records into, one per process (or per run). Hot-path methods (`event`,
+ * `streamOpened`, `streamClosed`) only bump counters and record at most one histogram value: no
+ * allocation. `request` runs once per finished request. Holds wasm memory: `close()` when done.
+ */
+export interface Recorder {
+  /** A stream (SSE response) began: active-connection gauge +1, new-streams counter +1. */
+  streamOpened(): void;
+  /** A stream ended (any way): gauge −1. Pair with every `streamOpened`. */
+  streamClosed(): void;
+  /** Every SSE event. `interEventMs`: the gap since the stream's previous event (undefined for its first). */
+  event(sizeBytes: number, interEventMs: number | undefined): void;
+  /** Once per finished request, successful or not (latencies of failures are recorded too). */
+  request(result: RequestResult): void;
+  /** Any other latency in ms under its own name, e.g. `node_duration.LLM`. */
+  value(metric: string, ms: number): void;
+  /** The current number of virtual users (a gauge). */
+  setUsers(users: number): void;
+  /** The generator's health over the last second (kept for the current history row and the run). */
+  generatorSample(sample: GeneratorSample): void;
+  /** Closes the current one-second history row. The engine calls it once per second from a timer. */
+  tick(): void;
+  /** The state so far (the open second's counts are in the totals, not yet in `history`). */
+  snapshot(): Snapshot;
+  /** Zeroes everything and restarts the clock (the web UI's reset); open streams stay counted as active. */
+  reset(): void;
+  /** Frees the histograms' wasm memory; the recorder must not be used afterwards. */
+  close(): void;
 }

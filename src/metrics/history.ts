@@ -1,0 +1,168 @@
+/**
+ * The per-second time series: one row per `tick()`, rows of several recorders merged by second,
+ * and max/avg/min of a per-second rate.
+ */
+import { mergeEncoded, statsFromEncoded } from './histogram.ts';
+import { ERROR_NAMES, type ErrorName } from './names.ts';
+import type { GeneratorSample, HistoryRow, RateStats } from './types.ts';
+
+/**
+ * A history row as a snapshot carries it: the public row plus what an exact merge needs. Rows of
+ * different recorders line up by `elapsedS` (seconds since the shared run start).
+ */
+export interface SnapshotRow extends HistoryRow {
+  /** Monotonic ms this row covers: from the previous tick (or the start) to its own tick. */
+  readonly spanMs: number;
+  /** Highest active-connection gauge within the row (a merge sums these: see mergeSnapshots). */
+  readonly peakConnections: number;
+  /** Encoded per-second HDR histograms (µs) behind ttfeP50/P95 and durationP50/P95; null when empty. */
+  readonly ttfeHistogram: string | null;
+  readonly durationHistogram: string | null;
+}
+
+/**
+ * A row is a full second when it spans at least this long. Timer ticks come ~1000 ms apart (late
+ * under load, never much early), so only a closing tick — the engine ending the run mid-second —
+ * makes a shorter row. Such a partial second's rate is noise over a short span: it is left out of
+ * max/avg/min (its counts stay in the totals). The 10% slack absorbs a drift-corrected timer.
+ */
+export const FULL_ROW_MIN_SPAN_MS = 900;
+
+/** p50 and p95 in ms of an encoded per-second histogram; nulls when nothing completed that second. */
+export function secondPercentiles(encoded: string | null): readonly [number | null, number | null] {
+  if (encoded === null) return [null, null];
+  const stats = statsFromEncoded(encoded, 'ms');
+  return stats.count === 0 ? [null, null] : [stats.p50, stats.p95];
+}
+
+/**
+ * max/avg/min of a per-second rate over the full rows (see FULL_ROW_MIN_SPAN_MS). Each row's rate
+ * is its count divided by its span, so a tick delayed to 1.5 s does not report 1.5 s of work as one
+ * second. avg is the mean of those rates. With no full row (a run shorter than a second) the one
+ * rate is `total / elapsed`; with no time at all, zeros.
+ */
+export function rateStats(
+  rows: readonly SnapshotRow[],
+  count: (row: SnapshotRow) => number,
+  fallback: { readonly total: number; readonly elapsedMs: number },
+): RateStats {
+  let max = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  let sum = 0;
+  let n = 0;
+  for (const row of rows) {
+    if (row.spanMs < FULL_ROW_MIN_SPAN_MS) continue;
+    const rate = (count(row) * 1000) / row.spanMs;
+    max = Math.max(max, rate);
+    min = Math.min(min, rate);
+    sum += rate;
+    n++;
+  }
+  if (n > 0) return { max, avg: sum / n, min };
+  if (fallback.elapsedMs <= 0) return { max: 0, avg: 0, min: 0 };
+  const rate = (fallback.total * 1000) / fallback.elapsedMs;
+  return { max: rate, avg: rate, min: rate };
+}
+
+/** Several generator samples of one second (several processes, or a timer that fired twice): the
+ * worst of each field, since one saturated process makes its share of the latencies untrustworthy. */
+export function worstGenerator(samples: readonly (GeneratorSample | null)[]): GeneratorSample | null {
+  let worst: GeneratorSample | null = null;
+  for (const s of samples) {
+    if (s === null) continue;
+    worst =
+      worst === null
+        ? s
+        : {
+            loopDelayP50Ms: Math.max(worst.loopDelayP50Ms, s.loopDelayP50Ms),
+            loopDelayP99Ms: Math.max(worst.loopDelayP99Ms, s.loopDelayP99Ms),
+            loopDelayMaxMs: Math.max(worst.loopDelayMaxMs, s.loopDelayMaxMs),
+            cpu: Math.max(worst.cpu, s.cpu),
+          };
+  }
+  return worst;
+}
+
+function mergeEncodedOrNull(encoded: readonly (string | null)[]): string | null {
+  const present = encoded.filter((e): e is string => e !== null);
+  return present.length === 0 ? null : mergeEncoded(present);
+}
+
+function sumOf(rows: readonly SnapshotRow[], pick: (row: SnapshotRow) => number): number {
+  let sum = 0;
+  for (const row of rows) sum += pick(row);
+  return sum;
+}
+
+/** One second of several recorders: counts and gauges summed, histograms added, percentiles redone. */
+function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
+  const first = rows[0]!;
+  if (rows.length === 1) return first;
+  const errors: Partial<Record<ErrorName, number>> = {};
+  for (const name of ERROR_NAMES) {
+    const n = sumOf(rows, (r) => r.errors[name] ?? 0);
+    if (n > 0) errors[name] = n;
+  }
+  const ttfeHistogram = mergeEncodedOrNull(rows.map((r) => r.ttfeHistogram));
+  const durationHistogram = mergeEncodedOrNull(rows.map((r) => r.durationHistogram));
+  const [ttfeP50, ttfeP95] = secondPercentiles(ttfeHistogram);
+  const [durationP50, durationP95] = secondPercentiles(durationHistogram);
+  return {
+    t: Math.max(...rows.map((r) => r.t)),
+    elapsedS: first.elapsedS,
+    users: sumOf(rows, (r) => r.users),
+    activeConnections: sumOf(rows, (r) => r.activeConnections),
+    connectionsOpened: sumOf(rows, (r) => r.connectionsOpened),
+    requests: sumOf(rows, (r) => r.requests),
+    failures: sumOf(rows, (r) => r.failures),
+    events: sumOf(rows, (r) => r.events),
+    bytes: sumOf(rows, (r) => r.bytes),
+    tokens: sumOf(rows, (r) => r.tokens),
+    totalRequests: 0, // recomputed over the merged series
+    totalFailures: 0,
+    ttfeP50,
+    ttfeP95,
+    durationP50,
+    durationP95,
+    errors,
+    generator: worstGenerator(rows.map((r) => r.generator)),
+    spanMs: Math.max(...rows.map((r) => r.spanMs)),
+    peakConnections: sumOf(rows, (r) => r.peakConnections),
+    ttfeHistogram,
+    durationHistogram,
+  };
+}
+
+/** Merges several recorders' rows by `elapsedS`; cumulative totals are re-summed over the result. */
+export function mergeHistories(histories: readonly (readonly SnapshotRow[])[]): SnapshotRow[] {
+  const bySecond = new Map<number, SnapshotRow[]>();
+  for (const rows of histories) {
+    for (const row of rows) {
+      const same = bySecond.get(row.elapsedS);
+      if (same === undefined) bySecond.set(row.elapsedS, [row]);
+      else same.push(row);
+    }
+  }
+  let totalRequests = 0;
+  let totalFailures = 0;
+  return [...bySecond.keys()]
+    .sort((a, b) => a - b)
+    .map((second) => {
+      const row = mergeSecond(bySecond.get(second)!);
+      totalRequests += row.requests;
+      totalFailures += row.failures;
+      return { ...row, totalRequests, totalFailures };
+    });
+}
+
+/** The public row (run.json, CSV, UI): the merge-only fields dropped. */
+export function publicRow(row: SnapshotRow): HistoryRow {
+  const {
+    spanMs: _span,
+    peakConnections: _peak,
+    ttfeHistogram: _ttfe,
+    durationHistogram: _duration,
+    ...rest
+  } = row;
+  return rest;
+}

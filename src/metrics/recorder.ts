@@ -1,0 +1,258 @@
+/**
+ * The engine's recording surface (hot path: engine/stream-request.ts → sse/parser.ts → here).
+ * Counters live in small fixed-shape objects; histograms are wasm (see histogram.ts); strings and
+ * objects are only made in `request` (first sight of an entry or failure), `tick` and `snapshot`.
+ */
+import { createConnectionGauge } from './connection-gauge.ts';
+import { createGeneratorHealth } from './generator-health.ts';
+import { recordCount, recordMs, toMicros, unitOf } from './histogram.ts';
+import { type SnapshotRow, secondPercentiles } from './history.ts';
+import {
+  createLiveHistograms,
+  encodeSlot,
+  type LiveHistograms,
+  type LiveSlot,
+  resetSlot,
+} from './live-histograms.ts';
+import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
+import { createRequestTable } from './request-table.ts';
+import { SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
+import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
+
+interface Counters {
+  requests: number;
+  failures: number;
+  streams: number;
+  events: number;
+  bytes: number;
+  tokens: number;
+  /** Per error name, in ERROR_NAMES order. */
+  readonly errors: number[];
+}
+
+function newCounters(): Counters {
+  const errors = ERROR_NAMES.map(() => 0);
+  return { requests: 0, failures: 0, streams: 0, events: 0, bytes: 0, tokens: 0, errors };
+}
+
+function clearCounters(c: Counters): void {
+  c.requests = c.failures = c.streams = c.events = c.bytes = c.tokens = 0;
+  c.errors.fill(0);
+}
+
+const ERROR_INDEX = new Map<string, number>(ERROR_NAMES.map((name, i) => [name, i]));
+// Built once: `request()` must not concatenate strings per call.
+const SCHEDULED = new Map<string, string>(LATENCY_METRICS.map((m) => [m, m + SCHEDULED_SUFFIX]));
+
+// Frees a recorder's wasm memory if it is dropped without close(). The held value is the
+// histogram set alone: a closure here would capture the recorder's scope and keep it alive.
+const leaked = new FinalizationRegistry<LiveHistograms>((histograms) => histograms.destroy());
+
+function encodeIfAny(slot: LiveSlot): string | null {
+  return slot.histogram.totalCount > 0 ? encodeSlot(slot) : null;
+}
+
+export function createRecorder(options: RecorderOptions = {}): Recorder {
+  const nowMs = options.nowMs ?? (() => performance.now());
+  const wallClockMs = options.wallClockMs ?? (() => Date.now());
+  const histograms = createLiveHistograms();
+  const interEvent = histograms.slot('inter_event');
+  const ttfeSecond = histograms.unnamed();
+  const durationSecond = histograms.unnamed();
+  const gauge = createConnectionGauge(nowMs);
+  const generator = createGeneratorHealth(histograms);
+  const table = createRequestTable(histograms);
+  const total = newCounters();
+  const second = newCounters();
+  const errorSamples: Partial<Record<ErrorName, string>> = {};
+  let history: SnapshotRow[] = [];
+  let startMs = nowMs();
+  let startedAtMs = wallClockMs();
+  let lastTickMs = startMs;
+  let lastSecond = 0;
+  let users = 0;
+  let closed = false;
+
+  /** A latency present in the result: its histogram, and `<metric>_scheduled` in open-model runs. */
+  const latency = (metric: string, ms: number | undefined, lagMs: number | undefined): void => {
+    if (ms === undefined) return;
+    recordMs(histograms.slot(metric).histogram, ms);
+    if (lagMs !== undefined) recordMs(histograms.slot(SCHEDULED.get(metric)!).histogram, ms + lagMs);
+  };
+
+  const countFailure = (result: RequestResult): ErrorName => {
+    const { error } = result;
+    const i = error === undefined ? undefined : ERROR_INDEX.get(error);
+    if (error === undefined || i === undefined) {
+      throw new Error(`request ${result.method} ${result.name} failed without a taxonomy error name`);
+    }
+    total.failures++;
+    second.failures++;
+    total.errors[i]!++;
+    second.errors[i]!++;
+    return error;
+  };
+
+  const recorder: Recorder = {
+    streamOpened() {
+      gauge.open();
+      total.streams++;
+      second.streams++;
+    },
+
+    streamClosed() {
+      gauge.close();
+    },
+
+    event(sizeBytes, interEventMs) {
+      total.events++;
+      second.events++;
+      total.bytes += sizeBytes;
+      second.bytes += sizeBytes;
+      if (interEventMs !== undefined) interEvent.histogram.recordValue(toMicros(interEventMs));
+    },
+
+    request(result) {
+      const error = result.ok ? undefined : countFailure(result);
+      const entry = table.entry(result.method, result.name);
+      const lag = result.scheduleLagMs;
+      total.requests++;
+      second.requests++;
+      total.tokens += result.tokens;
+      second.tokens += result.tokens;
+      entry.requests++;
+      entry.contentBytes += result.contentBytes;
+      // A stream's bytes were counted event by event; a plain body arrives as a whole.
+      if (!result.stream) {
+        total.bytes += result.contentBytes;
+        second.bytes += result.contentBytes;
+      }
+      latency('request_duration', result.durationMs, lag);
+      recordMs(entry.duration.histogram, result.durationMs);
+      recordMs(durationSecond.histogram, result.durationMs);
+      latency('ttfb', result.ttfbMs, lag);
+      latency('ttfe', result.ttfeMs, lag);
+      if (result.ttfeMs !== undefined) recordMs(ttfeSecond.histogram, result.ttfeMs);
+      latency('ttft', result.ttftMs, lag);
+      latency('tpot', result.tpotMs, undefined);
+      latency('stream_duration', result.streamDurationMs, undefined);
+      if (result.stream) {
+        recordCount(histograms.slot('events_per_stream').histogram, result.events);
+        recordCount(histograms.slot('bytes_per_stream').histogram, result.contentBytes);
+        recordCount(histograms.slot('tokens_per_stream').histogram, result.tokens);
+      }
+      if (error !== undefined) {
+        const message = result.message ?? error;
+        errorSamples[error] ??= message;
+        table.fail(entry, error, message);
+      }
+    },
+
+    value(metric, ms) {
+      if (metric === '' || unitOf(metric) === 'count') {
+        throw new Error(`value(): '${metric}' is not a latency metric name`);
+      }
+      recordMs(histograms.slot(metric).histogram, ms);
+    },
+
+    setUsers(n) {
+      users = n;
+    },
+
+    generatorSample(sample) {
+      generator.add(sample);
+    },
+
+    tick() {
+      const now = nowMs();
+      // Seconds since the start, rounded (timers jitter), never repeated (a late tick skips ahead).
+      lastSecond = Math.max(lastSecond + 1, Math.round((now - startMs) / 1000));
+      const ttfeHistogram = encodeIfAny(ttfeSecond);
+      const durationHistogram = encodeIfAny(durationSecond);
+      const [ttfeP50, ttfeP95] = secondPercentiles(ttfeHistogram);
+      const [durationP50, durationP95] = secondPercentiles(durationHistogram);
+      const errors: Partial<Record<ErrorName, number>> = {};
+      ERROR_NAMES.forEach((name, i) => {
+        if (second.errors[i]! > 0) errors[name] = second.errors[i]!;
+      });
+      history.push({
+        t: wallClockMs(),
+        elapsedS: lastSecond,
+        users,
+        activeConnections: gauge.active,
+        connectionsOpened: second.streams,
+        requests: second.requests,
+        failures: second.failures,
+        events: second.events,
+        bytes: second.bytes,
+        tokens: second.tokens,
+        totalRequests: total.requests,
+        totalFailures: total.failures,
+        ttfeP50,
+        ttfeP95,
+        durationP50,
+        durationP95,
+        errors,
+        generator: generator.closeSecond(),
+        spanMs: now - lastTickMs,
+        peakConnections: gauge.closeSecond(),
+        ttfeHistogram,
+        durationHistogram,
+      });
+      lastTickMs = now;
+      clearCounters(second);
+      resetSlot(ttfeSecond);
+      resetSlot(durationSecond);
+    },
+
+    snapshot(): Snapshot {
+      const { entries, failures } = table.snapshot();
+      const errors = Object.fromEntries(ERROR_NAMES.map((name, i) => [name, total.errors[i]!]));
+      return {
+        schema: SNAPSHOT_SCHEMA,
+        startedAtMs,
+        elapsedMs: nowMs() - startMs,
+        users,
+        totals: {
+          requests: total.requests,
+          failures: total.failures,
+          streams: total.streams,
+          events: total.events,
+          bytes: total.bytes,
+          tokens: total.tokens,
+        },
+        connections: gauge.snapshot(),
+        histograms: histograms.encodeAll(),
+        entries,
+        errors: errors as Record<ErrorName, number>,
+        errorSamples: { ...errorSamples },
+        failures,
+        history: [...history],
+        generator: generator.snapshot(),
+      };
+    },
+
+    reset() {
+      startMs = lastTickMs = nowMs();
+      startedAtMs = wallClockMs();
+      lastSecond = 0;
+      clearCounters(total);
+      clearCounters(second);
+      histograms.resetAll();
+      table.reset();
+      gauge.reset();
+      generator.reset();
+      for (const name of ERROR_NAMES) delete errorSamples[name];
+      history = [];
+    },
+
+    close() {
+      if (closed) return;
+      closed = true;
+      leaked.unregister(recorder);
+      histograms.destroy();
+    },
+  };
+  leaked.register(recorder, histograms, recorder);
+  return recorder;
+}
