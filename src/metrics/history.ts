@@ -2,7 +2,7 @@
  * The per-second time series: one row per `tick()`, rows of several recorders merged by second,
  * and max/avg/min of a per-second rate.
  */
-import { mergeEncoded, statsFromEncoded } from './histogram.ts';
+import { encodeHistogram, histogramStats, mergeDecoded, statsFromEncoded } from './histogram.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
 import type { GeneratorSample, HistoryRow, RateStats } from './types.ts';
 
@@ -83,9 +83,19 @@ export function worstGenerator(samples: readonly (GeneratorSample | null)[]): Ge
   return worst;
 }
 
-function mergeEncodedOrNull(encoded: readonly (string | null)[]): string | null {
-  const present = encoded.filter((e): e is string => e !== null);
-  return present.length === 0 ? null : mergeEncoded(present);
+interface SecondHistogram {
+  readonly encoded: string | null;
+  readonly p50: number | null;
+  readonly p95: number | null;
+}
+
+/** One per-second histogram of several rows: merged once, its percentiles read from the sum. */
+function mergeSecondHistogram(parts: readonly SecondHistogram[]): SecondHistogram {
+  const present = parts.filter((p) => p.encoded !== null);
+  if (present.length <= 1) return present[0] ?? { encoded: null, p50: null, p95: null };
+  const sum = mergeDecoded(present.map((p) => p.encoded!));
+  const stats = histogramStats(sum, 'ms');
+  return { encoded: encodeHistogram(sum), p50: stats.p50, p95: stats.p95 };
 }
 
 function sumOf(rows: readonly SnapshotRow[], pick: (row: SnapshotRow) => number): number {
@@ -94,8 +104,11 @@ function sumOf(rows: readonly SnapshotRow[], pick: (row: SnapshotRow) => number)
   return sum;
 }
 
-/** One second of several recorders: counts and gauges summed, histograms added, percentiles redone. */
-function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
+/**
+ * One second (same `elapsedS`) of several recorders: counts and gauges summed, histograms added,
+ * percentiles redone. Associative, so a parent may fold rows in as they arrive.
+ */
+export function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
   const first = rows[0]!;
   if (rows.length === 1) return first;
   const errors: Partial<Record<ErrorName, number>> = {};
@@ -103,10 +116,12 @@ function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
     const n = sumOf(rows, (r) => r.errors[name] ?? 0);
     if (n > 0) errors[name] = n;
   }
-  const ttfeHistogram = mergeEncodedOrNull(rows.map((r) => r.ttfeHistogram));
-  const durationHistogram = mergeEncodedOrNull(rows.map((r) => r.durationHistogram));
-  const [ttfeP50, ttfeP95] = secondPercentiles(ttfeHistogram);
-  const [durationP50, durationP95] = secondPercentiles(durationHistogram);
+  const ttfe = mergeSecondHistogram(
+    rows.map((r) => ({ encoded: r.ttfeHistogram, p50: r.ttfeP50, p95: r.ttfeP95 })),
+  );
+  const duration = mergeSecondHistogram(
+    rows.map((r) => ({ encoded: r.durationHistogram, p50: r.durationP50, p95: r.durationP95 })),
+  );
   return {
     t: Math.max(...rows.map((r) => r.t)),
     elapsedS: first.elapsedS,
@@ -120,20 +135,33 @@ function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
     tokens: sumOf(rows, (r) => r.tokens),
     totalRequests: 0, // recomputed over the merged series
     totalFailures: 0,
-    ttfeP50,
-    ttfeP95,
-    durationP50,
-    durationP95,
+    ttfeP50: ttfe.p50,
+    ttfeP95: ttfe.p95,
+    durationP50: duration.p50,
+    durationP95: duration.p95,
     errors,
     generator: worstGenerator(rows.map((r) => r.generator)),
     spanMs: Math.max(...rows.map((r) => r.spanMs)),
     peakConnections: sumOf(rows, (r) => r.peakConnections),
-    ttfeHistogram,
-    durationHistogram,
+    ttfeHistogram: ttfe.encoded,
+    durationHistogram: duration.encoded,
   };
 }
 
-/** Merges several recorders' rows by `elapsedS`; cumulative totals are re-summed over the result. */
+/** Rows in second order with the cumulative totals re-summed over them. */
+export function withRunningTotals(rows: Iterable<SnapshotRow>): SnapshotRow[] {
+  let totalRequests = 0;
+  let totalFailures = 0;
+  return [...rows]
+    .sort((a, b) => a.elapsedS - b.elapsedS)
+    .map((row) => {
+      totalRequests += row.requests;
+      totalFailures += row.failures;
+      return { ...row, totalRequests, totalFailures };
+    });
+}
+
+/** Merges several recorders' rows by `elapsedS`. */
 export function mergeHistories(histories: readonly (readonly SnapshotRow[])[]): SnapshotRow[] {
   const bySecond = new Map<number, SnapshotRow[]>();
   for (const rows of histories) {
@@ -143,16 +171,7 @@ export function mergeHistories(histories: readonly (readonly SnapshotRow[])[]): 
       else same.push(row);
     }
   }
-  let totalRequests = 0;
-  let totalFailures = 0;
-  return [...bySecond.keys()]
-    .sort((a, b) => a - b)
-    .map((second) => {
-      const row = mergeSecond(bySecond.get(second)!);
-      totalRequests += row.requests;
-      totalFailures += row.failures;
-      return { ...row, totalRequests, totalFailures };
-    });
+  return withRunningTotals([...bySecond.values()].map(mergeSecond));
 }
 
 /** The public row (run.json, CSV, UI): the merge-only fields dropped. */

@@ -15,6 +15,7 @@ export {
   unitOf,
 } from './histogram.ts';
 export { FULL_ROW_MIN_SPAN_MS, mergeHistories, rateStats, type SnapshotRow } from './history.ts';
+export { createSnapshotMerger, type SnapshotMerger } from './merger.ts';
 export * from './names.ts';
 export { createRecorder } from './recorder.ts';
 export {

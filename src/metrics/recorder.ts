@@ -205,7 +205,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       resetSlot(durationSecond);
     },
 
-    snapshot(): Snapshot {
+    snapshot(options): Snapshot {
+      const after = options?.historyAfterS;
       const { entries, failures } = table.snapshot();
       const errors = Object.fromEntries(ERROR_NAMES.map((name, i) => [name, total.errors[i]!]));
       return {
@@ -227,7 +228,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         errors: errors as Record<ErrorName, number>,
         errorSamples: { ...errorSamples },
         failures,
-        history: [...history],
+        history: after === undefined ? [...history] : history.filter((row) => row.elapsedS > after),
         generator: generator.snapshot(),
       };
     },

@@ -76,7 +76,7 @@ export interface Snapshot {
   readonly errorSamples: Readonly<Partial<Record<ErrorName, string>>>;
   /** Grouped by (method, name, error), with the first message seen. */
   readonly failures: readonly FailureEntry[];
-  /** Closed seconds, oldest first. */
+  /** Closed seconds, oldest first: all of them, or those after `historyAfterS` (see Recorder.snapshot). */
   readonly history: readonly SnapshotRow[];
   readonly generator: SnapshotGenerator;
 }
@@ -139,23 +139,31 @@ function mergeGenerators(generators: readonly SnapshotGenerator[]): SnapshotGene
  * instants the snapshots do not hold. The merge uses the tightest bound the rows allow — the max
  * over aligned seconds of the summed per-second peaks (the open second included) — which is never
  * below the true peak and equals it in steady state. A single snapshot passes through unchanged.
+ *
+ * Cost grows with the history (each shared second's histograms are decoded and added): a parent
+ * merging live every second should use createSnapshotMerger (merger.ts), which merges each second once.
  */
 export function mergeSnapshots(snapshots: readonly Snapshot[]): Snapshot {
+  checkSchemas(snapshots);
+  if (snapshots.length === 1) return snapshots[0]!;
+  return combineSnapshots(snapshots, mergeHistories(snapshots.map((s) => s.history)));
+}
+
+export function checkSchemas(snapshots: readonly Snapshot[]): void {
   if (snapshots.length === 0) throw new RangeError('mergeSnapshots needs at least one snapshot');
   for (const s of snapshots) {
     if (s.schema !== SNAPSHOT_SCHEMA) {
       throw new Error(`cannot merge snapshot schema ${String(s.schema)}: expected ${SNAPSHOT_SCHEMA}`);
     }
   }
-  if (snapshots.length === 1) return snapshots[0]!;
+}
 
-  const history = mergeHistories(snapshots.map((s) => s.history));
+/** Everything but the history merge: `history` is the snapshots' rows already merged. */
+export function combineSnapshots(snapshots: readonly Snapshot[], history: SnapshotRow[]): Snapshot {
   const openSecondPeak = sum(snapshots, (s) => s.connections.openSecondPeak);
-  const maxConcurrent = Math.max(
-    openSecondPeak,
-    ...history.map((row) => row.peakConnections),
-    ...snapshots.map((s) => s.connections.maxConcurrent),
-  );
+  let maxConcurrent = openSecondPeak;
+  for (const row of history) maxConcurrent = Math.max(maxConcurrent, row.peakConnections);
+  for (const s of snapshots) maxConcurrent = Math.max(maxConcurrent, s.connections.maxConcurrent);
 
   const errors = {} as Record<ErrorName, number>;
   const errorSamples: Partial<Record<ErrorName, string>> = {};

@@ -183,8 +183,12 @@ export interface Recorder {
   generatorSample(sample: GeneratorSample): void;
   /** Closes the current one-second history row. The engine calls it once per second from a timer. */
   tick(): void;
-  /** The state so far (the open second's counts are in the totals, not yet in `history`). */
-  snapshot(): Snapshot;
+  /**
+   * The state so far (the open second's counts are in the totals, not yet in `history`).
+   * `historyAfterS`: only rows with `elapsedS` greater than it, for a parent that already has the
+   * older ones (createSnapshotMerger).
+   */
+  snapshot(options?: { readonly historyAfterS?: number }): Snapshot;
   /** Zeroes everything and restarts the clock (the web UI's reset); open streams stay counted as active. */
   reset(): void;
   /** Frees the histograms' wasm memory; the recorder must not be used afterwards. */

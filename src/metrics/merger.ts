@@ -1,0 +1,66 @@
+/**
+ * A parent's live merge of its workers' snapshots (processes, machines). Workers send their latest
+ * snapshot with only the history rows the parent lacks (`recorder.snapshot({ historyAfterS:
+ * merger.lastSecond(id) })`); each second is merged once, as its rows arrive, so a merge every
+ * second costs the new seconds, not the whole run. The result equals mergeSnapshots over the
+ * workers' full snapshots.
+ */
+import { mergeSecond, type SnapshotRow, withRunningTotals } from './history.ts';
+import { checkSchemas, combineSnapshots, type Snapshot } from './snapshot.ts';
+
+export interface SnapshotMerger {
+  /** A source's latest snapshot; history rows already merged for that source are skipped. */
+  add(source: string, snapshot: Snapshot): void;
+  /** The newest history second merged from `source` (0 before any): its next `historyAfterS`. */
+  lastSecond(source: string): number;
+  /** Every source's latest state merged, history included. At least one source must have reported. */
+  merged(): Snapshot;
+  /** Forgets everything: the run was reset (sources restart their rows at second 1). */
+  reset(): void;
+}
+
+interface MergedSecond {
+  row: SnapshotRow;
+  readonly sources: Set<string>;
+}
+
+export function createSnapshotMerger(): SnapshotMerger {
+  const latest = new Map<string, Snapshot>();
+  const lastSeconds = new Map<string, number>();
+  const seconds = new Map<number, MergedSecond>();
+  return {
+    add(source, snapshot) {
+      checkSchemas([snapshot]);
+      const previous = latest.get(source);
+      if (previous !== undefined && previous.startedAtMs !== snapshot.startedAtMs) {
+        // Its rows restarted: folding them into the old seconds would count twice.
+        throw new Error(`snapshot source ${source} restarted its recorder: reset() the merger first`);
+      }
+      latest.set(source, snapshot);
+      for (const row of snapshot.history) {
+        const merged = seconds.get(row.elapsedS);
+        if (merged === undefined) {
+          seconds.set(row.elapsedS, { row, sources: new Set([source]) });
+        } else if (!merged.sources.has(source)) {
+          merged.row = mergeSecond([merged.row, row]);
+          merged.sources.add(source);
+        }
+        lastSeconds.set(source, Math.max(lastSeconds.get(source) ?? 0, row.elapsedS));
+      }
+    },
+    lastSecond(source) {
+      return lastSeconds.get(source) ?? 0;
+    },
+    merged() {
+      const snapshots = [...latest.values()];
+      checkSchemas(snapshots);
+      const history = withRunningTotals([...seconds.values()].map((s) => s.row));
+      return combineSnapshots(snapshots, history);
+    },
+    reset() {
+      latest.clear();
+      lastSeconds.clear();
+      seconds.clear();
+    },
+  };
+}
