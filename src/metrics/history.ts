@@ -21,10 +21,14 @@ export interface SnapshotRow extends HistoryRow {
 }
 
 /**
- * A row is a full second when it spans at least this long. Timer ticks come ~1000 ms apart (late
- * under load, never much early), so only a closing tick — the engine ending the run mid-second —
- * makes a shorter row. Such a partial second's rate is noise over a short span: it is left out of
- * max/avg/min (its counts stay in the totals). The 10% slack absorbs a drift-corrected timer.
+ * A row is a full second when it spans at least this long. Partial seconds, precisely:
+ * - first: row 1 spans from the recorder's start (or reset) to the first tick, so it is full when
+ *   the engine starts its 1 s timer with the run; if the timer first fires sooner (aligned to
+ *   wall-clock seconds, say) that short row is partial by the same rule;
+ * - last: the time after the last tick is in no row; a closing tick at stop makes a short row;
+ * - a partial row is left out of max/avg/min (a rate over a short span is noise), never out of
+ *   the totals. Timer ticks come ~1000 ms apart, late under load, never much early: the 10%
+ *   slack absorbs a drift-corrected timer.
  */
 export const FULL_ROW_MIN_SPAN_MS = 900;
 
