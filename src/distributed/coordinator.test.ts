@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createRecorder } from '../metrics/recorder.ts';
+import { summarize } from '../metrics/summary.ts';
+import type { Recorder } from '../metrics/types.ts';
+import { createCoordinator } from './coordinator.ts';
+import { createLink } from './link.ts';
+import { createMemoryPair } from './memory-link.ts';
+import type { Share } from './shares.ts';
+import type { ShareRun, StartShare } from './types.ts';
+import { runWorker, type WorkerOutcome } from './worker.ts';
+
+/**
+ * A share that records synthetic requests into its own recorder and, sample for sample, into
+ * `whole`: the one recorder that saw everything, which the exact merge must reproduce.
+ */
+function syntheticShare(whole: Recorder, runMs: number, log: Share[]): StartShare {
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  return (_config, share) => {
+    log.push(share);
+    const recorder = createRecorder();
+    let stopped = false;
+    const work = setInterval(() => {
+      for (let i = 0; i < share.users; i++) {
+        const result = {
+          method: 'POST',
+          name: i % 2 === 0 ? '/a' : '/b',
+          ok: random() > 0.1,
+          durationMs: 5 + random() * 200,
+          ttfeMs: 1 + random() * 50,
+          contentBytes: 100,
+          stream: true,
+          events: 3,
+          tokens: 2,
+        } as const;
+        const gaps = [undefined, random() * 10, random() * 10];
+        for (const r of [recorder, whole]) {
+          r.streamOpened();
+          for (const gap of gaps) r.event(30, gap);
+          r.streamClosed();
+          r.request(result.ok ? result : { ...result, error: 'http_5xx', message: 'HTTP 500' });
+        }
+      }
+    }, 20);
+    const tick = setInterval(() => recorder.tick(), 1000);
+    let finish!: (snapshot: ReturnType<Recorder['snapshot']>) => void;
+    const done = new Promise<ReturnType<Recorder['snapshot']>>((resolve) => {
+      finish = resolve;
+    });
+    const end = (): void => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(work);
+      clearInterval(tick);
+      clearTimeout(timer);
+      recorder.tick();
+      finish(recorder.snapshot());
+    };
+    const timer = setTimeout(end, runMs);
+    const run: ShareRun = {
+      snapshot: (options) => recorder.snapshot(options),
+      setUsers: () => {},
+      stop: end,
+      abort: end,
+      done,
+    };
+    return run;
+  };
+}
+
+function connect(coordinator: ReturnType<typeof createCoordinator>, start: StartShare, version?: string) {
+  const [masterSide, workerSide] = createMemoryPair();
+  coordinator.addLink(createLink(masterSide, 'worker'));
+  const link = createLink(workerSide, 'master');
+  return { link, outcome: runWorker(link, start, version === undefined ? {} : { version }) };
+}
+
+const plan = { users: 5, spawnRate: 5, rate: null, iterations: null };
+
+describe('coordinator with workers over in-memory links', () => {
+  test('two workers: shares sum to the plan, merged totals and percentiles equal one recorder of every sample', async () => {
+    const whole = createRecorder();
+    const shares: Share[] = [];
+    const coordinator = createCoordinator({ expectWorkers: 2, config: {}, plan, notice: () => {} });
+    const start = syntheticShare(whole, 2200, shares);
+    const a = connect(coordinator, start);
+    const b = connect(coordinator, start);
+    const ticks: number[] = [];
+    coordinator.onTick((s) => ticks.push(s.totals.requests));
+    await coordinator.started;
+    const result = await coordinator.done;
+    const outcomes: WorkerOutcome[] = await Promise.all([a.outcome, b.outcome]);
+    assert.deepEqual(
+      outcomes.map((o) => o.exitCode),
+      [0, 0],
+    );
+    assert.equal(result.partial, null);
+    assert.deepEqual(shares.map((s) => s.users).sort(), [2, 3]);
+    assert.ok(ticks.length >= 1, 'merged ticks while running');
+
+    const merged = summarize(result.snapshot);
+    const reference = summarize(whole.snapshot());
+    assert.ok(reference.totals.requests > 100);
+    assert.deepEqual(merged.totals, reference.totals);
+    assert.deepEqual(merged.errors, reference.errors);
+    for (const metric of ['request_duration', 'ttfe', 'inter_event']) {
+      assert.deepEqual(merged.latency[metric], reference.latency[metric], metric);
+    }
+    assert.equal(
+      merged.history.reduce((t, r) => t + r.requests, 0) <= merged.totals.requests,
+      true,
+      'history rows never count more than the totals',
+    );
+    whole.close();
+  });
+
+  test('a version mismatch is refused on both sides; the worker exits 2', async () => {
+    const notices: string[] = [];
+    const coordinator = createCoordinator({
+      expectWorkers: 1,
+      config: {},
+      plan,
+      joinTimeoutMs: 1500,
+      notice: (l) => notices.push(l),
+    });
+    const stale = connect(coordinator, syntheticShare(createRecorder(), 100, []), '0.0.1-old');
+    const outcome = await stale.outcome;
+    assert.equal(outcome.exitCode, 2);
+    assert.match(outcome.message, /version mismatch.*0\.0\.1-old/);
+    assert.match(notices.join('\n'), /refused .*version mismatch/);
+    await assert.rejects(coordinator.done, /waited 2 s for 1 worker\(s\); 0 joined/);
+  });
+
+  test('a worker lost mid-run: the run completes, partial with the lost share and its kept measurements', async () => {
+    const whole = createRecorder();
+    const notices: string[] = [];
+    const coordinator = createCoordinator({
+      expectWorkers: 2,
+      config: {},
+      plan,
+      notice: (l) => notices.push(l),
+    });
+    const start = syntheticShare(whole, 2600, []);
+    const a = connect(coordinator, start);
+    const b = connect(coordinator, start);
+    await coordinator.started;
+    setTimeout(() => b.link.close('killed'), 1500);
+    const result = await coordinator.done;
+    await Promise.all([a.outcome, b.outcome]);
+    assert.ok(result.partial !== null);
+    assert.equal(result.partial.lostWorkers, 1);
+    assert.equal(result.partial.workers, 2);
+    assert.match(result.partial.notice, /1 of 2 workers lost.*up to second 1 are kept/);
+    assert.match(notices.join('\n'), /lost .*the run continues/);
+    const merged = summarize(result.snapshot);
+    assert.ok(
+      merged.totals.requests > 0 && merged.totals.requests < summarize(whole.snapshot()).totals.requests,
+    );
+    whole.close();
+  });
+
+  test('a late worker in a closed-model run gets a rebalanced share; the users still sum to the plan', async () => {
+    const shares: Share[] = [];
+    const notices: string[] = [];
+    const coordinator = createCoordinator({
+      expectWorkers: 1,
+      config: {},
+      plan,
+      notice: (l) => notices.push(l),
+    });
+    const start = syntheticShare(createRecorder(), 1800, shares);
+    const a = connect(coordinator, start);
+    await coordinator.started;
+    const late = connect(coordinator, start);
+    await coordinator.done;
+    await Promise.all([a.outcome, late.outcome]);
+    assert.match(notices.join('\n'), /joined late: users rebalanced over 2 workers/);
+    assert.equal(shares.length, 2);
+    assert.equal(shares[1]!.users, 2, 'the late worker gets the second share of 5 over 2');
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * The master's side of the protocol, over any set of links (child processes or WebSocket
+ * workers): waits for the expected workers, hands out config and shares, merges their cumulative
+ * snapshots exactly (createSnapshotMerger: histograms added, never percentiles averaged), and keeps
+ * the books on lost and late workers.
+ *
+ * Lost worker (link closed or heartbeat silent ~3 s before its bye): reported at once; the run
+ * goes on; its last snapshot stays in the merge (what it measured up to its last report counts,
+ * anything after is missing) and the result is marked partial. Late worker (joins after the
+ * start): takes over the share of a lost worker if one is orphaned; otherwise, in a closed-model
+ * run, users are rebalanced over every live worker (total unchanged); in arrival-rate or
+ * iteration runs it stands by and takes over the next lost share.
+ */
+import { createSnapshotMerger } from '../metrics/merger.ts';
+import type { Snapshot } from '../metrics/snapshot.ts';
+import { VERSION } from '../version.ts';
+import type { Link } from './link.ts';
+import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
+import { describeShare, type Plan, type Share, splitPlan } from './shares.ts';
+
+export interface PartialResult {
+  readonly lostWorkers: number;
+  readonly workers: number;
+  readonly notice: string;
+}
+
+export interface CoordinatorResult {
+  /** Every worker's last snapshot merged (lost workers included up to their last report). */
+  readonly snapshot: Snapshot;
+  readonly partial: PartialResult | null;
+}
+
+export interface CoordinatorOptions {
+  readonly expectWorkers: number;
+  readonly config: Record<string, unknown>;
+  readonly plan: Plan;
+  /** How long to wait for the expected workers (default 60 s). */
+  readonly joinTimeoutMs?: number;
+  /** Notices a user must see (lost worker, late worker, refused peer). */
+  readonly notice?: (line: string) => void;
+  readonly version?: string;
+}
+
+export interface Coordinator {
+  /** A new connection; it must say hello first. */
+  addLink(link: Link): void;
+  /** Resolves when every expected worker has joined and got its share; rejects on the join timeout. */
+  readonly started: Promise<void>;
+  /** Every second after the start: the merged cumulative snapshot. Returns an unsubscribe. */
+  onTick(listener: (snapshot: Snapshot) => void): () => void;
+  /** Every worker's share has ended (done or lost). */
+  readonly done: Promise<CoordinatorResult>;
+  /** Graceful stop or abort of every live worker. */
+  stop(mode: 'graceful' | 'abort'): void;
+}
+
+interface Worker {
+  readonly id: string;
+  readonly link: Link;
+  share: Share | null;
+  state: 'joined' | 'running' | 'done' | 'lost';
+  lastSnapshotS: number;
+}
+
+interface Lost {
+  readonly label: string;
+  readonly share: Share;
+  readonly reason: string;
+  readonly lastSnapshotS: number;
+  takenOverBy: string | null;
+}
+
+export function createCoordinator(options: CoordinatorOptions): Coordinator {
+  const own = { protocol: PROTOCOL_VERSION, version: options.version ?? VERSION };
+  const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const merger = createSnapshotMerger();
+  const workers: Worker[] = [];
+  const lost: Lost[] = [];
+  const tickListeners = new Set<(snapshot: Snapshot) => void>();
+  let nextId = 1;
+  let runStarted = false;
+  let finished = false;
+  let stopMode: 'graceful' | 'abort' | null = null;
+  let everReported = false;
+  let tickTimer: NodeJS.Timeout | undefined;
+
+  let resolveStarted!: () => void;
+  let rejectStarted!: (err: Error) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    resolveStarted = resolve;
+    rejectStarted = reject;
+  });
+  // Callers may only await `done`; an unobserved join failure must not crash the process.
+  started.catch(() => {});
+  let resolveDone!: (result: CoordinatorResult) => void;
+  let rejectDone!: (err: Error) => void;
+  const done = new Promise<CoordinatorResult>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+
+  const joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
+  const joinTimer = setTimeout(() => {
+    if (runStarted) return;
+    const joined = workers.filter((w) => w.state === 'joined').length;
+    fail(
+      new Error(
+        `waited ${Math.round(joinTimeoutMs / 1000)} s for ${options.expectWorkers} worker(s); ` +
+          `${joined} joined. Start more workers (streamload worker --master-host ...) or lower --expect-workers`,
+      ),
+    );
+  }, joinTimeoutMs);
+
+  const live = (): Worker[] => workers.filter((w) => w.state === 'running' || w.state === 'joined');
+  const running = (): Worker[] => workers.filter((w) => w.state === 'running');
+
+  function fail(err: Error): void {
+    if (finished) return;
+    finished = true;
+    clearTimeout(joinTimer);
+    clearInterval(tickTimer);
+    for (const w of workers) if (!w.link.closed) w.link.send({ type: 'stop', mode: 'abort' });
+    rejectStarted(err);
+    rejectDone(err);
+  }
+
+  function assign(worker: Worker, share: Share): void {
+    worker.share = share;
+    worker.state = 'running';
+    worker.link.send({ type: 'assign', config: options.config, share });
+    if (stopMode !== null) worker.link.send({ type: 'stop', mode: stopMode });
+  }
+
+  function startRun(): void {
+    runStarted = true;
+    clearTimeout(joinTimer);
+    const joined = workers.filter((w) => w.state === 'joined');
+    const shares = splitPlan(options.plan, joined.length);
+    joined.forEach((w, i) => {
+      assign(w, shares[i]!);
+    });
+    tickTimer = setInterval(() => {
+      if (!everReported) return;
+      const snapshot = merger.merged();
+      for (const listener of tickListeners) listener(snapshot);
+    }, 1000);
+    resolveStarted();
+  }
+
+  function joinLate(worker: Worker): void {
+    const orphan = lost.find((l) => l.takenOverBy === null);
+    if (orphan !== undefined) {
+      orphan.takenOverBy = worker.id;
+      notice(
+        `${worker.link.label} joined late: takes over the share of lost ${orphan.label} (${describeShare(orphan.share)})`,
+      );
+      assign(worker, orphan.share);
+      return;
+    }
+    if (options.plan.rate !== null || options.plan.iterations !== null) {
+      notice(
+        `${worker.link.label} joined late: standing by (an arrival-rate or iteration run is not rebalanced)`,
+      );
+      return;
+    }
+    // Closed model: re-split the users over every live worker; the total stays the plan's.
+    const others = running();
+    const shares = splitPlan(options.plan, others.length + 1);
+    others.forEach((w, i) => {
+      w.share = shares[i]!;
+      w.link.send({ type: 'reshare', share: shares[i]! });
+    });
+    notice(`${worker.link.label} joined late: users rebalanced over ${others.length + 1} workers`);
+    assign(worker, shares[others.length]!);
+  }
+
+  function maybeFinish(): void {
+    if (finished || !runStarted || running().length > 0) return;
+    finished = true;
+    clearInterval(tickTimer);
+    for (const w of live()) w.link.send({ type: 'stop', mode: 'abort' });
+    if (!everReported) {
+      rejectDone(
+        new Error(
+          `no worker sent any measurement (${lost.map((l) => `${l.label}: ${l.reason}`).join('; ')})`,
+        ),
+      );
+      return;
+    }
+    resolveDone({ snapshot: merger.merged(), partial: partialOf() });
+  }
+
+  function partialOf(): PartialResult | null {
+    if (lost.length === 0) return null;
+    const assigned = workers.filter((w) => w.share !== null).length;
+    const parts = lost.map((l) => {
+      const taken = l.takenOverBy === null ? '' : `, taken over by ${l.takenOverBy}`;
+      return (
+        `${l.label} (share ${l.share.index + 1}/${l.share.of}: ${describeShare(l.share)}) lost — ${l.reason}; ` +
+        `its measurements up to second ${l.lastSnapshotS} are kept, later ones are missing${taken}`
+      );
+    });
+    return {
+      lostWorkers: lost.length,
+      workers: assigned,
+      notice: `partial result: ${lost.length} of ${assigned} workers lost. ${parts.join('. ')}`,
+    };
+  }
+
+  function onMessage(worker: Worker, message: Message): void {
+    switch (message.type) {
+      case 'hello': {
+        if (worker.state !== 'joined' || worker.share !== null) return;
+        const mismatch = helloMismatch(message, own);
+        if (mismatch !== null) {
+          notice(`refused ${worker.link.label}: ${mismatch}`);
+          worker.link.send({ type: 'refuse', reason: mismatch });
+          worker.state = 'done';
+          setTimeout(() => worker.link.close('refused'), 100).unref();
+          return;
+        }
+        worker.link.label = `worker ${worker.id} (${message.host}/${message.pid})`;
+        worker.link.send({
+          type: 'welcome',
+          protocol: own.protocol,
+          version: own.version,
+          workerId: worker.id,
+        });
+        if (runStarted) joinLate(worker);
+        else if (workers.filter((w) => w.state === 'joined').length >= options.expectWorkers) startRun();
+        return;
+      }
+      case 'snapshot':
+        if (worker.state !== 'running') return;
+        merger.add(worker.id, message.snapshot);
+        everReported = true;
+        worker.lastSnapshotS = merger.lastSecond(worker.id);
+        return;
+      case 'bye':
+        if (worker.state !== 'running') return;
+        if (message.reason === 'error') {
+          markLost(worker, message.message ?? 'the share failed');
+          return;
+        }
+        worker.state = 'done';
+        worker.link.close('done');
+        maybeFinish();
+        return;
+      case 'heartbeat':
+      case 'welcome':
+      case 'refuse':
+      case 'assign':
+      case 'reshare':
+      case 'stop':
+        worker.link.close(`protocol: a master cannot receive ${message.type}`);
+        return;
+      default:
+        unexpected(message);
+    }
+  }
+
+  function markLost(worker: Worker, reason: string): void {
+    if (worker.state === 'running' && worker.share !== null) {
+      worker.state = 'lost';
+      lost.push({
+        label: worker.link.label,
+        share: worker.share,
+        reason,
+        lastSnapshotS: worker.lastSnapshotS,
+        takenOverBy: null,
+      });
+      notice(
+        `${worker.link.label} lost (${reason}): the run continues without its share (${describeShare(worker.share)}); ` +
+          'the result will be marked partial',
+      );
+      if (!worker.link.closed) worker.link.close(reason);
+      maybeFinish();
+    } else if (worker.state === 'joined') {
+      worker.state = 'lost';
+      notice(`${worker.link.label} left before the run started (${reason})`);
+    }
+  }
+
+  return {
+    addLink(link) {
+      if (finished) {
+        link.close('the run is over');
+        return;
+      }
+      const worker: Worker = { id: `w${nextId++}`, link, share: null, state: 'joined', lastSnapshotS: 0 };
+      workers.push(worker);
+      link.onMessage((message) => onMessage(worker, message));
+      link.onClose((reason) => markLost(worker, reason));
+    },
+    started,
+    onTick(listener) {
+      tickListeners.add(listener);
+      return () => tickListeners.delete(listener);
+    },
+    done,
+    stop(mode) {
+      stopMode = mode;
+      if (!runStarted) {
+        fail(new Error('stopped before the expected workers joined'));
+        return;
+      }
+      for (const w of running()) w.link.send({ type: 'stop', mode });
+    },
+  };
+}

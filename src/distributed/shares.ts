@@ -1,0 +1,83 @@
+/**
+ * Splitting the planned load over workers so the parts sum exactly to the whole: users, spawn
+ * rate, arrival rate and iterations. Fractional rates are split in thousandths (integers), so
+ * `sum(parts) === total` holds for any total with at most three decimals.
+ */
+
+/** One worker's part of the run. `index` is 0-based; `of` is how many shares the plan has. */
+export interface Share {
+  readonly index: number;
+  readonly of: number;
+  /** Closed model: virtual users of this share (may be 0 when users < workers). */
+  readonly users: number;
+  /** Users started per second by this share. */
+  readonly spawnRate: number;
+  /** Open model: arrivals per second of this share, null for closed-model runs. */
+  readonly rate: number | null;
+  /** Iterations of this share, null when the run is time-bound. */
+  readonly iterations: number | null;
+}
+
+/** What is split. */
+export interface Plan {
+  readonly users: number;
+  readonly spawnRate: number;
+  readonly rate: number | null;
+  readonly iterations: number | null;
+}
+
+/** Integer split: the first `total % parts` parts get one more. */
+export function splitInteger(total: number, parts: number): number[] {
+  if (!Number.isInteger(total) || total < 0)
+    throw new RangeError(`cannot split ${total}: not a whole number ≥ 0`);
+  if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`cannot split into ${parts} parts`);
+  const base = Math.floor(total / parts);
+  const extra = total % parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+/** Split of a non-negative rate in thousandths; exact for rates with at most three decimals. */
+export function splitRate(total: number, parts: number): number[] {
+  if (!Number.isFinite(total) || total < 0) throw new RangeError(`cannot split rate ${total}`);
+  return splitInteger(Math.round(total * 1000), parts).map((m) => m / 1000);
+}
+
+/**
+ * Shares of a plan over `parts` workers. Users and rate are interleaved with the spawn rate so a
+ * share with more users also spawns faster: spawn rate follows users when users are split.
+ */
+export function splitPlan(plan: Plan, parts: number): Share[] {
+  const users = splitInteger(plan.users, parts);
+  const spawn = splitRate(plan.spawnRate, parts);
+  const rate = plan.rate === null ? null : splitRate(plan.rate, parts);
+  const iterations = plan.iterations === null ? null : splitInteger(plan.iterations, parts);
+  return users.map((u, index) => ({
+    index,
+    of: parts,
+    users: u,
+    spawnRate: spawn[index]!,
+    rate: rate === null ? null : rate[index]!,
+    iterations: iterations === null ? null : iterations[index]!,
+  }));
+}
+
+/** The plan a set of shares adds up to (for "how much was lost"). */
+export function sumShares(shares: readonly Share[]): Plan {
+  const total = (pick: (s: Share) => number | null): number | null => {
+    if (shares.length === 0 || pick(shares[0]!) === null) return null;
+    return Math.round(shares.reduce((t, s) => t + (pick(s) ?? 0) * 1000, 0)) / 1000;
+  };
+  return {
+    users: shares.reduce((t, s) => t + s.users, 0),
+    spawnRate: total((s) => s.spawnRate) ?? 0,
+    rate: total((s) => s.rate),
+    iterations: total((s) => s.iterations),
+  };
+}
+
+/** "5 users", "2.5 arrivals/s", "40 iterations": the part of a plan that defines the load. */
+export function describeShare(share: Plan): string {
+  if (share.rate !== null) return `${share.rate} arrivals/s`;
+  if (share.iterations !== null) return `${share.users} users, ${share.iterations} iterations`;
+  return `${share.users} users`;
+}
