@@ -2,75 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createRecorder } from '../metrics/recorder.ts';
 import { summarize } from '../metrics/summary.ts';
-import type { Recorder } from '../metrics/types.ts';
 import { createCoordinator } from './coordinator.ts';
 import { createLink } from './link.ts';
 import { createMemoryPair } from './memory-link.ts';
 import type { Share } from './shares.ts';
-import type { ShareRun, StartShare } from './types.ts';
+import { createSyntheticShare } from './test-share.ts';
+import type { StartShare } from './types.ts';
 import { runWorker, type WorkerOutcome } from './worker.ts';
-
-/**
- * A share that records synthetic requests into its own recorder and, sample for sample, into
- * `whole`: the one recorder that saw everything, which the exact merge must reproduce.
- */
-function syntheticShare(whole: Recorder, runMs: number, log: Share[]): StartShare {
-  let seed = 7;
-  const random = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  return (_config, share) => {
-    log.push(share);
-    const recorder = createRecorder();
-    let stopped = false;
-    const work = setInterval(() => {
-      for (let i = 0; i < share.users; i++) {
-        const result = {
-          method: 'POST',
-          name: i % 2 === 0 ? '/a' : '/b',
-          ok: random() > 0.1,
-          durationMs: 5 + random() * 200,
-          ttfeMs: 1 + random() * 50,
-          contentBytes: 100,
-          stream: true,
-          events: 3,
-          tokens: 2,
-        } as const;
-        const gaps = [undefined, random() * 10, random() * 10];
-        for (const r of [recorder, whole]) {
-          r.streamOpened();
-          for (const gap of gaps) r.event(30, gap);
-          r.streamClosed();
-          r.request(result.ok ? result : { ...result, error: 'http_5xx', message: 'HTTP 500' });
-        }
-      }
-    }, 20);
-    const tick = setInterval(() => recorder.tick(), 1000);
-    let finish!: (snapshot: ReturnType<Recorder['snapshot']>) => void;
-    const done = new Promise<ReturnType<Recorder['snapshot']>>((resolve) => {
-      finish = resolve;
-    });
-    const end = (): void => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(work);
-      clearInterval(tick);
-      clearTimeout(timer);
-      recorder.tick();
-      finish(recorder.snapshot());
-    };
-    const timer = setTimeout(end, runMs);
-    const run: ShareRun = {
-      snapshot: (options) => recorder.snapshot(options),
-      setUsers: () => {},
-      stop: end,
-      abort: end,
-      done,
-    };
-    return run;
-  };
-}
 
 function connect(coordinator: ReturnType<typeof createCoordinator>, start: StartShare, version?: string) {
   const [masterSide, workerSide] = createMemoryPair();
@@ -86,7 +24,7 @@ describe('coordinator with workers over in-memory links', () => {
     const whole = createRecorder();
     const shares: Share[] = [];
     const coordinator = createCoordinator({ expectWorkers: 2, config: {}, plan, notice: () => {} });
-    const start = syntheticShare(whole, 2200, shares);
+    const start = createSyntheticShare({ whole: whole, runMs: 2200, started: shares });
     const a = connect(coordinator, start);
     const b = connect(coordinator, start);
     const ticks: number[] = [];
@@ -127,7 +65,11 @@ describe('coordinator with workers over in-memory links', () => {
       joinTimeoutMs: 1500,
       notice: (l) => notices.push(l),
     });
-    const stale = connect(coordinator, syntheticShare(createRecorder(), 100, []), '0.0.1-old');
+    const stale = connect(
+      coordinator,
+      createSyntheticShare({ whole: createRecorder(), runMs: 100, started: [] }),
+      '0.0.1-old',
+    );
     const outcome = await stale.outcome;
     assert.equal(outcome.exitCode, 2);
     assert.match(outcome.message, /version mismatch.*0\.0\.1-old/);
@@ -144,7 +86,7 @@ describe('coordinator with workers over in-memory links', () => {
       plan,
       notice: (l) => notices.push(l),
     });
-    const start = syntheticShare(whole, 2600, []);
+    const start = createSyntheticShare({ whole: whole, runMs: 2600, started: [] });
     const a = connect(coordinator, start);
     const b = connect(coordinator, start);
     await coordinator.started;
@@ -172,7 +114,7 @@ describe('coordinator with workers over in-memory links', () => {
       plan,
       notice: (l) => notices.push(l),
     });
-    const start = syntheticShare(createRecorder(), 1800, shares);
+    const start = createSyntheticShare({ whole: createRecorder(), runMs: 1800, started: shares });
     const a = connect(coordinator, start);
     await coordinator.started;
     const late = connect(coordinator, start);

@@ -58,7 +58,8 @@ interface Worker {
   readonly id: string;
   readonly link: Link;
   share: Share | null;
-  state: 'joined' | 'running' | 'done' | 'lost';
+  /** connecting: no hello yet; joined: welcomed, no share yet (or standing by). */
+  state: 'connecting' | 'joined' | 'running' | 'done' | 'lost';
   lastSnapshotS: number;
 }
 
@@ -111,7 +112,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     );
   }, joinTimeoutMs);
 
-  const live = (): Worker[] => workers.filter((w) => w.state === 'running' || w.state === 'joined');
+  const live = (): Worker[] => workers.filter((w) => w.state !== 'done' && w.state !== 'lost');
   const running = (): Worker[] => workers.filter((w) => w.state === 'running');
 
   function fail(err: Error): void {
@@ -210,7 +211,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   function onMessage(worker: Worker, message: Message): void {
     switch (message.type) {
       case 'hello': {
-        if (worker.state !== 'joined' || worker.share !== null) return;
+        if (worker.state !== 'connecting') return;
         const mismatch = helloMismatch(message, own);
         if (mismatch !== null) {
           notice(`refused ${worker.link.label}: ${mismatch}`);
@@ -219,7 +220,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           setTimeout(() => worker.link.close('refused'), 100).unref();
           return;
         }
-        worker.link.label = `worker ${worker.id} (${message.host}/${message.pid})`;
+        worker.state = 'joined';
+        worker.link.label = `${worker.link.label} [${worker.id} ${message.host}/${message.pid}]`;
         worker.link.send({
           type: 'welcome',
           protocol: own.protocol,
@@ -275,7 +277,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       );
       if (!worker.link.closed) worker.link.close(reason);
       maybeFinish();
-    } else if (worker.state === 'joined') {
+    } else if (worker.state === 'joined' || worker.state === 'connecting') {
       worker.state = 'lost';
       notice(`${worker.link.label} left before the run started (${reason})`);
     }
@@ -287,7 +289,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         link.close('the run is over');
         return;
       }
-      const worker: Worker = { id: `w${nextId++}`, link, share: null, state: 'joined', lastSnapshotS: 0 };
+      const worker: Worker = { id: `w${nextId++}`, link, share: null, state: 'connecting', lastSnapshotS: 0 };
       workers.push(worker);
       link.onMessage((message) => onMessage(worker, message));
       link.onClose((reason) => markLost(worker, reason));

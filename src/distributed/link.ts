@@ -136,7 +136,9 @@ export function childTransport(child: ChildProcess): Transport {
     },
     onEnd(listener) {
       child.on('exit', (code, signal) => listener(`process exited (${signal ?? `code ${code}`})`));
-      child.on('disconnect', () => listener('IPC channel closed'));
+      // A dying child drops its channel just before 'exit': wait a moment so the notice names the
+      // exit (SIGKILL, code 1) rather than the bare disconnect.
+      child.on('disconnect', () => setTimeout(() => listener('IPC channel closed'), 300).unref());
     },
     end() {
       if (child.connected) child.disconnect();

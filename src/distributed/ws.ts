@@ -1,0 +1,79 @@
+/**
+ * The WebSocket side of `streamload master` / `streamload worker`: the master's listener hands
+ * each connection to the coordinator; a worker dials the master, retrying while it is not up yet
+ * (on Kubernetes the worker pods often start first).
+ */
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Coordinator } from './coordinator.ts';
+import { createLink, type Link, type LinkOptions, webSocketTransport } from './link.ts';
+
+export const DEFAULT_MASTER_PORT = 5557;
+
+export interface WorkerListener {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function listenForWorkers(
+  coordinator: Coordinator,
+  options: { readonly host: string; readonly port: number } & LinkOptions,
+): Promise<WorkerListener> {
+  const server = new WebSocketServer({ host: options.host, port: options.port });
+  await Promise.race([
+    once(server, 'listening'),
+    once(server, 'error').then(([err]) => {
+      throw new Error(
+        `cannot listen for workers on ${options.host}:${options.port}: ${(err as Error).message}`,
+      );
+    }),
+  ]);
+  server.on('connection', (socket, request) => {
+    const from = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    coordinator.addLink(createLink(webSocketTransport(socket), `worker from ${from}`, options));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    host: options.host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Dials ws://host:port, retrying every second for `retryForMs` (default 60 s). */
+export async function connectToMaster(
+  host: string,
+  port: number,
+  options: { readonly retryForMs?: number; readonly log?: (line: string) => void } & LinkOptions = {},
+): Promise<Link> {
+  const deadline = performance.now() + (options.retryForMs ?? 60_000);
+  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  let lastError = '';
+  for (let attempt = 1; ; attempt++) {
+    const socket = new WebSocket(url, { handshakeTimeout: 5000 });
+    try {
+      await Promise.race([
+        once(socket, 'open'),
+        once(socket, 'error').then(([err]) => {
+          throw err;
+        }),
+      ]);
+      return createLink(webSocketTransport(socket), `master ${host}:${port}`, options);
+    } catch (err) {
+      socket.terminate();
+      lastError = err instanceof Error ? err.message : String(err);
+      if (performance.now() >= deadline) {
+        throw new Error(`cannot reach the master at ${url} after ${attempt} attempts: ${lastError}`);
+      }
+      if (attempt === 1) options.log?.(`master ${url} not reachable yet (${lastError}); retrying`);
+      await sleep(1000);
+    }
+  }
+}

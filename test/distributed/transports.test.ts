@@ -1,0 +1,124 @@
+/**
+ * The coordinator over real transports, with a synthetic share (no engine): forked child
+ * processes over IPC (`--processes N`), and workers dialing a WebSocket master on 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createCoordinator } from '../../src/distributed/coordinator.ts';
+import { forkWorkers } from '../../src/distributed/process-pool.ts';
+import { createSyntheticShare } from '../../src/distributed/test-share.ts';
+import { runWorker } from '../../src/distributed/worker.ts';
+import { connectToMaster, listenForWorkers } from '../../src/distributed/ws.ts';
+import { summarize } from '../../src/metrics/summary.ts';
+
+const SHARE_MODULE = fileURLToPath(new URL('../../src/distributed/test-share.ts', import.meta.url));
+const plan = { users: 4, spawnRate: 4, rate: null, iterations: null };
+
+describe('child processes over IPC', { timeout: 20_000 }, () => {
+  test('two processes complete; merged totals are the sum of what each reported', async () => {
+    const coordinator = createCoordinator({
+      expectWorkers: 2,
+      config: { syntheticRunMs: 2200 },
+      plan,
+      notice: () => {},
+    });
+    const pool = forkWorkers(coordinator, 2, { startShareModule: SHARE_MODULE });
+    try {
+      const perSecond: number[] = [];
+      coordinator.onTick((s) => perSecond.push(s.totals.requests));
+      const result = await coordinator.done;
+      assert.equal(result.partial, null);
+      const summary = summarize(result.snapshot);
+      // 4 users, one request each per 20 ms for ~2.2 s: well over 200 requests.
+      assert.ok(summary.totals.requests > 200, `requests ${summary.totals.requests}`);
+      assert.equal(summary.totals.events, summary.totals.requests * 3);
+      assert.ok(perSecond.length >= 1 && perSecond.every((n, i) => i === 0 || n >= perSecond[i - 1]!));
+      const codes = await Promise.all(
+        pool.children.map((c) => (c.exitCode !== null ? c.exitCode : once(c, 'exit').then(([code]) => code))),
+      );
+      assert.deepEqual(codes, [0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('SIGKILL of one process mid-run: the run completes partial, with a clear notice', async () => {
+    const notices: string[] = [];
+    const coordinator = createCoordinator({
+      expectWorkers: 2,
+      config: { syntheticRunMs: 3500 },
+      plan,
+      notice: (l) => notices.push(l),
+    });
+    const pool = forkWorkers(coordinator, 2, { startShareModule: SHARE_MODULE });
+    try {
+      await coordinator.started;
+      await new Promise((r) => setTimeout(r, 2000));
+      pool.children[1]!.kill('SIGKILL');
+      const result = await coordinator.done;
+      assert.ok(result.partial);
+      assert.equal(result.partial.lostWorkers, 1);
+      assert.match(
+        result.partial.notice,
+        /1 of 2 workers lost.*share 2\/2: 2 users.*process exited \(SIGKILL\)/,
+      );
+      assert.match(notices.join('\n'), /lost \(process exited \(SIGKILL\)\): the run continues/);
+      assert.ok(summarize(result.snapshot).totals.requests > 0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('WebSocket master and workers on 127.0.0.1', { timeout: 20_000 }, () => {
+  test('two workers join, run their shares, and the master merges them', async () => {
+    const coordinator = createCoordinator({ expectWorkers: 2, config: {}, plan, notice: () => {} });
+    const listener = await listenForWorkers(coordinator, { host: '127.0.0.1', port: 0 });
+    try {
+      const start = createSyntheticShare({ runMs: 1500 });
+      const outcomes = Promise.all(
+        [1, 2].map(async () =>
+          runWorker(await connectToMaster('127.0.0.1', listener.port, { retryForMs: 2000 }), start),
+        ),
+      );
+      const result = await coordinator.done;
+      assert.deepEqual(
+        (await outcomes).map((o) => o.exitCode),
+        [0, 0],
+      );
+      assert.equal(result.partial, null);
+      assert.equal(result.snapshot.users, 4);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  test('a worker retries until the master is up, and gives up with a clear message', async () => {
+    // A free port: bind on 0, read it, close.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const coordinator = createCoordinator({ expectWorkers: 1, config: {}, plan, notice: () => {} });
+    const logs: string[] = [];
+    const dialing = connectToMaster('127.0.0.1', port, { retryForMs: 5000, log: (l) => logs.push(l) });
+    await new Promise((r) => setTimeout(r, 1200));
+    const listener = await listenForWorkers(coordinator, { host: '127.0.0.1', port });
+    try {
+      const link = await dialing;
+      assert.match(logs.join('\n'), /not reachable yet .*retrying/);
+      const outcome = await runWorker(link, createSyntheticShare({ runMs: 300 }));
+      assert.equal(outcome.exitCode, 0);
+      await coordinator.done;
+    } finally {
+      await listener.close();
+    }
+    await assert.rejects(
+      connectToMaster('127.0.0.1', port, { retryForMs: 1200 }),
+      /cannot reach the master at ws:\/\/127\.0\.0\.1:\d+\/ after \d+ attempts: connect ECONNREFUSED/,
+    );
+  });
+});
