@@ -2,6 +2,7 @@
  * The seam between the engine and what drives or watches it (CLI, web UI, worker processes).
  * `startRun` in `src/run.ts` returns a RunHandle.
  */
+import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { RunJson } from '../report/types.ts';
 
@@ -14,6 +15,12 @@ export interface RunHandle {
   stop(): void;
   /** Cut everything now; what was measured is still reported. */
   abort(): void;
+  /**
+   * The recorder's cumulative state as a mergeable snapshot (scale-out: a worker process sends it
+   * every second; `historyAfterS` keeps only newer history rows). Stays valid after `done` resolves,
+   * where it returns the final state.
+   */
+  snapshot(options?: { readonly historyAfterS?: number }): Snapshot;
   /** Resolves after the last in-flight request ends, with the final run.json object. */
   readonly done: Promise<RunJson>;
 }
