@@ -12,6 +12,7 @@
  * iteration runs it stands by and takes over the next lost share.
  */
 import { createSnapshotMerger } from '../metrics/merger.ts';
+import { createRecorder } from '../metrics/recorder.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
@@ -52,6 +53,10 @@ export interface Coordinator {
   readonly done: Promise<CoordinatorResult>;
   /** Graceful stop or abort of every live worker. */
   stop(mode: 'graceful' | 'abort'): void;
+  /** The exact merge so far (an empty snapshot before any worker reported). */
+  snapshot(options?: { readonly historyAfterS?: number }): Snapshot;
+  /** Closed model: a new total of users, re-split over the running workers. */
+  setUsers(users: number): void;
 }
 
 interface Worker {
@@ -75,6 +80,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const own = { protocol: PROTOCOL_VERSION, version: options.version ?? VERSION };
   const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
   const merger = createSnapshotMerger();
+  // setUsers changes the closed-model total while running.
+  let plan = options.plan;
   const workers: Worker[] = [];
   const lost: Lost[] = [];
   const tickListeners = new Set<(snapshot: Snapshot) => void>();
@@ -136,7 +143,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     runStarted = true;
     clearTimeout(joinTimer);
     const joined = workers.filter((w) => w.state === 'joined');
-    const shares = splitPlan(options.plan, joined.length);
+    const shares = splitPlan(plan, joined.length);
     joined.forEach((w, i) => {
       assign(w, shares[i]!);
     });
@@ -158,7 +165,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       assign(worker, orphan.share);
       return;
     }
-    if (options.plan.rate !== null || options.plan.iterations !== null) {
+    if (plan.rate !== null || plan.iterations !== null) {
       notice(
         `${worker.link.label} joined late: standing by (an arrival-rate or iteration run is not rebalanced)`,
       );
@@ -166,13 +173,19 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     }
     // Closed model: re-split the users over every live worker; the total stays the plan's.
     const others = running();
-    const shares = splitPlan(options.plan, others.length + 1);
-    others.forEach((w, i) => {
+    const shares = reshare(others.length + 1);
+    notice(`${worker.link.label} joined late: users rebalanced over ${others.length + 1} workers`);
+    assign(worker, shares[others.length]!);
+  }
+
+  /** Splits the plan over `parts` shares and sends the first ones to the running workers. */
+  function reshare(parts: number): Share[] {
+    const shares = splitPlan(plan, parts);
+    running().forEach((w, i) => {
       w.share = shares[i]!;
       w.link.send({ type: 'reshare', share: shares[i]! });
     });
-    notice(`${worker.link.label} joined late: users rebalanced over ${others.length + 1} workers`);
-    assign(worker, shares[others.length]!);
+    return shares;
   }
 
   function maybeFinish(): void {
@@ -300,6 +313,18 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       return () => tickListeners.delete(listener);
     },
     done,
+    snapshot(snapshotOptions) {
+      if (!everReported) return emptySnapshot();
+      const merged = merger.merged();
+      const after = snapshotOptions?.historyAfterS;
+      return after === undefined
+        ? merged
+        : { ...merged, history: merged.history.filter((r) => r.elapsedS > after) };
+    },
+    setUsers(users) {
+      plan = { ...plan, users };
+      if (runStarted && !finished && running().length > 0) reshare(running().length);
+    },
     stop(mode) {
       stopMode = mode;
       if (!runStarted) {
@@ -309,4 +334,13 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       for (const w of running()) w.link.send({ type: 'stop', mode });
     },
   };
+}
+
+function emptySnapshot(): Snapshot {
+  const recorder = createRecorder();
+  try {
+    return recorder.snapshot();
+  } finally {
+    recorder.close();
+  }
 }
