@@ -1,0 +1,123 @@
+/**
+ * Scale-out on one machine: events/s and CPU per event of `streamload run --processes 2` against
+ * `--processes 1`, with the mock LLM target in its own process (so the generator's cores are not
+ * shared with the target's event loop inside one process). CPU is the whole run's process tree
+ * (parent + children), read from the kernel's accounting of reaped children.
+ *
+ *   node bench/scale.bench.ts [--quick]
+ *
+ * On a 2-core machine the target competes for the same cores: the ratio shows what a second
+ * generator process buys there, not the ceiling on a bigger machine.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const quick = process.argv.includes('--quick');
+const RUN_TIME = quick ? '4s' : '30s';
+const USERS = quick ? 40 : 400;
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const NODE = process.execPath;
+const TICKS_PER_S = 100; // USER_HZ on Linux
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      }).on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`target did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+interface Measured {
+  readonly processes: number;
+  readonly events: number;
+  readonly eventsPerS: number;
+  readonly cpuMs: number;
+  readonly cpuUsPerEvent: number;
+}
+
+/**
+ * Runs the generator under `sh`, which prints its own /proc stat after the run: its cutime+cstime
+ * (fields 16, 17) hold the CPU of every reaped descendant — the run and all its worker processes.
+ */
+async function measure(processes: number, target: string): Promise<Measured> {
+  const args = [MAIN, 'run', '--target', target, '--protocol', 'openai', '--users', String(USERS)];
+  args.push('--spawn-rate', String(USERS), '--run-time', RUN_TIME, '--processes', String(processes));
+  args.push('--json-summary', '--out', `/tmp/streamload-scale-bench-${processes}`);
+  const quoted = [NODE, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const child = spawn('sh', ['-c', `${quoted}; code=$?; cat /proc/$$/stat >&2; exit $code`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const [code] = await once(child, 'exit');
+  const statLine = stderr.trim().split('\n').at(-1) ?? '';
+  // Fields after the parenthesised command name; cutime and cstime are the 16th and 17th fields.
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  const cpuTicks = Number(fields[13]) + Number(fields[14]);
+  assert.ok(code === 0 || code === 1, `run --processes ${processes} exited ${code}: ${stderr.slice(-2000)}`);
+  const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    totals: { events: number };
+    durationS: number;
+  };
+  assert.ok(summary.totals.events > 0, 'the run received events');
+  const cpuMs = (cpuTicks / TICKS_PER_S) * 1000;
+  return {
+    processes,
+    events: summary.totals.events,
+    eventsPerS: summary.totals.events / summary.durationS,
+    cpuMs,
+    cpuUsPerEvent: (cpuMs * 1000) / summary.totals.events,
+  };
+}
+
+const port = await freePort();
+const target = spawn(NODE, [MAIN, 'serve', 'llm', '--port', String(port)], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+try {
+  await waitForPort(port, 10_000);
+  const url = `http://127.0.0.1:${port}`;
+  const results: Measured[] = [];
+  for (const processes of [1, 2]) results.push(await measure(processes, url));
+  const [one, two] = results as [Measured, Measured];
+  console.log(
+    `streamload scale bench (${quick ? 'quick' : 'full'}): ${USERS} users, ${RUN_TIME}, target ${url}`,
+  );
+  console.log(`cpus: ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'}`);
+  console.log('processes | events    | events/s  | CPU ms   | CPU µs/event');
+  for (const r of results) {
+    console.log(
+      `${String(r.processes).padEnd(9)} | ${String(r.events).padEnd(9)} | ${r.eventsPerS.toFixed(0).padEnd(9)} | ` +
+        `${r.cpuMs.toFixed(0).padEnd(8)} | ${r.cpuUsPerEvent.toFixed(2)}`,
+    );
+  }
+  console.log(`scaling (events/s, 2 vs 1): ×${(two.eventsPerS / one.eventsPerS).toFixed(2)}`);
+} finally {
+  target.kill('SIGTERM');
+}
