@@ -2,15 +2,11 @@
  * Entry of a `--processes N` child: a worker over the IPC channel to its parent. argv[2] may name
  * another module exporting `startShare` (tests); the default runs the engine.
  */
-import { pathToFileURL } from 'node:url';
 import { createLink, parentTransport } from './link.ts';
-import type { StartShare } from './types.ts';
+import { loadStartShare } from './load-share.ts';
 import { runWorker } from './worker.ts';
 
-const moduleArg = process.argv[2];
-const { startShare } = (await import(
-  moduleArg === undefined ? './engine-share.ts' : pathToFileURL(moduleArg).href
-)) as { startShare: StartShare };
+const startShare = await loadStartShare(process.argv[2]);
 const link = createLink(parentTransport(), 'parent');
 // The parent owns the console and the signals: a Ctrl-C reaches the whole process group, and the
 // parent turns it into a graceful stop message.

@@ -1,13 +1,60 @@
 import type { Command } from 'commander';
-import { ExitError } from '../errors.ts';
+import { ExitError, UsageError } from '../errors.ts';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+/** A TCP port 1..65535 (0 allowed when `allowZero`, for an ephemeral listener). */
+export function parsePort(option: string, value: string, allowZero = false): number {
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= (allowZero ? 0 : 1) && port <= 65535)) {
+    throw new UsageError(
+      `${option} must be a TCP port (${allowZero ? 0 : 1}-65535), got ${JSON.stringify(value)}`,
+    );
+  }
+  return port;
+}
+
+interface WorkerOptions {
+  readonly masterHost: string;
+  readonly masterPort: string;
+  readonly connectTimeout: string;
+}
+
 export function register(program: Command): void {
   program
     .command('worker')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new ExitError('streamload worker is not built yet', 70);
+    .description(
+      'join a `streamload master`: run the share of the load it assigns, report a snapshot every second',
+    )
+    .requiredOption('--master-host <host>', 'host name or address of the master')
+    .option('--master-port <port>', 'the master port', '5557')
+    .option('--connect-timeout <seconds>', 'keep retrying to reach the master this long', '60')
+    .action(async (options: WorkerOptions) => {
+      const port = parsePort('--master-port', options.masterPort);
+      const timeoutS = Number(options.connectTimeout);
+      if (!(timeoutS >= 0))
+        throw new UsageError(`--connect-timeout must be seconds ≥ 0, got ${options.connectTimeout}`);
+      const { loadStartShare } = await import('../../distributed/load-share.ts');
+      // Before dialing: a worker that cannot run the engine must not take a share.
+      const startShare = await loadStartShare();
+      const { connectToMaster } = await import('../../distributed/ws.ts');
+      const { runWorker } = await import('../../distributed/worker.ts');
+      const log = (line: string): void => {
+        process.stderr.write(`streamload worker: ${line}\n`);
+      };
+      let link: Awaited<ReturnType<typeof connectToMaster>>;
+      try {
+        link = await connectToMaster(options.masterHost, port, { retryForMs: timeoutS * 1000, log });
+      } catch (err) {
+        throw new ExitError(err instanceof Error ? err.message : String(err), 1);
+      }
+      log(`connected to ${options.masterHost}:${port}`);
+      // SIGTERM (a pod being deleted) or Ctrl-C: end the share now; the master keeps what was sent.
+      const onSignal = (): void => link.close('worker interrupted');
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const outcome = await runWorker(link, startShare, { log });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (outcome.exitCode !== 0) throw new ExitError(outcome.message, outcome.exitCode);
+      log(outcome.message);
     });
 }
