@@ -247,7 +247,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       }
       case 'snapshot':
         if (worker.state !== 'running') return;
-        merger.add(worker.id, message.snapshot);
+        try {
+          merger.add(worker.id, message.snapshot);
+        } catch (err) {
+          worker.link.close(`bad snapshot: ${err instanceof Error ? err.message : String(err)}`);
+          return;
+        }
         everReported = true;
         worker.lastSnapshotS = merger.lastSecond(worker.id);
         return;

@@ -53,6 +53,9 @@ export async function startScaledRun(options: ScaledRunOptions): Promise<ScaledR
     joinTimeoutMs: placement.kind === 'processes' ? 30_000 : (placement.joinTimeoutMs ?? 120_000),
   });
   const handle = createMergedRun(coordinator, options.finalize);
+  // A join timeout rejects `started` and `done` together: callers await one of them, the other
+  // must not become an unhandled rejection.
+  handle.done.catch(() => {});
   if (placement.kind === 'processes') {
     const pool = forkWorkers(
       coordinator,
