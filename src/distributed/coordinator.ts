@@ -13,7 +13,7 @@
  */
 import { createSnapshotMerger } from '../metrics/merger.ts';
 import { createRecorder } from '../metrics/recorder.ts';
-import type { Snapshot } from '../metrics/snapshot.ts';
+import type { Snapshot, SnapshotTotals } from '../metrics/snapshot.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
 import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
@@ -25,10 +25,22 @@ export interface PartialResult {
   readonly notice: string;
 }
 
+/** One worker's part in the result (for a per-worker breakdown and for checks). */
+export interface WorkerReport {
+  readonly id: string;
+  readonly label: string;
+  readonly share: Share;
+  readonly state: 'done' | 'lost';
+  /** Totals of its last snapshot (null when it never reported). */
+  readonly totals: SnapshotTotals | null;
+}
+
 export interface CoordinatorResult {
   /** Every worker's last snapshot merged (lost workers included up to their last report). */
   readonly snapshot: Snapshot;
   readonly partial: PartialResult | null;
+  /** Every worker that got a share, in join order. */
+  readonly workers: readonly WorkerReport[];
 }
 
 export interface CoordinatorOptions {
@@ -66,6 +78,7 @@ interface Worker {
   /** connecting: no hello yet; joined: welcomed, no share yet (or standing by). */
   state: 'connecting' | 'joined' | 'running' | 'done' | 'lost';
   lastSnapshotS: number;
+  totals: SnapshotTotals | null;
 }
 
 interface Lost {
@@ -201,7 +214,12 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       );
       return;
     }
-    resolveDone({ snapshot: merger.merged(), partial: partialOf() });
+    const reports = workers.flatMap((w): WorkerReport[] =>
+      w.share === null || (w.state !== 'done' && w.state !== 'lost')
+        ? []
+        : [{ id: w.id, label: w.link.label, share: w.share, state: w.state, totals: w.totals }],
+    );
+    resolveDone({ snapshot: merger.merged(), partial: partialOf(), workers: reports });
   }
 
   function partialOf(): PartialResult | null {
@@ -254,6 +272,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           return;
         }
         everReported = true;
+        worker.totals = message.snapshot.totals;
         worker.lastSnapshotS = merger.lastSecond(worker.id);
         return;
       case 'bye':
@@ -307,7 +326,14 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         link.close('the run is over');
         return;
       }
-      const worker: Worker = { id: `w${nextId++}`, link, share: null, state: 'connecting', lastSnapshotS: 0 };
+      const worker: Worker = {
+        id: `w${nextId++}`,
+        link,
+        share: null,
+        state: 'connecting',
+        lastSnapshotS: 0,
+        totals: null,
+      };
       workers.push(worker);
       link.onMessage((message) => onMessage(worker, message));
       link.onClose((reason) => markLost(worker, reason));

@@ -35,6 +35,19 @@ describe('child processes over IPC', { timeout: 20_000 }, () => {
       // 4 users, one request each per 20 ms for ~2.2 s: well over 200 requests.
       assert.ok(summary.totals.requests > 200, `requests ${summary.totals.requests}`);
       assert.equal(summary.totals.events, summary.totals.requests * 3);
+      // Totals are the sum over the workers, and their shares sum to the plan.
+      assert.equal(result.workers.length, 2);
+      for (const key of ['requests', 'failures', 'streams', 'events', 'bytes', 'tokens'] as const) {
+        assert.equal(
+          result.workers.reduce((t, w) => t + (w.totals?.[key] ?? 0), 0),
+          summary.totals[key],
+          key,
+        );
+      }
+      assert.equal(
+        result.workers.reduce((t, w) => t + w.share.users, 0),
+        plan.users,
+      );
       assert.ok(perSecond.length >= 1 && perSecond.every((n, i) => i === 0 || n >= perSecond[i - 1]!));
       const codes = await Promise.all(
         pool.children.map((c) => (c.exitCode !== null ? c.exitCode : once(c, 'exit').then(([code]) => code))),
