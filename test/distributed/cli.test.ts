@@ -1,0 +1,234 @@
+/**
+ * End to end with the real CLI on 127.0.0.1: `run --processes 2`, and a master with two worker
+ * processes, against the mock LLM (its own process, a free port). These need the engine, run
+ * options, reports and `serve llm`; until those commands are built they are skipped, not faked.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION } from '../../src/distributed/protocol.ts';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+function built(...command: string[]): boolean {
+  const help = spawnSync(process.execPath, [MAIN, ...command, '--help'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  return help.status === 0 && !help.stdout.includes('(not built yet)');
+}
+const missing = ['run', 'master', 'worker']
+  .filter((c) => !built(c))
+  .concat(built('serve', 'llm') ? [] : ['serve llm']);
+const skip = missing.length > 0 ? `not built yet: ${missing.join(', ')}` : false;
+
+interface Exited {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const children = new Set<ChildProcess>();
+function cli(args: string[]): { child: ChildProcess; exited: Promise<Exited>; stderr: () => string } {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = once(child, 'exit').then(([code]) => {
+    children.delete(child);
+    return { code: code as number | null, stdout, stderr };
+  });
+  return { child, exited, stderr: () => stderr };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    }).on('error', () => resolve(false));
+  });
+}
+
+const lastJson = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').at(-1)!);
+/** "listening for workers on 127.0.0.1:40123" (the master's stderr). */
+const masterPort = (stderr: string): number | undefined => {
+  const match = /listening for workers on 127\.0\.0\.1:(\d+)/.exec(stderr);
+  return match === null ? undefined : Number(match[1]);
+};
+
+describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
+  let target = '';
+  let out = '';
+  before(async () => {
+    out = mkdtempSync(join(tmpdir(), 'streamload-scale-'));
+    const port = await freePort();
+    cli(['serve', 'llm', '--port', String(port)]);
+    const deadline = performance.now() + 10_000;
+    while (!(await listening(port))) {
+      if (performance.now() > deadline) throw new Error('mock LLM did not start');
+      await sleep(100);
+    }
+    target = `http://127.0.0.1:${port}`;
+  });
+  after(() => {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(out, { recursive: true, force: true });
+  });
+  const load = (dir: string): string[] =>
+    ['--target', target, '--protocol', 'openai', '--users', '4', '--spawn-rate', '4'].concat([
+      '--json-summary',
+      '--out',
+      dir,
+    ]);
+
+  test('run --processes 2: one merged result, same outputs as a single-process run', {
+    timeout: 20_000,
+  }, async () => {
+    const dir = join(out, 'processes');
+    const { code, stdout, stderr } = await cli([...load(dir), '--run-time', '3s', '--processes', '2']).exited;
+    assert.equal(code, 0, stderr);
+    const summary = lastJson(stdout) as { totals: { requests: number }; partial: unknown };
+    assert.ok(summary.totals.requests > 0);
+    assert.equal(summary.partial, null);
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.equal(
+      run.latency.request_duration.count,
+      run.totals.requests,
+      'one merged histogram holds every request',
+    );
+    assert.equal(
+      run.history.reduce((t: number, r: { requests: number }) => t + r.requests, 0),
+      run.totals.requests,
+    );
+  });
+
+  test('a master with 2 worker processes completes and writes its reports', { timeout: 20_000 }, async () => {
+    const dir = join(out, 'master');
+    const master = cli([
+      'master',
+      ...load(dir),
+      '--run-time',
+      '3s',
+      '--expect-workers',
+      '2',
+      '--master-port',
+      '0',
+    ]);
+    const port = await until('the master port', () => masterPort(master.stderr()), 10_000);
+    const workers = [1, 2].map(() =>
+      cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]),
+    );
+    const { code, stdout, stderr } = await master.exited;
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      (await Promise.all(workers.map((w) => w.exited))).map((w) => w.code),
+      [0, 0],
+    );
+    const summary = lastJson(stdout) as { totals: { requests: number }; partial: unknown };
+    assert.ok(summary.totals.requests > 0);
+    assert.equal(summary.partial, null);
+    assert.ok(existsSync(join(dir, 'run.json')));
+  });
+
+  test('SIGKILL of a worker mid-run: the master finishes with a partial result and a notice', {
+    timeout: 20_000,
+  }, async () => {
+    const dir = join(out, 'lost');
+    const master = cli([
+      'master',
+      ...load(dir),
+      '--run-time',
+      '6s',
+      '--expect-workers',
+      '2',
+      '--master-port',
+      '0',
+    ]);
+    const port = await until('the master port', () => masterPort(master.stderr()), 10_000);
+    const workers = [1, 2].map(() =>
+      cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]),
+    );
+    await sleep(3000);
+    workers[1]!.child.kill('SIGKILL');
+    const { code, stdout, stderr } = await master.exited;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /lost .*the run continues/);
+    const summary = lastJson(stdout) as { partial: { lostWorkers: number; workers: number; notice: string } };
+    assert.equal(summary.partial.lostWorkers, 1);
+    assert.equal(summary.partial.workers, 2);
+    assert.match(summary.partial.notice, /up to second \d+ are kept/);
+    assert.equal((await workers[0]!.exited).code, 0);
+  });
+
+  test('a worker of another version is refused with a clear message', { timeout: 20_000 }, async () => {
+    const master = cli([
+      'master',
+      ...load(join(out, 'refused')),
+      '--run-time',
+      '2s',
+      '--expect-workers',
+      '1',
+    ]);
+    master.child.kill('SIGKILL');
+    const m = cli([
+      'master',
+      ...load(join(out, 'refused')),
+      '--run-time',
+      '2s',
+      '--expect-workers',
+      '1',
+      '--master-port',
+      '0',
+    ]);
+    const port = await until('the master port', () => masterPort(m.stderr()), 10_000);
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
+    await once(socket, 'open');
+    socket.send(
+      JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, version: '0.0.0-old', host: 'h', pid: 1 }),
+    );
+    const [data] = await once(socket, 'message');
+    const reply = JSON.parse(String(data));
+    assert.equal(reply.type, 'refuse');
+    assert.match(reply.reason, /version mismatch: peer runs streamload 0\.0\.0-old/);
+    await until(
+      'the master notice',
+      () => (/refused .*version mismatch/.test(m.stderr()) ? true : undefined),
+      5000,
+    );
+    socket.close();
+    m.child.kill('SIGTERM');
+  });
+});
