@@ -194,15 +194,6 @@ describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
   });
 
   test('a worker of another version is refused with a clear message', { timeout: 20_000 }, async () => {
-    const master = cli([
-      'master',
-      ...load(join(out, 'refused')),
-      '--run-time',
-      '2s',
-      '--expect-workers',
-      '1',
-    ]);
-    master.child.kill('SIGKILL');
     const m = cli([
       'master',
       ...load(join(out, 'refused')),
