@@ -1,0 +1,10 @@
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { test } from 'node:test';
+import { parseProcesses } from './process-pool.ts';
+
+test('--processes: auto is the core count; otherwise a whole number ≥ 1', () => {
+  assert.equal(parseProcesses('auto'), availableParallelism());
+  assert.equal(parseProcesses('2'), 2);
+  for (const bad of ['0', '-1', '1.5', 'two', '']) assert.equal(parseProcesses(bad), null, bad);
+});
