@@ -5,15 +5,17 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../cli/errors.ts';
 import type { Coordinator } from './coordinator.ts';
 import { childTransport, createLink, type LinkOptions } from './link.ts';
 
-/** `auto` → the number of cores; otherwise a whole number ≥ 1. Returns null when it is not valid. */
-export function parseProcesses(value: string): number | null {
+/** `--processes`: `auto` → the number of cores; otherwise a whole number ≥ 1 (a commander argParser). */
+export function parseProcesses(value: string): number {
   if (value === 'auto') return availableParallelism();
-  if (!/^\d+$/.test(value)) return null;
-  const n = Number(value);
-  return n >= 1 ? n : null;
+  const n = /^\d+$/.test(value) ? Number(value) : 0;
+  if (n < 1)
+    throw new UsageError(`--processes must be auto or a whole number ≥ 1, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export interface ProcessPool {
