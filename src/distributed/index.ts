@@ -1,0 +1,16 @@
+/** Scale-out: `--processes N` and `streamload master`/`worker`, one protocol, exact merges. */
+export {
+  type CoordinatorResult,
+  createCoordinator,
+  type PartialResult,
+  type WorkerReport,
+} from './coordinator.ts';
+export { addMasterOptions, type MasterOptions, parseMasterOptions } from './master-options.ts';
+export { withScaleOut } from './partial.ts';
+export { parseProcesses } from './process-pool.ts';
+export { PROTOCOL_VERSION } from './protocol.ts';
+export { applyShare, type LoadShape, planOf } from './share-config.ts';
+export { type Plan, type Share, splitPlan } from './shares.ts';
+export { type Placement, type ScaledRun, type ScaledRunOptions, startScaledRun } from './start.ts';
+export type { ShareRun, StartShare } from './types.ts';
+export { DEFAULT_MASTER_PORT } from './ws.ts';
