@@ -1,13 +1,99 @@
 import type { Command } from 'commander';
-import { ExitError } from '../../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
+import { nonNegativeNumber, port, probability } from '../../cli/parse.ts';
+import { parseTokenRange } from './options.ts';
 
-// Placeholder until the targets issue lands; replaced by the real command.
+interface ServeLlmFlags {
+  port: number;
+  host: string;
+  firstTokenMs?: number;
+  interTokenMs?: number;
+  jitterMs?: number;
+  tokens?: string;
+  seed: number;
+  apiKey?: string;
+  fail500: number;
+  fail429: number;
+  failReset: number;
+  failStall: number;
+  failStreamError: number;
+  retryAfter: number;
+}
+
 export function registerServeLlm(serve: Command): void {
   serve
     .command('llm')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new ExitError('streamload serve llm is not built yet', 70);
+    .description(
+      'OpenAI-compatible mock LLM: /v1/chat/completions (streaming), /v1/models, /v1/completions, /v1/embeddings',
+    )
+    .option('--port <n>', 'port to listen on (0 = any free port)', port('--port'), 5004)
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option(
+      '--first-token-ms <ms>',
+      'delay before the first token (default 100)',
+      nonNegativeNumber('--first-token-ms'),
+    )
+    .option(
+      '--inter-token-ms <ms>',
+      'delay between tokens (default 20)',
+      nonNegativeNumber('--inter-token-ms'),
+    )
+    .option(
+      '--jitter-ms <ms>',
+      'uniform ± jitter on every delay (default 0)',
+      nonNegativeNumber('--jitter-ms'),
+    )
+    .option('--tokens <n|a-b>', 'output tokens per completion, fixed or a range (default 32)')
+    .option('--seed <n>', 'random seed (token text, jitter, fault draws)', nonNegativeNumber('--seed'), 1)
+    .option('--api-key <key>', 'require this Bearer key (401 otherwise)')
+    .option('--fail-500 <rate>', 'share of requests answered 500', probability('--fail-500'), 0)
+    .option(
+      '--fail-429 <rate>',
+      'share of requests answered 429 with Retry-After',
+      probability('--fail-429'),
+      0,
+    )
+    .option('--fail-reset <rate>', 'share of streams destroyed mid-stream', probability('--fail-reset'), 0)
+    .option('--fail-stall <rate>', 'share of requests that never answer', probability('--fail-stall'), 0)
+    .option(
+      '--fail-stream-error <rate>',
+      'share of streams ending in an in-stream error',
+      probability('--fail-stream-error'),
+      0,
+    )
+    .option('--retry-after <s>', 'Retry-After seconds on 429', nonNegativeNumber('--retry-after'), 1)
+    .addHelpText(
+      'after',
+      '\nPer-request overrides (for tests): x-mock-first-token-ms, x-mock-inter-token-ms, x-mock-jitter-ms,\n' +
+        'x-mock-tokens, x-mock-fault (http_500|rate_limit|reset|stall|stream_error), x-mock-fault-after.\n' +
+        'Counters: GET /_mock/stats.',
+    )
+    .action(async (flags: ServeLlmFlags) => {
+      const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
+      if (flags.tokens !== undefined && tokens === undefined) {
+        throw new UsageError(`--tokens: expected N or A-B with 1 ≤ A ≤ B, got "${flags.tokens}"`);
+      }
+      const { startMockLlm } = await import('./server.ts');
+      const { serveUntilSignal } = await import('../shared/serve-until-signal.ts');
+      const llm = await startMockLlm({
+        port: flags.port,
+        host: flags.host,
+        seed: flags.seed,
+        retryAfterS: flags.retryAfter,
+        faultRates: {
+          http_500: flags.fail500,
+          rate_limit: flags.fail429,
+          reset: flags.failReset,
+          stall: flags.failStall,
+          stream_error: flags.failStreamError,
+        },
+        ...(flags.firstTokenMs === undefined ? {} : { firstTokenMs: flags.firstTokenMs }),
+        ...(flags.interTokenMs === undefined ? {} : { interTokenMs: flags.interTokenMs }),
+        ...(flags.jitterMs === undefined ? {} : { jitterMs: flags.jitterMs }),
+        ...(tokens === undefined ? {} : { tokens }),
+        ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
+      });
+      process.stdout.write(`mock LLM listening on ${llm.url}\n`);
+      await serveUntilSignal(llm.close);
     });
 }

@@ -1,0 +1,65 @@
+/** Option value parsers for commander: each throws a UsageError naming the option. */
+import { UsageError } from './errors.ts';
+
+export function nonNegativeNumber(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+      throw new UsageError(`${option}: expected a number ≥ 0, got "${text}"`);
+    }
+    return value;
+  };
+}
+
+export function positiveInteger(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < 1)
+      throw new UsageError(`${option}: expected an integer ≥ 1, got "${text}"`);
+    return value;
+  };
+}
+
+export function port(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value > 65535)
+      throw new UsageError(`${option}: expected a port 0-65535, got "${text}"`);
+    return value;
+  };
+}
+
+export function probability(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+      throw new UsageError(`${option}: expected a rate 0..1 or a percentage, got "${text}"`);
+    }
+    return value;
+  };
+}
+
+/** Durations: `500ms`, `30s`, `5m`, `1h`, `1m30s`, or plain seconds. Returns milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let rest = trimmed;
+  while (rest.length > 0) {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (match === null) return undefined;
+    total += Number(match[1]) * (units[match[2] as string] as number);
+    rest = rest.slice(match[0].length);
+  }
+  return trimmed.length > 0 ? total : undefined;
+}
+
+export function duration(option: string): (text: string) => number {
+  return (text) => {
+    const ms = parseDurationMs(text);
+    if (ms === undefined)
+      throw new UsageError(`${option}: expected a duration like 30s, 5m or 500ms, got "${text}"`);
+    return ms;
+  };
+}

@@ -1,0 +1,77 @@
+/** Mock LLM behaviour: server-wide defaults, overridable per request with `x-mock-*` headers. */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type MockFault = 'http_500' | 'rate_limit' | 'reset' | 'stall' | 'stream_error';
+export const MOCK_FAULTS: readonly MockFault[] = ['http_500', 'rate_limit', 'reset', 'stall', 'stream_error'];
+
+export interface MockBehaviour {
+  readonly firstTokenMs: number;
+  readonly interTokenMs: number;
+  readonly jitterMs: number;
+  /** Output tokens per completion: inclusive range. */
+  readonly tokens: readonly [number, number];
+}
+
+export interface MockLlmOptions extends Partial<MockBehaviour> {
+  readonly port?: number;
+  readonly host?: string;
+  readonly seed?: number;
+  /** Required Bearer key; unset = no auth. */
+  readonly apiKey?: string;
+  /** Probability per request of each fault, 0..1. */
+  readonly faultRates?: Partial<Record<MockFault, number>>;
+  /** Seconds in the Retry-After header of a 429. */
+  readonly retryAfterS?: number;
+  readonly models?: readonly string[];
+}
+
+export const DEFAULT_BEHAVIOUR: MockBehaviour = {
+  firstTokenMs: 100,
+  interTokenMs: 20,
+  jitterMs: 0,
+  tokens: [32, 32],
+};
+
+export const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
+
+/** A token count `N` or range `A-B`; undefined when malformed. */
+export function parseTokenRange(text: string): readonly [number, number] | undefined {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (match === null) return undefined;
+  const min = Number(match[1]);
+  const max = match[2] === undefined ? min : Number(match[2]);
+  return min >= 1 && max >= min ? [min, max] : undefined;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function numberHeader(headers: IncomingHttpHeaders, name: string): number | undefined {
+  const text = header(headers, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The behaviour for one request: the server's defaults with its `x-mock-*` headers applied. */
+export function behaviourFor(base: MockBehaviour, headers: IncomingHttpHeaders): MockBehaviour {
+  const tokensText = header(headers, 'x-mock-tokens');
+  return {
+    firstTokenMs: numberHeader(headers, 'x-mock-first-token-ms') ?? base.firstTokenMs,
+    interTokenMs: numberHeader(headers, 'x-mock-inter-token-ms') ?? base.interTokenMs,
+    jitterMs: numberHeader(headers, 'x-mock-jitter-ms') ?? base.jitterMs,
+    tokens: (tokensText === undefined ? undefined : parseTokenRange(tokensText)) ?? base.tokens,
+  };
+}
+
+/** `x-mock-fault: reset` forces a fault; `x-mock-fault-after: N` sets how many tokens come first. */
+export function forcedFault(headers: IncomingHttpHeaders): MockFault | undefined {
+  const value = header(headers, 'x-mock-fault');
+  return MOCK_FAULTS.find((f) => f === value);
+}
+
+export function faultAfterTokens(headers: IncomingHttpHeaders): number | undefined {
+  return numberHeader(headers, 'x-mock-fault-after');
+}

@@ -1,0 +1,364 @@
+/**
+ * `streamload serve llm`: an OpenAI-compatible mock LLM with tunable latency and faults. Cheap on
+ * purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  BodyTooLargeError,
+  bearerToken,
+  listen,
+  parseJsonObject,
+  readBody,
+  sendJson,
+  startEventStream,
+} from '../shared/http.ts';
+import { createRandom } from '../shared/random.ts';
+import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
+import {
+  behaviourFor,
+  DEFAULT_BEHAVIOUR,
+  DEFAULT_MODELS,
+  faultAfterTokens,
+  forcedFault,
+  MOCK_FAULTS,
+  type MockBehaviour,
+  type MockFault,
+  type MockLlmOptions,
+} from './options.ts';
+import { createTicker } from './ticker.ts';
+
+const BODY_LIMIT = 1024 * 1024;
+
+export interface MockLlmStats {
+  requests: number;
+  streams: number;
+  chunks: number;
+  completed: number;
+  active: number;
+  faults: Record<MockFault, number>;
+}
+
+export interface MockLlm {
+  readonly url: string;
+  readonly port: number;
+  stats(): MockLlmStats;
+  close(): Promise<void>;
+}
+
+function openAiError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { error: { message, type, param, code } }, headers);
+}
+
+export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLlm> {
+  const base: MockBehaviour = { ...DEFAULT_BEHAVIOUR, ...withoutUndefined(options) };
+  const random = createRandom(options.seed ?? 1);
+  const models = options.models ?? DEFAULT_MODELS;
+  const ticker = createTicker();
+  const counters: StreamCounters = { chunks: 0, completed: 0 };
+  const stats = {
+    requests: 0,
+    streams: 0,
+    faults: Object.fromEntries(MOCK_FAULTS.map((f) => [f, 0])) as Record<MockFault, number>,
+  };
+  const sockets = new Set<Socket>();
+  let sequence = 0;
+
+  function drawFault(req: IncomingMessage): MockFault | undefined {
+    const forced = forcedFault(req.headers);
+    if (forced !== undefined) return forced;
+    for (const fault of MOCK_FAULTS) {
+      const rate = options.faultRates?.[fault] ?? 0;
+      if (rate > 0 && random.next() < rate) return fault;
+    }
+    return undefined;
+  }
+
+  /** Faults that replace the response; returns true when one was applied. */
+  function applyUpfrontFault(fault: MockFault | undefined, res: ServerResponse): boolean {
+    if (fault === 'http_500') {
+      openAiError(res, 500, 'The server had an error while processing your request.', 'server_error', null);
+    } else if (fault === 'rate_limit') {
+      openAiError(res, 429, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded', null, {
+        'retry-after': String(options.retryAfterS ?? 1),
+      });
+    } else if (fault === 'stall') {
+      // The socket stays open and silent until the client gives up (or the server closes).
+      res.socket?.setTimeout(0);
+    } else return false;
+    stats.faults[fault]++;
+    return true;
+  }
+
+  async function chatCompletions(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const model = body.model;
+    if (typeof model !== 'string')
+      return openAiError(
+        res,
+        400,
+        "Missing required parameter: 'model'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+        'model',
+      );
+    if (!Array.isArray(body.messages))
+      return openAiError(
+        res,
+        400,
+        "Missing required parameter: 'messages'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+        'messages',
+      );
+    if (!models.includes(model))
+      return openAiError(
+        res,
+        404,
+        `The model \`${model}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        'model_not_found',
+      );
+    const stream = body.stream === true;
+    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+    if (streamOptions !== undefined && !stream)
+      return openAiError(
+        res,
+        400,
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+        'invalid_request_error',
+        null,
+        'stream_options',
+      );
+    const fault = drawFault(req);
+    if (applyUpfrontFault(fault, res)) return;
+    const behaviour = behaviourFor(base, req.headers);
+    const cap =
+      typeof body.max_tokens === 'number'
+        ? body.max_tokens
+        : typeof body.max_completion_tokens === 'number'
+          ? body.max_completion_tokens
+          : Number.POSITIVE_INFINITY;
+    const completionTokens = Math.min(cap, random.int(behaviour.tokens[0], behaviour.tokens[1]));
+    const promptTokens = Math.max(1, Math.round(JSON.stringify(body.messages).length / 4));
+    const id = `chatcmpl-${(++sequence).toString(36)}`;
+    const created = Math.floor(Date.now() / 1000);
+    if (!stream) {
+      const ms = behaviour.firstTokenMs + behaviour.interTokenMs * Math.max(0, completionTokens - 1);
+      setTimeout(() => {
+        let content = '';
+        for (let i = 0; i < completionTokens; i++) content += tokenText(random);
+        sendJson(res, 200, {
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          system_fingerprint: 'fp_streamload',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content, refusal: null },
+              logprobs: null,
+              finish_reason: 'stop',
+            },
+          ],
+          usage: usageObject(promptTokens, completionTokens),
+        });
+      }, ms);
+      return;
+    }
+    if (fault === 'reset' || fault === 'stream_error') stats.faults[fault]++;
+    stats.streams++;
+    startEventStream(res);
+    const afterTokens = faultAfterTokens(req.headers) ?? Math.floor(completionTokens / 2);
+    ticker.add(
+      createCompletionStream(
+        res,
+        {
+          id,
+          model,
+          created,
+          promptTokens,
+          completionTokens,
+          includeUsage: streamOptions?.include_usage === true,
+          ...(fault === 'reset' || fault === 'stream_error' ? { fault: { kind: fault, afterTokens } } : {}),
+        },
+        behaviour,
+        random,
+        counters,
+      ),
+    );
+  }
+
+  function completions(res: ServerResponse, body: Record<string, unknown>): void {
+    if (typeof body.model !== 'string' || body.prompt === undefined)
+      return openAiError(
+        res,
+        400,
+        "Missing required parameter: 'model' or 'prompt'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+      );
+    const tokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
+    let text = '';
+    for (let i = 0; i < tokens; i++) text += tokenText(random);
+    sendJson(res, 200, {
+      id: `cmpl-${(++sequence).toString(36)}`,
+      object: 'text_completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices: [{ text, index: 0, logprobs: null, finish_reason: 'length' }],
+      usage: usageObject(Math.max(1, Math.round(JSON.stringify(body.prompt).length / 4)), tokens),
+    });
+  }
+
+  function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
+    const input = body.input;
+    const inputs = Array.isArray(input) ? input : [input];
+    if (typeof body.model !== 'string' || input === undefined || inputs.length === 0)
+      return openAiError(
+        res,
+        400,
+        "Missing required parameter: 'input' or 'model'.",
+        'invalid_request_error',
+        'missing_required_parameter',
+      );
+    const dimensions =
+      typeof body.dimensions === 'number' ? body.dimensions : body.model.endsWith('large') ? 3072 : 1536;
+    const data = inputs.map((_, index) => ({
+      object: 'embedding',
+      index,
+      embedding: Array.from({ length: dimensions }, () => Math.round((random.next() * 2 - 1) * 1e4) / 1e4),
+    }));
+    const promptTokens = Math.max(1, Math.round(JSON.stringify(input).length / 4));
+    sendJson(res, 200, {
+      object: 'list',
+      data,
+      model: body.model,
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy' });
+    if (req.method === 'GET' && path === '/_mock/stats') return sendJson(res, 200, snapshotStats());
+    if (options.apiKey !== undefined && bearerToken(req) !== options.apiKey) {
+      return openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      return sendJson(res, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
+      });
+    }
+    const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && modelMatch !== null) {
+      const id = decodeURIComponent(modelMatch[1] as string);
+      if (!models.includes(id))
+        return openAiError(
+          res,
+          404,
+          `The model \`${id}\` does not exist or you do not have access to it.`,
+          'invalid_request_error',
+          'model_not_found',
+        );
+      return sendJson(res, 200, { id, object: 'model', created: 1700000000, owned_by: 'streamload' });
+    }
+    const routes: Record<string, (body: Record<string, unknown>) => void | Promise<void>> = {
+      '/v1/chat/completions': (body) => chatCompletions(req, res, body),
+      '/v1/completions': (body) => completions(res, body),
+      '/v1/embeddings': (body) => embeddings(res, body),
+    };
+    const route = routes[path];
+    if (route === undefined)
+      return openAiError(
+        res,
+        404,
+        `Unknown request URL: ${req.method} ${path}.`,
+        'invalid_request_error',
+        'unknown_url',
+      );
+    if (req.method !== 'POST')
+      return openAiError(
+        res,
+        405,
+        `Method ${req.method} not allowed for ${path}.`,
+        'invalid_request_error',
+        'method_not_allowed',
+      );
+    let text: string;
+    try {
+      text = await readBody(req, BODY_LIMIT);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return openAiError(res, 413, 'Request body too large.', 'invalid_request_error', 'request_too_large');
+      throw error;
+    }
+    const body = parseJsonObject(text);
+    if (body === undefined)
+      return openAiError(
+        res,
+        400,
+        'We could not parse the JSON body of your request.',
+        'invalid_request_error',
+        null,
+      );
+    await route(body);
+  }
+
+  function snapshotStats(): MockLlmStats {
+    return {
+      requests: stats.requests,
+      streams: stats.streams,
+      chunks: counters.chunks,
+      completed: counters.completed,
+      active: ticker.size,
+      faults: { ...stats.faults },
+    };
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) openAiError(res, 500, `mock failure: ${String(error)}`, 'server_error', null);
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  const port = await listen(server, options.port ?? 5004, options.host ?? '127.0.0.1');
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    stats: snapshotStats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        ticker.close();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function withoutUndefined(options: MockLlmOptions): Partial<MockBehaviour> {
+  const out: Partial<Record<keyof MockBehaviour, unknown>> = {};
+  for (const key of ['firstTokenMs', 'interTokenMs', 'jitterMs', 'tokens'] as const) {
+    if (options[key] !== undefined) out[key] = options[key];
+  }
+  return out as Partial<MockBehaviour>;
+}

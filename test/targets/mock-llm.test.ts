@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { request } from 'undici';
+import { createSseParser } from '../../src/sse/parser.ts';
+import type { SseEvent } from '../../src/sse/types.ts';
+import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
+
+const CHAT = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+
+describe('mock LLM over HTTP', () => {
+  let llm: MockLlm;
+  before(async () => {
+    llm = await startMockLlm({
+      port: 0,
+      firstTokenMs: 5,
+      interTokenMs: 1,
+      tokens: [4, 4],
+      apiKey: 'sk-test',
+    });
+  });
+  after(() => llm.close());
+
+  async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const res = await request(`${llm.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+  }
+
+  function events(text: string): SseEvent[] {
+    const out: SseEvent[] = [];
+    createSseParser({ onEvent: (e) => out.push(e) }).feed(Buffer.from(text));
+    return out;
+  }
+
+  test('a stream: role chunk, one chunk per token, stop, usage, [DONE]', async () => {
+    const res = await post('/v1/chat/completions', {
+      ...CHAT,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers['content-type']), /^text\/event-stream/);
+    const data = events(res.text).map((e) => e.data);
+    assert.equal(data.length, 1 + 4 + 1 + 1 + 1);
+    assert.equal(data.at(-1), '[DONE]');
+    const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
+    assert.deepEqual(chunks[0].choices[0].delta, { role: 'assistant', content: '', refusal: null });
+    assert.equal(chunks[5].choices[0].finish_reason, 'stop');
+    assert.equal(chunks[6].usage.completion_tokens, 4);
+    assert.deepEqual(chunks[6].choices, []);
+  });
+
+  test('blocking completion carries usage', async () => {
+    const res = await post('/v1/chat/completions', CHAT, { 'x-mock-tokens': '3' });
+    const body = JSON.parse(res.text);
+    assert.equal(body.object, 'chat.completion');
+    assert.equal(body.usage.completion_tokens, 3);
+  });
+
+  test('errors have OpenAI shapes', async () => {
+    const noKey = await request(`${llm.url}/v1/models`);
+    assert.equal(noKey.statusCode, 401);
+    assert.equal(((await noKey.body.json()) as { error: { code: string } }).error.code, 'invalid_api_key');
+    assert.equal((await post('/v1/chat/completions', '{not json')).status, 400);
+    const unknown = await post('/v1/chat/completions', { ...CHAT, model: 'nope' });
+    assert.equal(unknown.status, 404);
+    assert.equal(JSON.parse(unknown.text).error.code, 'model_not_found');
+    assert.equal((await post('/v1/nothing', {})).status, 404);
+    assert.equal((await post('/v1/chat/completions', 'x'.repeat(2 * 1024 * 1024))).status, 413);
+  });
+
+  test('faults: 500, 429 with Retry-After, in-stream error, reset', async () => {
+    assert.equal(
+      (await post('/v1/chat/completions', { ...CHAT, stream: true }, { 'x-mock-fault': 'http_500' })).status,
+      500,
+    );
+    const limited = await post(
+      '/v1/chat/completions',
+      { ...CHAT, stream: true },
+      { 'x-mock-fault': 'rate_limit' },
+    );
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers['retry-after'], '1');
+    const inStream = await post(
+      '/v1/chat/completions',
+      { ...CHAT, stream: true },
+      { 'x-mock-fault': 'stream_error', 'x-mock-fault-after': '2' },
+    );
+    const last = events(inStream.text).at(-1);
+    assert.ok(last !== undefined && 'error' in JSON.parse(last.data));
+    await assert.rejects(
+      post('/v1/chat/completions', { ...CHAT, stream: true }, { 'x-mock-fault': 'reset' }),
+    );
+    const stats = llm.stats();
+    assert.equal(stats.faults.http_500, 1);
+    assert.equal(stats.faults.rate_limit, 1);
+    assert.equal(stats.faults.reset, 1);
+  });
+
+  test('models, embeddings and completions', async () => {
+    const models = await request(`${llm.url}/v1/models`, { headers: { authorization: 'Bearer sk-test' } });
+    assert.ok(((await models.body.json()) as { data: unknown[] }).data.length > 0);
+    const emb = JSON.parse(
+      (await post('/v1/embeddings', { model: 'text-embedding-3-small', input: ['a', 'b'] })).text,
+    );
+    assert.equal(emb.data.length, 2);
+    assert.equal(emb.data[0].embedding.length, 1536);
+    const cmpl = JSON.parse(
+      (await post('/v1/completions', { model: 'gpt-4o-mini', prompt: 'x', max_tokens: 2 })).text,
+    );
+    assert.equal(cmpl.usage.completion_tokens, 2);
+  });
+});
