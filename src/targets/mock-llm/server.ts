@@ -201,7 +201,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     );
   }
 
-  function completions(res: ServerResponse, body: Record<string, unknown>): void {
+  function completions(res: ServerResponse, body: Record<string, unknown>) {
     if (typeof body.model !== 'string' || body.prompt === undefined)
       return openAiError(
         res,
@@ -223,7 +223,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     });
   }
 
-  function embeddings(res: ServerResponse, body: Record<string, unknown>): void {
+  function embeddings(res: ServerResponse, body: Record<string, unknown>) {
     const input = body.input;
     const inputs = Array.isArray(input) ? input : [input];
     if (typeof body.model !== 'string' || input === undefined || inputs.length === 0)

@@ -1,13 +1,106 @@
 import type { Command } from 'commander';
-import { ExitError } from '../../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
+import { nonNegativeNumber, port } from '../../cli/parse.ts';
+import { parseTokenRange } from '../mock-llm/options.ts';
+import type { App } from './app.ts';
 
-// Placeholder until the targets issue lands; replaced by the real command.
+interface ServeWorkflowFlags {
+  port: number;
+  host: string;
+  llmUrl?: string;
+  llmApiKey?: string;
+  app: string[];
+  firstTokenMs?: number;
+  interTokenMs?: number;
+  tokens?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 export function registerServeWorkflow(serve: Command): void {
   serve
     .command('workflow')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new ExitError('streamload serve workflow is not built yet', 70);
+    .description('Dify-compatible Service API (workflow and chat apps) that runs its graphs against an LLM')
+    .option('--port <n>', 'port to listen on (0 = any free port)', port('--port'), 5001)
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option(
+      '--llm-url <url>',
+      'OpenAI-compatible LLM for LLM nodes (default: an embedded mock LLM in this process)',
+    )
+    .option('--llm-api-key <key>', 'Bearer key for --llm-url')
+    .option(
+      '--app <KEY=FILE.yml>',
+      'serve a Dify DSL workflow file under API key KEY (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--first-token-ms <ms>',
+      'embedded mock LLM: delay before the first token',
+      nonNegativeNumber('--first-token-ms'),
+    )
+    .option(
+      '--inter-token-ms <ms>',
+      'embedded mock LLM: delay between tokens',
+      nonNegativeNumber('--inter-token-ms'),
+    )
+    .option('--tokens <n|a-b>', 'embedded mock LLM: output tokens per completion')
+    .addHelpText(
+      'after',
+      '\nBuilt-in apps (API keys):\n' +
+        '  app-empty  workflow Start → End (input: query)           blocking QPS of the server itself\n' +
+        '  app-llm    workflow Start → LLM → End (input: question)  streams text_chunk events\n' +
+        '  app-chat   chat app for /v1/chat-messages               streams message events\n' +
+        'Counters: GET /_mock/stats.',
+    )
+    .action(async (flags: ServeWorkflowFlags) => {
+      const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
+      if (flags.tokens !== undefined && tokens === undefined)
+        throw new UsageError(`--tokens: expected N or A-B, got "${flags.tokens}"`);
+      const apps = await loadApps(flags.app);
+      const { startWorkflowServer } = await import('./server.ts');
+      const { startMockLlm } = await import('../mock-llm/server.ts');
+      const { serveUntilSignal } = await import('../shared/serve-until-signal.ts');
+      const llm =
+        flags.llmUrl === undefined
+          ? await startMockLlm({
+              port: 0,
+              ...(flags.firstTokenMs === undefined ? {} : { firstTokenMs: flags.firstTokenMs }),
+              ...(flags.interTokenMs === undefined ? {} : { interTokenMs: flags.interTokenMs }),
+              ...(tokens === undefined ? {} : { tokens }),
+            })
+          : undefined;
+      const server = await startWorkflowServer({
+        port: flags.port,
+        host: flags.host,
+        llmUrl: flags.llmUrl ?? (llm?.url as string),
+        ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
+        apps,
+      });
+      process.stdout.write(
+        `workflow server listening on ${server.url} (LLM: ${flags.llmUrl ?? `embedded mock at ${llm?.url}`})\n`,
+      );
+      await serveUntilSignal(async () => {
+        await server.close();
+        await llm?.close();
+      });
     });
+}
+
+async function loadApps(specs: readonly string[]): Promise<Record<string, App>> {
+  const { BUILTIN_APPS } = await import('./builtin-apps.ts');
+  const { DslError, loadDslFile } = await import('./dsl.ts');
+  const apps: Record<string, App> = { ...BUILTIN_APPS };
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1)
+      throw new UsageError(`--app: expected KEY=FILE.yml, got "${spec}"`);
+    try {
+      apps[spec.slice(0, eq)] = loadDslFile(spec.slice(eq + 1));
+    } catch (error) {
+      if (error instanceof DslError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  return apps;
 }

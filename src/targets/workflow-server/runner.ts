@@ -1,0 +1,206 @@
+/**
+ * Runs a workflow app's chain for real: Start validates inputs (done by the server before the run),
+ * the LLM node renders its prompt and streams from the LLM, End collects outputs. Every step is
+ * reported to a sink as the Dify event it would be (streaming) or only summarised (blocking).
+ */
+import { randomUUID } from 'node:crypto';
+import type { LlmSettings, WorkflowApp } from './app.ts';
+import { type LlmClient, LlmError } from './llm-client.ts';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+
+export interface RunRecord {
+  readonly id: string;
+  readonly taskId: string;
+  readonly workflowId: string;
+  readonly user: string;
+  status: RunStatus;
+  readonly inputs: Record<string, unknown>;
+  outputs: Record<string, unknown> | null;
+  error: string | null;
+  totalSteps: number;
+  totalTokens: number;
+  readonly createdAt: number;
+  finishedAt: number | null;
+  elapsedTime: number;
+  readonly abort: AbortController;
+}
+
+/** Receives payload events (without the envelope, which the server adds). */
+export type EventSink = (event: string, fields: Record<string, unknown>) => void;
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+export function renderTemplate(text: string, pool: ReadonlyMap<string, Record<string, unknown>>): string {
+  return text.replace(/\{\{#([\w.-]+)#\}\}/g, (_, ref: string) => {
+    const [node, ...path] = ref.split('.');
+    let value: unknown =
+      node === 'sys' ? pool.get('sys')?.[`sys.${path.join('.')}`] : pool.get(node as string);
+    for (const key of node === 'sys' ? [] : path)
+      value = (value as Record<string, unknown> | undefined)?.[key];
+    return value === undefined || value === null
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
+  });
+}
+
+export function newRun(app: WorkflowApp, user: string, inputs: Record<string, unknown>): RunRecord {
+  return {
+    id: randomUUID(),
+    taskId: randomUUID(),
+    workflowId: `wf-${app.name}`,
+    user,
+    status: 'running',
+    inputs,
+    outputs: null,
+    error: null,
+    totalSteps: 0,
+    totalTokens: 0,
+    createdAt: seconds(),
+    finishedAt: null,
+    elapsedTime: 0,
+    abort: new AbortController(),
+  };
+}
+
+export async function runWorkflow(
+  app: WorkflowApp,
+  run: RunRecord,
+  llm: LlmClient,
+  emit: EventSink,
+): Promise<void> {
+  const started = performance.now();
+  const pool = new Map<string, Record<string, unknown>>();
+  pool.set('sys', {
+    'sys.user_id': run.user,
+    'sys.files': [],
+    'sys.app_id': app.name,
+    'sys.workflow_id': run.workflowId,
+    'sys.workflow_run_id': run.id,
+  });
+  emit('workflow_started', {
+    data: {
+      id: run.id,
+      workflow_id: run.workflowId,
+      inputs: { ...run.inputs, ...pool.get('sys') },
+      created_at: run.createdAt,
+    },
+  });
+  let index = 0;
+  for (const node of app.nodes) {
+    if (run.abort.signal.aborted) break;
+    const execution = randomUUID();
+    const nodeStarted = performance.now();
+    const createdAt = seconds();
+    const base = {
+      id: execution,
+      node_id: node.id,
+      node_type: node.type,
+      title: node.title,
+      index: ++index,
+      predecessor_node_id: null,
+    };
+    emit('node_started', { data: { ...base, inputs: null, created_at: createdAt, extras: {} } });
+    let outputs: Record<string, unknown> = {};
+    let tokens = 0;
+    let error: string | null = null;
+    if (node.type === 'start') outputs = { ...run.inputs };
+    else if (node.type === 'end') {
+      for (const o of node.outputs) {
+        const [source, ...path] = o.selector;
+        let value: unknown = pool.get(source as string);
+        for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+        outputs[o.variable] = value ?? null;
+      }
+    } else {
+      try {
+        const result = await callLlm(node, pool, llm, run.abort.signal, (text) =>
+          emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } }),
+        );
+        tokens = result.promptTokens + result.completionTokens;
+        outputs = {
+          text: result.text,
+          usage: {
+            prompt_tokens: result.promptTokens,
+            completion_tokens: result.completionTokens,
+            total_tokens: tokens,
+          },
+          finish_reason: 'stop',
+        };
+      } catch (e) {
+        error = run.abort.signal.aborted ? 'stopped by user' : e instanceof LlmError ? e.message : String(e);
+      }
+    }
+    pool.set(node.id, outputs);
+    run.totalSteps++;
+    run.totalTokens += tokens;
+    const status = error === null ? 'succeeded' : run.abort.signal.aborted ? 'stopped' : 'failed';
+    emit('node_finished', {
+      data: {
+        ...base,
+        inputs: node.type === 'start' ? run.inputs : null,
+        process_data: null,
+        outputs: error === null ? outputs : null,
+        status,
+        error,
+        elapsed_time: (performance.now() - nodeStarted) / 1000,
+        execution_metadata:
+          node.type === 'llm' ? { total_tokens: tokens, total_price: '0', currency: 'USD' } : null,
+        created_at: createdAt,
+        finished_at: seconds(),
+        files: [],
+      },
+    });
+    if (error !== null) {
+      run.error = error;
+      run.status = status;
+      if (status === 'failed') {
+        finish(run, started);
+        emit('error', { code: 'completion_request_error', status: 400, message: `Run failed: ${error}` });
+        return;
+      }
+      break;
+    }
+    if (node.type === 'end') run.outputs = outputs;
+  }
+  if (run.abort.signal.aborted) run.status = 'stopped';
+  else if (run.status === 'running') run.status = 'succeeded';
+  finish(run, started);
+  emit('workflow_finished', {
+    data: {
+      id: run.id,
+      workflow_id: run.workflowId,
+      status: run.status,
+      outputs: run.outputs,
+      error: run.error,
+      elapsed_time: run.elapsedTime,
+      total_tokens: run.totalTokens,
+      total_steps: run.totalSteps,
+      created_by: { id: `eu-${run.user}`, user: run.user },
+      created_at: run.createdAt,
+      finished_at: run.finishedAt,
+      exceptions_count: 0,
+      files: [],
+    },
+  });
+}
+
+function finish(run: RunRecord, started: number): void {
+  run.finishedAt = seconds();
+  run.elapsedTime = (performance.now() - started) / 1000;
+}
+
+export function callLlm(
+  settings: LlmSettings,
+  pool: ReadonlyMap<string, Record<string, unknown>>,
+  llm: LlmClient,
+  signal: AbortSignal,
+  onText: (text: string) => void,
+) {
+  const messages = settings.promptTemplate
+    .map((p) => ({ role: p.role, content: renderTemplate(p.text, pool) }))
+    .filter((m) => m.content !== '');
+  return llm.complete({ model: settings.model, messages, params: settings.completionParams, signal, onText });
+}

@@ -1,0 +1,373 @@
+/**
+ * `streamload serve workflow`: a Dify Service API subset that really runs its apps' graphs and
+ * streams LLM output from the (mock) LLM over HTTP. Error bodies follow Dify's `{code, message, status}`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { encodeSseEvent } from '../../sse/encoder.ts';
+import {
+  BodyTooLargeError,
+  bearerToken,
+  listen,
+  parseJsonObject,
+  readBody,
+  sendJson,
+  startEventStream,
+} from '../shared/http.ts';
+import { type App, type ChatApp, startVariables, type WorkflowApp } from './app.ts';
+import { validateInputs } from './inputs.ts';
+import { createLlmClient } from './llm-client.ts';
+import { callLlm, type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
+
+const BODY_LIMIT = 1024 * 1024;
+const MAX_RECORDS = 10_000;
+const PING_INTERVAL_MS = 10_000;
+
+export interface WorkflowServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Base URL of the OpenAI-compatible LLM the LLM nodes call. */
+  readonly llmUrl: string;
+  readonly llmApiKey?: string;
+  /** Apps by API key (built-ins plus `--app` files). */
+  readonly apps: Readonly<Record<string, App>>;
+}
+
+export interface WorkflowServerStats {
+  requests: number;
+  runs: number;
+  streams: number;
+  events: number;
+  failed: number;
+}
+
+export interface WorkflowServer {
+  readonly url: string;
+  readonly port: number;
+  stats(): WorkflowServerStats;
+  close(): Promise<void>;
+}
+
+function difyError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(
+    res,
+    status,
+    { code, message, status },
+    status === 401 ? { 'www-authenticate': 'Bearer realm="api"' } : {},
+  );
+}
+
+export async function startWorkflowServer(options: WorkflowServerOptions): Promise<WorkflowServer> {
+  const llm = createLlmClient(options.llmUrl, options.llmApiKey);
+  const runs = new Map<string, RunRecord>();
+  const tasks = new Map<string, RunRecord>();
+  const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
+  const sockets = new Set<Socket>();
+
+  function remember(run: RunRecord): void {
+    runs.set(run.id, run);
+    tasks.set(run.taskId, run);
+    if (runs.size > MAX_RECORDS) {
+      const oldest = runs.values().next().value as RunRecord;
+      runs.delete(oldest.id);
+      tasks.delete(oldest.taskId);
+    }
+  }
+
+  /** A sink that writes each event as one SSE block, with pings while the run is idle. */
+  function streamSink(
+    res: ServerResponse,
+    envelope: Record<string, unknown>,
+  ): { emit: EventSink; end(): void } {
+    startEventStream(res);
+    stats.streams++;
+    const ping = setInterval(() => res.write('event: ping\n\n'), PING_INTERVAL_MS);
+    return {
+      emit(event, fields) {
+        stats.events++;
+        res.write(encodeSseEvent({ data: JSON.stringify({ event, ...envelope, ...fields }) }));
+      },
+      end() {
+        clearInterval(ping);
+        res.end();
+      },
+    };
+  }
+
+  async function workflowRun(
+    res: ServerResponse,
+    app: WorkflowApp,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const mode = body.response_mode ?? 'blocking';
+    if (mode !== 'streaming' && mode !== 'blocking')
+      return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
+    if (typeof body.user !== 'string' || body.user === '')
+      return difyError(res, 400, 'invalid_param', 'Arg user must be provided.');
+    const validated = validateInputs(startVariables(app), body.inputs);
+    if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
+    const run = newRun(app, body.user, validated.inputs);
+    remember(run);
+    stats.runs++;
+    res.on('close', () => {
+      if (run.status === 'running') run.abort.abort();
+    });
+    if (mode === 'blocking') {
+      await runWorkflow(app, run, llm, () => {});
+      if (run.status === 'failed') stats.failed++;
+      return sendJson(res, 200, {
+        task_id: run.taskId,
+        workflow_run_id: run.id,
+        data: runDetail(run, false),
+      });
+    }
+    const sink = streamSink(res, { workflow_run_id: run.id, task_id: run.taskId });
+    await runWorkflow(app, run, llm, sink.emit);
+    if (run.status === 'failed') stats.failed++;
+    sink.end();
+  }
+
+  async function chatMessage(
+    res: ServerResponse,
+    app: ChatApp,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    if (typeof body.query !== 'string' || body.query === '')
+      return difyError(res, 400, 'invalid_param', 'query is required');
+    if (typeof body.user !== 'string' || body.user === '')
+      return difyError(res, 400, 'invalid_param', 'Arg user must be provided.');
+    const mode = body.response_mode ?? 'blocking';
+    if (mode !== 'streaming' && mode !== 'blocking')
+      return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
+    const conversationId =
+      typeof body.conversation_id === 'string' && body.conversation_id !== ''
+        ? body.conversation_id
+        : randomUUID();
+    const messageId = randomUUID();
+    const taskId = randomUUID();
+    const createdAt = Math.floor(Date.now() / 1000);
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    stats.runs++;
+    const settings = {
+      ...app.llm,
+      promptTemplate: [...app.llm.promptTemplate, { role: 'user', text: '{{#sys.query#}}' }],
+    };
+    const pool = new Map([['sys', { 'sys.query': body.query, 'sys.user_id': body.user }]]);
+    const sink =
+      mode === 'streaming'
+        ? streamSink(res, {
+            conversation_id: conversationId,
+            message_id: messageId,
+            created_at: createdAt,
+            task_id: taskId,
+            id: messageId,
+          })
+        : undefined;
+    try {
+      const result = await callLlm(settings, pool, llm, abort.signal, (answer) =>
+        sink?.emit('message', { answer, from_variable_selector: null }),
+      );
+      const usage = {
+        prompt_tokens: result.promptTokens,
+        completion_tokens: result.completionTokens,
+        total_tokens: result.promptTokens + result.completionTokens,
+        total_price: '0',
+        currency: 'USD',
+        latency: 0,
+      };
+      if (sink === undefined) {
+        return sendJson(res, 200, {
+          event: 'message',
+          task_id: taskId,
+          id: messageId,
+          message_id: messageId,
+          conversation_id: conversationId,
+          mode: 'chat',
+          answer: result.text,
+          metadata: { usage, retriever_resources: [] },
+          created_at: createdAt,
+        });
+      }
+      sink.emit('message_end', { metadata: { usage, retriever_resources: [] }, files: null });
+    } catch (error) {
+      stats.failed++;
+      if (sink === undefined)
+        return difyError(res, 400, 'completion_request_error', String((error as Error).message));
+      sink.emit('error', {
+        code: 'completion_request_error',
+        status: 400,
+        message: String((error as Error).message),
+      });
+    }
+    sink?.end();
+  }
+
+  function runDetail(run: RunRecord, withInputs: boolean) {
+    return {
+      id: run.id,
+      workflow_id: run.workflowId,
+      status: run.status,
+      ...(withInputs ? { inputs: run.inputs } : {}),
+      outputs: run.outputs,
+      error: run.error,
+      elapsed_time: run.elapsedTime,
+      total_tokens: run.totalTokens,
+      total_steps: run.totalSteps,
+      created_at: run.createdAt,
+      finished_at: run.finishedAt,
+    };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy' });
+    if (req.method === 'GET' && path === '/_mock/stats') return sendJson(res, 200, stats);
+    if (!path.startsWith('/v1/'))
+      return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+    const token = bearerToken(req);
+    if (token === undefined)
+      return difyError(
+        res,
+        401,
+        'unauthorized',
+        "Authorization header must be provided and start with 'Bearer'",
+      );
+    const app = options.apps[token];
+    if (app === undefined) return difyError(res, 401, 'unauthorized', 'Access token is invalid');
+    const runMatch = /^\/v1\/workflows\/run\/([^/]+)$/.exec(path);
+    const stopMatch = /^\/v1\/(?:workflows\/tasks|chat-messages)\/([^/]+)\/stop$/.exec(path);
+    if (req.method === 'GET') {
+      if (path === '/v1/parameters') return sendJson(res, 200, parameters(app));
+      if (path === '/v1/info')
+        return sendJson(res, 200, {
+          name: app.name,
+          description: app.description,
+          tags: [],
+          mode: app.mode,
+          author_name: 'streamload',
+        });
+      if (runMatch !== null) {
+        if (app.mode !== 'workflow')
+          return difyError(
+            res,
+            400,
+            'not_workflow_app',
+            'Please check if your app mode matches the right API route.',
+          );
+        const run = runs.get(runMatch[1] as string);
+        return run === undefined
+          ? difyError(res, 404, 'not_found', 'Workflow run not found.')
+          : sendJson(res, 200, runDetail(run, true));
+      }
+      return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+    }
+    if (req.method !== 'POST')
+      return difyError(
+        res,
+        405,
+        'method_not_allowed',
+        `The method ${req.method} is not allowed for the requested URL.`,
+      );
+    const known = path === '/v1/workflows/run' || path === '/v1/chat-messages' || stopMatch !== null;
+    if (!known) return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+    let text: string;
+    try {
+      text = await readBody(req, BODY_LIMIT);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return difyError(res, 413, 'request_entity_too_large', 'Request body too large.');
+      throw error;
+    }
+    const body = parseJsonObject(text);
+    if (body === undefined)
+      return difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
+    if (stopMatch !== null) {
+      const run = tasks.get(stopMatch[1] as string);
+      if (run !== undefined && run.status === 'running') run.abort.abort();
+      return sendJson(res, 200, { result: 'success' });
+    }
+    if (path === '/v1/workflows/run') {
+      if (app.mode !== 'workflow')
+        return difyError(
+          res,
+          400,
+          'not_workflow_app',
+          'Please check if your app mode matches the right API route.',
+        );
+      return workflowRun(res, app, body);
+    }
+    if (app.mode !== 'chat')
+      return difyError(
+        res,
+        400,
+        'not_chat_app',
+        'Please check if your app mode matches the right API route.',
+      );
+    return chatMessage(res, app, body);
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        difyError(res, 500, 'internal_server_error', `Internal Server Error: ${String(error)}`);
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  const port = await listen(server, options.port ?? 5001, options.host ?? '127.0.0.1');
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    stats: () => ({ ...stats }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
+          llm.close().then(
+            () => resolve(),
+            () => resolve(),
+          );
+        });
+      }),
+  };
+}
+
+function parameters(app: App) {
+  const off = { enabled: false };
+  return {
+    opening_statement: '',
+    suggested_questions: [],
+    suggested_questions_after_answer: off,
+    speech_to_text: off,
+    text_to_speech: off,
+    retriever_resource: off,
+    annotation_reply: off,
+    more_like_this: off,
+    sensitive_word_avoidance: off,
+    file_upload: off,
+    system_parameters: {
+      file_size_limit: 15,
+      image_file_size_limit: 10,
+      audio_file_size_limit: 50,
+      video_file_size_limit: 100,
+      workflow_file_upload_limit: 10,
+    },
+    user_input_form: startVariables(app).map((v) => ({
+      [v.type]: {
+        variable: v.variable,
+        label: v.label,
+        type: v.type,
+        required: v.required,
+        max_length: v.maxLength,
+        options: v.options,
+      },
+    })),
+  };
+}
