@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: assertions walk untyped Dify JSON.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';

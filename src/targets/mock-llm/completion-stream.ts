@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { encodeSseEvent } from '../../sse/encoder.ts';
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../../util/random.ts';
 import type { MockBehaviour } from './options.ts';
 import type { TickTask } from './ticker.ts';
 

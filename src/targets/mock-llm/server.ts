@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createRandom } from '../../util/random.ts';
 import {
   BodyTooLargeError,
   bearerToken,
@@ -13,7 +14,6 @@ import {
   sendJson,
   startEventStream,
 } from '../shared/http.ts';
-import { createRandom } from '../shared/random.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
 import {
   behaviourFor,

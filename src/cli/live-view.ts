@@ -1,0 +1,62 @@
+/**
+ * The live console: every `--live-interval`, one block of what is happening now. Redrawn in place
+ * on a TTY; appended as plain lines otherwise (CI logs), and on stderr when stdout carries JSON.
+ */
+
+import type { MetricsSummary } from '../metrics/types.ts';
+import { fmt } from '../report/tables.ts';
+import type { LiveRunHandle } from '../run.ts';
+
+export interface LiveViewOptions {
+  readonly intervalMs: number;
+  readonly runTimeMs: number | null;
+  readonly iterations: number | null;
+  readonly stream: NodeJS.WriteStream;
+}
+
+export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): () => void {
+  let latest: MetricsSummary | undefined;
+  const unsubscribe = handle.onTick((summary) => {
+    latest = summary;
+  });
+  const tty = options.stream.isTTY === true;
+  let drawnLines = 0;
+
+  function render(): void {
+    if (latest === undefined) return;
+    const s = latest;
+    const p = handle.progress();
+    const last = s.history.at(-1);
+    const elapsed = Math.round(p.elapsedMs / 1000);
+    const remaining =
+      options.runTimeMs === null
+        ? ''
+        : `, ${Math.max(0, Math.round(options.runTimeMs / 1000) - elapsed)} s left`;
+    const work = options.iterations === null ? '' : `, ${p.iterations}/${options.iterations} iterations`;
+    const ttfe = s.latency.ttfe;
+    const errors =
+      Object.entries(s.errors)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' ') || 'none';
+    const g = last?.generator;
+    const lines = [
+      `[${elapsed} s${remaining}${work}] users ${p.users}, active connections ${last?.activeConnections ?? 0}, conn/s ${last?.connectionsOpened ?? 0}, events/s ${last?.events ?? 0}, req/s ${last?.requests ?? 0}`,
+      `  TTFE avg ${fmt(ttfe?.mean)} p50 ${fmt(ttfe?.p50)} p95 ${fmt(ttfe?.p95)} ms; requests ${s.totals.requests}, failures ${s.totals.failures}; errors: ${errors}`,
+      `  generator: loop delay p99 ${fmt(g?.loopDelayP99Ms, 2)} ms, CPU ${fmt((g?.cpu ?? 0) * 100, 0)}%${p.warnings.length > 0 ? `; WARNING: ${p.warnings.join('; ')}` : ''}`,
+      ...s.requests.map(
+        (r) =>
+          `  ${r.method.padEnd(5)} ${r.name.padEnd(28)} ${String(r.requests).padStart(8)} reqs ${String(r.failures).padStart(6)} fails  avg ${fmt(r.duration.mean, 0)} ms  p95 ${fmt(r.duration.p95, 0)} ms`,
+      ),
+    ];
+    if (tty && drawnLines > 0) options.stream.write(`\x1b[${drawnLines}F\x1b[J`);
+    options.stream.write(`${lines.join('\n')}\n`);
+    drawnLines = tty ? lines.length : 0;
+  }
+
+  const timer = setInterval(render, options.intervalMs);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}

@@ -1,0 +1,38 @@
+/** The load options shared by `run` and `master`, declared once from the config field table. */
+import type { Command } from 'commander';
+import { convertField, FIELDS } from '../config/fields.ts';
+import { UsageError } from './errors.ts';
+
+export function addRunOptions(cmd: Command): Command {
+  for (const field of FIELDS) {
+    const flags = field.arg === undefined ? field.flag : `${field.flag} <${field.arg}>`;
+    if (field.arg === undefined) {
+      cmd.option(flags, field.help);
+      continue;
+    }
+    cmd.option(flags, field.help, (raw: string, previous: unknown) => {
+      let value: unknown;
+      try {
+        value = convertField(field, raw, field.flag);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      return field.repeatable && Array.isArray(previous) ? [...previous, ...(value as unknown[])] : value;
+    });
+  }
+  cmd.option(
+    '--config <file>',
+    'YAML or JSON file with the same option names (flags override it; it overrides STREAMLOAD_* env)',
+  );
+  return cmd;
+}
+
+/** Only the options the user typed (commander also reports defaults and env; we resolve those ourselves). */
+export function typedFlags(cmd: Command): Record<string, unknown> {
+  const values = cmd.opts();
+  const flags: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (cmd.getOptionValueSource(key) === 'cli') flags[key] = value;
+  }
+  return flags;
+}

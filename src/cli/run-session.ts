@@ -1,0 +1,94 @@
+/**
+ * One run from the CLI's side: embedded targets (when no --target), preflight, the run, the live
+ * view, Ctrl-C handling, the summary, reports and the exit code. `run`, `demo` and `master` share it.
+ */
+import type { RunConfig } from '../config/types.ts';
+import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
+import { preflight } from '../engine/preflight.ts';
+import { getProtocol } from '../protocols/index.ts';
+import { toJsonSummary } from '../report/run-json.ts';
+import { renderSummaryText } from '../report/summary-text.ts';
+import type { RunJson } from '../report/types.ts';
+import { defaultReportDir, writeReports } from '../report/write.ts';
+import { type LiveRunHandle, startRun } from '../run.ts';
+import { EXIT_OK, EXIT_THRESHOLD } from './errors.ts';
+import { startLiveView } from './live-view.ts';
+
+export interface SessionOptions {
+  /** Extra args for `serve workflow` when the targets are embedded (e.g. mock LLM delays). */
+  readonly embeddedArgs?: readonly string[];
+  /** A label appended to the default report folder (demo: `-demo-llm`). */
+  readonly label?: string;
+  /** Starts the load; default `startRun`. Scale-out passes its own. */
+  readonly start?: (config: RunConfig, origin: string) => Promise<LiveRunHandle>;
+}
+
+export interface SessionResult {
+  readonly run: RunJson;
+  readonly exitCode: number;
+  readonly outDir: string;
+}
+
+export async function runSession(config: RunConfig, options: SessionOptions = {}): Promise<SessionResult> {
+  const log = config.jsonSummary ? process.stderr : process.stdout;
+  let embedded: EmbeddedTargets | undefined;
+  try {
+    let origin = config.target;
+    if (origin === null) {
+      embedded = await startEmbeddedTargets(options.embeddedArgs);
+      origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
+      log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
+    }
+    await preflight(config, getProtocol(config), origin);
+    const handle = await (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin);
+    log.write(describeLoad(config, origin));
+    const stopLive = startLiveView(handle, {
+      intervalMs: config.liveIntervalMs,
+      runTimeMs: config.runTimeMs,
+      iterations: config.iterations,
+      stream: log as NodeJS.WriteStream,
+    });
+    let interrupts = 0;
+    const onSignal = (signal: string) => {
+      interrupts++;
+      if (interrupts === 1) {
+        log.write(
+          `\n${signal}: stopping — in-flight streams get ${config.stopTimeoutMs / 1000} s to finish (press Ctrl-C again to cut them now)\n`,
+        );
+        handle.stop();
+      } else {
+        log.write(`\n${signal}: cutting in-flight streams now; what was measured is still reported\n`);
+        handle.abort();
+      }
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    let run: RunJson;
+    try {
+      run = await handle.done;
+    } finally {
+      stopLive();
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
+    const outDir = config.out ?? `${defaultReportDir()}${options.label ?? ''}`;
+    log.write(`\n${renderSummaryText(run)}`);
+    const written = await writeReports(run, { outDir, formats: config.formats });
+    log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    if (config.jsonSummary) process.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
+    return { run, outDir, exitCode: run.thresholds.some((t) => !t.ok) ? EXIT_THRESHOLD : EXIT_OK };
+  } finally {
+    await embedded?.close();
+  }
+}
+
+function describeLoad(config: RunConfig, origin: string): string {
+  const shape =
+    config.rate !== null
+      ? `open model at ${config.rate} requests/s`
+      : `${config.users} users (spawn ${config.spawnRate}/s)${config.iterations === null ? '' : `, ${config.iterations} iterations`}`;
+  const time = config.runTimeMs === null ? '' : ` for ${config.runTimeMs / 1000} s`;
+  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${origin}, ${shape}${time}\n`;
+}

@@ -1,0 +1,67 @@
+/** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
+import { redactConfig } from '../config/resolve.ts';
+import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
+import type { RunConfig } from '../config/types.ts';
+import { parseProcesses, planOf, startScaledRun, withScaleOut } from '../distributed/index.ts';
+import type { RunHandle } from '../engine/types.ts';
+import { currentEnvironment } from '../report/environment.ts';
+import { buildRunJson } from '../report/run-json.ts';
+import type { LiveRunHandle } from '../run.ts';
+import { runSession } from './run-session.ts';
+
+/** Progress for the live view from the merged per-second summaries. */
+export function withMergedProgress(handle: RunHandle, iterations: () => number = () => 0): LiveRunHandle {
+  const began = performance.now();
+  let users = 0;
+  handle.onTick((summary) => {
+    users = summary.history.at(-1)?.users ?? users;
+  });
+  return {
+    ...handle,
+    progress: () => ({
+      elapsedMs: performance.now() - began,
+      iterations: iterations(),
+      users,
+      dropped: 0,
+      warnings: [],
+    }),
+  };
+}
+
+export async function startProcessesRun(
+  config: RunConfig,
+  origin: string,
+  processes: number,
+): Promise<LiveRunHandle> {
+  const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
+  const startedAt = new Date();
+  const scaled = await startScaledRun({
+    config: { ...config, target: origin } as unknown as Record<string, unknown>,
+    plan: planOf(config),
+    placement: { kind: 'processes', processes },
+    notice: (line) => process.stderr.write(`${line}\n`),
+    finalize: (result) =>
+      withScaleOut(
+        buildRunJson({
+          snapshot: result.snapshot,
+          status: 'completed',
+          startedAt,
+          endedAt: new Date(),
+          config: { ...redactConfig(config), processes },
+          environment: currentEnvironment(origin),
+          evaluate: (summary) => evaluateThresholds(thresholds, summary),
+          warnings: [],
+        }),
+        result,
+      ),
+  });
+  await scaled.started;
+  void scaled.handle.done.finally(() => scaled.close());
+  return withMergedProgress(scaled.handle);
+}
+
+export async function runScaledOut(config: RunConfig, processesText: string): Promise<number> {
+  const processes = parseProcesses(processesText);
+  const result = await runSession(config, { start: (c, origin) => startProcessesRun(c, origin, processes) });
+  return result.exitCode;
+}

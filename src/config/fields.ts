@@ -1,0 +1,332 @@
+/**
+ * Every run setting once: its flag, its help, and how a raw value (a CLI string, a config-file
+ * value or an env string) becomes a typed one. Flags, config files and env share this table.
+ */
+import { parseDurationMs } from '../cli/parse.ts';
+import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
+
+export type Convert = (raw: unknown) => unknown;
+
+export interface Field {
+  /** camelCase key in RunConfig and config files (kebab-case also accepted in files). */
+  readonly key: string;
+  readonly flag: string;
+  readonly arg?: string;
+  readonly help: string;
+  readonly convert: Convert;
+  readonly repeatable?: boolean;
+}
+
+class FieldError extends Error {}
+
+const text = (raw: unknown) => {
+  if (typeof raw !== 'string' && typeof raw !== 'number') throw new FieldError('expected a string');
+  return String(raw);
+};
+const number =
+  (min: number, integer = false) =>
+  (raw: unknown) => {
+    const value = typeof raw === 'number' ? raw : Number(text(raw));
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new FieldError(`expected ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${String(raw)}"`);
+    }
+    return value;
+  };
+const duration = (raw: unknown) => {
+  const ms = typeof raw === 'number' ? raw * 1000 : parseDurationMs(text(raw));
+  if (ms === undefined || ms <= 0)
+    throw new FieldError(`expected a duration like 30s, 5m or 500ms, got "${String(raw)}"`);
+  return ms;
+};
+const oneOf = (values: readonly string[]) => (raw: unknown) => {
+  const value = text(raw);
+  if (!values.includes(value)) throw new FieldError(`expected one of ${values.join(', ')}, got "${value}"`);
+  return value;
+};
+const bool = (raw: unknown) => raw === true || raw === 'true' || raw === '1' || raw === '';
+const url = (raw: unknown) => {
+  const value = text(raw);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new FieldError(`expected an http(s) URL, got "${value}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new FieldError(`expected an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+};
+const json = (raw: unknown) => {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw;
+  try {
+    const value: unknown = JSON.parse(text(raw));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  } catch {
+    // reported below
+  }
+  throw new FieldError(`expected a JSON object, got ${JSON.stringify(raw)}`);
+};
+/** `1s-3s` or `2s` (fixed) or `0`. */
+const wait = (raw: unknown): [number, number] => {
+  const value = String(raw).trim();
+  const parts = value.split('-');
+  const ms = parts.map((p) => (p.trim() === '0' ? 0 : parseDurationMs(p)));
+  if (ms.length > 2 || ms.some((m) => m === undefined))
+    throw new FieldError(`expected a wait like 1s or 500ms-2s, got "${value}"`);
+  const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
+  if (max < min) throw new FieldError(`wait range "${value}" has max below min`);
+  return [min, max];
+};
+/** `30s:10,1m:50,30s:0`: ramp to each target over each duration. */
+const stages = (raw: unknown): Stage[] => {
+  if (Array.isArray(raw))
+    return raw.map((s) => ({
+      durationS: duration(s.duration ?? s.durationS) / 1000,
+      target: number(0)(s.target) as number,
+    }));
+  return text(raw)
+    .split(',')
+    .map((part) => {
+      const [d, t] = part.split(':');
+      if (d === undefined || t === undefined)
+        throw new FieldError(`expected stages like 30s:10,1m:50, got "${part}"`);
+      return { durationS: duration(d) / 1000, target: number(0)(t) as number };
+    });
+};
+const list = (values: readonly string[]) => (raw: unknown) => {
+  const items = Array.isArray(raw)
+    ? raw.map(String)
+    : text(raw)
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+  for (const item of items)
+    if (!values.includes(item)) throw new FieldError(`unknown format "${item}" (${values.join(', ')})`);
+  return items;
+};
+const strings = (raw: unknown) => (Array.isArray(raw) ? raw.map(String) : [text(raw)]);
+
+export const FIELDS: readonly Field[] = [
+  {
+    key: 'target',
+    flag: '--target',
+    arg: 'url',
+    help: 'origin of the API under test (default: start the embedded targets)',
+    convert: url,
+  },
+  {
+    key: 'protocol',
+    flag: '--protocol',
+    arg: 'name',
+    help: 'workflow | chat | openai | sse (default: workflow)',
+    convert: oneOf(['workflow', 'chat', 'openai', 'sse']),
+  },
+  {
+    key: 'apiKey',
+    flag: '--api-key',
+    arg: 'key',
+    help: 'Bearer key (env STREAMLOAD_API_KEY)',
+    convert: text,
+  },
+  { key: 'path', flag: '--path', arg: 'path', help: "request path (default: the protocol's)", convert: text },
+  {
+    key: 'responseMode',
+    flag: '--response-mode',
+    arg: 'mode',
+    help: 'streaming | blocking (default: streaming)',
+    convert: oneOf(['streaming', 'blocking']),
+  },
+  {
+    key: 'scenario',
+    flag: '--scenario',
+    arg: 'name|file.ts',
+    help: `${BUILTIN_SCENARIOS.join(' | ')} or a scenario file (default: stream)`,
+    convert: text,
+  },
+  {
+    key: 'questions',
+    flag: '--questions',
+    arg: 'file',
+    help: 'questions, one per line (default: a built-in pool)',
+    convert: text,
+  },
+  { key: 'inputs', flag: '--inputs', arg: 'json', help: 'extra inputs as a JSON object', convert: json },
+  {
+    key: 'model',
+    flag: '--model',
+    arg: 'name',
+    help: 'openai protocol: model name (default gpt-4o-mini)',
+    convert: text,
+  },
+  {
+    key: 'profile',
+    flag: '--profile',
+    arg: 'name',
+    help: 'light | normal | heavy | stress: preset users, spawn rate and run time',
+    convert: oneOf(['light', 'normal', 'heavy', 'stress']),
+  },
+  {
+    key: 'users',
+    flag: '--users',
+    arg: 'n',
+    help: 'concurrent virtual users (default 10)',
+    convert: number(1, true),
+  },
+  {
+    key: 'spawnRate',
+    flag: '--spawn-rate',
+    arg: 'n',
+    help: 'users started per second (default: users/5, at least 1)',
+    convert: number(0.01),
+  },
+  {
+    key: 'runTime',
+    flag: '--run-time',
+    arg: 'dur',
+    help: 'stop after this long, e.g. 30s, 5m (default 30s)',
+    convert: duration,
+  },
+  {
+    key: 'iterations',
+    flag: '--iterations',
+    arg: 'n',
+    help: 'fixed work: stop after n requests (concurrency = users)',
+    convert: number(1, true),
+  },
+  {
+    key: 'rate',
+    flag: '--rate',
+    arg: 'n',
+    help: 'open model: start n requests per second regardless of responses',
+    convert: number(0.01),
+  },
+  {
+    key: 'stages',
+    flag: '--stages',
+    arg: 'spec',
+    help: 'ramp profile, e.g. 30s:10,1m:50,30s:0 (users, or arrivals/s with --rate)',
+    convert: stages,
+  },
+  {
+    key: 'wait',
+    flag: '--wait',
+    arg: 'spec',
+    help: 'think time between iterations, e.g. 1s or 500ms-2s (default 0)',
+    convert: wait,
+  },
+  {
+    key: 'connectTimeout',
+    flag: '--connect-timeout',
+    arg: 'dur',
+    help: 'TCP connect timeout (default 10s)',
+    convert: duration,
+  },
+  {
+    key: 'firstByteTimeout',
+    flag: '--first-byte-timeout',
+    arg: 'dur',
+    help: 'time to response headers (default 60s)',
+    convert: duration,
+  },
+  {
+    key: 'idleTimeout',
+    flag: '--idle-timeout',
+    arg: 'dur',
+    help: 'longest gap between bytes of a stream (default 60s)',
+    convert: duration,
+  },
+  {
+    key: 'stopTimeout',
+    flag: '--stop-timeout',
+    arg: 'dur',
+    help: 'on stop, how long in-flight streams may finish (default 10s)',
+    convert: duration,
+  },
+  {
+    key: 'maxEventBytes',
+    flag: '--max-event-bytes',
+    arg: 'n',
+    help: 'largest SSE event before event_too_large (default 1048576)',
+    convert: number(1, true),
+  },
+  {
+    key: 'threshold',
+    flag: '--threshold',
+    arg: 'expr',
+    help: 'pass/fail rule, e.g. "ttfe.p95<500ms", "error_rate<1%" (repeatable)',
+    convert: strings,
+    repeatable: true,
+  },
+  {
+    key: 'out',
+    flag: '--out',
+    arg: 'dir',
+    help: 'report folder (default reports/<YYYYMMDD_HHMMSS>/)',
+    convert: text,
+  },
+  {
+    key: 'format',
+    flag: '--format',
+    arg: 'list',
+    help: `report files: ${REPORT_FORMATS.join(',')} (default all)`,
+    convert: list(REPORT_FORMATS),
+  },
+  {
+    key: 'jsonSummary',
+    flag: '--json-summary',
+    help: 'print one JSON summary object as the last line of stdout',
+    convert: bool,
+  },
+  {
+    key: 'liveInterval',
+    flag: '--live-interval',
+    arg: 'dur',
+    help: 'live console interval (default 5s)',
+    convert: duration,
+  },
+  {
+    key: 'seed',
+    flag: '--seed',
+    arg: 'n',
+    help: 'random seed for questions and wait times (default 1)',
+    convert: number(0, true),
+  },
+  {
+    key: 'method',
+    flag: '--method',
+    arg: 'verb',
+    help: 'sse protocol: HTTP method (default GET)',
+    convert: text,
+  },
+  { key: 'body', flag: '--body', arg: 'text', help: 'sse protocol: request body', convert: text },
+  {
+    key: 'terminalEvent',
+    flag: '--terminal-event',
+    arg: 'name',
+    help: 'sse protocol: event type that ends a stream successfully',
+    convert: text,
+  },
+  {
+    key: 'terminalData',
+    flag: '--terminal-data',
+    arg: 'text',
+    help: 'sse protocol: event data that ends a stream successfully',
+    convert: text,
+  },
+  {
+    key: 'maxInFlight',
+    flag: '--max-in-flight',
+    arg: 'n',
+    help: 'open model: most requests in flight before arrivals are dropped (default 10000)',
+    convert: number(1, true),
+  },
+];
+
+export function convertField(field: Field, raw: unknown, where: string): unknown {
+  try {
+    return field.convert(raw);
+  } catch (error) {
+    if (error instanceof FieldError) throw new Error(`${where}: ${error.message}`);
+    throw error;
+  }
+}

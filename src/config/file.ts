@@ -1,0 +1,45 @@
+/** Reads a YAML or JSON config file into field values, with file:line on every error. */
+import { readFileSync } from 'node:fs';
+import { isMap, LineCounter, parseDocument, type Scalar } from 'yaml';
+import { UsageError } from '../cli/errors.ts';
+import { convertField, FIELDS, type Field } from './fields.ts';
+
+const BY_NAME = new Map<string, Field>();
+for (const field of FIELDS) {
+  BY_NAME.set(field.key, field);
+  BY_NAME.set(field.flag.slice(2), field);
+}
+
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--config: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const first = doc.errors[0];
+  if (first !== undefined)
+    throw new UsageError(
+      `${file}:${first.linePos?.[0].line ?? 1}: invalid YAML/JSON: ${first.message.split('\n')[0]}`,
+    );
+  if (!isMap(doc.contents)) throw new UsageError(`${file}:1: expected a mapping of option names to values`);
+  const values: Record<string, unknown> = {};
+  for (const pair of doc.contents.items) {
+    const keyNode = pair.key as Scalar;
+    const line = keyNode.range ? lines.linePos(keyNode.range[0]).line : 1;
+    const name = String(keyNode.value);
+    const field = BY_NAME.get(name);
+    if (field === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
+    const raw = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
+    try {
+      values[field.key] = convertField(field, raw, name);
+    } catch (error) {
+      throw new UsageError(`${file}:${line}: ${(error as Error).message}`);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,164 @@
+/**
+ * From what the user gave (flags, config file, env) to a RunConfig. Precedence: flags > config file
+ * > `STREAMLOAD_*` env > scenario and profile presets > defaults. Every error names its source.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { UsageError } from '../cli/errors.ts';
+import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
+import { convertField, FIELDS } from './fields.ts';
+import { readConfigFile } from './file.ts';
+import { parseThreshold } from './thresholds.ts';
+import { BUILTIN_SCENARIOS, REPORT_FORMATS, type RunConfig, type Stage } from './types.ts';
+
+export interface ConfigSources {
+  /** Explicitly given flags, already converted (keys as in FIELDS), plus `config`. */
+  readonly flags: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+const PROFILES = {
+  light: { users: 10, spawnRate: 2, runTime: 60_000 },
+  normal: { users: 50, spawnRate: 5, runTime: 120_000 },
+  heavy: { users: 200, spawnRate: 20, runTime: 300_000 },
+  stress: { users: 1000, spawnRate: 50, runTime: 600_000 },
+} as const;
+
+const SCENARIO_PRESETS: Record<string, { protocol?: ProtocolName; responseMode?: ResponseMode }> = {
+  stream: { responseMode: 'streaming' },
+  burst: { responseMode: 'streaming' },
+  blocking: { responseMode: 'blocking' },
+  'empty-qps': { protocol: 'workflow', responseMode: 'blocking' },
+  llm: { protocol: 'workflow', responseMode: 'streaming' },
+  'chat-completions': { protocol: 'openai', responseMode: 'streaming' },
+};
+
+export const DEFAULT_QUESTIONS = [
+  'What is the capital of France?',
+  'Explain Server-Sent Events in one paragraph.',
+  'Write a haiku about load testing.',
+  'Summarize the benefits of keep-alive connections.',
+  'What does time to first token measure?',
+  'List three ways to reduce tail latency.',
+];
+
+/** The env variable for a field: apiKey → STREAMLOAD_API_KEY. */
+export function envName(key: string): string {
+  return `STREAMLOAD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function fromEnv(env: ConfigSources['env']): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    const raw = env[envName(field.key)];
+    if (raw === undefined || raw === '') continue;
+    try {
+      values[field.key] = convertField(field, raw, envName(field.key));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  return values;
+}
+
+export function resolveRunConfig(sources: ConfigSources): RunConfig {
+  const file =
+    typeof sources.flags.config === 'string'
+      ? readConfigFile(resolvePath(sources.cwd, sources.flags.config))
+      : {};
+  const given: Record<string, unknown> = { ...fromEnv(sources.env), ...file, ...sources.flags };
+  const pick = <T>(key: string, fallback: T): T => (given[key] === undefined ? fallback : (given[key] as T));
+
+  const scenario = pick('scenario', 'stream');
+  const isFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(scenario);
+  if (isFile && !/\.[cm]?[tj]s$/.test(scenario)) {
+    throw new UsageError(
+      `--scenario: "${scenario}" is neither a built-in (${BUILTIN_SCENARIOS.join(', ')}) nor a .ts/.js file`,
+    );
+  }
+  const preset = SCENARIO_PRESETS[scenario] ?? {};
+  const profile = PROFILES[pick<keyof typeof PROFILES | undefined>('profile', undefined) ?? 'light'];
+  const hasProfile = given.profile !== undefined;
+  const users = pick('users', hasProfile ? profile.users : 10);
+  const target = pick<string | null>('target', null);
+  const protocol = pick<ProtocolName>('protocol', preset.protocol ?? 'workflow');
+  const iterations = pick<number | null>('iterations', null);
+  const rate = pick<number | null>('rate', null);
+  const stages = pick<Stage[] | null>('stages', null);
+  if (iterations !== null && rate !== null)
+    throw new UsageError('--iterations and --rate cannot be combined (fixed work or open model, not both)');
+  const runTimeDefault =
+    iterations !== null || stages !== null ? null : hasProfile ? profile.runTime : 30_000;
+
+  const thresholds = pick<string[]>('threshold', []);
+  for (const expr of thresholds) {
+    const parsed = parseThreshold(expr);
+    if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
+  }
+
+  return {
+    target,
+    protocol,
+    apiKey: pick<string | null>('apiKey', target === null ? embeddedKey(protocol, scenario) : null),
+    path: pick<string | null>('path', null),
+    responseMode: pick<ResponseMode>('responseMode', preset.responseMode ?? 'streaming'),
+    scenario: isFile ? resolvePath(sources.cwd, scenario) : scenario,
+    questions: loadQuestions(pick<string | null>('questions', null), sources.cwd),
+    inputs: pick('inputs', {}),
+    model: pick<string | null>('model', null),
+    users,
+    spawnRate: pick('spawnRate', hasProfile ? profile.spawnRate : Math.max(1, users / 5)),
+    runTimeMs: pick<number | null>('runTime', runTimeDefault),
+    iterations,
+    rate,
+    stages,
+    waitMs: pick<[number, number]>('wait', [0, 0]),
+    connectTimeoutMs: pick('connectTimeout', 10_000),
+    firstByteTimeoutMs: pick('firstByteTimeout', 60_000),
+    idleTimeoutMs: pick('idleTimeout', 60_000),
+    stopTimeoutMs: pick('stopTimeout', 10_000),
+    maxEventBytes: pick('maxEventBytes', 1024 * 1024),
+    thresholds,
+    out: pick<string | null>('out', null),
+    formats: pick<string[]>('format', [...REPORT_FORMATS]),
+    jsonSummary: pick('jsonSummary', false),
+    liveIntervalMs: pick('liveInterval', 5_000),
+    seed: pick('seed', 1),
+    method: pick('method', 'GET'),
+    body: pick<string | null>('body', null),
+    terminalEvent: pick<string | null>('terminalEvent', null),
+    terminalData: pick<string | null>('terminalData', null),
+    maxInFlight: pick('maxInFlight', 10_000),
+  };
+}
+
+/** The documented keys of the embedded workflow server's built-in apps. */
+function embeddedKey(protocol: ProtocolName, scenario: string): string | null {
+  if (protocol === 'chat') return 'app-chat';
+  if (protocol === 'workflow') return scenario === 'empty-qps' ? 'app-empty' : 'app-llm';
+  return null;
+}
+
+function loadQuestions(file: string | null, cwd: string): string[] {
+  if (file === null) return DEFAULT_QUESTIONS;
+  let text: string;
+  try {
+    text = readFileSync(resolvePath(cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--questions: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length === 0) throw new UsageError(`--questions: ${file} has no questions (one per line)`);
+  return lines;
+}
+
+/** The config as it goes into run.json: secrets redacted. */
+export function redactConfig(config: RunConfig): Record<string, unknown> {
+  return { ...config, apiKey: config.apiKey === null ? null : '***' };
+}

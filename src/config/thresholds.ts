@@ -1,0 +1,75 @@
+/**
+ * Threshold expressions: `<metric>.<stat> <op> <value>[unit]`, e.g. `ttfe.p95<500ms`,
+ * `error_rate<1%`, `errors.timeout==0`, `throughput.events.avg>100`, `totals.requests>=10`.
+ */
+import type { MetricsSummary } from '../metrics/types.ts';
+import type { ThresholdResult } from '../report/types.ts';
+
+const OPS = ['<=', '>=', '==', '<', '>'] as const;
+type Op = (typeof OPS)[number];
+
+export interface Threshold {
+  readonly expr: string;
+  readonly path: readonly string[];
+  readonly op: Op;
+  readonly limit: number;
+}
+
+const UNIT_FACTORS: Record<string, number> = { ms: 1, s: 1000, '%': 0.01, '': 1 };
+
+export function parseThreshold(expr: string): Threshold | string {
+  const compact = expr.replace(/\s+/g, '');
+  const op = OPS.find((o) => compact.includes(o));
+  if (op === undefined) return `threshold "${expr}": expected <metric> <op> <value>, op one of < <= > >= ==`;
+  const [left, right] = compact.split(op) as [string, string];
+  const value = /^(-?\d+(?:\.\d+)?)(ms|s|%)?$/.exec(right);
+  if (value === null) return `threshold "${expr}": "${right}" is not a number (units: ms, s, %)`;
+  const path = left.split('.').filter((p) => p !== '');
+  if (path.length === 0) return `threshold "${expr}": missing metric`;
+  return { expr, path, op, limit: Number(value[1]) * (UNIT_FACTORS[value[2] ?? ''] as number) };
+}
+
+/** The measured value a threshold's path points at, or null (no samples or unknown path). */
+export function lookup(summary: MetricsSummary, path: readonly string[]): number | null {
+  const [head, ...rest] = path;
+  let node: unknown;
+  if (head === 'error_rate') node = summary.error_rate;
+  else if (head === 'errors' || head === 'totals' || head === 'throughput' || head === 'connections') {
+    node = summary[head];
+  } else if (head !== undefined) {
+    // `ttfe.p95` or `node_duration.LLM.p95`: the metric name may itself contain dots.
+    const stat = rest.at(-1);
+    const metric = [head, ...rest.slice(0, -1)].join('.');
+    const stats = summary.latency[metric] as unknown as Record<string, number> | undefined;
+    return stats === undefined || stat === undefined ? null : (stats[stat] ?? null);
+  }
+  for (const key of head === 'error_rate' ? [] : rest)
+    node = (node as Record<string, unknown> | undefined)?.[key];
+  return typeof node === 'number' ? node : null;
+}
+
+export function evaluateThresholds(
+  thresholds: readonly Threshold[],
+  summary: MetricsSummary,
+): ThresholdResult[] {
+  return thresholds.map((t) => {
+    const actual = lookup(summary, t.path);
+    const ok = actual !== null && compare(actual, t.op, t.limit);
+    return { expr: t.expr, actual, limit: t.limit, ok };
+  });
+}
+
+function compare(actual: number, op: Op, limit: number): boolean {
+  switch (op) {
+    case '<':
+      return actual < limit;
+    case '<=':
+      return actual <= limit;
+    case '>':
+      return actual > limit;
+    case '>=':
+      return actual >= limit;
+    case '==':
+      return actual === limit;
+  }
+}

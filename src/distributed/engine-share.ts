@@ -1,0 +1,24 @@
+/**
+ * The engine side of a worker: runs its share of the master's configuration with `startRun` and
+ * exposes the recorder's cumulative snapshot. Workers write no reports and no console: the parent
+ * or master owns them. The config's `target` is the resolved origin (the parent started any
+ * embedded targets once).
+ */
+import type { RunConfig } from '../config/types.ts';
+import { startRun } from '../run.ts';
+import { applyShare } from './share-config.ts';
+import type { ShareRun, StartShare } from './types.ts';
+
+export const startShare: StartShare = async (config, share) => {
+  const shared = applyShare(config as unknown as RunConfig, share);
+  if (shared.target === null) throw new Error('a worker needs a resolved target origin');
+  const handle = await startRun(shared, { origin: shared.target });
+  const run: ShareRun = {
+    snapshot: (options) => handle.snapshot(options),
+    setUsers: (users) => handle.setUsers(users),
+    stop: () => handle.stop(),
+    abort: () => handle.abort(),
+    done: handle.done.then(() => handle.snapshot()),
+  };
+  return run;
+};

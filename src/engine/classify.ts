@@ -1,0 +1,38 @@
+/** Maps transport failures and HTTP statuses to the error taxonomy (PRODUCT.md). */
+import type { ErrorName } from '../metrics/names.ts';
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+export function errorCode(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return String(code ?? cause?.code ?? error.name);
+}
+
+/**
+ * A transport error. Once a stream has delivered events, a broken connection means the stream
+ * ended before its terminal event (`early_termination`); before that it is a `connection_error`.
+ */
+export function classifyTransportError(error: Error, streamStarted: boolean): ErrorName {
+  const code = errorCode(error);
+  if (TIMEOUT_CODES.has(code)) return 'timeout';
+  return streamStarted ? 'early_termination' : 'connection_error';
+}
+
+export function classifyStatus(status: number): ErrorName | undefined {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'http_5xx';
+  if (status >= 400) return 'http_4xx';
+  if (status < 200 || status >= 300) return 'invalid_response';
+  return undefined;
+}
+
+export function describeTransportError(error: Error): string {
+  const code = errorCode(error);
+  return code === error.message || error.message.includes(code) ? error.message : `${code}: ${error.message}`;
+}

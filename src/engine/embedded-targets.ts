@@ -1,0 +1,70 @@
+/**
+ * No `--target`: the embedded workflow server (with its mock LLM) runs in a CHILD process, so the
+ * targets never share the generator's event loop and cannot distort its measurements.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface EmbeddedTargets {
+  /** The Dify-compatible workflow server. */
+  readonly workflowUrl: string;
+  /** The OpenAI-compatible mock LLM it uses. */
+  readonly llmUrl: string;
+  close(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(
+  new URL(`../cli/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
+const READY = /workflow server listening on (\S+) \(LLM: embedded mock at (\S+)\)/;
+
+export function startEmbeddedTargets(
+  extraArgs: readonly string[] = [],
+  timeoutMs = 15_000,
+): Promise<EmbeddedTargets> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [MAIN, 'serve', 'workflow', '--port', '0', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`embedded targets did not start within ${timeoutMs} ms: ${stderr.trim()}`));
+    }, timeoutMs);
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded targets exited with code ${code}: ${stderr.trim()}`));
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+      const match = READY.exec(output);
+      if (match === null) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stdout?.removeAllListeners('data');
+      child.stdout?.resume();
+      resolve({
+        workflowUrl: match[1] as string,
+        llmUrl: match[2] as string,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}

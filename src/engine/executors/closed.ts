@@ -1,0 +1,135 @@
+/**
+ * Closed model: N users, each looping iteration → think time → iteration. Users are spawned at the
+ * spawn rate toward the target (which stages or setUsers may move) and retired after their current
+ * iteration. With `iterations`, the users share a fixed budget of iterations.
+ */
+import type { Stage } from '../../config/types.ts';
+import type { VirtualUser } from '../virtual-user.ts';
+import { stageValue } from './stages.ts';
+import type { Executor } from './types.ts';
+
+export interface ClosedOptions {
+  readonly users: number;
+  readonly spawnRate: number;
+  readonly iterations: number | null;
+  readonly stages: readonly Stage[] | null;
+  readonly createUser: (index: number) => VirtualUser;
+  /** Called whenever the user count changes (the recorder's users gauge). */
+  readonly onUsers: (users: number) => void;
+}
+
+const SPAWN_TICK_MS = 50;
+
+export function createClosedExecutor(options: ClosedOptions): Executor {
+  let target = options.stages === null ? options.users : 0;
+  let stopping = false;
+  let started = 0;
+  let nextIndex = 0;
+  let spawnCredit = 1; // the first user starts at once
+  let startedAt = 0;
+  let lastTick = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const live = new Set<{ retired: boolean; wake?: () => void }>();
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  function takeIteration(): boolean {
+    if (stopping) return false;
+    if (options.iterations !== null && started >= options.iterations) return false;
+    started++;
+    return true;
+  }
+
+  function sleep(slot: { wake?: () => void }, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      slot.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  async function runUser(user: VirtualUser, slot: { retired: boolean; wake?: () => void }): Promise<void> {
+    await user.onStart();
+    while (!slot.retired && takeIteration()) {
+      await user.iterate();
+      const wait = user.waitMs();
+      if (wait > 0 && !slot.retired && !stopping) await sleep(slot, wait);
+    }
+    await user.onStop();
+    live.delete(slot);
+    options.onUsers(live.size);
+    checkDone();
+  }
+
+  function checkDone(): void {
+    const budgetUsed = options.iterations !== null && started >= options.iterations;
+    if (live.size === 0 && (stopping || budgetUsed)) {
+      if (timer !== undefined) clearInterval(timer);
+      stopping = true;
+      resolveDone();
+    }
+  }
+
+  function tick(): void {
+    const now = performance.now();
+    if (options.stages !== null) {
+      const value = stageValue(options.stages, 0, (now - startedAt) / 1000);
+      if (value === null) {
+        executor.stop();
+        return;
+      }
+      target = Math.round(value);
+    }
+    spawnCredit = Math.min(
+      spawnCredit + ((now - lastTick) / 1000) * options.spawnRate,
+      Math.max(1, options.spawnRate),
+    );
+    lastTick = now;
+    const active = [...live].filter((s) => !s.retired);
+    if (active.length > target) {
+      for (const slot of active.slice(target)) {
+        slot.retired = true;
+        slot.wake?.();
+      }
+    }
+    let count = active.length;
+    const budgetLeft = options.iterations === null ? Number.POSITIVE_INFINITY : options.iterations - started;
+    while (count < target && spawnCredit >= 1 && budgetLeft > 0 && !stopping) {
+      spawnCredit -= 1;
+      count++;
+      const slot = { retired: false };
+      live.add(slot);
+      void runUser(options.createUser(nextIndex++), slot);
+    }
+    options.onUsers(live.size);
+    checkDone();
+  }
+
+  const executor: Executor = {
+    start() {
+      startedAt = performance.now();
+      lastTick = startedAt;
+      tick();
+      timer = setInterval(tick, SPAWN_TICK_MS);
+    },
+    setUsers(users) {
+      target = users;
+    },
+    stop() {
+      if (stopping) return;
+      stopping = true;
+      if (timer !== undefined) clearInterval(timer);
+      for (const slot of live) slot.wake?.();
+      checkDone();
+    },
+    users: () => live.size,
+    iterationsStarted: () => started,
+    dropped: () => 0,
+    done,
+  };
+  return executor;
+}

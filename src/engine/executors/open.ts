@@ -1,0 +1,110 @@
+/**
+ * Open model: requests arrive at a rate whatever the responses do, so a slow server cannot slow
+ * the load down (no coordinated omission). Each arrival's lag behind its schedule is recorded, and
+ * arrivals beyond `maxInFlight` are dropped and counted rather than queued without bound.
+ */
+import type { Stage } from '../../config/types.ts';
+import type { VirtualUser } from '../virtual-user.ts';
+import { stageValue } from './stages.ts';
+import type { Executor } from './types.ts';
+
+export interface OpenOptions {
+  readonly rate: number;
+  readonly stages: readonly Stage[] | null;
+  readonly iterations: number | null;
+  readonly maxInFlight: number;
+  readonly createUser: (index: number) => VirtualUser;
+  readonly onUsers: (users: number) => void;
+}
+
+const MAX_TIMER_MS = 50;
+
+export function createOpenExecutor(options: OpenOptions): Executor {
+  const idle: VirtualUser[] = [];
+  let created = 0;
+  let busy = 0;
+  let started = 0;
+  let dropped = 0;
+  let stopping = false;
+  let startedAt = 0;
+  let nextAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  function rateAt(now: number): number | null {
+    if (options.stages === null) return options.rate;
+    return stageValue(options.stages, options.rate, (now - startedAt) / 1000);
+  }
+
+  async function arrival(lagMs: number): Promise<void> {
+    busy++;
+    options.onUsers(busy);
+    let user = idle.pop();
+    if (user === undefined) {
+      user = options.createUser(created++);
+      await user.onStart();
+    }
+    await user.iterate(lagMs);
+    idle.push(user);
+    busy--;
+    options.onUsers(busy);
+    checkDone();
+  }
+
+  function checkDone(): void {
+    if (stopping && busy === 0) {
+      for (const user of idle.splice(0)) void user.onStop();
+      resolveDone();
+    }
+  }
+
+  function schedule(): void {
+    timer = undefined;
+    if (stopping) return;
+    const now = performance.now();
+    const rate = rateAt(now);
+    if (rate === null) {
+      executor.stop();
+      return;
+    }
+    while (nextAt <= now) {
+      if (options.iterations !== null && started >= options.iterations) {
+        executor.stop();
+        return;
+      }
+      if (busy >= options.maxInFlight) dropped++;
+      else {
+        started++;
+        void arrival(now - nextAt);
+      }
+      // A zero rate (a stage at 0) waits and re-reads the rate.
+      nextAt += rate > 0 ? 1000 / rate : MAX_TIMER_MS;
+    }
+    timer = setTimeout(schedule, Math.min(MAX_TIMER_MS, nextAt - now));
+  }
+
+  const executor: Executor = {
+    start() {
+      startedAt = performance.now();
+      nextAt = startedAt;
+      schedule();
+    },
+    setUsers() {
+      // The open model has no user count to change: the rate drives it.
+    },
+    stop() {
+      if (stopping) return;
+      stopping = true;
+      if (timer !== undefined) clearTimeout(timer);
+      checkDone();
+    },
+    users: () => busy,
+    iterationsStarted: () => started,
+    dropped: () => dropped,
+    done,
+  };
+  return executor;
+}

@@ -1,0 +1,61 @@
+/**
+ * One request before the load: is the target reachable, is the key accepted, is the response the
+ * right kind? Failures become one actionable line (exit 2) instead of a run full of errors.
+ */
+import { request } from 'undici';
+import { UsageError } from '../cli/errors.ts';
+import type { RunConfig } from '../config/types.ts';
+import type { Protocol } from '../protocols/types.ts';
+import { describeTransportError } from './classify.ts';
+
+export async function preflight(config: RunConfig, protocol: Protocol, origin: string): Promise<void> {
+  const req = protocol.buildRequest({
+    question: config.questions[0] ?? 'ping',
+    inputs: config.inputs,
+    user: 'streamload-preflight',
+    responseMode: config.responseMode,
+  });
+  const url = `${origin}${req.path}`;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), config.connectTimeoutMs + config.firstByteTimeoutMs);
+  try {
+    const res = await request(url, {
+      method: req.method as 'POST',
+      headers: req.headers,
+      ...(req.body === undefined ? {} : { body: req.body }),
+      signal: abort.signal,
+      headersTimeout: config.firstByteTimeoutMs,
+    });
+    const type = String(res.headers['content-type'] ?? '');
+    const sample = res.statusCode >= 400 ? (await res.body.text()).slice(0, 200).replace(/\s+/g, ' ') : '';
+    // Only the head matters: do not wait for a whole stream.
+    res.body.on('error', () => {});
+    res.body.destroy();
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      throw new UsageError(
+        `API key ${config.apiKey === null ? 'missing (use --api-key or STREAMLOAD_API_KEY) for' : 'rejected by'} ${url} (${res.statusCode})`,
+      );
+    }
+    if (res.statusCode === 404)
+      throw new UsageError(`${url} answered 404: check --target and --path (${sample})`);
+    if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429) {
+      throw new UsageError(
+        `${url} refused the request (${res.statusCode}): ${sample} — check --inputs, --protocol and --path`,
+      );
+    }
+    if (
+      res.statusCode < 300 &&
+      config.responseMode === 'streaming' &&
+      !type.startsWith('text/event-stream')
+    ) {
+      throw new UsageError(
+        `${url} did not stream: content type "${type}" (expected text/event-stream); check --protocol or use --response-mode blocking`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot reach ${url}: ${describeTransportError(error as Error)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The public scenario API: user classes with weights, wait times, hooks and weighted tasks, as in
+ * Locust, with `ctx.sse()` and `ctx.http()` recorded by the same metrics. A scenario file exports
+ * `default defineScenario({...})`; Node 24 runs it as TypeScript directly.
+ */
+import type { RequestResult } from '../../metrics/types.ts';
+
+export interface RequestOptions {
+  readonly path?: string;
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A string is sent as is; anything else as JSON. */
+  readonly body?: unknown;
+  /** Request-table name (default: the path). */
+  readonly name?: string;
+}
+
+export interface TaskContext {
+  /** A streaming request. Without options: the run's protocol request (workflow, chat, openai, sse). */
+  sse(options?: RequestOptions): Promise<RequestResult>;
+  /** A plain HTTP request (2xx = success), for non-streaming APIs. */
+  http(options: RequestOptions): Promise<RequestResult>;
+  /** A question from the pool (`--questions` or the built-in one). */
+  question(): string;
+  sleep(ms: number): Promise<void>;
+  readonly user: { readonly id: string; readonly index: number; readonly className: string };
+  /** Per-user scratch space (tokens, conversation ids…). */
+  readonly state: Record<string, unknown>;
+}
+
+export interface TaskDefinition {
+  readonly name?: string;
+  readonly weight?: number;
+  run(ctx: TaskContext): Promise<unknown>;
+}
+
+export interface UserClassDefinition {
+  readonly name: string;
+  readonly weight?: number;
+  /** Think time between tasks: `1s`, `500ms-2s`, or [minMs, maxMs]. Default: the run's `--wait`. */
+  readonly wait?: string | readonly [number, number];
+  onStart?(ctx: TaskContext): Promise<unknown>;
+  onStop?(ctx: TaskContext): Promise<unknown>;
+  readonly tasks: readonly TaskDefinition[];
+}
+
+export interface ScenarioDefinition {
+  readonly users: readonly UserClassDefinition[];
+}
+
+export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
+  if (!Array.isArray(definition.users) || definition.users.length === 0) {
+    throw new Error('defineScenario: `users` must list at least one user class');
+  }
+  for (const user of definition.users) {
+    if (!Array.isArray(user.tasks) || user.tasks.length === 0) {
+      throw new Error(`defineScenario: user class "${user.name}" has no tasks`);
+    }
+  }
+  return definition;
+}

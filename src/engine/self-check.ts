@@ -1,0 +1,65 @@
+/**
+ * The generator watches itself: event-loop delay and CPU share each second go into the recorder,
+ * and a sustained overload raises a warning, because then the measured latencies include the
+ * generator's own queueing and are overstated.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { GeneratorSample, Recorder } from '../metrics/types.ts';
+
+export const SATURATION_WARNING = 'generator saturated: latencies are overstated';
+const LOOP_DELAY_LIMIT_MS = 10;
+const CPU_LIMIT = 0.9;
+const CPU_SECONDS = 5;
+const RESOLUTION_MS = 10;
+/** The monitor's timer fires every RESOLUTION_MS: only the excess over it is delay. */
+const excessMs = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+
+export interface SelfCheck {
+  /** Call once per second: samples, records, and returns the sample. */
+  sample(): GeneratorSample;
+  /** Warnings raised so far (each once, with when it first happened). */
+  warnings(): string[];
+  close(): void;
+}
+
+export function createSelfCheck(recorder: Recorder): SelfCheck {
+  const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  loop.enable();
+  let lastCpu = process.cpuUsage();
+  let lastAt = performance.now();
+  let hotSeconds = 0;
+  const startedAt = performance.now();
+  const raised = new Map<string, string>();
+
+  function warn(reason: string): void {
+    if (!raised.has(reason)) {
+      const at = Math.round((performance.now() - startedAt) / 1000);
+      raised.set(reason, `${SATURATION_WARNING} (${reason}, first at ${at}s)`);
+    }
+  }
+
+  return {
+    sample() {
+      const now = performance.now();
+      const cpu = process.cpuUsage(lastCpu);
+      const cpuShare = (cpu.user + cpu.system) / 1000 / Math.max(1, now - lastAt);
+      lastCpu = process.cpuUsage();
+      lastAt = now;
+      const sample: GeneratorSample = {
+        loopDelayP50Ms: excessMs(loop.percentile(50)),
+        loopDelayP99Ms: excessMs(loop.percentile(99)),
+        loopDelayMaxMs: excessMs(loop.max),
+        cpu: cpuShare,
+      };
+      loop.reset();
+      recorder.generatorSample(sample);
+      if (sample.loopDelayP99Ms > LOOP_DELAY_LIMIT_MS)
+        warn(`event-loop delay p99 ${sample.loopDelayP99Ms.toFixed(1)} ms > ${LOOP_DELAY_LIMIT_MS} ms`);
+      hotSeconds = cpuShare > CPU_LIMIT ? hotSeconds + 1 : 0;
+      if (hotSeconds >= CPU_SECONDS) warn(`CPU above ${CPU_LIMIT * 100}% of a core for ${CPU_SECONDS} s`);
+      return sample;
+    },
+    warnings: () => [...raised.values()],
+    close: () => loop.disable(),
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * The hot path: one HTTP request through undici's raw dispatch API. Socket chunks go straight into
+ * the SSE parser, each event through the protocol's interpreter, and counts into the recorder.
+ * Latencies use the monotonic clock; a finished request is recorded exactly once, under at most
+ * one error name.
+ */
+import type { Dispatcher } from 'undici';
+import type { ErrorName } from '../metrics/names.ts';
+import type { Recorder, RequestResult } from '../metrics/types.ts';
+import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
+import { createSseParser } from '../sse/parser.ts';
+import type { SseEvent } from '../sse/types.ts';
+import { classifyStatus, classifyTransportError, describeTransportError } from './classify.ts';
+
+export interface RequestDeps {
+  readonly dispatcher: Dispatcher;
+  readonly origin: string;
+  readonly recorder: Recorder;
+  readonly maxEventBytes: number;
+  /** Aborts of in-flight requests, so a stop can cut them. */
+  readonly inFlight: Set<(reason: Error) => void>;
+}
+
+export interface SendOptions {
+  /** Expect an event stream (true) or a JSON body (false). */
+  readonly stream: boolean;
+  /** Interprets events and judges bodies; absent for plain HTTP tasks (any 2xx is a success). */
+  readonly protocol?: Protocol;
+  readonly scheduleLagMs?: number;
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const ERROR_BODY_SAMPLE = 300;
+
+export function sendRequest(
+  deps: RequestDeps,
+  request: ProtocolRequest,
+  options: SendOptions,
+): Promise<RequestResult> {
+  const { recorder } = deps;
+  const interpreter = options.stream ? options.protocol?.createInterpreter() : undefined;
+  const start = performance.now();
+
+  let ttfb: number | undefined;
+  let ttfe: number | undefined;
+  let ttft: number | undefined;
+  let firstEventAt = 0;
+  let lastEventAt = 0;
+  let terminalAt: number | undefined;
+  let events = 0;
+  let contentTokens = 0;
+  let usageTokens: number | undefined;
+  let contentBytes = 0;
+  let isStream = false;
+  let error: ErrorName | undefined;
+  let message: string | undefined;
+  let status = 0;
+  let body: Buffer[] | undefined;
+  let bodyBytes = 0;
+  let nodeStarts: Map<string, number> | undefined;
+  let controller: Dispatcher.DispatchController | undefined;
+
+  function fail(name: ErrorName, text: string): void {
+    if (error !== undefined) return;
+    error = name;
+    message = text;
+  }
+
+  function onEvent(event: SseEvent): void {
+    const now = performance.now();
+    events++;
+    recorder.event(event.sizeBytes, events === 1 ? undefined : now - lastEventAt);
+    if (events === 1) {
+      ttfe = now - start;
+      firstEventAt = now;
+    }
+    lastEventAt = now;
+    if (interpreter === undefined || terminalAt !== undefined) return;
+    const meaning = interpreter.interpret(event);
+    switch (meaning.kind) {
+      case 'content':
+        if (ttft === undefined) ttft = now - start;
+        contentTokens += meaning.tokens;
+        break;
+      case 'terminal':
+        terminalAt = now;
+        if (meaning.usageTokens !== undefined) usageTokens = meaning.usageTokens;
+        if (!meaning.ok) fail('stream_error', meaning.message ?? 'the stream reported a failure');
+        break;
+      case 'usage':
+        usageTokens = meaning.tokens;
+        break;
+      case 'failure':
+        fail(meaning.error, meaning.message);
+        break;
+      case 'node':
+        nodeStarts ??= new Map();
+        if (meaning.phase === 'started') nodeStarts.set(meaning.nodeId, now);
+        else {
+          const began = nodeStarts.get(meaning.nodeId);
+          if (began !== undefined) recorder.value(`node_duration.${meaning.title}`, now - began);
+        }
+        break;
+      case 'lifecycle':
+        break;
+    }
+  }
+
+  const parser = options.stream
+    ? createSseParser({
+        onEvent,
+        onError: (e) => {
+          fail(e.kind, e.message);
+          controller?.abort(new Error(e.message));
+        },
+        maxEventBytes: deps.maxEventBytes,
+      })
+    : undefined;
+
+  return new Promise<RequestResult>((resolve) => {
+    let settled = false;
+    const cut = (reason: Error) => controller?.abort(reason);
+    deps.inFlight.add(cut);
+
+    function finish(): void {
+      if (settled) return;
+      settled = true;
+      deps.inFlight.delete(cut);
+      const end = performance.now();
+      if (isStream) recorder.streamClosed();
+      if (
+        error === undefined &&
+        isStream &&
+        terminalAt === undefined &&
+        !(interpreter?.endIsSuccess ?? true)
+      ) {
+        fail('early_termination', `stream closed after ${events} events without its terminal event`);
+      }
+      if (error === undefined && body !== undefined) {
+        const verdict = options.protocol?.judgeBody(Buffer.concat(body).toString('utf8'));
+        if (verdict !== undefined && !verdict.ok)
+          fail(verdict.error ?? 'invalid_json', verdict.message ?? 'bad body');
+        if (verdict?.tokens !== undefined) usageTokens = verdict.tokens;
+      }
+      const durationMs = (terminalAt ?? end) - start;
+      const tokens = usageTokens ?? contentTokens;
+      const result: RequestResult = {
+        method: request.method,
+        name: request.name,
+        ok: error === undefined,
+        ...(error === undefined ? {} : { error, message: message ?? error }),
+        durationMs,
+        contentBytes,
+        ...(ttfb === undefined ? {} : { ttfbMs: ttfb }),
+        ...(ttfe === undefined ? {} : { ttfeMs: ttfe, streamDurationMs: lastEventAt - firstEventAt }),
+        ...(ttft === undefined ? {} : { ttftMs: ttft }),
+        ...(ttft !== undefined && tokens > 1 ? { tpotMs: (durationMs - ttft) / (tokens - 1) } : {}),
+        stream: isStream,
+        events,
+        tokens,
+        ...(options.scheduleLagMs === undefined ? {} : { scheduleLagMs: options.scheduleLagMs }),
+      };
+      recorder.request(result);
+      resolve(result);
+    }
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(_c, statusCode, headers) {
+        ttfb = performance.now() - start;
+        status = statusCode;
+        const statusError = classifyStatus(statusCode);
+        const type = String(headers['content-type'] ?? '');
+        if (statusError !== undefined) {
+          fail(statusError, `HTTP ${statusCode}`);
+          body = [];
+          return;
+        }
+        if (options.stream && !type.startsWith('text/event-stream')) {
+          fail(
+            'invalid_response',
+            `expected text/event-stream, got ${type === '' ? 'no content type' : type}`,
+          );
+          body = [];
+          return;
+        }
+        if (!options.stream && type.startsWith('text/event-stream')) {
+          fail('invalid_response', 'expected a JSON body, got text/event-stream');
+        }
+        if (parser !== undefined) {
+          isStream = true;
+          recorder.streamOpened();
+        } else body = [];
+      },
+      onResponseData(_c, chunk) {
+        contentBytes += chunk.length;
+        if (parser !== undefined && isStream) {
+          parser.feed(chunk);
+          return;
+        }
+        if (body !== undefined && bodyBytes < MAX_BODY_BYTES) {
+          body.push(chunk);
+          bodyBytes += chunk.length;
+        }
+      },
+      onResponseEnd() {
+        if (status >= 400 && body !== undefined) {
+          const sample = Buffer.concat(body)
+            .toString('utf8')
+            .slice(0, ERROR_BODY_SAMPLE)
+            .replace(/\s+/g, ' ');
+          message = `HTTP ${status}: ${sample}`;
+          body = undefined;
+        } else if (error !== undefined) body = undefined;
+        finish();
+      },
+      onResponseError(_c, err) {
+        if (terminalAt === undefined) {
+          const streamStarted = events > 0;
+          fail(classifyTransportError(err, streamStarted), describeTransportError(err));
+        }
+        body = undefined;
+        finish();
+      },
+    };
+
+    try {
+      deps.dispatcher.dispatch(
+        {
+          origin: deps.origin,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+        },
+        handler,
+      );
+    } catch (err) {
+      fail('connection_error', describeTransportError(err as Error));
+      finish();
+    }
+  });
+}

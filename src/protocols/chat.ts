@@ -1,0 +1,63 @@
+/** Dify chat-family apps (`POST /v1/chat-messages`): `message`/`agent_message` content, `message_end` terminal. */
+import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
+import type { EventMeaning, Protocol, RequestContext } from './types.ts';
+import { difyHeaders, interpretDifyCommon } from './workflow.ts';
+
+export function createChatProtocol(options: { apiKey?: string; path?: string }): Protocol {
+  const path = options.path ?? '/v1/chat-messages';
+  const headers = difyHeaders(options.apiKey);
+  return {
+    name: 'chat',
+    buildRequest(ctx: RequestContext) {
+      return {
+        method: 'POST',
+        path,
+        name: path,
+        headers,
+        body: JSON.stringify({
+          query: ctx.question,
+          inputs: ctx.inputs,
+          response_mode: ctx.responseMode,
+          user: ctx.user,
+          conversation_id: '',
+        }),
+      };
+    },
+    createInterpreter() {
+      return {
+        endIsSuccess: false,
+        interpret(sse): EventMeaning {
+          const parsed = parseEventJson(sse.data);
+          if (!parsed.ok) return parsed.failure;
+          const event = parsed.value;
+          if (event.event === 'message' || event.event === 'agent_message') {
+            return typeof event.answer === 'string' && event.answer !== ''
+              ? { kind: 'content', tokens: 1 }
+              : LIFECYCLE;
+          }
+          if (event.event === 'message_end') {
+            const usage = ((event.metadata ?? {}) as { usage?: { completion_tokens?: unknown } }).usage;
+            const tokens = usage?.completion_tokens;
+            return {
+              kind: 'terminal',
+              ok: true,
+              ...(typeof tokens === 'number' && tokens > 0 ? { usageTokens: tokens } : {}),
+            };
+          }
+          return interpretDifyCommon(event) ?? LIFECYCLE;
+        },
+      };
+    },
+    judgeBody(body) {
+      return judgeJsonBody(body, (value) => {
+        const usage = ((value.metadata ?? {}) as { usage?: { completion_tokens?: unknown } }).usage;
+        return typeof value.answer === 'string'
+          ? {
+              ok: true,
+              ...(typeof usage?.completion_tokens === 'number' ? { tokens: usage.completion_tokens } : {}),
+            }
+          : { ok: false, message: 'chat response without an answer' };
+      });
+    },
+  };
+}

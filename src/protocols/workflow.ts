@@ -1,0 +1,91 @@
+/**
+ * Dify workflow apps (`POST /v1/workflows/run`): lifecycle events, `text_chunk` content, node
+ * timings, `workflow_finished` (success only when status is succeeded) or `error` as terminal.
+ */
+import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
+import type { EventMeaning, Protocol, RequestContext } from './types.ts';
+
+export function difyHeaders(apiKey: string | undefined): Record<string, string> {
+  return { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+}
+
+/** Interprets a Dify payload event shared by workflow and chat apps; undefined when not shared. */
+export function interpretDifyCommon(event: Record<string, unknown>): EventMeaning | undefined {
+  if (event.event === 'error') {
+    return {
+      kind: 'failure',
+      error: 'stream_error',
+      message: `${String(event.code ?? 'error')}: ${String(event.message ?? '')}`,
+    };
+  }
+  if (event.event === 'node_started' || event.event === 'node_finished') {
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    return {
+      kind: 'node',
+      phase: event.event === 'node_started' ? 'started' : 'finished',
+      nodeId: String(data.id ?? data.node_id ?? ''),
+      title: String(data.title ?? data.node_id ?? 'node'),
+    };
+  }
+  return undefined;
+}
+
+function nodeCompletionTokens(event: Record<string, unknown>): number {
+  const outputs = ((event.data ?? {}) as { outputs?: { usage?: { completion_tokens?: unknown } } }).outputs;
+  const tokens = outputs?.usage?.completion_tokens;
+  return typeof tokens === 'number' ? tokens : 0;
+}
+
+export function createWorkflowProtocol(options: { apiKey?: string; path?: string }): Protocol {
+  const path = options.path ?? '/v1/workflows/run';
+  const headers = difyHeaders(options.apiKey);
+  return {
+    name: 'workflow',
+    buildRequest(ctx: RequestContext) {
+      return {
+        method: 'POST',
+        path,
+        name: path,
+        headers,
+        body: JSON.stringify({
+          inputs: { question: ctx.question, query: ctx.question, ...ctx.inputs },
+          response_mode: ctx.responseMode,
+          user: ctx.user,
+        }),
+      };
+    },
+    createInterpreter() {
+      // Output tokens: the LLM nodes' completion_tokens (a workflow's total_tokens includes the prompt).
+      let completionTokens = 0;
+      return {
+        endIsSuccess: false,
+        interpret(sse): EventMeaning {
+          const parsed = parseEventJson(sse.data);
+          if (!parsed.ok) return parsed.failure;
+          const event = parsed.value;
+          if (event.event === 'text_chunk') return { kind: 'content', tokens: 1 };
+          if (event.event === 'node_finished') completionTokens += nodeCompletionTokens(event);
+          if (event.event === 'workflow_finished') {
+            const data = (event.data ?? {}) as Record<string, unknown>;
+            const ok = data.status === 'succeeded';
+            return {
+              kind: 'terminal',
+              ok,
+              ...(ok ? {} : { message: `workflow ${String(data.status)}: ${String(data.error ?? '')}` }),
+              ...(completionTokens > 0 ? { usageTokens: completionTokens } : {}),
+            };
+          }
+          return interpretDifyCommon(event) ?? LIFECYCLE;
+        },
+      };
+    },
+    judgeBody(body) {
+      return judgeJsonBody(body, (value) => {
+        const data = (value.data ?? {}) as Record<string, unknown>;
+        return data.status === 'succeeded'
+          ? { ok: true, ...(typeof data.total_tokens === 'number' ? { tokens: data.total_tokens } : {}) }
+          : { ok: false, message: `workflow ${String(data.status)}: ${String(data.error ?? '')}` };
+      });
+    },
+  };
+}

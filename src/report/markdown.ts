@@ -1,0 +1,97 @@
+/** report.md: the benchmark tables, metric definitions and the test environment. */
+import { benchmarkTables } from './benchmark.ts';
+import { fmt, markdownTable } from './tables.ts';
+import type { RunJson } from './types.ts';
+
+export const METRIC_DEFINITIONS: readonly [string, string][] = [
+  ['ttfb', 'request start → response headers received'],
+  ['ttfe', 'request start → first complete SSE event parsed'],
+  ['ttft', 'request start → first event carrying output content'],
+  ['tpot', '(request_duration − ttft) / (tokens − 1)'],
+  ['stream_duration', 'first event → last event of a stream'],
+  ['request_duration', 'request start → response complete (stream closed or terminal event)'],
+  ['inter_event', 'gap between consecutive events of one stream'],
+  ['active connections', 'open SSE streams at an instant: max concurrent and time-averaged'],
+  [
+    'event throughput',
+    'SSE events received per second over all streams (max, avg, min of the per-second series)',
+  ],
+  ['QPS', 'completed requests per second'],
+  ['error_rate', 'failed requests / all requests'],
+];
+
+export function reportMarkdown(run: RunJson): string {
+  const c = run.config;
+  const env = run.environment;
+  const out = [
+    `# streamload benchmark report`,
+    '',
+    `Run ${run.status}, ${run.startedAt} → ${run.endedAt} (${fmt(run.durationS)} s).`,
+    '',
+  ];
+  if (run.partial !== null) out.push(`**Partial result:** ${run.partial.notice}`, '');
+  for (const table of benchmarkTables(run)) {
+    out.push(`## ${table.title}`, '', markdownTable(table.columns, [table.values.map((v) => fmt(v))]), '');
+  }
+  out.push(
+    '## Totals',
+    '',
+    markdownTable(
+      ['Requests', 'Failures', 'Error rate', 'Streams', 'Events', 'Tokens', 'Bytes'],
+      [
+        [
+          run.totals.requests,
+          run.totals.failures,
+          `${fmt(run.error_rate * 100, 2)}%`,
+          run.totals.streams,
+          run.totals.events,
+          run.totals.tokens,
+          run.totals.bytes,
+        ],
+      ],
+    ),
+    '',
+  );
+  if (run.thresholds.length > 0) {
+    out.push(
+      '## Thresholds',
+      '',
+      markdownTable(
+        ['Threshold', 'Actual', 'Limit', 'Result'],
+        run.thresholds.map((t) => [t.expr, fmt(t.actual, 3), fmt(t.limit, 3), t.ok ? 'pass' : 'FAIL']),
+      ),
+      '',
+    );
+  }
+  if (run.warnings.length > 0) out.push('## Warnings', '', ...run.warnings.map((w) => `- ${w}`), '');
+  out.push('## Metric definitions', '', markdownTable(['Metric', 'Definition'], METRIC_DEFINITIONS), '');
+  out.push(
+    '## Test environment',
+    '',
+    markdownTable(
+      ['Item', 'Value'],
+      [
+        [
+          'Machine',
+          `${env.hostname}: ${env.cpus} × ${env.cpuModel}, ${fmt(env.memoryBytes / 2 ** 30)} GiB, ${env.os} ${env.arch}`,
+        ],
+        ['Node.js', env.node],
+        ['streamload', env.streamload],
+        ['Target', env.target],
+        ['Protocol / scenario', `${String(c.protocol)} / ${String(c.scenario)} (${String(c.responseMode)})`],
+        ['Load', loadSettings(c)],
+      ],
+    ),
+    '',
+  );
+  return out.join('\n');
+}
+
+function loadSettings(c: Record<string, unknown>): string {
+  if (c.rate !== null && c.rate !== undefined) return `open model, ${String(c.rate)} arrivals/s`;
+  const parts = [`${String(c.users)} users`, `spawn rate ${String(c.spawnRate)}/s`];
+  if (c.runTimeMs !== null && c.runTimeMs !== undefined)
+    parts.push(`run time ${Number(c.runTimeMs) / 1000} s`);
+  if (c.iterations !== null && c.iterations !== undefined) parts.push(`${String(c.iterations)} iterations`);
+  return parts.join(', ');
+}

@@ -1,0 +1,47 @@
+/** Assembles run.json (`streamload.run/v1`) from a final metrics snapshot and what the run knew. */
+
+import type { Snapshot } from '../metrics/snapshot.ts';
+import { encodedHistograms, summarize } from '../metrics/summary.ts';
+import type { MetricsSummary } from '../metrics/types.ts';
+import {
+  RUN_SCHEMA,
+  type RunEnvironment,
+  type RunJson,
+  type RunJsonSummary,
+  type ThresholdResult,
+} from './types.ts';
+
+export interface RunJsonInput {
+  readonly snapshot: Snapshot;
+  readonly status: RunJson['status'];
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly config: Record<string, unknown>;
+  readonly environment: RunEnvironment;
+  readonly evaluate: (summary: MetricsSummary) => ThresholdResult[];
+  readonly warnings: readonly string[];
+  readonly partial?: RunJson['partial'];
+}
+
+export function buildRunJson(input: RunJsonInput): RunJson {
+  const summary = summarize(input.snapshot);
+  return {
+    schema: RUN_SCHEMA,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: input.endedAt.toISOString(),
+    status: input.status,
+    partial: input.partial ?? null,
+    ...summary,
+    thresholds: input.evaluate(summary),
+    config: input.config,
+    environment: input.environment,
+    warnings: input.warnings,
+    histograms: encodedHistograms(input.snapshot),
+  };
+}
+
+/** What `--json-summary` prints: run.json without histograms and history. */
+export function toJsonSummary(run: RunJson): RunJsonSummary {
+  const { histograms: _h, history: _history, ...rest } = run;
+  return rest;
+}

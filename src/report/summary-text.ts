@@ -1,0 +1,82 @@
+/** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
+import { AGGREGATED } from '../metrics/summary.ts';
+import { benchmarkTables } from './benchmark.ts';
+import { fmt, textTable } from './tables.ts';
+import type { RunJson } from './types.ts';
+
+const SSE_METRICS = ['ttfb', 'ttfe', 'ttft', 'tpot', 'stream_duration', 'request_duration', 'inter_event'];
+
+export function renderSummaryText(run: RunJson): string {
+  const out: string[] = [];
+  out.push(`streamload run ${run.status} — ${fmt(run.durationS)} s, target ${run.environment.target}`);
+  if (run.partial !== null) out.push(`PARTIAL RESULT: ${run.partial.notice}`);
+  out.push('');
+  out.push(
+    textTable(
+      ['Type', 'Name', '# reqs', '# fails', 'Avg', 'Min', 'Max', 'Med', 'req/s', 'failures/s'],
+      run.requests.map((r) => [
+        r.name === AGGREGATED ? '' : r.method,
+        r.name,
+        r.requests,
+        `${r.failures}(${fmt(r.requests === 0 ? 0 : (100 * r.failures) / r.requests, 2)}%)`,
+        fmt(r.duration.mean, 0),
+        fmt(r.duration.min, 0),
+        fmt(r.duration.max, 0),
+        fmt(r.duration.p50, 0),
+        fmt(r.rps, 2),
+        fmt(r.failuresPerSec, 2),
+      ]),
+    ),
+  );
+  out.push('');
+  const latencyRows = Object.keys(run.latency)
+    .filter((name) => SSE_METRICS.includes(name) || name.startsWith('node_duration.'))
+    .map((name) => {
+      const s = run.latency[name]!;
+      return [name, s.count, fmt(s.mean), fmt(s.p50), fmt(s.p90), fmt(s.p95), fmt(s.p99), fmt(s.max)];
+    });
+  if (latencyRows.length > 0) {
+    out.push('Latency (ms)');
+    out.push(textTable(['metric', 'count', 'avg', 'p50', 'p90', 'p95', 'p99', 'max'], latencyRows));
+    out.push('');
+  }
+  out.push(
+    `Totals: ${run.totals.requests} requests, ${run.totals.failures} failed (error rate ${fmt(run.error_rate * 100, 2)}%), ` +
+      `${run.totals.streams} streams, ${run.totals.events} events, ${run.totals.tokens} tokens, ${run.totals.bytes} bytes`,
+  );
+  for (const table of benchmarkTables(run)) {
+    out.push('');
+    out.push(table.title);
+    out.push(textTable(table.columns, [table.values.map((v) => fmt(v))]));
+  }
+  const errors = Object.entries(run.errors).filter(([, n]) => n > 0);
+  if (errors.length > 0) {
+    out.push('');
+    out.push('Errors');
+    out.push(
+      textTable(
+        ['error', 'count', 'sample message'],
+        errors.map(([name, n]) => [
+          name,
+          n,
+          (run.errorSamples as Record<string, string>)[name]?.slice(0, 100) ?? '',
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  const g = run.generator;
+  out.push(
+    `Generator: event-loop delay p50 ${fmt(g.loopDelay.p50, 2)} ms, p99 ${fmt(g.loopDelay.p99, 2)} ms, max ${fmt(g.loopDelay.max, 2)} ms; CPU avg ${fmt(g.cpu.avg * 100, 0)}%, max ${fmt(g.cpu.max * 100, 0)}% of a core`,
+  );
+  for (const warning of run.warnings) out.push(`WARNING: ${warning}`);
+  if (run.thresholds.length > 0) {
+    out.push('');
+    out.push('Thresholds');
+    for (const t of run.thresholds)
+      out.push(
+        `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.expr}  (actual ${t.actual === null ? 'no samples' : fmt(t.actual, 3)}, limit ${fmt(t.limit, 3)})`,
+      );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,30 @@
+/** Plain tables: the one place that lays out rows for text and Markdown. */
+export type Cell = string | number;
+
+export function fmt(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(digits);
+}
+
+export function textTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
+  const line = (r: readonly Cell[]) =>
+    r
+      .map((c, i) =>
+        i === 0 ? String(c).padEnd(widths[i] as number) : String(c).padStart(widths[i] as number),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function markdownTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const escapeCell = (c: Cell) => String(c).replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(escapeCell).join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
+  ].join('\n');
+}

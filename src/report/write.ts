@@ -1,0 +1,50 @@
+/** Writes the chosen report files into a folder, each atomically (temp file + rename). */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { failuresCsv, historyCsv, statsCsv } from './csv.ts';
+import { junitXml } from './junit.ts';
+import { reportMarkdown } from './markdown.ts';
+import { renderSummaryText } from './summary-text.ts';
+import type { RunJson } from './types.ts';
+
+type Renderer = (run: RunJson) => string | Promise<string>;
+
+/** Format name → files it writes. */
+const FILES: Record<string, [string, Renderer][]> = {
+  txt: [['summary.txt', renderSummaryText]],
+  json: [['run.json', (run) => `${JSON.stringify(run, null, 2)}\n`]],
+  csv: [
+    ['stats.csv', statsCsv],
+    ['stats_history.csv', historyCsv],
+    ['failures.csv', failuresCsv],
+  ],
+  junit: [['junit.xml', junitXml]],
+  md: [['report.md', reportMarkdown]],
+  html: [['report.html', async (run) => (await import('./html.ts')).reportHtml(run)]],
+};
+
+export function defaultReportDir(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return join(
+    'reports',
+    `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}_${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`,
+  );
+}
+
+export async function writeReports(
+  run: RunJson,
+  options: { outDir: string; formats: readonly string[] },
+): Promise<string[]> {
+  await mkdir(options.outDir, { recursive: true });
+  const written: string[] = [];
+  for (const format of options.formats) {
+    for (const [name, render] of FILES[format] ?? []) {
+      const path = join(options.outDir, name);
+      const temp = `${path}.${process.pid}.tmp`;
+      await writeFile(temp, await render(run));
+      await rename(temp, path);
+      written.push(path);
+    }
+  }
+  return written;
+}

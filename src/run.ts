@@ -1,0 +1,184 @@
+/**
+ * The programmatic entry to a load test: `startRun(config, { origin })` starts the executors over the
+ * hot path and returns a RunHandle (live summaries each second, setUsers, stop, abort, the final
+ * run.json). The CLI, the web UI and scale-out workers all drive runs through here.
+ */
+import { Agent } from 'undici';
+import { redactConfig } from './config/resolve.ts';
+import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
+import type { RunConfig } from './config/types.ts';
+import { createClosedExecutor } from './engine/executors/closed.ts';
+import { createOpenExecutor } from './engine/executors/open.ts';
+import { stageTotalS } from './engine/executors/stages.ts';
+import type { Executor } from './engine/executors/types.ts';
+import { loadScenario } from './engine/scenario/load.ts';
+import { createSelfCheck } from './engine/self-check.ts';
+import type { RequestDeps } from './engine/stream-request.ts';
+import type { RunHandle } from './engine/types.ts';
+import { createUserFactory } from './engine/virtual-user.ts';
+import { createRecorder } from './metrics/recorder.ts';
+import type { Snapshot } from './metrics/snapshot.ts';
+import { summarize } from './metrics/summary.ts';
+import type { MetricsSummary } from './metrics/types.ts';
+import { getProtocol } from './protocols/index.ts';
+import { currentEnvironment } from './report/environment.ts';
+import { buildRunJson } from './report/run-json.ts';
+import type { RunJson } from './report/types.ts';
+import { createRandom } from './util/random.ts';
+
+export interface StartRunOptions {
+  /** The origin requests go to (the resolved `--target` or the embedded server's). */
+  readonly origin: string;
+  /** Extra warnings the caller knows about (e.g. from preflight). */
+  readonly warnings?: readonly string[];
+}
+
+export interface LiveRunHandle extends RunHandle {
+  /** Progress for the live view. */
+  progress(): { elapsedMs: number; iterations: number; users: number; dropped: number; warnings: string[] };
+}
+
+export async function startRun(config: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
+  const scenario = await loadScenario(config.scenario);
+  const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
+  const recorder = createRecorder();
+  const selfCheck = createSelfCheck(recorder);
+  const dispatcher = new Agent({
+    connections: null,
+    connectTimeout: config.connectTimeoutMs,
+    headersTimeout: config.firstByteTimeoutMs,
+    bodyTimeout: config.idleTimeoutMs,
+    keepAliveTimeout: 30_000,
+  });
+  const inFlight: RequestDeps['inFlight'] = new Set();
+  const taskErrors = new Map<string, number>();
+  const request: RequestDeps = {
+    dispatcher,
+    origin: options.origin,
+    recorder,
+    maxEventBytes: config.maxEventBytes,
+    inFlight,
+  };
+  const createUser = createUserFactory({
+    config,
+    protocol: getProtocol(config),
+    request,
+    random: createRandom(config.seed),
+    scenario,
+    onTaskError: (message) => taskErrors.set(message, (taskErrors.get(message) ?? 0) + 1),
+  });
+  const onUsers = (users: number) => recorder.setUsers(users);
+  const executor: Executor =
+    config.rate !== null
+      ? createOpenExecutor({
+          rate: config.rate,
+          stages: config.stages,
+          iterations: config.iterations,
+          maxInFlight: config.maxInFlight,
+          createUser,
+          onUsers,
+        })
+      : createClosedExecutor({
+          users: config.users,
+          spawnRate: config.spawnRate,
+          iterations: config.iterations,
+          stages: config.stages,
+          createUser,
+          onUsers,
+        });
+
+  const listeners = new Set<(summary: MetricsSummary) => void>();
+  const startedAt = new Date();
+  const startedMs = performance.now();
+  let status: RunJson['status'] = 'completed';
+  let finalSnapshot: Snapshot | undefined;
+  let cutTimer: NodeJS.Timeout | undefined;
+
+  const ticker = setInterval(() => {
+    selfCheck.sample();
+    recorder.tick();
+    if (listeners.size > 0) {
+      const summary = summarize(recorder.snapshot());
+      for (const listener of listeners) listener(summary);
+    }
+  }, 1000);
+  const limitMs = config.runTimeMs ?? (config.stages !== null ? stageTotalS(config.stages) * 1000 : null);
+  const runTimer = limitMs === null ? undefined : setTimeout(() => endLoad(), limitMs);
+
+  /** No new iterations; streams still running get the stop timeout to finish, then are cut. */
+  function endLoad(): void {
+    executor.stop();
+    cutTimer ??= setTimeout(
+      () => cutAll(`cut at the stop timeout (${config.stopTimeoutMs} ms)`),
+      config.stopTimeoutMs,
+    );
+  }
+
+  function cutAll(reason: string): void {
+    for (const cut of [...inFlight]) cut(new Error(reason));
+  }
+
+  function warnings(): string[] {
+    const list = [...(options.warnings ?? []), ...selfCheck.warnings()];
+    if (executor.dropped() > 0)
+      list.push(
+        `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,
+      );
+    for (const [message, count] of taskErrors) list.push(`scenario code threw ${count}×: ${message}`);
+    return list;
+  }
+
+  executor.start();
+
+  const done = executor.done.then(async () => {
+    clearInterval(ticker);
+    if (runTimer !== undefined) clearTimeout(runTimer);
+    if (cutTimer !== undefined) clearTimeout(cutTimer);
+    selfCheck.sample();
+    selfCheck.close();
+    finalSnapshot = recorder.snapshot();
+    const run = buildRunJson({
+      snapshot: finalSnapshot,
+      status,
+      startedAt,
+      endedAt: new Date(),
+      config: redactConfig(config),
+      environment: currentEnvironment(options.origin),
+      evaluate: (summary) => evaluateThresholds(thresholds, summary),
+      warnings: warnings(),
+    });
+    recorder.close();
+    await dispatcher.close().catch(() => {});
+    return run;
+  });
+
+  return {
+    onTick(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setUsers: (users) => executor.setUsers(users),
+    stop() {
+      if (status === 'completed') status = 'stopped';
+      executor.stop();
+      cutTimer ??= setTimeout(
+        () => cutAll(`cut at the stop timeout (${config.stopTimeoutMs} ms)`),
+        config.stopTimeoutMs,
+      );
+    },
+    abort() {
+      status = 'aborted';
+      executor.stop();
+      cutAll('run aborted');
+    },
+    snapshot: (opts) => finalSnapshot ?? recorder.snapshot(opts),
+    progress: () => ({
+      elapsedMs: performance.now() - startedMs,
+      iterations: executor.iterationsStarted(),
+      users: executor.users(),
+      dropped: executor.dropped(),
+      warnings: warnings(),
+    }),
+    done,
+  };
+}
