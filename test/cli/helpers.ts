@@ -1,0 +1,65 @@
+/** Runs the real CLI as a child process and collects what a user would see. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunJson } from '../../src/report/types.ts';
+
+export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The `--json-summary` object (last stdout line), when present. */
+  summary?: Record<string, any>;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'streamload-test-'));
+}
+
+export function runCli(
+  args: readonly string[],
+  options: {
+    timeoutMs?: number;
+    onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+    env?: Record<string, string>;
+  } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI timed out: ${args.join(' ')}\n${stderr}`));
+    }, options.timeoutMs ?? 15_000);
+    options.onSpawn?.(child);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      let summary: Record<string, any> | undefined;
+      try {
+        summary = last.startsWith('{') ? JSON.parse(last) : undefined;
+      } catch {
+        summary = undefined;
+      }
+      resolve({ code, stdout, stderr, ...(summary === undefined ? {} : { summary }) });
+    });
+  });
+}
+
+export function readRun(dir: string): RunJson {
+  return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunJson;
+}
