@@ -1,13 +1,25 @@
 import type { Command } from 'commander';
-import { ExitError } from '../errors.ts';
+import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.ts';
 
-// Placeholder until the owning issue lands; replaced by the real command.
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new ExitError('streamload compare is not built yet', 70);
+    .description('Compare the benchmark tables of two runs; exit 1 on a regression beyond the tolerance')
+    .argument('<a.json>', 'the baseline run.json')
+    .argument('<b.json>', 'the candidate run.json')
+    .option('--format <md|txt>', 'output format', 'txt')
+    .option('--tolerance <pct>', 'allowed relative change before a regression, e.g. 5%', '5%')
+    .action(async (a: string, b: string, flags: { format: string; tolerance: string }) => {
+      if (flags.format !== 'md' && flags.format !== 'txt')
+        throw new UsageError(`--format: expected md or txt, got "${flags.format}"`);
+      const match = /^(\d+(?:\.\d+)?)%?$/.exec(flags.tolerance.trim());
+      if (match === null)
+        throw new UsageError(`--tolerance: expected a percentage like 5%, got "${flags.tolerance}"`);
+      const { loadRunJson } = await import('../../report/load.ts');
+      const { compareRuns, renderComparison } = await import('../../report/compare.ts');
+      const [runA, runB] = await Promise.all([loadRunJson(a), loadRunJson(b)]);
+      const values = compareRuns(runA, runB, Number(match[1]) / 100);
+      process.stdout.write(renderComparison(values, flags.format, [a, b]));
+      process.exitCode = values.some((v) => v.regression) ? EXIT_THRESHOLD : EXIT_OK;
     });
 }

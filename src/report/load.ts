@@ -1,0 +1,23 @@
+/** Reads a run.json from disk and checks its schema, with a clear error for anything else. */
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../cli/errors.ts';
+import { RUN_SCHEMA, type RunJson } from './types.ts';
+
+export async function loadRunJson(file: string): Promise<RunJson> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+  }
+  const schema = (value as { schema?: unknown } | null)?.schema;
+  if (schema !== RUN_SCHEMA)
+    throw new UsageError(`${file}: schema is ${JSON.stringify(schema)}, expected "${RUN_SCHEMA}"`);
+  return value as RunJson;
+}
