@@ -171,12 +171,13 @@ describe('SSE parser: spec vectors', () => {
     assert.deepEqual(triples(r.events), [[m, 'é', '']]);
   });
 
-  test('sizeBytes counts the event from its first line to the blank line', () => {
-    const r = parseChunks([bytesOf('event: a\r\ndata: xy\r\n\r\ndata: z\n\n')]);
-    assert.deepEqual(
-      r.events.map((e) => e.sizeBytes),
-      [22, 9],
-    );
+  test('event sizes add up to the bytes received up to the last event', () => {
+    const input = bytesOf('event: a\r\ndata: xy\r\n\r\n: ping\n\ndata: z\n\n');
+    for (const chunks of [[input], [input.subarray(0, 7), input.subarray(7, 30), input.subarray(30)]]) {
+      const sizes = parseChunks(chunks).events.map((e) => e.sizeBytes);
+      assert.equal(sizes.length, 2);
+      assert.equal(sizes[0]! + sizes[1]!, input.length);
+    }
   });
 
   test('an event over the cap is event_too_large and input is then ignored', () => {
@@ -193,6 +194,7 @@ describe('SSE parser: spec vectors', () => {
       maxEventBytes: 64,
     });
     const errors: string[] = [];
+    parser.feed(bytesOf('data: '));
     for (let i = 0; i < 10; i++) parser.feed(bytesOf('x'.repeat(20)));
     assert.deepEqual(errors, ['event_too_large']);
   });
@@ -240,7 +242,7 @@ describe('SSE parser: re-chunking', () => {
           last = o;
         }
         chunks.push(bytes.subarray(last));
-        // sizeBytes is left out: a CRLF split between chunks counts its LF toward the next event.
+        // sizeBytes is left out: a chunk's bytes are shared among the events it completed.
         const strip = (events: SseEvent[]) => events.map(({ sizeBytes: _, ...rest }) => rest);
         assert.deepEqual(strip(parseChunks(chunks).events), strip(parseChunks([bytes]).events));
       }),

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:sse`: the hand-written candidate parser against eventsource-parser (the decision:
+ * keep hand-written only if ≥ 2× faster on (a) and (b)), and the cost of the wrapper streamload
+ * ships (eventsource-parser + UTF-8 decoding + sizes + cap). Same process, same bytes.
+ * Corpora: (a) Dify-style ~200-byte `data: {json}` events, (b) OpenAI chat.completion.chunk
+ * events, (c) corpus (a) delivered one byte per chunk. Prints events/s and ns/event (median of runs).
+ */
+import { createParser } from 'eventsource-parser';
+import { createSseParser } from '../src/sse/parser.ts';
+import { createSseParser as createHandwrittenParser } from './handwritten-parser.ts';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 7;
+
+function difyCorpus(events: number): Buffer {
+  let text = '';
+  for (let i = 0; i < events; i++) {
+    text += `data: {"event":"text_chunk","workflow_run_id":"6f1c2a8e-93b4-4e0b-a1d2-8c7f${String(i % 10000).padStart(8, '0')}","task_id":"0d1e","data":{"text":"token ${i} é","from_variable_selector":["1757611992921","text"]}}\n\n`;
+    if (i % 500 === 0) text += 'event: ping\n\n';
+  }
+  return Buffer.from(text);
+}
+
+function openAiCorpus(events: number): Buffer {
+  let text = '';
+  for (let i = 0; i < events; i++) {
+    text += `data: {"id":"chatcmpl-A1","object":"chat.completion.chunk","created":1757612000,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":" word${i % 97}"},"logprobs":null,"finish_reason":null}],"usage":null}\n\n`;
+  }
+  return Buffer.from(`${text}data: [DONE]\n\n`);
+}
+
+/** Splits like a socket would: chunks of `size` bytes. */
+function chunked(buf: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
+  return out;
+}
+
+type Runner = (chunks: readonly Buffer[]) => number;
+
+const handwritten: Runner = (chunks) => {
+  let n = 0;
+  const parser = createHandwrittenParser({ onEvent: () => n++ });
+  for (const c of chunks) parser.feed(c);
+  return n;
+};
+
+const shipped: Runner = (chunks) => {
+  let n = 0;
+  const parser = createSseParser({ onEvent: () => n++ });
+  for (const c of chunks) parser.feed(c);
+  return n;
+};
+
+const library: Runner = (chunks) => {
+  let n = 0;
+  // eventsource-parser takes strings: a streaming TextDecoder is part of its real cost.
+  const decoder = new TextDecoder();
+  const parser = createParser({ onEvent: () => n++ });
+  for (const c of chunks) parser.feed(decoder.decode(c, { stream: true }));
+  return n;
+};
+
+function measure(
+  run: Runner,
+  chunks: readonly Buffer[],
+): { eventsPerS: number; nsPerEvent: number; events: number } {
+  run(chunks); // warm-up
+  const samples: number[] = [];
+  let events = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    events = run(chunks);
+    samples.push(Number(process.hrtime.bigint() - start));
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)] as number;
+  return { eventsPerS: (events / median) * 1e9, nsPerEvent: median / events, events };
+}
+
+const size = quick ? 5_000 : 50_000;
+const dify = difyCorpus(size);
+const corpora: [string, Buffer[]][] = [
+  ['(a) Dify ~200 B events, 16 KiB chunks', chunked(dify, 16 * 1024)],
+  ['(b) OpenAI chunks, 16 KiB chunks', chunked(openAiCorpus(size), 16 * 1024)],
+  [
+    '(c) corpus (a), 1 byte per chunk',
+    chunked(quick ? dify.subarray(0, 200_000) : dify.subarray(0, 2_000_000), 1),
+  ],
+];
+
+const rows: string[][] = [];
+for (const [name, chunks] of corpora) {
+  const a = measure(handwritten, chunks);
+  const b = measure(library, chunks);
+  const c = measure(shipped, chunks);
+  if (a.events !== b.events || c.events !== b.events) throw new Error(`${name}: event counts differ`);
+  rows.push([
+    name,
+    String(a.events),
+    fmt(a.eventsPerS),
+    a.nsPerEvent.toFixed(0),
+    fmt(b.eventsPerS),
+    b.nsPerEvent.toFixed(0),
+    `${(b.nsPerEvent / a.nsPerEvent).toFixed(2)}×`,
+    c.nsPerEvent.toFixed(0),
+  ]);
+}
+
+function fmt(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(0)} k`;
+}
+
+const header = [
+  'corpus',
+  'events',
+  'hand-written events/s',
+  'hand-written ns/event',
+  'eventsource-parser events/s',
+  'e-p ns/event',
+  'hand-written speed-up',
+  'shipped wrapper ns/event',
+];
+console.log(`SSE parser benchmark (Node ${process.version}, median of ${RUNS} runs)\n`);
+console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log('\nDecision rule: keep the hand-written parser only if its speed-up is ≥ 2× on (a) and (b).');
