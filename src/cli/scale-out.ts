@@ -2,7 +2,13 @@
 import { redactConfig } from '../config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import type { RunConfig } from '../config/types.ts';
-import { parseProcesses, planOf, startScaledRun, withScaleOut } from '../distributed/index.ts';
+import {
+  type Placement,
+  parseProcesses,
+  planOf,
+  startScaledRun,
+  withScaleOut,
+} from '../distributed/index.ts';
 import type { RunHandle } from '../engine/types.ts';
 import { currentEnvironment } from '../report/environment.ts';
 import { buildRunJson } from '../report/run-json.ts';
@@ -28,17 +34,18 @@ export function withMergedProgress(handle: RunHandle, iterations: () => number =
   };
 }
 
-export async function startProcessesRun(
+/** A run split over N local processes or K remote workers, behind a LiveRunHandle. */
+export async function startScaledSession(
   config: RunConfig,
   origin: string,
-  processes: number,
+  placement: Placement,
 ): Promise<LiveRunHandle> {
   const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
   const startedAt = new Date();
   const scaled = await startScaledRun({
     config: { ...config, target: origin } as unknown as Record<string, unknown>,
     plan: planOf(config),
-    placement: { kind: 'processes', processes },
+    placement,
     notice: (line) => process.stderr.write(`${line}\n`),
     finalize: (result) =>
       withScaleOut(
@@ -47,7 +54,7 @@ export async function startProcessesRun(
           status: 'completed',
           startedAt,
           endedAt: new Date(),
-          config: { ...redactConfig(config), processes },
+          config: { ...redactConfig(config), placement: { ...placement, onListening: undefined } },
           environment: currentEnvironment(origin),
           evaluate: (summary) => evaluateThresholds(thresholds, summary),
           warnings: [],
@@ -62,6 +69,8 @@ export async function startProcessesRun(
 
 export async function runScaledOut(config: RunConfig, processesText: string): Promise<number> {
   const processes = parseProcesses(processesText);
-  const result = await runSession(config, { start: (c, origin) => startProcessesRun(c, origin, processes) });
+  const result = await runSession(config, {
+    start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }),
+  });
   return result.exitCode;
 }
