@@ -136,6 +136,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     if (cutTimer !== undefined) clearTimeout(cutTimer);
     selfCheck.sample();
     selfCheck.close();
+    recorder.tick(); // close the last, partial second so the history adds up to the totals
     finalSnapshot = recorder.snapshot();
     const run = buildRunJson({
       snapshot: finalSnapshot,
