@@ -2,7 +2,7 @@
  * One run from the CLI's side: embedded targets (when no --target), preflight, the run, the live
  * view, Ctrl-C handling, the summary, reports and the exit code. `run`, `demo` and `master` share it.
  */
-import type { RunConfig } from '../config/types.ts';
+import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
 import { getProtocol } from '../protocols/index.ts';
@@ -39,7 +39,8 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
       origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
     }
-    await preflight(config, getProtocol(config), origin);
+    const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
+    await preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile });
     const handle = await (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin);
     log.write(describeLoad(config, origin));
     const stopLive = startLiveView(handle, {

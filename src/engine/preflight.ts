@@ -8,7 +8,16 @@ import type { RunConfig } from '../config/types.ts';
 import type { Protocol } from '../protocols/types.ts';
 import { describeTransportError } from './classify.ts';
 
-export async function preflight(config: RunConfig, protocol: Protocol, origin: string): Promise<void> {
+/**
+ * With `reachabilityOnly` (scenario files, whose tasks may call other paths than the protocol's),
+ * any HTTP answer passes: only an unreachable target fails.
+ */
+export async function preflight(
+  config: RunConfig,
+  protocol: Protocol,
+  origin: string,
+  options: { reachabilityOnly?: boolean } = {},
+): Promise<void> {
   const req = protocol.buildRequest({
     question: config.questions[0] ?? 'ping',
     inputs: config.inputs,
@@ -31,6 +40,7 @@ export async function preflight(config: RunConfig, protocol: Protocol, origin: s
     // Only the head matters: do not wait for a whole stream.
     res.body.on('error', () => {});
     res.body.destroy();
+    if (options.reachabilityOnly === true) return;
     if (res.statusCode === 401 || res.statusCode === 403) {
       throw new UsageError(
         `API key ${config.apiKey === null ? 'missing (use --api-key or STREAMLOAD_API_KEY) for' : 'rejected by'} ${url} (${res.statusCode})`,

@@ -1,0 +1,63 @@
+/**
+ * `run --scenario <file>` through the real CLI: the preflight only checks reachability (the file's
+ * tasks choose their own paths), and every task's requests land in the request table.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli, tempDir } from './helpers.ts';
+
+let server: http.Server;
+let origin = '';
+let seen = 0;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    seen++;
+    if (req.url === '/stream') {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"a":1}\n\ndata: {"a":2}\n\n');
+      return;
+    }
+    // The protocol's default path ('/') does not exist on this API: only reachability matters.
+    res.writeHead(req.url === '/' ? 404 : 200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(() => server.close());
+
+test('a scenario file runs through the CLI with a reachability-only preflight', {
+  timeout: 15_000,
+}, async () => {
+  const scenario = fileURLToPath(new URL('../fixtures/scenarios/weighted.ts', import.meta.url));
+  const r = await runCli([
+    'run',
+    '--target',
+    origin,
+    '--protocol',
+    'sse',
+    '--scenario',
+    scenario,
+    '--users',
+    '3',
+    '--iterations',
+    '20',
+    '--out',
+    tempDir(),
+    '--json-summary',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const summary = r.summary as {
+    totals: { requests: number; failures: number };
+    requests: { name: string }[];
+  };
+  assert.equal(summary.totals.failures, 0);
+  // The server saw the preflight plus every recorded request.
+  assert.equal(seen, summary.totals.requests + 1);
+  const names = summary.requests.map((entry) => entry.name);
+  for (const name of ['stream', 'login']) assert.ok(names.includes(name), names.join(','));
+});
