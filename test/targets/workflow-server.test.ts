@@ -143,7 +143,7 @@ describe('workflow server over HTTP', () => {
     }
   });
 
-  test('an upstream LLM failure becomes an in-stream error and a failed run', async () => {
+  test('an unreachable LLM fails the node and the run (workflow_finished failed)', async () => {
     const broken = await startWorkflowServer({ port: 0, llmUrl: 'http://127.0.0.1:9', apps: BUILTIN_APPS });
     try {
       const res = await request(`${broken.url}/v1/workflows/run`, {
@@ -152,7 +152,9 @@ describe('workflow server over HTTP', () => {
         body: JSON.stringify({ inputs: { question: 'q' }, response_mode: 'streaming', user: 'u' }),
       });
       const events = payloads(await res.body.text());
-      assert.equal(events.at(-1)?.event, 'error');
+      assert.equal(events.at(-1)?.event, 'workflow_finished');
+      assert.equal(events.at(-1)?.data.status, 'failed');
+      assert.equal(events.at(-2)?.event, 'node_finished');
       assert.equal(events.at(-2)?.data.status, 'failed');
     } finally {
       await broken.close();

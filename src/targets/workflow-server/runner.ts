@@ -156,11 +156,7 @@ export async function runWorkflow(
     if (error !== null) {
       run.error = error;
       run.status = status;
-      if (status === 'failed') {
-        finish(run, started);
-        emit('error', { code: 'completion_request_error', status: 400, message: `Run failed: ${error}` });
-        return;
-      }
+      // Dify: a node failure ends a workflow with workflow_finished{status:"failed", error}, not an error event.
       break;
     }
     if (node.type === 'end') run.outputs = outputs;
