@@ -148,3 +148,30 @@ describe('DSL load errors name file:line', () => {
       );
   });
 });
+
+test('an idle stream gets Dify pings (event line, no data) at the configured interval', async () => {
+  const llm = await startMockLlm({ port: 0, firstTokenMs: 150, interTokenMs: 1, tokens: [2, 2] });
+  const server = await startWorkflowServer({
+    port: 0,
+    llmUrl: llm.url,
+    apps: BUILTIN_APPS,
+    pingIntervalMs: 30,
+  });
+  try {
+    const res = await request(`${server.url}/v1/workflows/run`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer app-llm', 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: { question: 'q' }, response_mode: 'streaming', user: 'u' }),
+      bodyTimeout: 5_000,
+    });
+    const text = await res.body.text();
+    assert.match(text, /(^|\n)event: ping\n\n/);
+    // A data-less block is not dispatched by a WHATWG parser, so count the wire bytes.
+    const pings = text.split('event: ping\n\n').length - 1;
+    assert.ok(pings >= 2, `expected ≥ 2 pings during a 150 ms wait, saw ${pings}`);
+    assert.equal(payloads(text).at(-1)?.event, 'workflow_finished');
+  } finally {
+    await server.close();
+    await llm.close();
+  }
+});

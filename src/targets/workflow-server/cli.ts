@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../cli/errors.ts';
-import { nonNegativeNumber, port } from '../../cli/parse.ts';
+import { duration, nonNegativeNumber, port } from '../../cli/parse.ts';
 import { parseTokenRange } from '../mock-llm/options.ts';
 import type { App } from './app.ts';
 
@@ -13,6 +13,7 @@ interface ServeWorkflowFlags {
   firstTokenMs?: number;
   interTokenMs?: number;
   tokens?: string;
+  pingInterval?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -45,6 +46,11 @@ export function registerServeWorkflow(serve: Command): void {
       nonNegativeNumber('--inter-token-ms'),
     )
     .option('--tokens <n|a-b>', 'embedded mock LLM: output tokens per completion')
+    .option(
+      '--ping-interval <dur>',
+      'ping idle streams this often, e.g. 10s (Dify: 10s)',
+      duration('--ping-interval'),
+    )
     .addHelpText(
       'after',
       '\nBuilt-in apps (API keys):\n' +
@@ -76,6 +82,7 @@ export function registerServeWorkflow(serve: Command): void {
         llmUrl: flags.llmUrl ?? (llm?.url as string),
         ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
         apps,
+        ...(flags.pingInterval === undefined ? {} : { pingIntervalMs: flags.pingInterval }),
       });
       process.stdout.write(
         `workflow server listening on ${server.url} (LLM: ${flags.llmUrl ?? `embedded mock at ${llm?.url}`})\n`,

@@ -32,6 +32,8 @@ export interface WorkflowServerOptions {
   readonly llmApiKey?: string;
   /** Apps by API key (built-ins plus `--app` files). */
   readonly apps: Readonly<Record<string, App>>;
+  /** How often an idle stream gets `event: ping` (Dify: every 10 s). */
+  readonly pingIntervalMs?: number;
 }
 
 export interface WorkflowServerStats {
@@ -63,6 +65,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
   const runs = new Map<string, RunRecord>();
   const tasks = new Map<string, RunRecord>();
   const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
+  const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const sockets = new Set<Socket>();
 
   function remember(run: RunRecord): void {
@@ -82,7 +85,8 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
   ): { emit: EventSink; end(): void } {
     startEventStream(res);
     stats.streams++;
-    const ping = setInterval(() => res.write('event: ping\n\n'), PING_INTERVAL_MS);
+    // Dify's ping is an event line with no data line, which encodeSseEvent cannot express.
+    const ping = setInterval(() => res.write('event: ping\n\n'), pingIntervalMs);
     return {
       emit(event, fields) {
         stats.events++;
