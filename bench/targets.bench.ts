@@ -7,11 +7,13 @@
  *   2. LLM workflow, streaming: SSE events/s and events per CPU-second of the server.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
+const PIN = existsSync('/usr/bin/taskset') && availableParallelism() > 1;
 const SELF = fileURLToPath(import.meta.url);
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TICKS_PER_S = 100; // USER_HZ on Linux
@@ -69,25 +71,23 @@ async function loadChild(
 }
 
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      MAIN,
-      'serve',
-      'workflow',
-      '--port',
-      '0',
-      '--first-token-ms',
-      '5',
-      '--inter-token-ms',
-      '5',
-      '--tokens',
-      '50',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const args = [
+    MAIN,
+    'serve',
+    'workflow',
+    '--port',
+    '0',
+    '--first-token-ms',
+    '5',
+    '--inter-token-ms',
+    '5',
+    '--tokens',
+    '50',
+  ];
+  // Pin the server to one core when taskset exists (it execs, so the pid stays the server's).
+  const child = PIN
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => {
     let out = '';
     child.stdout?.on('data', (d) => {
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const empty = await measure(url, child.pid as number, 'app-empty', 'blocking', 32, seconds);
     const llm = await measure(url, child.pid as number, 'app-llm', 'streaming', 200, seconds);
     console.log(
-      `Embedded targets benchmark (Node ${process.version}; server in its own process, load from another; ${seconds} s each)\n`,
+      `Embedded targets benchmark (Node ${process.version}; server in its own process${PIN ? ' pinned to core 1 (taskset)' : ''}, load from another; ${seconds} s each)\n`,
     );
     console.log('| workload | load | result/s (wall) | server CPU (cores) | per server CPU-second |');
     console.log('|---|---|---|---|---|');

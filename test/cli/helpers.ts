@@ -13,6 +13,7 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** The `--json-summary` object (last stdout line), when present. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read deep, loosely typed fields of the summary JSON
   summary?: Record<string, any>;
 }
 
@@ -49,6 +50,7 @@ export function runCli(
     child.on('exit', (code) => {
       clearTimeout(timer);
       const last = stdout.trim().split('\n').at(-1) ?? '';
+      // biome-ignore lint/suspicious/noExplicitAny: see CliResult.summary
       let summary: Record<string, any> | undefined;
       try {
         summary = last.startsWith('{') ? JSON.parse(last) : undefined;

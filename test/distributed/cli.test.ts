@@ -118,7 +118,8 @@ describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
     timeout: 20_000,
   }, async () => {
     const dir = join(out, 'processes');
-    const { code, stdout, stderr } = await cli(['run', ...load(dir), '--run-time', '3s', '--processes', '2']).exited;
+    const { code, stdout, stderr } = await cli(['run', ...load(dir), '--run-time', '3s', '--processes', '2'])
+      .exited;
     assert.equal(code, 0, stderr);
     const summary = lastJson(stdout) as { totals: { requests: number }; partial: unknown };
     assert.ok(summary.totals.requests > 0);
