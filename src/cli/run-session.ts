@@ -21,6 +21,13 @@ export interface SessionOptions {
   readonly label?: string;
   /** Starts the load; default `startRun`. Scale-out passes its own. */
   readonly start?: (config: RunConfig, origin: string) => Promise<LiveRunHandle>;
+  /** Watches the run (the web UI): told when the load starts and when the reports are written. */
+  readonly observer?: RunObserver;
+}
+
+export interface RunObserver {
+  started(handle: LiveRunHandle, config: RunConfig): void;
+  finished(result: { readonly run: RunJson; readonly outDir: string; readonly files: readonly string[] }): void;
 }
 
 export interface SessionResult {
@@ -43,6 +50,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     await preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile });
     const handle = await (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin);
     log.write(describeLoad(config, origin));
+    options.observer?.started(handle, config);
     const stopLive = startLiveView(handle, {
       intervalMs: config.liveIntervalMs,
       runTimeMs: config.runTimeMs,
@@ -78,6 +86,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     log.write(`\n${renderSummaryText(run)}`);
     const written = await writeReports(run, { outDir, formats: config.formats });
     log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    options.observer?.finished({ run, outDir, files: written });
     if (config.jsonSummary) process.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
     return { run, outDir, exitCode: run.thresholds.some((t) => !t.ok) ? EXIT_THRESHOLD : EXIT_OK };
   } finally {

@@ -13,7 +13,7 @@ import type { RunHandle } from '../engine/types.ts';
 import { currentEnvironment } from '../report/environment.ts';
 import { buildRunJson } from '../report/run-json.ts';
 import type { LiveRunHandle } from '../run.ts';
-import { runSession } from './run-session.ts';
+import { type RunObserver, runSession } from './run-session.ts';
 
 /** Progress for the live view from the merged per-second summaries. */
 export function withMergedProgress(handle: RunHandle, iterations: () => number = () => 0): LiveRunHandle {
@@ -67,9 +67,14 @@ export async function startScaledSession(
   return withMergedProgress(scaled.handle);
 }
 
-export async function runScaledOut(config: RunConfig, processesText: string): Promise<number> {
+export async function runScaledOut(
+  config: RunConfig,
+  processesText: string,
+  observer?: RunObserver,
+): Promise<number> {
   const processes = parseProcesses(processesText);
   const result = await runSession(config, {
+    ...(observer === undefined ? {} : { observer }),
     start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }),
   });
   return result.exitCode;

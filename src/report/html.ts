@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
+import { CHART_COLORS, CHARTS, chartPoint } from './charts.ts';
 import { METRIC_DEFINITIONS } from './markdown.ts';
 import { fmt } from './tables.ts';
 import type { RunJson } from './types.ts';
@@ -21,44 +22,10 @@ function table(header: readonly string[], rows: readonly (readonly unknown[])[])
     .join('')}</tbody></table>`;
 }
 
-/** Chart definitions: the page script draws each with uPlot from `history`. */
-export const CHARTS = [
-  {
-    id: 'users',
-    title: 'Users and active connections',
-    unit: 'count',
-    series: [
-      ['users', 'Users'],
-      ['activeConnections', 'Active connections'],
-    ],
-  },
-  { id: 'events', title: 'Events per second', unit: 'events/s', series: [['events', 'Events/s']] },
-  { id: 'requests', title: 'Requests per second', unit: 'requests/s', series: [['requests', 'Requests/s']] },
-  {
-    id: 'ttfe',
-    title: 'TTFE p50 and p95',
-    unit: 'ms',
-    series: [
-      ['ttfeP50', 'TTFE p50'],
-      ['ttfeP95', 'TTFE p95'],
-    ],
-  },
-  { id: 'failures', title: 'Failures per second', unit: 'failures/s', series: [['failures', 'Failures/s']] },
-] as const;
-
 export async function reportHtml(run: RunJson): Promise<string> {
   const uplotJs = await readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const uplotCss = await readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const history = run.history.map((h) => ({
-    t: h.elapsedS,
-    users: h.users,
-    activeConnections: h.activeConnections,
-    events: h.events,
-    requests: h.requests,
-    ttfeP50: h.ttfeP50,
-    ttfeP95: h.ttfeP95,
-    failures: h.failures,
-  }));
+  const history = run.history.map(chartPoint);
   const bench = benchmarkTables(run)
     .map((t) => `<h3>${esc(t.title)}</h3>${table(t.columns, [t.values.map((v) => fmt(v))])}`)
     .join('');
@@ -96,7 +63,7 @@ export async function reportHtml(run: RunJson): Promise<string> {
       fmt(s.max),
     ]),
   );
-  const data = JSON.stringify({ history, charts: CHARTS }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({ history, charts: CHARTS, colors: CHART_COLORS }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>streamload report — ${esc(run.startedAt)}</title>
 <style>${uplotCss}
@@ -129,7 +96,6 @@ ${
 <script>${uplotJs}</script>
 <script>
 const REPORT = ${data};
-const colors = ['#1f77b4', '#d62728', '#2ca02c'];
 for (const chart of REPORT.charts) {
   const el = document.getElementById('chart-' + chart.id);
   const xs = REPORT.history.map((h) => h.t);
@@ -138,7 +104,7 @@ for (const chart of REPORT.charts) {
     width: 520, height: 240,
     scales: { x: { time: false } },
     axes: [{ label: 'elapsed (s)' }, { label: chart.unit }],
-    series: [{ label: 'elapsed (s)' }, ...chart.series.map(([, label], i) => ({ label, stroke: colors[i], width: 2, spanGaps: true }))],
+    series: [{ label: 'elapsed (s)' }, ...chart.series.map(([, label], i) => ({ label, stroke: REPORT.colors[i], width: 2, spanGaps: true }))],
   }, [xs, ...series], el);
   el.dataset.points = String(xs.length);
 }

@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
+import type { RunConfig } from '../../config/types.ts';
+import { addWebOptions } from '../../web/options.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
+import type { RunObserver } from '../run-session.ts';
 
 export function register(program: Command): void {
   const cmd = program
     .command('run')
     .description('Run a load test against a streaming (SSE) API and write reports')
-    .option('--processes <n|auto>', 'worker processes on this machine (auto = one per core)');
+    .option('--processes <n|auto>', 'worker processes on this machine (auto = one per core)')
+    .option('--web', 'also serve the live web UI and /metrics while this run lasts');
   addRunOptions(cmd);
+  addWebOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -19,21 +24,45 @@ Examples:
   streamload run --target http://127.0.0.1:8000 --protocol openai --model my-model --rate 20 --run-time 2m
   streamload run --scenario empty-qps --users 50 --run-time 15s --threshold 'error_rate<1%'
   streamload run --scenario ./my-scenario.ts --iterations 1000 --users 20 --json-summary
+  streamload run --web --users 50 --run-time 10m     # watch it at http://127.0.0.1:8089/
 
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
   cmd.action(async () => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
-    const { runSession } = await import('../run-session.ts');
     const flags = typedFlags(cmd);
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
-    // Scale-out branches here: --processes hands the same config to N workers.
-    if (flags.processes !== undefined && flags.processes !== '1') {
-      const { runScaledOut } = await import('../scale-out.ts');
-      process.exitCode = await runScaledOut(config, String(flags.processes));
+    const processes = flags.processes === undefined ? undefined : String(flags.processes);
+    if (flags.web !== true) {
+      process.exitCode = await runConfigured(config, processes);
       return;
     }
-    const result = await runSession(config);
-    process.exitCode = result.exitCode;
+    const { resolveWebOptions } = await import('../../web/options.ts');
+    const { WebController } = await import('../../web/controller.ts');
+    const { startWebServer } = await import('../../web/server.ts');
+    const webOptions = resolveWebOptions(flags);
+    const controller = new WebController({ baseFlags: flags, env: process.env, cwd: process.cwd() });
+    const server = await startWebServer(controller, webOptions);
+    (config.jsonSummary ? process.stderr : process.stdout).write(`web UI: ${server.url}\n`);
+    try {
+      process.exitCode = await runConfigured(config, processes, controller);
+    } finally {
+      await server.close();
+    }
   });
+}
+
+/** One run to its end, in this process or split over `--processes`; resolves with the exit code. */
+export async function runConfigured(
+  config: RunConfig,
+  processes: string | undefined,
+  observer?: RunObserver,
+): Promise<number> {
+  if (processes !== undefined && processes !== '1') {
+    const { runScaledOut } = await import('../scale-out.ts');
+    return runScaledOut(config, processes, observer);
+  }
+  const { runSession } = await import('../run-session.ts');
+  const result = await runSession(config, observer === undefined ? {} : { observer });
+  return result.exitCode;
 }

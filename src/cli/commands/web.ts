@@ -1,13 +1,56 @@
 import type { Command } from 'commander';
-import { ExitError } from '../errors.ts';
+import { addWebOptions } from '../../web/options.ts';
+import { addRunOptions, typedFlags } from '../run-options.ts';
 
-// Placeholder until the owning issue lands; replaced by the real command.
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('web')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new ExitError('streamload web is not built yet', 70);
+    .description('Serve the web UI and /metrics; start, watch, resize and stop runs from the browser')
+    .option('--processes <n|auto>', 'worker processes for each run started from the page');
+  addWebOptions(cmd);
+  addRunOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Load options given here are the start form's defaults and apply to every run started from the page
+(the form sets target, API key, protocol, scenario, users, spawn rate and run time). Each run writes
+its reports like \`streamload run\` does; the page links them. GET /metrics serves Prometheus text.
+
+Examples:
+  streamload web                                   # http://127.0.0.1:8089/
+  streamload web --web-host 0.0.0.0 --web-auth admin:s3cret --target http://127.0.0.1:5001
+
+Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
+  );
+  cmd.action(async () => {
+    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveWebOptions } = await import('../../web/options.ts');
+    const { WebController } = await import('../../web/controller.ts');
+    const { startWebServer } = await import('../../web/server.ts');
+    const { runConfigured } = await import('./run.ts');
+    const flags = typedFlags(cmd);
+    const webOptions = resolveWebOptions(flags);
+    // Bad defaults fail here, with exit 2, not later on the page.
+    resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
+    const processes = flags.processes === undefined ? undefined : String(flags.processes);
+    const controller = new WebController({
+      baseFlags: flags,
+      env: process.env,
+      cwd: process.cwd(),
+      session: (config, observer) => runConfigured(config, processes, observer),
     });
+    const server = await startWebServer(controller, webOptions);
+    process.stdout.write(`web UI: ${server.url} (idle until a run is started from the page; Ctrl-C to exit)\n`);
+    await new Promise<void>((resolve) => {
+      const onSignal = () => {
+        // An active run's own handler stops it gracefully; exit once its reports are written.
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        void controller.settled().then(resolve);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    await server.close();
+  });
 }

@@ -13,7 +13,7 @@ import {
   readBody,
   sendJson,
   startEventStream,
-} from '../shared/http.ts';
+} from '../../util/http-server.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
 import {
   behaviourFor,

@@ -14,7 +14,7 @@ import {
   readBody,
   sendJson,
   startEventStream,
-} from '../shared/http.ts';
+} from '../../util/http-server.ts';
 import { type App, type ChatApp, startVariables, type WorkflowApp } from './app.ts';
 import { validateInputs } from './inputs.ts';
 import { createLlmClient } from './llm-client.ts';

@@ -1,4 +1,4 @@
-/** Small HTTP helpers shared by the embedded targets: bounded body reading and JSON replies. */
+/** Small HTTP server helpers shared by the embedded targets and the web UI: bounded body reading, JSON replies, event streams. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class BodyTooLargeError extends Error {}

@@ -1,0 +1,261 @@
+/**
+ * The web UI's model of one process: at most one run at a time, started from the page (`streamload
+ * web`) or from the command line (`run --web`), watched through `subscribe`, changed with
+ * setUsers/stop/reset. Runs go through the same session as `streamload run` (embedded targets,
+ * preflight, live console, reports), so a run from the page leaves the same files behind.
+ */
+import { basename } from 'node:path';
+import { convertField, FIELDS } from '../config/fields.ts';
+import { resolveRunConfig } from '../config/resolve.ts';
+import type { RunConfig } from '../config/types.ts';
+import type { MetricsSummary } from '../metrics/types.ts';
+import type { LiveRunHandle } from '../run.ts';
+import type { RunObserver } from '../cli/run-session.ts';
+import { type FormValues, type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
+import { type PrometheusInput, renderPrometheus } from './prometheus.ts';
+
+/** A refusal the server turns into an HTTP status with a JSON `{ error }` body. */
+export class WebError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export type Session = (config: RunConfig, observer: RunObserver) => Promise<unknown>;
+
+export interface WebControllerOptions {
+  /** Flags from the command line: the form's defaults and everything the form does not set. */
+  readonly baseFlags: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Runs one configured test to its end (the CLI's run session); absent under `run --web`. */
+  readonly session?: Session;
+}
+
+type Listener = (event: 'view' | 'tick', data: View | Tick) => void;
+
+const FORM_FIELDS = ['target', 'apiKey', 'protocol', 'scenario', 'users', 'spawnRate', 'runTime'] as const;
+const FORM_LABELS: Record<string, string> = {
+  apiKey: 'API key',
+  spawnRate: 'spawn rate',
+  runTime: 'run time',
+};
+const MAX_USERS = 1_000_000;
+
+export class WebController implements RunObserver {
+  private state: WebState = 'idle';
+  private message = '';
+  private handle: LiveRunHandle | undefined;
+  private config: RunConfig | undefined;
+  private summary: MetricsSummary | undefined;
+  private sentPoints = 0;
+  private reportDir: string | null = null;
+  private reportFiles = new Map<string, string>();
+  private finalRun: MetricsSummary | undefined;
+  private active: Promise<unknown> | undefined;
+  private readonly listeners = new Set<Listener>();
+  /** What the form shows: the command line's values, then the last submitted ones. */
+  private form: FormValues;
+
+  private readonly options: WebControllerOptions;
+
+  constructor(options: WebControllerOptions) {
+    this.options = options;
+    const flags = options.baseFlags;
+    const text = (value: unknown, fallback: string) => (value === undefined ? fallback : String(value));
+    this.form = {
+      target: text(flags.target, ''),
+      protocol: text(flags.protocol, ''),
+      scenario: text(flags.scenario, 'stream'),
+      users: text(flags.users, '10'),
+      spawnRate: text(flags.spawnRate, '2'),
+      runTime: flags.runTime === undefined ? '60s' : `${Number(flags.runTime) / 1000}s`,
+    };
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  view(): View {
+    const handle = this.handle;
+    return {
+      state: this.state,
+      message: this.message,
+      canStart: this.options.session !== undefined,
+      canChangeUsers: this.state === 'running' && this.config?.rate === null,
+      form: this.form,
+      reportDir: this.reportDir,
+      reports: [...this.reportFiles.keys()].map((name): ReportLink => ({ name, href: `/reports/${name}` })),
+      warnings: handle === undefined ? [] : handle.progress().warnings,
+      tick: this.summary === undefined ? null : toTick(this.summary, 0),
+    };
+  }
+
+  prometheus(): string {
+    const last = this.summary?.history.at(-1);
+    const running = this.state === 'running' || this.state === 'stopping';
+    const input: PrometheusInput = {
+      summary: this.finalRun ?? this.summary,
+      users: running ? (this.handle?.progress().users ?? 0) : 0,
+      activeConnections: running ? (last?.activeConnections ?? 0) : 0,
+      running,
+    };
+    return renderPrometheus(input);
+  }
+
+  /** The path of a report file of the last finished run, by its file name. */
+  reportPath(name: string): string | undefined {
+    return this.reportFiles.get(name);
+  }
+
+  /** Resolves once the load is running; rejects with a WebError for a bad form or a failed preflight. */
+  async start(form: Partial<Record<string, unknown>>): Promise<void> {
+    const session = this.options.session;
+    if (session === undefined) throw new WebError(409, 'this run was configured on the command line');
+    if (this.active !== undefined) throw new WebError(409, 'a run is already active: stop it first');
+    const config = this.configFrom(form);
+    this.form = Object.fromEntries(
+      FORM_FIELDS.filter((key) => key !== 'apiKey').map((key) => [key, String(form[key] ?? '').trim()]),
+    ) as unknown as FormValues;
+    this.clear();
+    this.setState('starting', '');
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const observer: RunObserver = {
+      started: (handle, c) => {
+        this.started(handle, c);
+        started();
+      },
+      finished: (result) => this.finished(result),
+    };
+    const active = session(config, observer).then(
+      () => {},
+      (error: Error) => {
+        this.handle = undefined;
+        this.setState('failed', error.message);
+        throw new WebError(400, error.message);
+      },
+    );
+    this.active = active;
+    void active
+      .catch(() => {})
+      .finally(() => {
+        if (this.active === active) this.active = undefined;
+      });
+    await Promise.race([running, active]);
+  }
+
+  started(handle: LiveRunHandle, config: RunConfig): void {
+    this.handle = handle;
+    this.config = config;
+    this.summary = undefined;
+    this.sentPoints = 0;
+    handle.onTick((summary) => this.tick(summary));
+    this.setState('running', '');
+  }
+
+  finished(result: {
+    readonly run: MetricsSummary;
+    readonly outDir: string;
+    readonly files: readonly string[];
+  }): void {
+    this.finalRun = result.run;
+    this.summary = result.run;
+    this.handle = undefined;
+    this.reportDir = result.outDir;
+    this.reportFiles = new Map(result.files.map((path) => [basename(path), path]));
+    this.setState('finished', '');
+  }
+
+  setUsers(users: unknown): void {
+    const n = typeof users === 'number' ? users : Number(users);
+    if (!Number.isInteger(n) || n < 0 || n > MAX_USERS) {
+      throw new WebError(400, `users: expected an integer 0-${MAX_USERS}, got ${JSON.stringify(users)}`);
+    }
+    if (this.handle === undefined || this.state !== 'running') throw new WebError(409, 'no run is active');
+    if (this.config?.rate !== null) {
+      throw new WebError(409, 'this run uses the open model (--rate): it has no user count to change');
+    }
+    this.handle.setUsers(n);
+    this.message = `users set to ${n}`;
+    this.broadcast('view', this.view());
+  }
+
+  /** Graceful stop of the active run; its reports are written as at the end of any run. */
+  stop(): void {
+    if (this.handle === undefined || this.state !== 'running') throw new WebError(409, 'no run is active');
+    this.handle.stop();
+    this.setState('stopping', 'stopping: in-flight streams may finish');
+  }
+
+  /** Back to the start form; the finished run's files stay on disk. */
+  reset(): void {
+    if (this.active !== undefined || this.handle !== undefined) {
+      throw new WebError(409, 'a run is active: stop it before resetting');
+    }
+    this.clear();
+    this.setState('idle', '');
+  }
+
+  /** The active run's end (used when the process is asked to exit). */
+  async settled(): Promise<void> {
+    await this.active?.catch(() => {});
+  }
+
+  private tick(summary: MetricsSummary): void {
+    this.summary = summary;
+    const tick = toTick(summary, Math.min(this.sentPoints, summary.history.length));
+    this.sentPoints = summary.history.length;
+    this.broadcast('tick', tick);
+  }
+
+  private clear(): void {
+    this.summary = undefined;
+    this.finalRun = undefined;
+    this.sentPoints = 0;
+    this.reportDir = null;
+    this.reportFiles = new Map();
+    this.config = undefined;
+  }
+
+  private setState(state: WebState, message: string): void {
+    this.state = state;
+    this.message = message;
+    this.broadcast('view', this.view());
+  }
+
+  private broadcast(event: 'view' | 'tick', data: View | Tick): void {
+    for (const listener of this.listeners) listener(event, data);
+  }
+
+  /** The form's strings, converted like the same flags would be; errors name the form field. */
+  private configFrom(form: Partial<Record<string, unknown>>): RunConfig {
+    const flags: Record<string, unknown> = { ...this.options.baseFlags };
+    for (const key of FORM_FIELDS) {
+      const raw = form[key];
+      const field = FIELDS.find((f) => f.key === key);
+      if (field === undefined) continue;
+      if (raw === undefined || raw === null || String(raw).trim() === '') {
+        // An emptied target means the embedded targets; an empty protocol, the scenario's own.
+        if (key === 'target' || key === 'protocol') delete flags[key];
+        continue;
+      }
+      try {
+        flags[key] = convertField(field, String(raw).trim(), FORM_LABELS[key] ?? key);
+      } catch (error) {
+        throw new WebError(400, (error as Error).message);
+      }
+    }
+    try {
+      return resolveRunConfig({ flags, env: this.options.env, cwd: this.options.cwd });
+    } catch (error) {
+      throw new WebError(400, (error as Error).message);
+    }
+  }
+}

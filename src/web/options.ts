@@ -1,0 +1,60 @@
+/**
+ * Where the web UI listens and who may use it. Loopback needs nothing; any other bind address must
+ * have `--web-auth user:pass` (HTTP basic) or `--web-token` (bearer), or the command exits 2.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../cli/errors.ts';
+
+export const DEFAULT_WEB_HOST = '127.0.0.1';
+export const DEFAULT_WEB_PORT = 8089;
+
+export interface WebOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly auth: { readonly user: string; readonly pass: string } | null;
+  readonly token: string | null;
+}
+
+export function addWebOptions(cmd: Command): Command {
+  return cmd
+    .option('--web-host <host>', `web UI bind address (default ${DEFAULT_WEB_HOST}; others need auth)`)
+    .option('--web-port <port>', `web UI port (default ${DEFAULT_WEB_PORT}; 0 = any free port)`)
+    .option('--web-auth <user:pass>', 'web UI HTTP basic credentials (or env STREAMLOAD_WEB_AUTH)')
+    .option(
+      '--web-token <token>',
+      'web UI bearer token, also accepted as ?token= (or env STREAMLOAD_WEB_TOKEN)',
+    );
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function resolveWebOptions(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): WebOptions {
+  const host = String(flags.webHost ?? DEFAULT_WEB_HOST);
+  const portText = String(flags.webPort ?? DEFAULT_WEB_PORT);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65_535) {
+    throw new UsageError(`--web-port: expected a port number 0-65535, got "${portText}"`);
+  }
+  const authText = (flags.webAuth as string | undefined) ?? env.STREAMLOAD_WEB_AUTH;
+  let auth: WebOptions['auth'] = null;
+  if (authText !== undefined && authText !== '') {
+    const colon = authText.indexOf(':');
+    if (colon <= 0 || colon === authText.length - 1) {
+      throw new UsageError('--web-auth: expected user:pass with both parts non-empty');
+    }
+    auth = { user: authText.slice(0, colon), pass: authText.slice(colon + 1) };
+  }
+  const tokenText = (flags.webToken as string | undefined) ?? env.STREAMLOAD_WEB_TOKEN;
+  const token = tokenText === undefined || tokenText === '' ? null : tokenText;
+  if (!isLoopback(host) && auth === null && token === null) {
+    throw new UsageError(
+      `--web-host ${host}: binding the web UI to a non-loopback address needs --web-auth user:pass or --web-token (anyone who reaches it can start load)`,
+    );
+  }
+  return { host, port, auth, token };
+}

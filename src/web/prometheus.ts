@@ -1,0 +1,135 @@
+/**
+ * GET /metrics: the current run in the Prometheus text exposition format (version 0.0.4).
+ *
+ * Written by hand rather than with prom-client: our numbers are already exact (merged HDR
+ * histograms, counters from the recorder), and prom-client's Summary would re-estimate quantiles
+ * from re-fed observations. The format is a few lines of text.
+ */
+import { COUNT_METRICS, ERROR_NAMES, NODE_DURATION_PREFIX, SCHEDULED_SUFFIX } from '../metrics/names.ts';
+import { AGGREGATED } from '../metrics/summary.ts';
+import { METRIC_DEFINITIONS } from '../report/markdown.ts';
+import type { LatencyStats, MetricsSummary } from '../metrics/types.ts';
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface PrometheusInput {
+  /** The latest summary of the current (or last) run; absent before the first run. */
+  readonly summary: MetricsSummary | undefined;
+  readonly users: number;
+  readonly activeConnections: number;
+  readonly running: boolean;
+}
+
+const QUANTILES = [
+  ['0.5', 'p50'],
+  ['0.9', 'p90'],
+  ['0.95', 'p95'],
+  ['0.99', 'p99'],
+  ['0.999', 'p99.9'],
+] as const;
+
+const escapeLabel = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+function labels(pairs: Record<string, string>): string {
+  const entries = Object.entries(pairs);
+  return entries.length === 0 ? '' : `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+}
+
+/** Collects families so each gets its HELP and TYPE line once, before its samples. */
+class Exposition {
+  private readonly lines: string[] = [];
+  family(name: string, type: 'counter' | 'gauge' | 'summary', help: string): this {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    return this;
+  }
+  sample(name: string, value: number, pairs: Record<string, string> = {}): this {
+    // 9 significant digits: microsecond-exact for latencies, no float noise like 0.058591000000000004.
+    const text = Number.isFinite(value) ? String(Number(value.toPrecision(9))) : 'NaN';
+    this.lines.push(`${name}${labels(pairs)} ${text}`);
+    return this;
+  }
+  text(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+/** `ttfe` → streamload_ttfe_seconds; `node_duration.LLM` → streamload_node_duration_seconds{node="LLM"}. */
+function summaryName(metric: string): {
+  name: string;
+  pairs: Record<string, string>;
+  scale: number;
+  help: string;
+} {
+  if (metric.startsWith(NODE_DURATION_PREFIX)) {
+    return {
+      name: 'streamload_node_duration_seconds',
+      pairs: { node: metric.slice(NODE_DURATION_PREFIX.length) },
+      scale: 1e-3,
+      help: 'Dify workflow node_started → node_finished, by node title (seconds)',
+    };
+  }
+  const scheduled = metric.endsWith(SCHEDULED_SUFFIX);
+  const base = scheduled ? metric.slice(0, -SCHEDULED_SUFFIX.length) : metric;
+  const definition = METRIC_DEFINITIONS.find(([name]) => name === base)?.[1] ?? base.replace(/_/g, ' ');
+  const help = `${definition}${scheduled ? ', measured from the scheduled start' : ''}`;
+  return (COUNT_METRICS as readonly string[]).includes(base)
+    ? { name: `streamload_${metric}`, pairs: {}, scale: 1, help }
+    : { name: `streamload_${metric}_seconds`, pairs: {}, scale: 1e-3, help: `${help} (seconds)` };
+}
+
+function addSummaries(out: Exposition, latency: Record<string, LatencyStats>): void {
+  const byName = new Map<
+    string,
+    { help: string; series: { pairs: Record<string, string>; scale: number; stats: LatencyStats }[] }
+  >();
+  for (const [metric, stats] of Object.entries(latency)) {
+    const { name, pairs, scale, help } = summaryName(metric);
+    const family = byName.get(name) ?? { help, series: [] };
+    family.series.push({ pairs, scale, stats });
+    byName.set(name, family);
+  }
+  for (const [name, { help, series }] of byName) {
+    out.family(name, 'summary', help);
+    for (const { pairs, scale, stats } of series) {
+      for (const [q, key] of QUANTILES) out.sample(name, stats[key] * scale, { ...pairs, quantile: q });
+      out.sample(`${name}_sum`, stats.mean * stats.count * scale, pairs);
+      out.sample(`${name}_count`, stats.count, pairs);
+    }
+  }
+}
+
+export function renderPrometheus(input: PrometheusInput): string {
+  const out = new Exposition();
+  const s = input.summary;
+  out.family('streamload_running', 'gauge', 'Whether a load test is running (1) or not (0)');
+  out.sample('streamload_running', input.running ? 1 : 0);
+  out.family('streamload_users', 'gauge', 'Virtual users currently running');
+  out.sample('streamload_users', input.users);
+  out.family('streamload_active_connections', 'gauge', 'Requests (streams) currently open');
+  out.sample('streamload_active_connections', input.activeConnections);
+
+  // A family's samples must follow its own HELP/TYPE, never interleaved with another family's.
+  const entries = (s?.requests ?? []).filter((row) => !(row.name === AGGREGATED && row.method === ''));
+  out.family('streamload_requests_total', 'counter', 'Finished requests by method and name');
+  for (const row of entries) {
+    out.sample('streamload_requests_total', row.requests, { method: row.method, name: row.name });
+  }
+  out.family('streamload_request_failures_total', 'counter', 'Failed requests by method and name');
+  for (const row of entries) {
+    out.sample('streamload_request_failures_total', row.failures, { method: row.method, name: row.name });
+  }
+  out.family('streamload_failures_total', 'counter', 'Failures by error name (the streamload taxonomy)');
+  for (const error of ERROR_NAMES) out.sample('streamload_failures_total', s?.errors[error] ?? 0, { error });
+
+  const totals = [
+    ['streamload_streams_total', 'Event streams opened', s?.totals.streams],
+    ['streamload_events_total', 'SSE events received', s?.totals.events],
+    ['streamload_bytes_total', 'Response body bytes received', s?.totals.bytes],
+    ['streamload_tokens_total', 'Output tokens (from usage, else one per content chunk)', s?.totals.tokens],
+  ] as const;
+  for (const [name, help, value] of totals) out.family(name, 'counter', help).sample(name, value ?? 0);
+
+  if (s !== undefined) addSummaries(out, s.latency);
+  return out.text();
+}
