@@ -27,7 +27,11 @@ export interface SessionOptions {
 
 export interface RunObserver {
   started(handle: LiveRunHandle, config: RunConfig): void;
-  finished(result: { readonly run: RunJson; readonly outDir: string; readonly files: readonly string[] }): void;
+  finished(result: {
+    readonly run: RunJson;
+    readonly outDir: string;
+    readonly files: readonly string[];
+  }): void;
 }
 
 export interface SessionResult {

@@ -5,12 +5,12 @@
  * preflight, live console, reports), so a run from the page leaves the same files behind.
  */
 import { basename } from 'node:path';
+import type { RunObserver } from '../cli/run-session.ts';
 import { convertField, FIELDS } from '../config/fields.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import type { RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { LiveRunHandle } from '../run.ts';
-import type { RunObserver } from '../cli/run-session.ts';
 import { type FormValues, type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
 import { type PrometheusInput, renderPrometheus } from './prometheus.ts';
 
@@ -116,13 +116,14 @@ export class WebController implements RunObserver {
   async start(form: Partial<Record<string, unknown>>): Promise<void> {
     const session = this.options.session;
     if (session === undefined) throw new WebError(409, 'this run was configured on the command line');
-    if (this.active !== undefined) throw new WebError(409, 'a run is already active: stop it first');
+    if (this.isActive()) throw new WebError(409, 'a run is already active: stop it first');
     const config = this.configFrom(form);
     this.form = Object.fromEntries(
       FORM_FIELDS.filter((key) => key !== 'apiKey').map((key) => [key, String(form[key] ?? '').trim()]),
     ) as unknown as FormValues;
     this.clear();
     this.setState('starting', '');
+    await this.settled(); // the previous session may still be closing its embedded targets
     let started!: () => void;
     const running = new Promise<void>((resolve) => {
       started = resolve;
@@ -196,9 +197,7 @@ export class WebController implements RunObserver {
 
   /** Back to the start form; the finished run's files stay on disk. */
   reset(): void {
-    if (this.active !== undefined || this.handle !== undefined) {
-      throw new WebError(409, 'a run is active: stop it before resetting');
-    }
+    if (this.isActive()) throw new WebError(409, 'a run is active: stop it before resetting');
     this.clear();
     this.setState('idle', '');
   }
@@ -206,6 +205,10 @@ export class WebController implements RunObserver {
   /** The active run's end (used when the process is asked to exit). */
   async settled(): Promise<void> {
     await this.active?.catch(() => {});
+  }
+
+  private isActive(): boolean {
+    return this.state === 'starting' || this.state === 'running' || this.state === 'stopping';
   }
 
   private tick(summary: MetricsSummary): void {

@@ -11,7 +11,8 @@ describe('web options', () => {
   test('a non-loopback bind without auth is refused with the reason', () => {
     assert.throws(
       () => resolveWebOptions({ webHost: '0.0.0.0' }, {}),
-      (e: unknown) => e instanceof UsageError && /--web-host 0\.0\.0\.0.*--web-auth.*--web-token/.test(e.message),
+      (e: unknown) =>
+        e instanceof UsageError && /--web-host 0\.0\.0\.0.*--web-auth.*--web-token/.test(e.message),
     );
   });
 

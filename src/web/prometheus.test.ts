@@ -60,7 +60,10 @@ describe('Prometheus exposition', () => {
       summary.totals.requests,
       'per-entry requests add up to the total (the Aggregated row is not exported)',
     );
-    assert.ok(requests.some((m) => m.labels?.name === 'with "quotes"\\'), 'label values are escaped');
+    assert.ok(
+      requests.some((m) => m.labels?.name === 'with "quotes"\\'),
+      'label values are escaped',
+    );
 
     const failures = families.get('streamload_failures_total')?.metrics ?? [];
     assert.equal(failures.length, 10, 'one series per taxonomy name, zeros included');

@@ -7,8 +7,8 @@
  */
 import { COUNT_METRICS, ERROR_NAMES, NODE_DURATION_PREFIX, SCHEDULED_SUFFIX } from '../metrics/names.ts';
 import { AGGREGATED } from '../metrics/summary.ts';
-import { METRIC_DEFINITIONS } from '../report/markdown.ts';
 import type { LatencyStats, MetricsSummary } from '../metrics/types.ts';
+import { METRIC_DEFINITIONS } from '../report/markdown.ts';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -1,17 +1,16 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: assertions walk untyped JSON.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { chromium } from 'playwright-core';
 import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import { BUILTIN_APPS } from '../../src/targets/workflow-server/builtin-apps.ts';
 import { startWorkflowServer, type WorkflowServer } from '../../src/targets/workflow-server/server.ts';
+import { ARTIFACTS, launchChromium } from '../browser.ts';
 import { readRun, runCli, tempDir } from '../cli/helpers.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/run.schema.json', import.meta.url), 'utf8'));
-const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname;
 
 function parseCsv(text: string): string[][] {
   return text
@@ -98,10 +97,7 @@ describe('report files', () => {
   });
 
   test('report.html opens offline in Chromium with every chart drawn and no console errors', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -125,7 +121,6 @@ describe('report files', () => {
       for (const c of charts) assert.ok(c.canvas && c.points >= 2, JSON.stringify(c));
       assert.deepEqual(errors, []);
       assert.deepEqual(requests, [], 'no network');
-      mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     } finally {
       await browser.close();

@@ -40,7 +40,9 @@ Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
       session: (config, observer) => runConfigured(config, processes, observer),
     });
     const server = await startWebServer(controller, webOptions);
-    process.stdout.write(`web UI: ${server.url} (idle until a run is started from the page; Ctrl-C to exit)\n`);
+    process.stdout.write(
+      `web UI: ${server.url} (idle until a run is started from the page; Ctrl-C to exit)\n`,
+    );
     await new Promise<void>((resolve) => {
       const onSignal = () => {
         // An active run's own handler stops it gracefully; exit once its reports are written.

@@ -4,7 +4,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { createRandom } from '../../util/random.ts';
 import {
   BodyTooLargeError,
   bearerToken,
@@ -14,6 +13,7 @@ import {
   sendJson,
   startEventStream,
 } from '../../util/http-server.ts';
+import { createRandom } from '../../util/random.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
 import {
   behaviourFor,

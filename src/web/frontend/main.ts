@@ -65,7 +65,7 @@ function render(next: View): void {
   view = next;
   $('#state').textContent = next.state;
   $('#state').dataset.state = next.state;
-  if (next.message !== '') setMessage(next.message, next.state === 'failed');
+  setMessage(next.message, next.state === 'failed');
   const active = next.state === 'starting' || next.state === 'running' || next.state === 'stopping';
   form.hidden = !next.canStart || active || next.state === 'finished';
   if (!formFilled) {
