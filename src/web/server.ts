@@ -126,7 +126,10 @@ export async function startWebServer(controller: WebController, options: WebOpti
 
   function sendReport(res: ServerResponse, name: string): void {
     const path = controller.reportPath(name);
-    if (path === undefined) return sendJson(res, 404, { error: `no report file ${name}` });
+    if (path === undefined) {
+      sendJson(res, 404, { error: `no report file ${name}` });
+      return;
+    }
     res.writeHead(200, {
       'content-type': contentTypeOf(name),
       'content-disposition': `attachment; filename="${name}"`,
