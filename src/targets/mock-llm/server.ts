@@ -2,18 +2,17 @@
  * `streamload serve llm`: an OpenAI-compatible mock LLM with tunable latency and faults. Cheap on
  * purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BodyTooLargeError,
   bearerToken,
-  listen,
   parseJsonObject,
   readBody,
   sendJson,
   startEventStream,
 } from '../../util/http-server.ts';
 import { createRandom } from '../../util/random.ts';
+import { serveTarget } from '../shared/target-server.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
 import {
   behaviourFor,
@@ -69,7 +68,6 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     streams: 0,
     faults: Object.fromEntries(MOCK_FAULTS.map((f) => [f, 0])) as Record<MockFault, number>,
   };
-  const sockets = new Set<Socket>();
   let sequence = 0;
 
   function drawFault(req: IncomingMessage): MockFault | undefined {
@@ -330,28 +328,19 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     };
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) openAiError(res, 500, `mock failure: ${String(error)}`, 'server_error', null);
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  const port = await listen(server, options.port ?? 5004, options.host ?? '127.0.0.1');
+  const target = await serveTarget(
+    handle,
+    (res, error) => openAiError(res, 500, `mock failure: ${String(error)}`, 'server_error', null),
+    { port: options.port ?? 5004, host: options.host ?? '127.0.0.1' },
+  );
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    port,
+    url: target.url,
+    port: target.port,
     stats: snapshotStats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        ticker.close();
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      ticker.close();
+      return target.close();
+    },
   };
 }
 

@@ -3,18 +3,17 @@
  * streams LLM output from the (mock) LLM over HTTP. Error bodies follow Dify's `{code, message, status}`.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeSseEvent } from '../../sse/encoder.ts';
 import {
   BodyTooLargeError,
   bearerToken,
-  listen,
   parseJsonObject,
   readBody,
   sendJson,
   startEventStream,
 } from '../../util/http-server.ts';
+import { serveTarget } from '../shared/target-server.ts';
 import { type App, type ChatApp, startVariables, type WorkflowApp } from './app.ts';
 import { validateInputs } from './inputs.ts';
 import { createLlmClient } from './llm-client.ts';
@@ -66,7 +65,6 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
   const tasks = new Map<string, RunRecord>();
   const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
-  const sockets = new Set<Socket>();
 
   function remember(run: RunRecord): void {
     runs.set(run.id, run);
@@ -313,33 +311,19 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     return chatMessage(res, app, body);
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent)
-        difyError(res, 500, 'internal_server_error', `Internal Server Error: ${String(error)}`);
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  const port = await listen(server, options.port ?? 5001, options.host ?? '127.0.0.1');
+  const target = await serveTarget(
+    handle,
+    (res, error) => difyError(res, 500, 'internal_server_error', `Internal Server Error: ${String(error)}`),
+    { port: options.port ?? 5001, host: options.host ?? '127.0.0.1' },
+  );
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    port,
+    url: target.url,
+    port: target.port,
     stats: () => ({ ...stats }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => {
-          llm.close().then(
-            () => resolve(),
-            () => resolve(),
-          );
-        });
-      }),
+    close: async () => {
+      await target.close();
+      await llm.close().catch(() => {});
+    },
   };
 }
 
