@@ -58,6 +58,23 @@ function serveTarget(): void {
   process.on('disconnect', () => process.exit(0));
 }
 
+/** Peak RSS growth while the client runs, sampled every 200 ms. */
+function trackRss(): () => number {
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 200);
+  return () => {
+    clearInterval(timer);
+    return peak - before;
+  };
+}
+
+function percentile(sorted: readonly number[], q: number): number | undefined {
+  return sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
 /** Engine client: `streams` closed loops of whole streams for `seconds`. */
 async function runEngine(
   port: number,
@@ -80,11 +97,7 @@ async function runEngine(
     user: 'bench',
     responseMode: 'streaming',
   });
-  const rssBefore = process.memoryUsage().rss;
-  let rssPeak = rssBefore;
-  const rssTimer = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  }, 200);
+  const rssGrowth = trackRss();
   const cpu = process.cpuUsage();
   const start = performance.now();
   const endAt = start + seconds * 1000;
@@ -94,19 +107,19 @@ async function runEngine(
   };
   await Promise.all(Array.from({ length: streams }, loop));
   const used = process.cpuUsage(cpu);
-  clearInterval(rssTimer);
+  const rss = rssGrowth();
   const summary = summarize(recorder.snapshot());
   const ttfe = summary.latency.ttfe;
   return {
     events: summary.totals.events,
     cpuUs: used.user + used.system,
     seconds: (performance.now() - start) / 1000,
-    rssPerStreamKb: (rssPeak - rssBefore) / 1024 / streams,
+    rssPerStreamKb: rss / 1024 / streams,
     ...(ttfe === undefined ? {} : { ttfeP50: ttfe.p50, ttfeP99: ttfe.p99 }),
   };
 }
 
-/** Floor client: the least a Node client can do — raw http.request, count `\n\n`. */
+/** Floor client: the least a Node client can do — raw http.request, count `\n\n`, time the first. */
 async function runFloor(
   port: number,
   streams: number,
@@ -115,11 +128,18 @@ async function runFloor(
 ): Promise<ClientResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: streams });
   let events = 0;
+  const ttfes: number[] = [];
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
+      const started = performance.now();
+      let first = true;
       const req = http.get({ host: '127.0.0.1', port, path: `/?${query}`, agent }, (res) => {
         res.on('data', (chunk: Buffer) => {
           let at = chunk.indexOf('\n\n');
+          if (first && at !== -1) {
+            ttfes.push(performance.now() - started);
+            first = false;
+          }
           while (at !== -1) {
             events++;
             at = chunk.indexOf('\n\n', at + 2);
@@ -130,6 +150,7 @@ async function runFloor(
       });
       req.on('error', reject);
     });
+  const rssGrowth = trackRss();
   const cpu = process.cpuUsage();
   const start = performance.now();
   const endAt = start + seconds * 1000;
@@ -139,8 +160,18 @@ async function runFloor(
   };
   await Promise.all(Array.from({ length: streams }, loop));
   const used = process.cpuUsage(cpu);
+  const rss = rssGrowth();
   agent.destroy();
-  return { events, cpuUs: used.user + used.system, seconds: (performance.now() - start) / 1000 };
+  ttfes.sort((a, b) => a - b);
+  const p50 = percentile(ttfes, 0.5);
+  const p99 = percentile(ttfes, 0.99);
+  return {
+    events,
+    cpuUs: used.user + used.system,
+    seconds: (performance.now() - start) / 1000,
+    rssPerStreamKb: rss / 1024 / streams,
+    ...(p50 === undefined ? {} : { ttfeP50: p50, ttfeP99: p99 ?? p50 }),
+  };
 }
 
 function spawnChild(args: string[]): ChildProcess {
@@ -152,6 +183,12 @@ async function inChild(args: string[]): Promise<ClientResult> {
   const [message] = (await once(child, 'message')) as [ClientResult];
   child.kill();
   return message;
+}
+
+/** Measured TTFE minus the target's configured first-event delay, p50 / p99. */
+function ttfeError(r: ClientResult): string {
+  if (r.ttfeP50 === undefined) return 'n/a';
+  return `${(r.ttfeP50 - FIRST_EVENT_DELAY_MS).toFixed(2)} / ${((r.ttfeP99 ?? 0) - FIRST_EVENT_DELAY_MS).toFixed(2)}`;
 }
 
 async function main(): Promise<void> {
@@ -172,28 +209,18 @@ async function main(): Promise<void> {
       const engine = await inChild(['--engine', ...args]);
       const floorCpu = floor.cpuUs / Math.max(1, floor.events);
       const engineCpu = engine.cpuUs / Math.max(1, engine.events);
-      const row = (name: string, r: ClientResult, cpu: number, extra: string): string =>
-        `${String(streams).padStart(7)}  ${name.padEnd(6)}  ${(r.events / r.seconds).toFixed(0).padStart(8)}   ${cpu.toFixed(2).padStart(12)}  ${extra}`;
+      const row = (name: string, r: ClientResult, cpu: number, ratio: string): string =>
+        `${String(streams).padStart(7)}  ${name.padEnd(6)}  ${(r.events / r.seconds).toFixed(0).padStart(8)}   ${cpu.toFixed(2).padStart(12)}  ${ratio.padStart(5)}  ${ttfeError(r)}`;
       console.log(row('floor', floor, floorCpu, ''));
-      const ttfe =
-        engine.ttfeP50 === undefined
-          ? 'n/a'
-          : `${(engine.ttfeP50 - FIRST_EVENT_DELAY_MS).toFixed(2)} / ${((engine.ttfeP99 ?? 0) - FIRST_EVENT_DELAY_MS).toFixed(2)}`;
-      console.log(
-        row('engine', engine, engineCpu, `${(engineCpu / floorCpu).toFixed(2).padStart(5)}  ${ttfe}`),
-      );
+      console.log(row('engine', engine, engineCpu, (engineCpu / floorCpu).toFixed(2)));
     }
     // Memory: many slow streams held open (one event per second) for the whole measurement.
     const slow = quick ? 500 : 5000;
-    const held = await inChild([
-      '--engine',
-      String(port),
-      String(slow),
-      quick ? '2' : '6',
-      'events=3&gap=1000',
-    ]);
+    const holdArgs = [String(port), String(slow), quick ? '2' : '6', 'events=3&gap=1000'];
+    const floorHeld = await inChild(['--floor', ...holdArgs]);
+    const held = await inChild(['--engine', ...holdArgs]);
     console.log(
-      `RSS per open stream (${slow} slow streams): ${(held.rssPerStreamKb ?? 0).toFixed(1)} KB (budget 40 KB)`,
+      `RSS per open stream (${slow} slow streams): engine ${(held.rssPerStreamKb ?? 0).toFixed(1)} KB, floor ${(floorHeld.rssPerStreamKb ?? 0).toFixed(1)} KB (budget 40 KB)`,
     );
     console.log('budgets: CPU/event ratio ≤ 2; TTFE error p99 ≤ 5 ms at 2,000 streams');
   } finally {

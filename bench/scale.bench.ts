@@ -4,7 +4,7 @@
  * shared with the target's event loop inside one process). CPU is the whole run's process tree
  * (parent + children), read from the kernel's accounting of reaped children.
  *
- *   node bench/scale.bench.ts [--quick]
+ *   node bench/scale.bench.ts [--quick] [--users N]
  *
  * On a 2-core machine the target competes for the same cores: the ratio shows what a second
  * generator process buys there, not the ceiling on a bigger machine.
@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
 const RUN_TIME = quick ? '4s' : '30s';
-const USERS = quick ? 40 : 400;
+const usersArg = process.argv.indexOf('--users');
+const USERS = usersArg > 0 ? Number(process.argv[usersArg + 1]) : quick ? 40 : 400;
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const NODE = process.execPath;
 const TICKS_PER_S = 100; // USER_HZ on Linux
@@ -53,13 +54,24 @@ interface Measured {
   readonly eventsPerS: number;
   readonly cpuMs: number;
   readonly cpuUsPerEvent: number;
+  /** Cores used by the generator (all its processes) and by the target, over the run. */
+  readonly generatorCores: number;
+  readonly targetCores: number;
+}
+
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_S) * 1000;
 }
 
 /**
  * Runs the generator under `sh`, which prints its own /proc stat after the run: its cutime+cstime
  * (fields 16, 17) hold the CPU of every reaped descendant — the run and all its worker processes.
  */
-async function measure(processes: number, target: string): Promise<Measured> {
+async function measure(processes: number, target: string, targetPid: number): Promise<Measured> {
+  const targetBefore = processCpuMs(targetPid);
+  const started = performance.now();
   const args = [MAIN, 'run', '--target', target, '--protocol', 'openai', '--users', String(USERS)];
   args.push('--spawn-rate', String(USERS), '--run-time', RUN_TIME, '--processes', String(processes));
   args.push('--json-summary', '--out', `/tmp/streamload-scale-bench-${processes}`);
@@ -76,6 +88,8 @@ async function measure(processes: number, target: string): Promise<Measured> {
     stderr += d.toString();
   });
   const [code] = await once(child, 'exit');
+  const wallMs = performance.now() - started;
+  const targetMs = processCpuMs(targetPid) - targetBefore;
   const statLine = stderr.trim().split('\n').at(-1) ?? '';
   // Fields after the parenthesised command name; cutime and cstime are the 16th and 17th fields.
   const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
@@ -93,6 +107,8 @@ async function measure(processes: number, target: string): Promise<Measured> {
     eventsPerS: summary.totals.events / summary.durationS,
     cpuMs,
     cpuUsPerEvent: (cpuMs * 1000) / summary.totals.events,
+    generatorCores: cpuMs / wallMs,
+    targetCores: targetMs / wallMs,
   };
 }
 
@@ -104,17 +120,17 @@ try {
   await waitForPort(port, 10_000);
   const url = `http://127.0.0.1:${port}`;
   const results: Measured[] = [];
-  for (const processes of [1, 2]) results.push(await measure(processes, url));
+  for (const processes of [1, 2]) results.push(await measure(processes, url, target.pid as number));
   const [one, two] = results as [Measured, Measured];
   console.log(
     `streamload scale bench (${quick ? 'quick' : 'full'}): ${USERS} users, ${RUN_TIME}, target ${url}`,
   );
   console.log(`cpus: ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'}`);
-  console.log('processes | events    | events/s  | CPU ms   | CPU µs/event');
+  console.log('processes | events    | events/s  | CPU ms   | CPU µs/event | generator cores | target cores');
   for (const r of results) {
     console.log(
       `${String(r.processes).padEnd(9)} | ${String(r.events).padEnd(9)} | ${r.eventsPerS.toFixed(0).padEnd(9)} | ` +
-        `${r.cpuMs.toFixed(0).padEnd(8)} | ${r.cpuUsPerEvent.toFixed(2)}`,
+        `${r.cpuMs.toFixed(0).padEnd(8)} | ${r.cpuUsPerEvent.toFixed(2).padEnd(12)} | ${r.generatorCores.toFixed(2).padEnd(15)} | ${r.targetCores.toFixed(2)}`,
     );
   }
   console.log(`scaling (events/s, 2 vs 1): ×${(two.eventsPerS / one.eventsPerS).toFixed(2)}`);

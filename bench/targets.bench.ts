@@ -70,29 +70,63 @@ async function loadChild(
   process.send?.({ requests, events });
 }
 
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const args = [
-    MAIN,
-    'serve',
-    'workflow',
-    '--port',
-    '0',
-    '--first-token-ms',
-    '5',
-    '--inter-token-ms',
-    '5',
-    '--tokens',
-    '50',
-  ];
-  // Pin the server to one core when taskset exists (it execs, so the pid stays the server's).
-  const child = PIN
+/** Hold child: opens `streams` chat-completion streams at once; prints completions and durations. */
+async function holdChild(url: string, streams: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: streams });
+  const body = JSON.stringify({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+  });
+  const durations: number[] = [];
+  let events = 0;
+  let failed = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          if (res.statusCode !== 200) failed++;
+          res.on('data', (chunk: Buffer) => {
+            for (let i = chunk.indexOf('data:'); i !== -1; i = chunk.indexOf('data:', i + 5)) events++;
+          });
+          res.on('end', () => {
+            if (res.statusCode === 200) durations.push(performance.now() - started);
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  await Promise.all(Array.from({ length: streams }, one));
+  durations.sort((a, b) => a - b);
+  const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? 0;
+  process.send?.({ completed: durations.length, failed, events, p50: at(0.5), p99: at(0.99), max: at(1) });
+}
+
+/** Pins to one core when taskset exists (it execs, so the pid stays the server's). */
+function spawnServer(args: string[]): ChildProcess {
+  return PIN
     ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function startServer(
+  kind: 'workflow' | 'llm',
+  knobs: string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnServer([MAIN, 'serve', kind, '--port', '0', ...knobs]);
   const url = await new Promise<string>((resolve) => {
     let out = '';
     child.stdout?.on('data', (d) => {
       out += d;
-      const m = /listening on (\S+)/.exec(out);
+      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
       if (m) resolve(m[1] as string);
     });
   });
@@ -125,9 +159,46 @@ async function measure(
   return { ...result, wall, cpu };
 }
 
+/** N streams at once on the mock LLM alone: does one core hold them, on time? */
+async function hold(streams: number, tokens: number, gapMs: number) {
+  const { child, url } = await startServer('llm', [
+    '--first-token-ms',
+    '100',
+    '--inter-token-ms',
+    String(gapMs),
+    '--tokens',
+    String(tokens),
+  ]);
+  try {
+    const pid = child.pid as number;
+    const cpuBefore = cpuSeconds(pid);
+    const started = performance.now();
+    const loader = fork(SELF, ['--hold', `${url}/v1/chat/completions`, String(streams)]);
+    const result = await new Promise<{
+      completed: number;
+      failed: number;
+      events: number;
+      p50: number;
+      p99: number;
+      max: number;
+    }>((resolve) => loader.once('message', (m) => resolve(m as never)));
+    const wall = (performance.now() - started) / 1000;
+    return { ...result, wall, cpu: cpuSeconds(pid) - cpuBefore, expectedMs: 100 + (tokens - 1) * gapMs };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 async function main(): Promise<void> {
   const seconds = quick ? 3 : 10;
-  const { child, url } = await startServer();
+  const { child, url } = await startServer('workflow', [
+    '--first-token-ms',
+    '5',
+    '--inter-token-ms',
+    '5',
+    '--tokens',
+    '50',
+  ]);
   try {
     const empty = await measure(url, child.pid as number, 'app-empty', 'blocking', 32, seconds);
     const llm = await measure(url, child.pid as number, 'app-llm', 'streaming', 200, seconds);
@@ -145,9 +216,24 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
   }
+  const streams = quick ? 1000 : 5000;
+  const held = await hold(streams, 50, 100);
+  console.log(
+    `\nMock LLM alone, ${streams} concurrent chat-completion streams opened at once (50 tokens, first after 100 ms, then 100 ms apart = ${held.expectedMs} ms each):\n`,
+  );
+  console.log(
+    '| streams completed | failed | events/s (wall) | server CPU (cores) | stream duration p50 / p99 / max | expected |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  console.log(
+    `| ${held.completed} / ${streams} | ${held.failed} | ${(held.events / held.wall).toFixed(0)} | ${(held.cpu / held.wall).toFixed(2)} | ${held.p50.toFixed(0)} / ${held.p99.toFixed(0)} / ${held.max.toFixed(0)} ms | ${held.expectedMs} ms |`,
+  );
 }
 
-if (process.argv[2] === '--load') {
+if (process.argv[2] === '--hold') {
+  await holdChild(process.argv[3] as string, Number(process.argv[4]));
+  process.exit(0);
+} else if (process.argv[2] === '--load') {
   const [, , , url, key, mode, concurrency, seconds] = process.argv;
   await loadChild(url as string, key as string, mode as string, Number(concurrency), Number(seconds));
   process.exit(0);
