@@ -51,7 +51,7 @@ function serveTarget(): void {
   });
   server.keepAliveTimeout = 60_000;
   server.maxConnections = 20_000;
-  server.listen(0, '127.0.0.1', () => {
+  server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
     const address = server.address();
     if (address !== null && typeof address === 'object') process.send?.({ port: address.port });
   });

@@ -67,11 +67,15 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return match?.[1]?.trim();
 }
 
-/** Resolves once the server listens; returns the bound port. */
+/**
+ * Resolves once the server listens; returns the bound port. The accept backlog is 4096 (Node's
+ * default is 511): a load test opens thousands of connections at once, and a full SYN queue would
+ * show up as second-long connect retries in the client's numbers.
+ */
 export function listen(server: import('node:net').Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);

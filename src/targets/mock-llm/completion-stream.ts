@@ -93,7 +93,8 @@ export function createCompletionStream(
           `${head},"choices":[{"index":0,"delta":{"content":${text}},"logprobs":null,"finish_reason":null}]${usageTail}`,
         );
         sent++;
-        task.dueAt = now + delay(behaviour.interTokenMs);
+        // From the planned time, not from now: a late tick must not push every later token back.
+        task.dueAt = Math.max(task.dueAt + delay(behaviour.interTokenMs), now);
         return true;
       }
       write(`${head},"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]${usageTail}`);

@@ -34,7 +34,8 @@ export function createTicker(): Ticker {
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
     for (const task of tasks) {
-      if (task.dueAt <= now + 0.5 && !task.run(now)) {
+      // Timers have 1 ms resolution: run everything due within it in this pass.
+      if (task.dueAt <= now + 1 && !task.run(now)) {
         tasks.delete(task);
         continue;
       }
