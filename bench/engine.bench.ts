@@ -4,6 +4,7 @@
  * both driving the same SSE target that runs in ANOTHER process. Each client runs in its own child
  * process so `process.cpuUsage` measures only that client.
  *
+ * A third client, undici's raw dispatch alone, shows how much of the engine's cost is the library's.
  * Reports events/s and client CPU µs per event at 50 / 500 / 2,000 streams, RSS per open stream
  * with 5,000 slow streams, and TTFE error vs the target's configured first-event delay.
  * Budgets: CPU/event ≤ 2× floor; ≤ 40 KB RSS per stream; TTFE error p99 ≤ 5 ms at 2,000 streams.
@@ -174,6 +175,62 @@ async function runFloor(
   };
 }
 
+/**
+ * Library floor: undici's raw dispatch (what the engine is built on) counting `\n\n`, no parser,
+ * no metrics. Separates undici's own cost from ours.
+ */
+async function runUndici(
+  port: number,
+  streams: number,
+  seconds: number,
+  query: string,
+): Promise<ClientResult> {
+  const dispatcher = new Agent({
+    connections: null,
+    keepAliveTimeout: 30_000,
+    bodyTimeout: 0,
+    headersTimeout: 0,
+  });
+  let events = 0;
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      dispatcher.dispatch(
+        { origin: `http://127.0.0.1:${port}`, path: `/?${query}`, method: 'GET' },
+        {
+          onRequestStart() {},
+          onResponseStart() {},
+          onResponseData(_c, chunk) {
+            let at = chunk.indexOf('\n\n');
+            while (at !== -1) {
+              events++;
+              at = chunk.indexOf('\n\n', at + 2);
+            }
+          },
+          onResponseEnd: () => resolve(),
+          onResponseError: (_c, error) => reject(error),
+        },
+      );
+    });
+  const rssGrowth = trackRss();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const endAt = start + seconds * 1000;
+  const loop = async (): Promise<void> => {
+    do await one();
+    while (performance.now() < endAt);
+  };
+  await Promise.all(Array.from({ length: streams }, loop));
+  const used = process.cpuUsage(cpu);
+  const rss = rssGrowth();
+  await dispatcher.close();
+  return {
+    events,
+    cpuUs: used.user + used.system,
+    seconds: (performance.now() - start) / 1000,
+    rssPerStreamKb: rss / 1024 / streams,
+  };
+}
+
 function spawnChild(args: string[]): ChildProcess {
   return fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
@@ -206,21 +263,26 @@ async function main(): Promise<void> {
     for (const streams of levels) {
       const args = [String(port), String(streams), String(seconds), query];
       const floor = await inChild(['--floor', ...args]);
+      const undici = await inChild(['--undici', ...args]);
       const engine = await inChild(['--engine', ...args]);
       const floorCpu = floor.cpuUs / Math.max(1, floor.events);
       const engineCpu = engine.cpuUs / Math.max(1, engine.events);
       const row = (name: string, r: ClientResult, cpu: number, ratio: string): string =>
         `${String(streams).padStart(7)}  ${name.padEnd(6)}  ${(r.events / r.seconds).toFixed(0).padStart(8)}   ${cpu.toFixed(2).padStart(12)}  ${ratio.padStart(5)}  ${ttfeError(r)}`;
       console.log(row('floor', floor, floorCpu, ''));
+      const undiciCpu = undici.cpuUs / Math.max(1, undici.events);
+      console.log(row('undici', undici, undiciCpu, (undiciCpu / floorCpu).toFixed(2)));
       console.log(row('engine', engine, engineCpu, (engineCpu / floorCpu).toFixed(2)));
     }
     // Memory: many slow streams held open (one event per second) for the whole measurement.
     const slow = quick ? 500 : 5000;
     const holdArgs = [String(port), String(slow), quick ? '2' : '6', 'events=3&gap=1000'];
     const floorHeld = await inChild(['--floor', ...holdArgs]);
+    const undiciHeld = await inChild(['--undici', ...holdArgs]);
     const held = await inChild(['--engine', ...holdArgs]);
+    const kb = (r: ClientResult) => `${(r.rssPerStreamKb ?? 0).toFixed(1)} KB`;
     console.log(
-      `RSS per open stream (${slow} slow streams): engine ${(held.rssPerStreamKb ?? 0).toFixed(1)} KB, floor ${(floorHeld.rssPerStreamKb ?? 0).toFixed(1)} KB (budget 40 KB)`,
+      `RSS per open stream (${slow} slow streams): engine ${kb(held)}, undici alone ${kb(undiciHeld)}, node:http floor ${kb(floorHeld)} (budget 40 KB)`,
     );
     console.log('budgets: CPU/event ratio ≤ 2; TTFE error p99 ≤ 5 ms at 2,000 streams');
   } finally {
@@ -230,9 +292,9 @@ async function main(): Promise<void> {
 
 const mode = process.argv[2];
 if (mode === '--target') serveTarget();
-else if (mode === '--engine' || mode === '--floor') {
+else if (mode === '--engine' || mode === '--floor' || mode === '--undici') {
   const [port, streams, seconds, query] = process.argv.slice(3);
-  const run = mode === '--engine' ? runEngine : runFloor;
+  const run = mode === '--engine' ? runEngine : mode === '--undici' ? runUndici : runFloor;
   run(Number(port), Number(streams), Number(seconds), query ?? '').then(
     (result) => process.send?.(result),
     (error: unknown) => {
