@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --quick]`: the parser, targets and engine benches in sequence (never in
+ * `npm run bench [-- --quick]`: every bench in sequence (never in
  * parallel: each one measures CPU). A bench whose script is not in package.json yet is skipped.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const BENCHES = ['bench:sse', 'bench:targets', 'bench:engine'];
+const BENCHES = ['bench:sse', 'bench:metrics', 'bench:targets', 'bench:engine', 'bench:memory', 'bench:scale'];
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   scripts: Record<string, string>;
 };
