@@ -5,7 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const BENCHES = ['bench:sse', 'bench:metrics', 'bench:targets', 'bench:engine', 'bench:memory', 'bench:scale'];
+const BENCHES = [
+  'bench:sse',
+  'bench:metrics',
+  'bench:targets',
+  'bench:engine',
+  'bench:memory',
+  'bench:scale',
+];
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   scripts: Record<string, string>;
 };
