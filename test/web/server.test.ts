@@ -212,4 +212,34 @@ describe('web UI safety and run --web (CLI)', { timeout: 60_000 }, () => {
     assert.match(metrics, /^streamload_running 1$/m);
     assert.equal(await web.exited, 0, web.output());
   });
+
+  test('run --web --processes 2 shows the merged numbers of both worker processes', async () => {
+    const web = await startWebCli([
+      'run',
+      '--web',
+      '--web-port',
+      '0',
+      '--processes',
+      '2',
+      '--scenario',
+      'llm',
+      '--users',
+      '4',
+      '--spawn-rate',
+      '100',
+      '--run-time',
+      '5s',
+      '--format',
+      'json',
+      '--json-summary',
+    ]);
+    const view = await waitForView(web.url, (v) => {
+      const tick = v.tick as { users: number; totals: { requests: number } } | null;
+      return tick !== null && tick.totals.requests > 0 && tick.users === 4;
+    });
+    assert.equal(view.state, 'running');
+    const metrics = await (await fetch(`${web.url}/metrics`)).text();
+    assert.match(metrics, /^streamload_users 4$/m, 'users of both processes');
+    assert.equal(await web.exited, 0, web.output());
+  });
 });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { addWebOptions } from '../../web/options.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
+import { withWebUi } from '../web-attach.ts';
 
 export function register(program: Command): void {
   const cmd = program
@@ -8,6 +10,8 @@ export function register(program: Command): void {
       'Run the load on `streamload worker`s: hand out shares, merge their results exactly, write the reports',
     );
   addRunOptions(cmd);
+  cmd.option('--web', 'also serve the live web UI and /metrics while this run lasts');
+  addWebOptions(cmd);
   cmd.requiredOption('--expect-workers <n>', 'start the run when this many workers have joined');
   cmd.option(
     '--master-host <host>',
@@ -34,17 +38,21 @@ export function register(program: Command): void {
     const flags = typedFlags(cmd);
     for (const key of ['expectWorkers', 'masterHost', 'masterPort', 'joinTimeout']) delete flags[key];
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
-    const result = await runSession(config, {
-      start: (c, origin) =>
-        startScaledSession(c, origin, {
-          kind: 'master',
-          ...master,
-          onListening: (port) =>
-            process.stderr.write(
-              `streamload: listening for workers on ${master.host}:${port}; waiting for ${master.expectWorkers}\n`,
-            ),
-        }),
+    const log = config.jsonSummary ? process.stderr : process.stdout;
+    process.exitCode = await withWebUi(flags, log, async (observer) => {
+      const result = await runSession(config, {
+        ...(observer === undefined ? {} : { observer }),
+        start: (c, origin) =>
+          startScaledSession(c, origin, {
+            kind: 'master',
+            ...master,
+            onListening: (port) =>
+              process.stderr.write(
+                `streamload: listening for workers on ${master.host}:${port}; waiting for ${master.expectWorkers}\n`,
+              ),
+          }),
+      });
+      return result.exitCode;
     });
-    process.exitCode = result.exitCode;
   });
 }

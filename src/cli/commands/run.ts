@@ -3,6 +3,7 @@ import type { RunConfig } from '../../config/types.ts';
 import { addWebOptions } from '../../web/options.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 import type { RunObserver } from '../run-session.ts';
+import { withWebUi } from '../web-attach.ts';
 
 export function register(program: Command): void {
   const cmd = program
@@ -33,22 +34,8 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     const flags = typedFlags(cmd);
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
-    if (flags.web !== true) {
-      process.exitCode = await runConfigured(config, processes);
-      return;
-    }
-    const { resolveWebOptions } = await import('../../web/options.ts');
-    const { WebController } = await import('../../web/controller.ts');
-    const { startWebServer } = await import('../../web/server.ts');
-    const webOptions = resolveWebOptions(flags);
-    const controller = new WebController({ baseFlags: flags, env: process.env, cwd: process.cwd() });
-    const server = await startWebServer(controller, webOptions);
-    (config.jsonSummary ? process.stderr : process.stdout).write(`web UI: ${server.url}\n`);
-    try {
-      process.exitCode = await runConfigured(config, processes, controller);
-    } finally {
-      await server.close();
-    }
+    const log = config.jsonSummary ? process.stderr : process.stdout;
+    process.exitCode = await withWebUi(flags, log, (observer) => runConfigured(config, processes, observer));
   });
 }
 

@@ -1,0 +1,22 @@
+/** `--web` on a command-line run (`run`, `master`): serve the live UI and /metrics while it lasts. */
+import type { RunObserver } from './run-session.ts';
+
+export async function withWebUi(
+  flags: Readonly<Record<string, unknown>>,
+  log: NodeJS.WritableStream,
+  run: (observer?: RunObserver) => Promise<number>,
+): Promise<number> {
+  if (flags.web !== true) return run();
+  const { resolveWebOptions } = await import('../web/options.ts');
+  const { WebController } = await import('../web/controller.ts');
+  const { startWebServer } = await import('../web/server.ts');
+  const webOptions = resolveWebOptions(flags);
+  const controller = new WebController({ baseFlags: flags, env: process.env, cwd: process.cwd() });
+  const server = await startWebServer(controller, webOptions);
+  log.write(`web UI: ${server.url}\n`);
+  try {
+    return await run(controller);
+  } finally {
+    await server.close();
+  }
+}
