@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -69,10 +70,15 @@ function processCpuMs(pid: number): number {
  * Runs the generator under `sh`, which prints its own /proc stat after the run: its cutime+cstime
  * (fields 16, 17) hold the CPU of every reaped descendant — the run and all its worker processes.
  */
-async function measure(processes: number, target: string, targetPid: number): Promise<Measured> {
+async function measure(
+  processes: number,
+  target: string,
+  targetPid: number,
+  protocolArgs: readonly string[],
+): Promise<Measured> {
   const targetBefore = processCpuMs(targetPid);
   const started = performance.now();
-  const args = [MAIN, 'run', '--target', target, '--protocol', 'openai', '--users', String(USERS)];
+  const args = [MAIN, 'run', '--target', target, ...protocolArgs, '--users', String(USERS)];
   args.push('--spawn-rate', String(USERS), '--run-time', RUN_TIME, '--processes', String(processes));
   args.push('--json-summary', '--out', `/tmp/streamload-scale-bench-${processes}`);
   const quoted = [NODE, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
@@ -112,28 +118,76 @@ async function measure(processes: number, target: string, targetPid: number): Pr
   };
 }
 
-const port = await freePort();
-const target = spawn(NODE, [MAIN, 'serve', 'llm', '--port', String(port)], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-try {
-  await waitForPort(port, 10_000);
-  const url = `http://127.0.0.1:${port}`;
-  const results: Measured[] = [];
-  for (const processes of [1, 2]) results.push(await measure(processes, url, target.pid as number));
-  const [one, two] = results as [Measured, Measured];
-  console.log(
-    `streamload scale bench (${quick ? 'quick' : 'full'}): ${USERS} users, ${RUN_TIME}, target ${url}`,
-  );
-  console.log(`cpus: ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'}`);
-  console.log('processes | events    | events/s  | CPU ms   | CPU µs/event | generator cores | target cores');
-  for (const r of results) {
-    console.log(
-      `${String(r.processes).padEnd(9)} | ${String(r.events).padEnd(9)} | ${r.eventsPerS.toFixed(0).padEnd(9)} | ` +
-        `${r.cpuMs.toFixed(0).padEnd(8)} | ${r.cpuUsPerEvent.toFixed(2).padEnd(12)} | ${r.generatorCores.toFixed(2).padEnd(15)} | ${r.targetCores.toFixed(2)}`,
-    );
+/**
+ * A target cheap per event: each write carries 10 events (20 writes 10 ms apart), so the generator,
+ * which still parses and records every event, is the bottleneck and a second process can show.
+ */
+function serveBatchedTarget(port: number): void {
+  const batch = `data: ${JSON.stringify({ text: 'x'.repeat(40) })}\n\n`.repeat(10);
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    let writes = 0;
+    const timer = setInterval(() => {
+      res.write(batch);
+      if (++writes === 20) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 10);
+    res.on('close', () => clearInterval(timer));
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen({ port, host: '127.0.0.1', backlog: 4096 });
+}
+
+interface TargetSetup {
+  readonly title: string;
+  readonly command: readonly string[];
+  readonly protocolArgs: readonly string[];
+}
+
+const TARGETS = (port: number): TargetSetup[] => [
+  {
+    title: 'mock LLM (`serve llm`, one write per event: target and generator both near a core)',
+    command: [MAIN, 'serve', 'llm', '--port', String(port)],
+    protocolArgs: ['--protocol', 'openai'],
+  },
+  {
+    title: 'batched SSE target (10 events per write: the generator is the bottleneck)',
+    command: [fileURLToPath(import.meta.url), '--batched-target', String(port)],
+    protocolArgs: ['--protocol', 'sse', '--path', '/stream'],
+  },
+];
+
+async function benchTarget(setup: TargetSetup, port: number): Promise<void> {
+  const target = spawn(NODE, [...setup.command], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await waitForPort(port, 10_000);
+    const url = `http://127.0.0.1:${port}`;
+    const results: Measured[] = [];
+    for (const processes of [1, 2]) {
+      results.push(await measure(processes, url, target.pid as number, setup.protocolArgs));
+    }
+    const [one, two] = results as [Measured, Measured];
+    console.log(`\n${setup.title}: ${USERS} users, ${RUN_TIME}`);
+    console.log('| processes | events | events/s | CPU ms | CPU µs/event | generator cores | target cores |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      console.log(
+        `| ${r.processes} | ${r.events} | ${r.eventsPerS.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.cpuUsPerEvent.toFixed(2)} | ${r.generatorCores.toFixed(2)} | ${r.targetCores.toFixed(2)} |`,
+      );
+    }
+    console.log(`scaling (events/s, 2 vs 1): ×${(two.eventsPerS / one.eventsPerS).toFixed(2)}`);
+  } finally {
+    target.kill('SIGTERM');
+    await once(target, 'exit');
   }
-  console.log(`scaling (events/s, 2 vs 1): ×${(two.eventsPerS / one.eventsPerS).toFixed(2)}`);
-} finally {
-  target.kill('SIGTERM');
+}
+
+if (process.argv[2] === '--batched-target') {
+  serveBatchedTarget(Number(process.argv[3]));
+} else {
+  const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?';
+  console.log(`streamload scale bench (${quick ? 'quick' : 'full'}), ${cpus} cpus, Node ${process.version}`);
+  for (const setup of TARGETS(await freePort())) await benchTarget(setup, Number(setup.command.at(-1)));
 }
