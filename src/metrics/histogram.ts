@@ -129,15 +129,24 @@ export function histogramStats(histogram: JsHistogram, unit: HistogramUnit): Lat
     let target = countAtPercentile(STAT_PERCENTILES[0]!, total);
     let cumulative = 0;
     const length = histogram.countsArrayLength;
+    const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = histogram;
     for (let i = 0; i < length && cumulative < total; i++) {
       const count = histogram.getCountAtIndex(i);
       if (count === 0) continue;
       cumulative += count;
-      const value = histogram.valueFromIndex(i);
-      sum += histogram.medianEquivalentValue(value) * count;
+      // The library's valueFromIndex and equivalent-range arithmetic, inlined: its per-value calls
+      // (log2 and pow, twice per bucket) were most of the live view's per-second cost.
+      let bucket = (i >> halfMagnitude) - 1;
+      let subBucket = (i & (half - 1)) + half;
+      if (bucket < 0) {
+        subBucket -= half;
+        bucket = 0;
+      }
+      const range = 2 ** (bucket + unitMagnitude);
+      const lowest = subBucket * range;
+      sum += (lowest + Math.floor(range / 2)) * count;
       while (next < STAT_PERCENTILES.length && cumulative >= target) {
-        values[next] =
-          next === 0 ? histogram.lowestEquivalentValue(value) : histogram.highestEquivalentValue(value);
+        values[next] = next === 0 ? lowest : lowest + range - 1;
         next++;
         if (next < STAT_PERCENTILES.length) target = countAtPercentile(STAT_PERCENTILES[next]!, total);
       }
