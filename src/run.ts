@@ -14,12 +14,11 @@ import type { Executor } from './engine/executors/types.ts';
 import { loadScenario } from './engine/scenario/load.ts';
 import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
+import { createSummaryFeed } from './engine/summary-feed.ts';
 import type { RunHandle } from './engine/types.ts';
 import { createUserFactory } from './engine/virtual-user.ts';
 import { createRecorder } from './metrics/recorder.ts';
 import type { Snapshot } from './metrics/snapshot.ts';
-import { summarize } from './metrics/summary.ts';
-import type { MetricsSummary } from './metrics/types.ts';
 import { getProtocol } from './protocols/index.ts';
 import { currentEnvironment } from './report/environment.ts';
 import { buildRunJson } from './report/run-json.ts';
@@ -87,7 +86,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
           onUsers,
         });
 
-  const listeners = new Set<(summary: MetricsSummary) => void>();
+  const feed = createSummaryFeed();
   const startedAt = new Date();
   const startedMs = performance.now();
   let status: RunJson['status'] = 'completed';
@@ -97,10 +96,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   const ticker = setInterval(() => {
     selfCheck.sample();
     recorder.tick();
-    if (listeners.size > 0) {
-      const summary = summarize(recorder.snapshot());
-      for (const listener of listeners) listener(summary);
-    }
+    feed.publish(() => recorder.snapshot());
   }, 1000);
   const limitMs = config.runTimeMs ?? (config.stages !== null ? stageTotalS(config.stages) * 1000 : null);
   const runTimer = limitMs === null ? undefined : setTimeout(() => endLoad(), limitMs);
@@ -154,10 +150,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   });
 
   return {
-    onTick(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onTick: (listener) => feed.subscribe(listener),
     setUsers: (users) => executor.setUsers(users),
     stop() {
       if (status === 'completed') status = 'stopped';

@@ -3,7 +3,7 @@
  * on a TTY; appended as plain lines otherwise (CI logs), and on stderr when stdout carries JSON.
  */
 
-import type { MetricsSummary } from '../metrics/types.ts';
+import { summarize } from '../metrics/summary.ts';
 import { fmt } from '../report/tables.ts';
 import type { LiveRunHandle } from '../run.ts';
 
@@ -15,16 +15,14 @@ export interface LiveViewOptions {
 }
 
 export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): () => void {
-  let latest: MetricsSummary | undefined;
-  const unsubscribe = handle.onTick((summary) => {
-    latest = summary;
-  });
   const tty = options.stream.isTTY === true;
   let drawnLines = 0;
 
+  // Summarized when drawn, not on every tick: a summary every --live-interval (5 s) rather than
+  // every second keeps that work off the generator's loop when nothing else watches the run.
   function render(): void {
-    if (latest === undefined) return;
-    const s = latest;
+    const s = summarize(handle.snapshot());
+    if (s.history.length === 0) return;
     const p = handle.progress();
     const last = s.history.at(-1);
     const elapsed = Math.round(p.elapsedMs / 1000);
@@ -55,8 +53,5 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
   }
 
   const timer = setInterval(render, options.intervalMs);
-  return () => {
-    clearInterval(timer);
-    unsubscribe();
-  };
+  return () => clearInterval(timer);
 }

@@ -4,9 +4,8 @@
  * exact merge; `finalize` turns the final merged snapshot (and the partial notice) into run.json.
  */
 
+import { createSummaryFeed } from '../engine/summary-feed.ts';
 import type { RunHandle } from '../engine/types.ts';
-import { summarize } from '../metrics/summary.ts';
-import type { MetricsSummary } from '../metrics/types.ts';
 import type { RunJson } from '../report/types.ts';
 import type { Coordinator, CoordinatorResult } from './coordinator.ts';
 
@@ -14,10 +13,10 @@ export function createMergedRun(
   coordinator: Coordinator,
   finalize: (result: CoordinatorResult) => RunJson | Promise<RunJson>,
 ): RunHandle {
+  const feed = createSummaryFeed();
+  coordinator.onTick((snapshot) => feed.publish(() => snapshot));
   return {
-    onTick(listener: (summary: MetricsSummary) => void) {
-      return coordinator.onTick((snapshot) => listener(summarize(snapshot)));
-    },
+    onTick: (listener) => feed.subscribe(listener),
     setUsers(users) {
       coordinator.setUsers(users);
     },
