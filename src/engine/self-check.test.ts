@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRecorder } from '../metrics/recorder.ts';
-import { createSelfCheck, SATURATION_WARNING } from './self-check.ts';
+import {
+  createSelfCheck,
+  SATURATION_WARNING,
+  type SelfCheck,
+  type SelfCheckOptions,
+  STEAL_WARNING,
+} from './self-check.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function busy(ms: number): void {
@@ -9,41 +15,58 @@ function busy(ms: number): void {
   while (performance.now() < until) {}
 }
 
-test('a blocked event loop in consecutive samples raises the saturation warning once', async () => {
+/** Three samples, each after blocking the loop for 60 ms. */
+async function blockedSamples(check: SelfCheck): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await sleep(15);
+    busy(60);
+    await sleep(15); // let the delay monitor record the late tick
+    const sample = check.sample();
+    assert.ok(sample.loopDelayMaxMs > 30, `max delay ${sample.loopDelayMaxMs}`);
+  }
+}
+
+/** A self-check on a fresh recorder, both closed after `body`. */
+async function withSelfCheck(
+  options: SelfCheckOptions,
+  body: (check: SelfCheck) => Promise<void>,
+): Promise<void> {
   const recorder = createRecorder();
-  const check = createSelfCheck(recorder, { hotSeconds: 2 });
+  const check = createSelfCheck(recorder, options);
   try {
-    for (let i = 0; i < 3; i++) {
-      await sleep(15);
-      busy(60);
-      await sleep(15); // let the delay monitor record the late tick
-      const sample = check.sample();
-      assert.ok(sample.loopDelayMaxMs > 30, `max delay ${sample.loopDelayMaxMs}`);
-    }
+    await body(check);
+  } finally {
+    check.close();
+    recorder.close();
+  }
+}
+
+test('a blocked event loop in consecutive samples raises the saturation warning once', () =>
+  withSelfCheck({ hotSeconds: 2, steal: () => 0 }, async (check) => {
+    await blockedSamples(check);
     const warnings = check.warnings();
     assert.ok(
       warnings.some((w) => w.startsWith(SATURATION_WARNING)),
       warnings.join('\n'),
     );
     assert.equal(new Set(warnings).size, warnings.length);
-  } finally {
-    check.close();
-    recorder.close();
-  }
-});
+  }));
 
-test('an idle generator raises no warning', async () => {
-  const recorder = createRecorder();
-  const check = createSelfCheck(recorder, { hotSeconds: 3 });
-  try {
+test('an idle generator raises no warning', () =>
+  withSelfCheck({ hotSeconds: 3 }, async (check) => {
     for (let i = 0; i < 3; i++) {
       await sleep(50);
       const sample = check.sample();
       assert.ok(sample.cpu < 0.9, `cpu ${sample.cpu}`);
     }
     assert.deepEqual(check.warnings(), []);
-  } finally {
-    check.close();
-    recorder.close();
-  }
-});
+  }));
+
+test('a slow loop while the hypervisor steals CPU is blamed on the host, once', () =>
+  withSelfCheck({ hotSeconds: 2, steal: () => 0.4 }, async (check) => {
+    await blockedSamples(check);
+    const warnings = check.warnings();
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.ok(warnings[0]!.startsWith(STEAL_WARNING), warnings[0]);
+    assert.match(warnings[0]!, /the hypervisor took 40% of CPU time/);
+  }));
