@@ -2,6 +2,7 @@
  * One run from the CLI's side: embedded targets (when no --target), preflight, the run, the live
  * view, Ctrl-C handling, the summary, reports and the exit code. `run`, `demo` and `master` share it.
  */
+import { redactUrl } from '../config/redact.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
@@ -104,5 +105,5 @@ function describeLoad(config: RunConfig, origin: string): string {
       ? `open model at ${config.rate} requests/s`
       : `${config.users} users (spawn ${config.spawnRate}/s)${config.iterations === null ? '' : `, ${config.iterations} iterations`}`;
   const time = config.runTimeMs === null ? '' : ` for ${config.runTimeMs / 1000} s`;
-  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${origin}, ${shape}${time}\n`;
+  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}, ${shape}${time}\n`;
 }

@@ -3,6 +3,7 @@
  * value or an env string) becomes a typed one. Flags, config files and env share this table.
  */
 import { parseDurationMs } from '../cli/parse.ts';
+import { redactUrl } from './redact.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
 
 export type Convert = (raw: unknown) => unknown;
@@ -46,14 +47,22 @@ const oneOf = (values: readonly string[]) => (raw: unknown) => {
 const bool = (raw: unknown) => raw === true || raw === 'true' || raw === '1' || raw === '';
 const url = (raw: unknown) => {
   const value = text(raw);
+  // Never echo the value as given: it may carry a password.
+  const shown = redactUrl(value);
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new FieldError(`expected an http(s) URL, got "${value}"`);
+    throw new FieldError(`expected an http(s) URL, got "${shown}"`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new FieldError(`expected an http(s) URL, got "${value}"`);
+    throw new FieldError(`expected an http(s) URL, got "${shown}"`);
+  // Refused rather than sent as Basic auth: a URL is printed in the console, run.json and every
+  // report, and one in a shell history or `ps` is already a leak. Credentials go in headers.
+  if (parsed.username !== '' || parsed.password !== '')
+    throw new FieldError(
+      `credentials in the URL ("${shown}") are refused; send them with --api-key-file FILE or STREAMLOAD_API_KEY (Bearer), or --header 'Authorization: Basic …'`,
+    );
   return value.replace(/\/+$/, '');
 };
 const json = (raw: unknown) => {
@@ -125,7 +134,14 @@ export const FIELDS: readonly Field[] = [
     key: 'apiKey',
     flag: '--api-key',
     arg: 'key',
-    help: 'Bearer key (env STREAMLOAD_API_KEY)',
+    help: 'Bearer key; visible in `ps`: prefer --api-key-file or env STREAMLOAD_API_KEY',
+    convert: text,
+  },
+  {
+    key: 'apiKeyFile',
+    flag: '--api-key-file',
+    arg: 'file',
+    help: 'read the Bearer key from this file (first line; overrides STREAMLOAD_API_KEY)',
     convert: text,
   },
   { key: 'path', flag: '--path', arg: 'path', help: "request path (default: the protocol's)", convert: text },

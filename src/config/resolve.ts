@@ -8,6 +8,7 @@ import { UsageError } from '../cli/errors.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { convertField, FIELDS } from './fields.ts';
 import { readConfigFile } from './file.ts';
+import { redactSecrets } from './redact.ts';
 import { parseThreshold } from './thresholds.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type RunConfig, type Stage } from './types.ts';
 
@@ -100,7 +101,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
   return {
     target,
     protocol,
-    apiKey: pick<string | null>('apiKey', target === null ? embeddedKey(protocol, scenario) : null),
+    apiKey: resolveApiKey(sources, given) ?? (target === null ? embeddedKey(protocol, scenario) : null),
     path: pick<string | null>('path', null),
     responseMode: pick<ResponseMode>('responseMode', preset.responseMode ?? 'streaming'),
     scenario: isFile ? resolvePath(sources.cwd, scenario) : scenario,
@@ -133,6 +134,29 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
   };
 }
 
+/**
+ * The API key: `--api-key` on the command line, else the file of `--api-key-file` (from any
+ * source), else `apiKey` from the config file or STREAMLOAD_API_KEY. Both flags at once is an error.
+ */
+function resolveApiKey(sources: ConfigSources, given: Record<string, unknown>): string | null {
+  const file = given.apiKeyFile as string | undefined;
+  if (file === undefined) return (given.apiKey as string | undefined) ?? null;
+  if (sources.flags.apiKey !== undefined && sources.flags.apiKeyFile !== undefined)
+    throw new UsageError('--api-key-file and --api-key: give one of them');
+  if (sources.flags.apiKey !== undefined) return sources.flags.apiKey as string;
+  let text: string;
+  try {
+    text = readFileSync(resolvePath(sources.cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--api-key-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  const key = text.split(/\r?\n/)[0]?.trim() ?? '';
+  if (key === '') throw new UsageError(`--api-key-file: ${file} is empty (the key goes on its first line)`);
+  return key;
+}
+
 /** The documented keys of the embedded workflow server's built-in apps. */
 function embeddedKey(protocol: ProtocolName, scenario: string): string | null {
   if (protocol === 'chat') return 'app-chat';
@@ -158,7 +182,7 @@ function loadQuestions(file: string | null, cwd: string): string[] {
   return lines;
 }
 
-/** The config as it goes into run.json: secrets redacted. */
+/** The config as it is printed (run.json, the reports, the web UI): secrets redacted. */
 export function redactConfig(config: RunConfig): Record<string, unknown> {
-  return { ...config, apiKey: config.apiKey === null ? null : '***' };
+  return redactSecrets(config) as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 /** Where a run happened: the test-environment section of every report. */
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { redactUrl } from '../config/redact.ts';
 import { VERSION } from '../version.ts';
 import type { RunEnvironment } from './types.ts';
 
@@ -14,6 +15,7 @@ export function currentEnvironment(target: string): RunEnvironment {
     memoryBytes: totalmem(),
     node: process.version,
     streamload: VERSION,
-    target,
+    // Printed in every report: no userinfo, even if one slipped past the config check.
+    target: redactUrl(target),
   };
 }
