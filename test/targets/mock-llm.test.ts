@@ -65,9 +65,10 @@ describe('mock LLM over HTTP', () => {
     assert.equal(noKey.statusCode, 401);
     assert.equal(((await noKey.body.json()) as { error: { code: string } }).error.code, 'invalid_api_key');
     assert.equal((await post('/v1/chat/completions', '{not json')).status, 400);
-    const unknown = await post('/v1/chat/completions', { ...CHAT, model: 'nope' });
-    assert.equal(unknown.status, 404);
-    assert.equal(JSON.parse(unknown.text).error.code, 'model_not_found');
+    // Any model name is served (real DSL files name whatever their author used).
+    const other = await post('/v1/chat/completions', { ...CHAT, model: 'gpt-3.5-turbo' });
+    assert.equal(other.status, 200);
+    assert.equal(JSON.parse(other.text).model, 'gpt-3.5-turbo');
     assert.equal((await post('/v1/nothing', {})).status, 404);
     assert.equal((await post('/v1/chat/completions', 'x'.repeat(2 * 1024 * 1024))).status, 413);
   });
@@ -113,4 +114,35 @@ describe('mock LLM over HTTP', () => {
     );
     assert.equal(cmpl.usage.completion_tokens, 2);
   });
+});
+
+test('mock LLM: --models restricts the names it serves', async () => {
+  const llm = await startMockLlm({
+    port: 0,
+    firstTokenMs: 0,
+    interTokenMs: 0,
+    tokens: [1, 1],
+    models: ['only-me'],
+  });
+  try {
+    const post = (model: string) =>
+      request(`${llm.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...CHAT, model }),
+      });
+    const refused = await post('gpt-4o-mini');
+    assert.equal(refused.statusCode, 404);
+    assert.equal(((await refused.body.json()) as { error: { code: string } }).error.code, 'model_not_found');
+    const served = await post('only-me');
+    assert.equal(served.statusCode, 200);
+    await served.body.text();
+    const listed = (await (await request(`${llm.url}/v1/models`)).body.json()) as { data: { id: string }[] };
+    assert.deepEqual(
+      listed.data.map((m) => m.id),
+      ['only-me'],
+    );
+  } finally {
+    await llm.close();
+  }
 });

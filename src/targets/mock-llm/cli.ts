@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../cli/errors.ts';
 import { nonNegativeNumber, port, probability } from '../../cli/parse.ts';
-import { parseTokenRange } from './options.ts';
+import { parseModelList, parseTokenRange } from './options.ts';
 
 interface ServeLlmFlags {
   port: number;
@@ -18,6 +18,7 @@ interface ServeLlmFlags {
   failStall: number;
   failStreamError: number;
   retryAfter: number;
+  models?: string;
 }
 
 export function registerServeLlm(serve: Command): void {
@@ -62,6 +63,10 @@ export function registerServeLlm(serve: Command): void {
       0,
     )
     .option('--retry-after <s>', 'Retry-After seconds on 429', nonNegativeNumber('--retry-after'), 1)
+    .option(
+      '--models <a,b,…>',
+      'serve only these model names (404 model_not_found otherwise; default: any name)',
+    )
     .addHelpText(
       'after',
       '\nPer-request overrides (for tests): x-mock-first-token-ms, x-mock-inter-token-ms, x-mock-jitter-ms,\n' +
@@ -73,6 +78,11 @@ export function registerServeLlm(serve: Command): void {
       if (flags.tokens !== undefined && tokens === undefined) {
         throw new UsageError(`--tokens: expected N or A-B with 1 ≤ A ≤ B, got "${flags.tokens}"`);
       }
+      const models = flags.models === undefined ? undefined : parseModelList(flags.models);
+      if (flags.models !== undefined && models === undefined)
+        throw new UsageError(
+          `--models: expected a comma-separated list of model names, got "${flags.models}"`,
+        );
       const { startMockLlm } = await import('./server.ts');
       const { serveUntilSignal } = await import('../shared/serve-until-signal.ts');
       const llm = await startMockLlm({
@@ -92,6 +102,7 @@ export function registerServeLlm(serve: Command): void {
         ...(flags.jitterMs === undefined ? {} : { jitterMs: flags.jitterMs }),
         ...(tokens === undefined ? {} : { tokens }),
         ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
+        ...(models === undefined ? {} : { models }),
       });
       process.stdout.write(`mock LLM listening on ${llm.url}\n`);
       await serveUntilSignal(llm.close);

@@ -22,6 +22,7 @@ export interface MockLlmOptions extends Partial<MockBehaviour> {
   readonly faultRates?: Partial<Record<MockFault, number>>;
   /** Seconds in the Retry-After header of a 429. */
   readonly retryAfterS?: number;
+  /** Restricts the accepted model names (404 model_not_found otherwise); unset = any name is served. */
   readonly models?: readonly string[];
 }
 
@@ -32,7 +33,20 @@ export const DEFAULT_BEHAVIOUR: MockBehaviour = {
   tokens: [32, 32],
 };
 
+/**
+ * What `GET /v1/models` lists when no restriction is set. Any other name is served too: real DSL
+ * files name whatever model their author used (`gpt-3.5-turbo`, `deepseek-chat`…).
+ */
 export const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
+
+/** `--models a,b`: the restriction list, or undefined when the text names none. */
+export function parseModelList(text: string): string[] | undefined {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return names.length > 0 ? names : undefined;
+}
 
 /** A token count `N` or range `A-B`; undefined when malformed. */
 export function parseTokenRange(text: string): readonly [number, number] | undefined {

@@ -60,7 +60,8 @@ function openAiError(
 export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLlm> {
   const base: MockBehaviour = { ...DEFAULT_BEHAVIOUR, ...withoutUndefined(options) };
   const random = createRandom(options.seed ?? 1);
-  const models = options.models ?? DEFAULT_MODELS;
+  const listed = options.models ?? DEFAULT_MODELS;
+  const serves = (model: string) => options.models === undefined || options.models.includes(model);
   const ticker = createTicker();
   const counters: StreamCounters = { chunks: 0, completed: 0 };
   const stats = {
@@ -120,7 +121,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
         'missing_required_parameter',
         'messages',
       );
-    if (!models.includes(model))
+    if (!serves(model))
       return openAiError(
         res,
         404,
@@ -259,13 +260,13 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, {
         object: 'list',
-        data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
+        data: listed.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
       });
     }
     const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && modelMatch !== null) {
       const id = decodeURIComponent(modelMatch[1] as string);
-      if (!models.includes(id))
+      if (!serves(id))
         return openAiError(
           res,
           404,
