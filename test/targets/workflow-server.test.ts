@@ -21,7 +21,11 @@ describe('workflow server over HTTP', () => {
     server = await startWorkflowServer({
       port: 0,
       llmUrl: llm.url,
-      apps: { ...BUILTIN_APPS, 'app-dsl': loadDslFile(fixture('summarize.yml')) },
+      apps: {
+        ...BUILTIN_APPS,
+        'app-dsl': loadDslFile(fixture('summarize.yml')),
+        'app-flow': loadDslFile(fixture('chatflow.yml')),
+      },
     });
   });
   after(async () => {
@@ -117,6 +121,45 @@ describe('workflow server over HTTP', () => {
     });
     const names = payloads(res.text).map((e) => e.event);
     assert.deepEqual(names, ['message', 'message', 'message', 'message_end']);
+  });
+
+  test('a chatflow (advanced-chat) streams its Answer as message events, then message_end', async () => {
+    // The DSL names gpt-3.5-turbo, outside the mock LLM's listed models: it runs all the same.
+    const res = await call('/v1/chat-messages', 'app-flow', {
+      query: 'hello',
+      inputs: {},
+      response_mode: 'streaming',
+      user: 'u',
+    });
+    assert.equal(res.status, 200);
+    const events = payloads(res.text);
+    const names = events.map((e) => e.event);
+    // The Answer's literal prefix needs no node, so it goes out as soon as the run starts.
+    assert.deepEqual(names.slice(0, 4), ['workflow_started', 'message', 'node_started', 'node_finished']);
+    assert.deepEqual(names.slice(-5), [
+      'node_finished',
+      'node_started',
+      'node_finished',
+      'workflow_finished',
+      'message_end',
+    ]);
+    assert.ok(!names.includes('text_chunk'), 'a chatflow streams through message events only');
+    const messages = events.filter((e) => e.event === 'message');
+    assert.equal(messages.length, 4, 'the literal prefix, then one per token (3)');
+    const answer = messages.map((m) => m.answer).join('');
+    assert.ok(answer.startsWith('Bot: ') && answer.length > 6, answer);
+    const finished = events.find((e) => e.event === 'workflow_finished') as Record<string, any>;
+    assert.equal(finished.data.status, 'succeeded');
+    assert.equal(finished.data.outputs.answer, answer);
+    const end = events.at(-1) as Record<string, any>;
+    assert.equal(end.id, messages[0]?.id);
+    assert.equal(end.metadata.usage.completion_tokens, 3);
+    assert.ok(events.every((e) => typeof e.conversation_id === 'string' && e.task_id === events[0]?.task_id));
+    const blocking = await call('/v1/chat-messages', 'app-flow', { query: 'hi', inputs: {}, user: 'u' });
+    assert.equal(JSON.parse(blocking.text).mode, 'advanced-chat');
+    assert.equal(JSON.parse(blocking.text).answer.startsWith('Bot: '), true);
+    const wrongRoute = await call('/v1/workflows/run', 'app-flow', { inputs: {}, user: 'u' });
+    assert.equal(JSON.parse(wrongRoute.text).code, 'not_workflow_app');
   });
 
   test('Dify-shaped errors', async () => {

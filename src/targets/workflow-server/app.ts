@@ -1,4 +1,7 @@
-/** The reference server's model of a Dify app: a linear Start → (LLM) → End chain, or a chat app. */
+/**
+ * The reference server's model of a Dify app: a linear Start → (LLM) → End chain (workflow), a
+ * Start → (LLM) → Answer chain (chatflow, `advanced-chat`), or a chat app.
+ */
 export interface StartVariable {
   readonly variable: string;
   readonly label: string;
@@ -27,6 +30,13 @@ export type WorkflowNode =
       readonly type: 'end';
       readonly title: string;
       readonly outputs: readonly { readonly variable: string; readonly selector: readonly string[] }[];
+    }
+  | {
+      readonly id: string;
+      readonly type: 'answer';
+      readonly title: string;
+      /** Template such as `{{#llm.text#}}`: literal parts and variable references, streamed in order. */
+      readonly answer: string;
     };
 
 export interface WorkflowApp {
@@ -37,6 +47,18 @@ export interface WorkflowApp {
   readonly nodes: readonly WorkflowNode[];
 }
 
+/** A chatflow (`advanced-chat`): a graph like a workflow's, answered on /v1/chat-messages through Answer nodes. */
+export interface ChatflowApp {
+  readonly mode: 'advanced-chat';
+  readonly name: string;
+  readonly description: string;
+  /** Execution order (the chain from the start node), ending in an Answer node. */
+  readonly nodes: readonly WorkflowNode[];
+}
+
+/** The apps that run a node graph. */
+export type GraphApp = WorkflowApp | ChatflowApp;
+
 export interface ChatApp {
   readonly mode: 'chat';
   readonly name: string;
@@ -44,7 +66,7 @@ export interface ChatApp {
   readonly llm: LlmSettings;
 }
 
-export type App = WorkflowApp | ChatApp;
+export type App = WorkflowApp | ChatflowApp | ChatApp;
 
 export function startVariables(app: App): readonly StartVariable[] {
   if (app.mode === 'chat') return [];

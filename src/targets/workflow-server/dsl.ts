@@ -40,8 +40,11 @@ export function parseDsl(text: string, file: string): App {
   const mode = root.app?.mode;
   const name = String(root.app?.name ?? file);
   const description = String(root.app?.description ?? '');
-  if (mode !== 'workflow')
-    return fail(['app', 'mode'], `app.mode "${mode}" is not supported (only workflow apps can be loaded)`);
+  if (mode !== 'workflow' && mode !== 'advanced-chat')
+    return fail(
+      ['app', 'mode'],
+      `app.mode "${mode}" is not supported (workflow and advanced-chat apps can be loaded)`,
+    );
   const graph = root.workflow?.graph;
   if (!Array.isArray(graph?.nodes)) return fail(['workflow'], 'workflow.graph.nodes is missing');
   const edges: { source: string; target: string }[] = Array.isArray(graph.edges) ? graph.edges : [];
@@ -73,9 +76,20 @@ export function parseDsl(text: string, file: string): App {
       );
     current = next[0] === undefined ? undefined : String(next[0].target);
   }
-  if (nodes.at(-1)?.type !== 'end')
-    return fail(['workflow', 'graph', 'nodes'], 'the chain from the start node does not reach an end node');
-  return { mode: 'workflow', name, description, nodes };
+  // A workflow ends in End; a chatflow answers through Answer nodes and has no End.
+  const last = mode === 'workflow' ? 'end' : 'answer';
+  const misplaced = nodes.find((n) => n.type === (mode === 'workflow' ? 'answer' : 'end'));
+  if (misplaced !== undefined)
+    return fail(
+      ['workflow', 'graph', 'nodes', byId.get(misplaced.id)?.index ?? 0, 'data', 'type'],
+      `node type "${misplaced.type}" does not belong in a ${mode} app`,
+    );
+  if (nodes.at(-1)?.type !== last)
+    return fail(
+      ['workflow', 'graph', 'nodes'],
+      `the chain from the start node does not reach ${last === 'end' ? 'an end' : 'an answer'} node`,
+    );
+  return { mode, name, description, nodes };
 }
 
 function toNode(
@@ -122,8 +136,16 @@ function toNode(
       });
       return { id, type: 'end', title, outputs };
     }
+    case 'answer': {
+      if (typeof data.answer !== 'string')
+        return fail([...path, 'data'], `Answer node "${title}" needs an answer template`);
+      return { id, type: 'answer', title, answer: data.answer };
+    }
     default:
-      return fail([...path, 'data', 'type'], `node type "${data.type}" is not supported (start, llm, end)`);
+      return fail(
+        [...path, 'data', 'type'],
+        `node type "${data.type}" is not supported (start, llm, end, answer)`,
+      );
   }
 }
 

@@ -1,10 +1,12 @@
 /**
- * Runs a workflow app's chain for real: Start validates inputs (done by the server before the run),
- * the LLM node renders its prompt and streams from the LLM, End collects outputs. Every step is
- * reported to a sink as the Dify event it would be (streaming) or only summarised (blocking).
+ * Runs a workflow or chatflow app's chain for real: Start validates inputs (done by the server
+ * before the run), the LLM node renders its prompt and streams from the LLM, End collects outputs,
+ * Answer (chatflow) streams its template as `message` events. Every step is reported to a sink as
+ * the Dify event it would be (streaming) or only summarised (blocking).
  */
 import { randomUUID } from 'node:crypto';
-import type { LlmSettings, WorkflowApp } from './app.ts';
+import { createAnswerStream } from './answer-stream.ts';
+import type { GraphApp, LlmSettings } from './app.ts';
 import { type LlmClient, LlmError } from './llm-client.ts';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
@@ -20,6 +22,8 @@ export interface RunRecord {
   error: string | null;
   totalSteps: number;
   totalTokens: number;
+  /** Output tokens of the LLM nodes (a chatflow's `message_end` usage). */
+  completionTokens: number;
   readonly createdAt: number;
   finishedAt: number | null;
   elapsedTime: number;
@@ -28,6 +32,13 @@ export interface RunRecord {
 
 /** Receives payload events (without the envelope, which the server adds). */
 export type EventSink = (event: string, fields: Record<string, unknown>) => void;
+
+/** A chatflow run's message: its query and ids (`sys.query`, `sys.conversation_id`, `message.id`). */
+export interface ChatTurn {
+  readonly query: string;
+  readonly conversationId: string;
+  readonly messageId: string;
+}
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
@@ -46,7 +57,7 @@ export function renderTemplate(text: string, pool: ReadonlyMap<string, Record<st
   });
 }
 
-export function newRun(app: WorkflowApp, user: string, inputs: Record<string, unknown>): RunRecord {
+export function newRun(app: GraphApp, user: string, inputs: Record<string, unknown>): RunRecord {
   return {
     id: randomUUID(),
     taskId: randomUUID(),
@@ -58,6 +69,7 @@ export function newRun(app: WorkflowApp, user: string, inputs: Record<string, un
     error: null,
     totalSteps: 0,
     totalTokens: 0,
+    completionTokens: 0,
     createdAt: seconds(),
     finishedAt: null,
     elapsedTime: 0,
@@ -66,10 +78,11 @@ export function newRun(app: WorkflowApp, user: string, inputs: Record<string, un
 }
 
 export async function runWorkflow(
-  app: WorkflowApp,
+  app: GraphApp,
   run: RunRecord,
   llm: LlmClient,
   emit: EventSink,
+  chat?: ChatTurn,
 ): Promise<void> {
   const started = performance.now();
   const pool = new Map<string, Record<string, unknown>>();
@@ -79,7 +92,25 @@ export async function runWorkflow(
     'sys.app_id': app.name,
     'sys.workflow_id': run.workflowId,
     'sys.workflow_run_id': run.id,
+    ...(chat === undefined
+      ? {}
+      : { 'sys.query': chat.query, 'sys.conversation_id': chat.conversationId, 'sys.dialogue_count': 1 }),
   });
+  let answered = '';
+  const answers =
+    app.mode === 'advanced-chat'
+      ? createAnswerStream(
+          app.nodes.flatMap((n) => (n.type === 'answer' ? [n.answer] : [])),
+          {
+            isDone: (id) => pool.has(id),
+            render: (reference) => renderTemplate(reference, pool),
+            emit: (text, selector) => {
+              answered += text;
+              emit('message', { id: chat?.messageId, answer: text, from_variable_selector: selector });
+            },
+          },
+        )
+      : undefined;
   emit('workflow_started', {
     data: {
       id: run.id,
@@ -88,6 +119,7 @@ export async function runWorkflow(
       created_at: run.createdAt,
     },
   });
+  answers?.flush();
   let index = 0;
   for (const node of app.nodes) {
     if (run.abort.signal.aborted) break;
@@ -114,12 +146,18 @@ export async function runWorkflow(
         for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
         outputs[o.variable] = value ?? null;
       }
+    } else if (node.type === 'answer') {
+      outputs = { answer: renderTemplate(node.answer, pool) };
     } else {
       try {
+        // A workflow streams LLM text as text_chunk; a chatflow only through its Answer nodes.
         const result = await callLlm(node, pool, llm, run.abort.signal, (text) =>
-          emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } }),
+          answers === undefined
+            ? emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } })
+            : answers.delta(node.id, text),
         );
         tokens = result.promptTokens + result.completionTokens;
+        run.completionTokens += result.completionTokens;
         outputs = {
           text: result.text,
           usage: {
@@ -133,7 +171,7 @@ export async function runWorkflow(
         error = run.abort.signal.aborted ? 'stopped by user' : e instanceof LlmError ? e.message : String(e);
       }
     }
-    pool.set(node.id, outputs);
+    if (error === null) pool.set(node.id, outputs);
     run.totalSteps++;
     run.totalTokens += tokens;
     const status = error === null ? 'succeeded' : run.abort.signal.aborted ? 'stopped' : 'failed';
@@ -160,7 +198,10 @@ export async function runWorkflow(
       break;
     }
     if (node.type === 'end') run.outputs = outputs;
+    answers?.flush();
   }
+  if (answers !== undefined && run.status === 'running' && !run.abort.signal.aborted)
+    run.outputs = { answer: answered };
   if (run.abort.signal.aborted) run.status = 'stopped';
   else if (run.status === 'running') run.status = 'succeeded';
   finish(run, started);

@@ -14,9 +14,9 @@ import {
   startEventStream,
 } from '../../util/http-server.ts';
 import { serveTarget } from '../shared/target-server.ts';
-import { type App, type ChatApp, startVariables, type WorkflowApp } from './app.ts';
+import { type App, type ChatApp, type ChatflowApp, startVariables, type WorkflowApp } from './app.ts';
 import { validateInputs } from './inputs.ts';
-import { createLlmClient } from './llm-client.ts';
+import { createLlmClient, type LlmClient } from './llm-client.ts';
 import { callLlm, type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -61,6 +61,11 @@ function difyError(res: ServerResponse, status: number, code: string, message: s
 
 export async function startWorkflowServer(options: WorkflowServerOptions): Promise<WorkflowServer> {
   const llm = createLlmClient(options.llmUrl, options.llmApiKey);
+  /** The app behind a Service API key, the LLM its nodes call, and whether it may run. */
+  function serving(token: string): { app: App; llm: LlmClient; published: boolean } | undefined {
+    const builtin = options.apps[token];
+    return builtin === undefined ? undefined : { app: builtin, llm, published: true };
+  }
   const runs = new Map<string, RunRecord>();
   const tasks = new Map<string, RunRecord>();
   const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
@@ -101,6 +106,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     res: ServerResponse,
     app: WorkflowApp,
     body: Record<string, unknown>,
+    llmClient: LlmClient,
   ): Promise<void> {
     const mode = body.response_mode ?? 'blocking';
     if (mode !== 'streaming' && mode !== 'blocking')
@@ -116,7 +122,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
       if (run.status === 'running') run.abort.abort();
     });
     if (mode === 'blocking') {
-      await runWorkflow(app, run, llm, () => {});
+      await runWorkflow(app, run, llmClient, () => {});
       if (run.status === 'failed') stats.failed++;
       return sendJson(res, 200, {
         task_id: run.taskId,
@@ -125,16 +131,13 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
       });
     }
     const sink = streamSink(res, { workflow_run_id: run.id, task_id: run.taskId });
-    await runWorkflow(app, run, llm, sink.emit);
+    await runWorkflow(app, run, llmClient, sink.emit);
     if (run.status === 'failed') stats.failed++;
     sink.end();
   }
 
-  async function chatMessage(
-    res: ServerResponse,
-    app: ChatApp,
-    body: Record<string, unknown>,
-  ): Promise<void> {
+  /** The fields every /v1/chat-messages request needs, or undefined after answering 400. */
+  function chatRequest(res: ServerResponse, body: Record<string, unknown>) {
     if (typeof body.query !== 'string' || body.query === '')
       return difyError(res, 400, 'invalid_param', 'query is required');
     if (typeof body.user !== 'string' || body.user === '')
@@ -142,13 +145,97 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     const mode = body.response_mode ?? 'blocking';
     if (mode !== 'streaming' && mode !== 'blocking')
       return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
-    const conversationId =
-      typeof body.conversation_id === 'string' && body.conversation_id !== ''
-        ? body.conversation_id
-        : randomUUID();
-    const messageId = randomUUID();
+    return {
+      query: body.query,
+      user: body.user,
+      streaming: mode === 'streaming',
+      conversationId:
+        typeof body.conversation_id === 'string' && body.conversation_id !== ''
+          ? body.conversation_id
+          : randomUUID(),
+      messageId: randomUUID(),
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+  }
+
+  function usageOf(promptTokens: number, completionTokens: number) {
+    return {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      total_price: '0',
+      currency: 'USD',
+      latency: 0,
+    };
+  }
+
+  /** A chatflow message: the graph runs as a workflow; Answer nodes stream `message` events. */
+  async function chatflowMessage(
+    res: ServerResponse,
+    app: ChatflowApp,
+    body: Record<string, unknown>,
+    llmClient: LlmClient,
+  ): Promise<void> {
+    const turn = chatRequest(res, body);
+    if (turn === undefined) return;
+    const validated = validateInputs(startVariables(app), body.inputs ?? {});
+    if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
+    const run = newRun(app, turn.user, validated.inputs);
+    remember(run);
+    stats.runs++;
+    res.on('close', () => {
+      if (run.status === 'running') run.abort.abort();
+    });
+    const envelope = {
+      conversation_id: turn.conversationId,
+      message_id: turn.messageId,
+      created_at: turn.createdAt,
+      task_id: run.taskId,
+      workflow_run_id: run.id,
+    };
+    const sink = turn.streaming ? streamSink(res, envelope) : undefined;
+    await runWorkflow(app, run, llmClient, sink?.emit ?? (() => {}), turn);
+    const usage = usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
+    const failed = run.status !== 'succeeded';
+    if (failed) stats.failed++;
+    // Dify: a failed chatflow sends workflow_finished{failed} and then an error event (blocking: an HTTP error).
+    if (sink === undefined) {
+      if (failed) return difyError(res, 400, 'invalid_param', `Run failed: ${run.error ?? run.status}`);
+      return sendJson(res, 200, {
+        event: 'message',
+        ...envelope,
+        id: turn.messageId,
+        mode: 'advanced-chat',
+        answer: (run.outputs as { answer?: string } | null)?.answer ?? '',
+        metadata: { usage, retriever_resources: [] },
+      });
+    }
+    if (failed)
+      sink.emit('error', {
+        code: 'invalid_param',
+        status: 400,
+        message: `Run failed: ${run.error ?? run.status}`,
+      });
+    else
+      sink.emit('message_end', {
+        id: turn.messageId,
+        metadata: { usage, retriever_resources: [] },
+        files: [],
+      });
+    sink.end();
+  }
+
+  async function chatMessage(
+    res: ServerResponse,
+    app: ChatApp,
+    body: Record<string, unknown>,
+    llmClient: LlmClient,
+  ): Promise<void> {
+    const turn = chatRequest(res, body);
+    if (turn === undefined) return;
+    const { conversationId, messageId, createdAt } = turn;
+    const mode = turn.streaming ? 'streaming' : 'blocking';
     const taskId = randomUUID();
-    const createdAt = Math.floor(Date.now() / 1000);
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     stats.runs++;
@@ -168,17 +255,10 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
           })
         : undefined;
     try {
-      const result = await callLlm(settings, pool, llm, abort.signal, (answer) =>
+      const result = await callLlm(settings, pool, llmClient, abort.signal, (answer) =>
         sink?.emit('message', { answer, from_variable_selector: null }),
       );
-      const usage = {
-        prompt_tokens: result.promptTokens,
-        completion_tokens: result.completionTokens,
-        total_tokens: result.promptTokens + result.completionTokens,
-        total_price: '0',
-        currency: 'USD',
-        latency: 0,
-      };
+      const usage = usageOf(result.promptTokens, result.completionTokens);
       if (sink === undefined) {
         return sendJson(res, 200, {
           event: 'message',
@@ -237,8 +317,12 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
         'unauthorized',
         "Authorization header must be provided and start with 'Bearer'",
       );
-    const app = options.apps[token];
-    if (app === undefined) return difyError(res, 401, 'unauthorized', 'Access token is invalid');
+    const served = serving(token);
+    if (served === undefined) return difyError(res, 401, 'unauthorized', 'Access token is invalid');
+    const { app, llm: llmClient } = served;
+    // Dify: an app whose workflow was never published cannot be run (imports through the console start unpublished).
+    if (!served.published)
+      return difyError(res, 400, 'app_unavailable', 'App unavailable, please check your app configurations.');
     const runMatch = /^\/v1\/workflows\/run\/([^/]+)$/.exec(path);
     const stopMatch = /^\/v1\/(?:workflows\/tasks|chat-messages)\/([^/]+)\/stop$/.exec(path);
     if (req.method === 'GET') {
@@ -252,7 +336,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
           author_name: 'streamload',
         });
       if (runMatch !== null) {
-        if (app.mode !== 'workflow')
+        if (app.mode === 'chat')
           return difyError(
             res,
             400,
@@ -299,16 +383,18 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
           'not_workflow_app',
           'Please check if your app mode matches the right API route.',
         );
-      return workflowRun(res, app, body);
+      return workflowRun(res, app, body, llmClient);
     }
-    if (app.mode !== 'chat')
+    if (app.mode === 'workflow')
       return difyError(
         res,
         400,
         'not_chat_app',
         'Please check if your app mode matches the right API route.',
       );
-    return chatMessage(res, app, body);
+    return app.mode === 'chat'
+      ? chatMessage(res, app, body, llmClient)
+      : chatflowMessage(res, app, body, llmClient);
   }
 
   const target = await serveTarget(
