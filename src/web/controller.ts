@@ -4,11 +4,11 @@
  * setUsers/stop/reset. Runs go through the same session as `streamload run` (embedded targets,
  * preflight, live console, reports), so a run from the page leaves the same files behind.
  */
-import { basename } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import type { RunObserver } from '../cli/run-session.ts';
 import { convertField, FIELDS } from '../config/fields.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
-import type { RunConfig } from '../config/types.ts';
+import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { LiveRunHandle } from '../run.ts';
 import { type FormValues, type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
@@ -30,6 +30,12 @@ export interface WebControllerOptions {
   readonly baseFlags: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Scenario files the operator named on the command line (`web --scenario FILE`, repeatable): with
+   * the built-ins, the only scenarios the page may choose. Anything else would let whoever can
+   * reach the page import (run) any .js/.ts file on this machine.
+   */
+  readonly scenarioFiles?: readonly string[];
   /** Runs one configured test to its end (the CLI's run session); absent under `run --web`. */
   readonly session?: Session;
 }
@@ -60,9 +66,12 @@ export class WebController implements RunObserver {
   private form: FormValues;
 
   private readonly options: WebControllerOptions;
+  /** Absolute paths of the scenario files the page may choose. */
+  private readonly scenarioFiles: readonly string[];
 
   constructor(options: WebControllerOptions) {
     this.options = options;
+    this.scenarioFiles = [...new Set((options.scenarioFiles ?? []).map((f) => resolvePath(options.cwd, f)))];
     const flags = options.baseFlags;
     const text = (value: unknown, fallback: string) => (value === undefined ? fallback : String(value));
     this.form = {
@@ -88,6 +97,7 @@ export class WebController implements RunObserver {
       canStart: this.options.session !== undefined,
       canChangeUsers: this.state === 'running' && this.config?.rate === null,
       form: this.form,
+      scenarios: [...BUILTIN_SCENARIOS, ...this.scenarioFiles],
       reportDir: this.reportDir,
       reports: [...this.reportFiles.keys()].map((name): ReportLink => ({ name, href: `/reports/${name}` })),
       warnings: handle === undefined ? [] : handle.progress().warnings,
@@ -107,9 +117,10 @@ export class WebController implements RunObserver {
     return renderPrometheus(input);
   }
 
-  /** The path of a report file of the last finished run, by its file name. */
-  reportPath(name: string): string | undefined {
-    return this.reportFiles.get(name);
+  /** A report file of the last finished run, by its file name, and the folder it must be in. */
+  reportPath(name: string): { readonly dir: string; readonly path: string } | undefined {
+    const path = this.reportFiles.get(name);
+    return path === undefined || this.reportDir === null ? undefined : { dir: this.reportDir, path };
   }
 
   /** Resolves once the load is running; rejects with a WebError for a bad form or a failed preflight. */
@@ -237,6 +248,21 @@ export class WebController implements RunObserver {
     for (const listener of this.listeners) listener(event, data);
   }
 
+  /** A built-in name, or the absolute path of a file the operator named; else a 400. */
+  private allowedScenario(value: string): string {
+    if ((BUILTIN_SCENARIOS as readonly string[]).includes(value)) return value;
+    const path = resolvePath(this.options.cwd, value);
+    if (this.scenarioFiles.includes(path)) return path;
+    throw new WebError(
+      400,
+      `scenario: choose a built-in (${BUILTIN_SCENARIOS.join(', ')})${
+        this.scenarioFiles.length === 0
+          ? ''
+          : ` or a file named with \`web --scenario\` (${this.scenarioFiles.join(', ')})`
+      }; other files are never loaded from the page`,
+    );
+  }
+
   /** The form's strings, converted like the same flags would be; errors name the form field. */
   private configFrom(form: Partial<Record<string, unknown>>): RunConfig {
     const flags: Record<string, unknown> = { ...this.options.baseFlags };
@@ -247,6 +273,10 @@ export class WebController implements RunObserver {
       if (raw === undefined || raw === null || String(raw).trim() === '') {
         // An emptied target means the embedded targets; an empty protocol, the scenario's own.
         if (key === 'target' || key === 'protocol') delete flags[key];
+        continue;
+      }
+      if (key === 'scenario') {
+        flags[key] = this.allowedScenario(String(raw).trim());
         continue;
       }
       try {

@@ -65,6 +65,8 @@ export interface View {
   /** True when the current run has a user count to change (closed model). */
   readonly canChangeUsers: boolean;
   readonly form: FormValues;
+  /** What the form's scenario may be: the built-ins and the files named on the command line. */
+  readonly scenarios: readonly string[];
   readonly reportDir: string | null;
   readonly reports: readonly ReportLink[];
   readonly warnings: readonly string[];

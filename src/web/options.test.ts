@@ -5,7 +5,13 @@ import { resolveWebOptions } from './options.ts';
 
 describe('web options', () => {
   test('defaults to 127.0.0.1:8089 without auth', () => {
-    assert.deepEqual(resolveWebOptions({}, {}), { host: '127.0.0.1', port: 8089, auth: null, token: null });
+    assert.deepEqual(resolveWebOptions({}, {}), {
+      host: '127.0.0.1',
+      port: 8089,
+      auth: null,
+      token: null,
+      allowedHosts: [],
+    });
   });
 
   test('a non-loopback bind without auth is refused with the reason', () => {

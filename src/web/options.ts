@@ -1,6 +1,8 @@
 /**
  * Where the web UI listens and who may use it. Loopback needs nothing; any other bind address must
  * have `--web-auth user:pass` (HTTP basic) or `--web-token` (bearer), or the command exits 2.
+ * Requests must name a host the UI serves (DNS rebinding): the loopback names, the bind address
+ * and the `--web-allowed-host` names.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../cli/errors.ts';
@@ -13,7 +15,11 @@ export interface WebOptions {
   readonly port: number;
   readonly auth: { readonly user: string; readonly pass: string } | null;
   readonly token: string | null;
+  /** Extra `Host` names (`name` or `name:port`) for a deployment behind a proxy, lower case. */
+  readonly allowedHosts: readonly string[];
 }
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function addWebOptions(cmd: Command): Command {
   return cmd
@@ -23,6 +29,11 @@ export function addWebOptions(cmd: Command): Command {
     .option(
       '--web-token <token>',
       'web UI bearer token, also accepted as ?token= (or env STREAMLOAD_WEB_TOKEN)',
+    )
+    .option(
+      '--web-allowed-host <name>',
+      'another Host name the web UI answers to, e.g. behind a proxy (repeatable; loopback names always)',
+      collect,
     );
 }
 
@@ -56,5 +67,14 @@ export function resolveWebOptions(
       `--web-host ${host}: binding the web UI to a non-loopback address needs --web-auth user:pass or --web-token (anyone who reaches it can start load)`,
     );
   }
-  return { host, port, auth, token };
+  const allowedHosts = ((flags.webAllowedHost as string[] | undefined) ?? []).map((name) => {
+    const lower = name.trim().toLowerCase();
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(lower)) {
+      throw new UsageError(
+        `--web-allowed-host: expected a host name or name:port (no scheme or path), got "${name}"`,
+      );
+    }
+    return lower;
+  });
+  return { host, port, auth, token, allowedHosts };
 }

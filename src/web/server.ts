@@ -1,9 +1,8 @@
 /**
  * The web UI's HTTP server: the page, its bundle, the live feed over SSE, the POST-only control
- * endpoints, report downloads and Prometheus /metrics. Every request passes the auth check; every
- * state-changing one must also come from the UI's own origin.
+ * endpoints, report downloads and Prometheus /metrics. Every request must name an allowed Host and
+ * pass the auth check; every state-changing one must also come from an allowed origin.
  */
-import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeSseComment, encodeSseEvent } from '../sse/encoder.ts';
@@ -16,9 +15,10 @@ import {
 } from '../util/http-server.ts';
 import { loadAssets, pageHtml } from './assets.ts';
 import { type WebController, WebError } from './controller.ts';
-import { isAuthorized, isSameOrigin } from './guard.ts';
+import { createHostGuard, type HostGuard, isAuthorized } from './guard.ts';
 import type { WebOptions } from './options.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
+import { openReportFile } from './report-file.ts';
 
 const BODY_LIMIT = 64 * 1024;
 const KEEPALIVE_MS = 15_000;
@@ -54,10 +54,17 @@ export async function startWebServer(controller: WebController, options: WebOpti
     for (const res of streams) res.write(encodeSseComment('keep-alive'));
   }, KEEPALIVE_MS);
   keepalive.unref();
+  // Set once the server listens (the allow-list includes the bound port).
+  let hosts: HostGuard | undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (hosts === undefined || !hosts.hostAllowed(req.headers.host)) {
+      return sendJson(res, 421, {
+        error: `Host ${JSON.stringify(req.headers.host ?? '')} is not served here (add it with --web-allowed-host)`,
+      });
+    }
     if (!isAuthorized(req, url, options)) {
       const challenge: Record<string, string> =
         options.auth === null ? {} : { 'www-authenticate': 'Basic realm="streamload", charset="UTF-8"' };
@@ -84,14 +91,21 @@ export async function startWebServer(controller: WebController, options: WebOpti
       case '/health':
         return sendJson(res, 200, { status: 'ok' });
     }
-    if (url.pathname.startsWith('/reports/'))
-      return sendReport(res, decodeURIComponent(url.pathname.slice(9)));
+    if (url.pathname.startsWith('/reports/')) {
+      let name: string;
+      try {
+        name = decodeURIComponent(url.pathname.slice(9));
+      } catch {
+        return sendJson(res, 400, { error: 'malformed escape in the report name' });
+      }
+      return sendReport(res, name);
+    }
     sendJson(res, 404, { error: `no route ${url.pathname}` });
   }
 
   async function runAction(req: IncomingMessage, res: ServerResponse, action: Action): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'use POST' }, { allow: 'POST' });
-    if (!isSameOrigin(req)) {
+    if (hosts === undefined || !hosts.originAllowed(req)) {
       return sendJson(res, 403, {
         error: `cross-origin request refused (Origin: ${req.headers.origin ?? '?'})`,
       });
@@ -124,9 +138,10 @@ export async function startWebServer(controller: WebController, options: WebOpti
     req.on('close', () => streams.delete(res));
   }
 
-  function sendReport(res: ServerResponse, name: string): void {
-    const path = controller.reportPath(name);
-    if (path === undefined) {
+  async function sendReport(res: ServerResponse, name: string): Promise<void> {
+    const file = controller.reportPath(name);
+    const handle = file === undefined ? undefined : await openReportFile(file.dir, file.path);
+    if (handle === undefined) {
       sendJson(res, 404, { error: `no report file ${name}` });
       return;
     }
@@ -134,7 +149,8 @@ export async function startWebServer(controller: WebController, options: WebOpti
       'content-type': contentTypeOf(name),
       'content-disposition': `attachment; filename="${name}"`,
     });
-    createReadStream(path)
+    handle
+      .createReadStream()
       .on('error', () => res.destroy())
       .pipe(res);
   }
@@ -153,6 +169,7 @@ export async function startWebServer(controller: WebController, options: WebOpti
     });
   });
   const { port } = server.address() as AddressInfo;
+  hosts = createHostGuard(options, port);
   const host =
     options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   return {

@@ -9,21 +9,31 @@ export function register(program: Command): void {
     .option('--processes <n|auto>', 'worker processes for each run started from the page');
   addWebOptions(cmd);
   addRunOptions(cmd);
+  // `--scenario FILE` may repeat here: every file named is one the page may choose (the last one is
+  // the form's default); the page can never name a file of its own.
+  const scenarioFiles: string[] = [];
+  cmd.on('option:scenario', (value: string) => {
+    scenarioFiles.push(value);
+  });
   cmd.addHelpText(
     'after',
     `
 Load options given here are the start form's defaults and apply to every run started from the page
-(the form sets target, API key, protocol, scenario, users, spawn rate and run time). Each run writes
+(the form sets target, API key, protocol, scenario, users, spawn rate and run time). The form's
+scenario is a built-in or one of the files given with --scenario (repeatable here). Each run writes
 its reports like \`streamload run\` does; the page links them. GET /metrics serves Prometheus text.
 
 Examples:
   streamload web                                   # http://127.0.0.1:8089/
   streamload web --web-host 0.0.0.0 --web-auth admin:s3cret --target http://127.0.0.1:5001
+  streamload web --scenario ./a.ts --scenario ./b.ts   # the page may choose a.ts, b.ts or a built-in
+  streamload web --web-allowed-host loadtest.internal  # served behind a proxy under that name
 
 Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
   );
   cmd.action(async () => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { BUILTIN_SCENARIOS } = await import('../../config/types.ts');
     const { resolveWebOptions } = await import('../../web/options.ts');
     const { WebController } = await import('../../web/controller.ts');
     const { startWebServer } = await import('../../web/server.ts');
@@ -37,6 +47,7 @@ Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
       baseFlags: flags,
       env: process.env,
       cwd: process.cwd(),
+      scenarioFiles: scenarioFiles.filter((s) => !(BUILTIN_SCENARIOS as readonly string[]).includes(s)),
       session: (config, observer) => runConfigured(config, processes, observer),
     });
     const server = await startWebServer(controller, webOptions);

@@ -6,7 +6,6 @@ import './style.css';
 import { renderErrors, renderRequests } from './tables.ts';
 
 const PROTOCOLS = ['', 'workflow', 'chat', 'openai', 'sse'];
-const SCENARIOS = ['stream', 'burst', 'blocking', 'empty-qps', 'llm', 'chat-completions'];
 
 const app = document.getElementById('app') as HTMLElement;
 app.innerHTML = `
@@ -16,7 +15,7 @@ app.innerHTML = `
   <label>Target <input name="target" placeholder="empty = embedded reference targets" size="36"></label>
   <label>API key <input name="apiKey" type="password" autocomplete="off" placeholder="from the command line"></label>
   <label>Protocol <select name="protocol">${PROTOCOLS.map((p) => `<option value="${p}">${p === '' ? "(scenario's)" : p}</option>`).join('')}</select></label>
-  <label>Scenario <input name="scenario" list="scenarios" size="16"><datalist id="scenarios">${SCENARIOS.map((s) => `<option value="${s}">`).join('')}</datalist></label>
+  <label>Scenario <input name="scenario" list="scenarios" size="16"><datalist id="scenarios"></datalist></label>
   <label>Users <input name="users" type="number" min="1" step="1" size="6"></label>
   <label>Spawn rate (/s) <input name="spawnRate" type="number" min="0.1" step="any" size="6"></label>
   <label>Run time <input name="runTime" placeholder="60s, 5m" size="8"></label>
@@ -73,6 +72,9 @@ function render(next: View): void {
       const input = form.elements.namedItem(name) as HTMLInputElement | null;
       if (input !== null) input.value = value;
     }
+    $('#scenarios').replaceChildren(
+      ...next.scenarios.map((s) => Object.assign(document.createElement('option'), { value: s })),
+    );
     formFilled = true;
   }
   for (const el of form.querySelectorAll('input,select,button')) (el as HTMLInputElement).disabled = active;
