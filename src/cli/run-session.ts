@@ -10,10 +10,12 @@ import { getProtocol } from '../protocols/index.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
-import { defaultReportDir, writeReports } from '../report/write.ts';
+import { writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
 import { EXIT_OK, EXIT_THRESHOLD } from './errors.ts';
 import { startLiveView } from './live-view.ts';
+import { openFileWarning } from './open-files.ts';
+import { prepareOutDir } from './out-dir.ts';
 
 export interface SessionOptions {
   /** Extra args for `serve workflow` when the targets are embedded (e.g. mock LLM delays). */
@@ -44,6 +46,11 @@ export interface SessionResult {
 export async function runSession(config: RunConfig, options: SessionOptions = {}): Promise<SessionResult> {
   const log = config.jsonSummary ? process.stderr : process.stdout;
   let embedded: EmbeddedTargets | undefined;
+  // Before the targets, the preflight and the load: a bad --out must cost nothing.
+  const outDir =
+    config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
+  const fdWarning = config.rate === null ? openFileWarning(config.users) : null;
+  if (fdWarning !== null) process.stderr.write(`streamload: ${fdWarning}\n`);
   try {
     let origin = config.target;
     if (origin === null) {
@@ -87,7 +94,6 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     }
-    const outDir = config.out ?? `${defaultReportDir()}${options.label ?? ''}`;
     log.write(`\n${renderSummaryText(run)}`);
     const written = await writeReports(run, { outDir, formats: config.formats });
     log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);

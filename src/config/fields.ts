@@ -3,6 +3,7 @@
  * value or an env string) becomes a typed one. Flags, config files and env share this table.
  */
 import { parseDurationMs } from '../cli/parse.ts';
+import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
 
@@ -25,16 +26,23 @@ const text = (raw: unknown) => {
   return String(raw);
 };
 const number =
-  (min: number, integer = false) =>
+  (min: number, integer = false, max = Number.MAX_SAFE_INTEGER) =>
   (raw: unknown) => {
     const value = typeof raw === 'number' ? raw : Number(text(raw));
     if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
       throw new FieldError(`expected ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${String(raw)}"`);
     }
+    if (value > max) throw new FieldError(`at most ${max.toLocaleString('en-US')}, got "${String(raw)}"`);
     return value;
   };
+/** Milliseconds; longer than MAX_DURATION_MS is refused (Node timers overflow past 2^31 ms). */
+const durationMs = (ms: number | undefined, raw: unknown): number | undefined => {
+  if (ms !== undefined && ms > MAX_DURATION_MS)
+    throw new FieldError(`at most ${MAX_DURATION_MS / 3_600_000}h (7 days), got "${String(raw)}"`);
+  return ms;
+};
 const duration = (raw: unknown) => {
-  const ms = typeof raw === 'number' ? raw * 1000 : parseDurationMs(text(raw));
+  const ms = durationMs(typeof raw === 'number' ? raw * 1000 : parseDurationMs(text(raw)), raw);
   if (ms === undefined || ms <= 0)
     throw new FieldError(`expected a duration like 30s, 5m or 500ms, got "${String(raw)}"`);
   return ms;
@@ -79,7 +87,7 @@ const json = (raw: unknown) => {
 const wait = (raw: unknown): [number, number] => {
   const value = String(raw).trim();
   const parts = value.split('-');
-  const ms = parts.map((p) => (p.trim() === '0' ? 0 : parseDurationMs(p)));
+  const ms = parts.map((p) => (p.trim() === '0' ? 0 : durationMs(parseDurationMs(p), raw)));
   if (ms.length > 2 || ms.some((m) => m === undefined))
     throw new FieldError(`expected a wait like 1s or 500ms-2s, got "${value}"`);
   const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
@@ -91,7 +99,7 @@ const stages = (raw: unknown): Stage[] => {
   if (Array.isArray(raw))
     return raw.map((s) => ({
       durationS: duration(s.duration ?? s.durationS) / 1000,
-      target: number(0)(s.target) as number,
+      target: number(0, false, MAX_USERS)(s.target) as number,
     }));
   return text(raw)
     .split(',')
@@ -99,7 +107,7 @@ const stages = (raw: unknown): Stage[] => {
       const [d, t] = part.split(':');
       if (d === undefined || t === undefined)
         throw new FieldError(`expected stages like 30s:10,1m:50, got "${part}"`);
-      return { durationS: duration(d) / 1000, target: number(0)(t) as number };
+      return { durationS: duration(d) / 1000, target: number(0, false, MAX_USERS)(t) as number };
     });
 };
 const list = (values: readonly string[]) => (raw: unknown) => {
@@ -186,14 +194,14 @@ export const FIELDS: readonly Field[] = [
     flag: '--users',
     arg: 'n',
     help: 'concurrent virtual users (default 10)',
-    convert: number(1, true),
+    convert: number(1, true, MAX_USERS),
   },
   {
     key: 'spawnRate',
     flag: '--spawn-rate',
     arg: 'n',
     help: 'users started per second (default: users/5, at least 1)',
-    convert: number(0.01),
+    convert: number(0.01, false, MAX_USERS),
   },
   {
     key: 'runTime',
@@ -207,14 +215,14 @@ export const FIELDS: readonly Field[] = [
     flag: '--iterations',
     arg: 'n',
     help: 'fixed work: stop after n requests (concurrency = users)',
-    convert: number(1, true),
+    convert: number(1, true, MAX_ITERATIONS),
   },
   {
     key: 'rate',
     flag: '--rate',
     arg: 'n',
     help: 'open model: start n requests per second regardless of responses',
-    convert: number(0.01),
+    convert: number(0.01, false, MAX_RATE),
   },
   {
     key: 'stages',
@@ -263,7 +271,7 @@ export const FIELDS: readonly Field[] = [
     flag: '--max-event-bytes',
     arg: 'n',
     help: 'largest SSE event before event_too_large (default 1048576)',
-    convert: number(1, true),
+    convert: number(1, true, MAX_BYTES),
   },
   {
     key: 'threshold',
@@ -334,7 +342,7 @@ export const FIELDS: readonly Field[] = [
     flag: '--max-in-flight',
     arg: 'n',
     help: 'open model: most requests in flight before arrivals are dropped (default 10000)',
-    convert: number(1, true),
+    convert: number(1, true, MAX_USERS),
   },
 ];
 

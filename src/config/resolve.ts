@@ -8,6 +8,7 @@ import { UsageError } from '../cli/errors.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { convertField, FIELDS } from './fields.ts';
 import { readConfigFile } from './file.ts';
+import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
 import { redactSecrets } from './redact.ts';
 import { parseThreshold } from './thresholds.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type RunConfig, type Stage } from './types.ts';
@@ -89,6 +90,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const stages = pick<Stage[] | null>('stages', null);
   if (iterations !== null && rate !== null)
     throw new UsageError('--iterations and --rate cannot be combined (fixed work or open model, not both)');
+  if (stages !== null) checkStageLimits(stages, rate !== null);
   const runTimeDefault =
     iterations !== null || stages !== null ? null : hasProfile ? profile.runTime : 30_000;
 
@@ -155,6 +157,20 @@ function resolveApiKey(sources: ConfigSources, given: Record<string, unknown>): 
   const key = text.split(/\r?\n/)[0]?.trim() ?? '';
   if (key === '') throw new UsageError(`--api-key-file: ${file} is empty (the key goes on its first line)`);
   return key;
+}
+
+/** The stages together are one run time, and with --rate their targets are arrival rates. */
+function checkStageLimits(stages: readonly Stage[], open: boolean): void {
+  const totalMs = stages.reduce((sum, s) => sum + s.durationS * 1000, 0);
+  if (totalMs > MAX_DURATION_MS)
+    throw new UsageError(
+      `--stages: the stages last ${totalMs / 3_600_000}h, at most ${MAX_DURATION_MS / 3_600_000}h (7 days)`,
+    );
+  const highest = Math.max(...stages.map((s) => s.target));
+  if (open && highest > MAX_RATE)
+    throw new UsageError(
+      `--stages: with --rate, a stage target is an arrival rate of at most ${MAX_RATE.toLocaleString('en-US')}/s, got ${highest}`,
+    );
 }
 
 /** The documented keys of the embedded workflow server's built-in apps. */

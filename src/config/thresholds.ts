@@ -1,9 +1,11 @@
 /**
  * Threshold expressions: `<metric>.<stat> <op> <value>[unit]`, e.g. `ttfe.p95<500ms`,
- * `error_rate<1%`, `errors.timeout==0`, `throughput.events.avg>100`, `totals.requests>=10`.
+ * `error_rate<1%`, `errors.timeout==0`, `throughput.events.avg>100` (or `eps.avg>100`),
+ * `totals.requests>=10`. The metric must be one of the closed set in threshold-names.ts.
  */
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { ThresholdResult } from '../report/types.ts';
+import { resolveThresholdPath } from './threshold-names.ts';
 
 const OPS = ['<=', '>=', '==', '<', '>'] as const;
 type Op = (typeof OPS)[number];
@@ -24,12 +26,14 @@ export function parseThreshold(expr: string): Threshold | string {
   const [left, right] = compact.split(op) as [string, string];
   const value = /^(-?\d+(?:\.\d+)?)(ms|s|%)?$/.exec(right);
   if (value === null) return `threshold "${expr}": "${right}" is not a number (units: ms, s, %)`;
-  const path = left.split('.').filter((p) => p !== '');
-  if (path.length === 0) return `threshold "${expr}": missing metric`;
+  const given = left.split('.').filter((p) => p !== '');
+  if (given.length === 0) return `threshold "${expr}": missing metric`;
+  const path = resolveThresholdPath(given);
+  if (typeof path === 'string') return `threshold "${expr}": ${path}`;
   return { expr, path, op, limit: Number(value[1]) * (UNIT_FACTORS[value[2] ?? ''] as number) };
 }
 
-/** The measured value a threshold's path points at, or null (no samples or unknown path). */
+/** The measured value a resolved threshold path points at, or null (no samples). */
 export function lookup(summary: MetricsSummary, path: readonly string[]): number | null {
   const [head, ...rest] = path;
   let node: unknown;
@@ -37,10 +41,9 @@ export function lookup(summary: MetricsSummary, path: readonly string[]): number
   else if (head === 'errors' || head === 'totals' || head === 'throughput' || head === 'connections') {
     node = summary[head];
   } else if (head !== undefined) {
-    // `ttfe.p95` or `node_duration.LLM.p95`: the metric name may itself contain dots.
-    const stat = rest.at(-1);
-    const metric = [head, ...rest.slice(0, -1)].join('.');
-    const stats = summary.latency[metric] as unknown as Record<string, number> | undefined;
+    // A resolved latency path is [metric, stat] (see resolveThresholdPath).
+    const stats = summary.latency[head] as unknown as Record<string, number> | undefined;
+    const stat = rest[0];
     return stats === undefined || stat === undefined ? null : (stats[stat] ?? null);
   }
   for (const key of head === 'error_rate' ? [] : rest)

@@ -27,11 +27,15 @@ export function runCli(
     timeoutMs?: number;
     onSpawn?: (child: import('node:child_process').ChildProcess) => void;
     env?: Record<string, string>;
+    cwd?: string;
+    /** Run this program with `args` instead of the CLI (e.g. `sh -c '…; exec node main.ts "$@"'`). */
+    command?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
+    const child = spawn(options.command ?? process.execPath, options.command ? args : [MAIN, ...args], {
       env: { ...process.env, ...options.env },
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { nearest } from './threshold-names.ts';
+import { parseThreshold, type Threshold } from './thresholds.ts';
+
+const ok = (expr: string) => {
+  const parsed = parseThreshold(expr);
+  assert.notEqual(typeof parsed, 'string', String(parsed));
+  return parsed as Threshold;
+};
+
+test('PRODUCT.md short names rps, eps, cps point at the throughput series', () => {
+  assert.deepEqual(ok('rps.avg>=40').path, ['throughput', 'requests', 'avg']);
+  assert.deepEqual(ok('eps.max>1').path, ['throughput', 'events', 'max']);
+  assert.deepEqual(ok('cps.min>0').path, ['throughput', 'connections', 'min']);
+});
+
+test('every documented form is accepted', () => {
+  for (const expr of [
+    'error_rate<1%',
+    'errors.timeout==0',
+    'totals.requests>=10',
+    'throughput.events.avg>100',
+    'connections.maxConcurrent<5',
+    'ttfe.p95<500ms',
+    'ttfe.p99.9<1s',
+    'request_duration_scheduled.p99<3s',
+    'tokens_per_stream.mean>10',
+    'node_duration.LLM.p95<2s',
+    'node_duration.a.b.max<2s',
+  ])
+    ok(expr);
+  assert.deepEqual(ok('ttfe.avg<3').path, ['ttfe', 'mean']);
+  assert.deepEqual(ok('node_duration.a.b.p99.9<1').path, ['node_duration.a.b', 'p99.9']);
+});
+
+test('an unknown metric or statistic names the nearest valid one', () => {
+  assert.match(
+    String(parseThreshold('bogus.p95<5')),
+    /unknown metric "bogus" \(did you mean "ttfb\.p95"\?\)/,
+  );
+  assert.match(
+    String(parseThreshold('ttef.p95<500ms')),
+    /unknown metric "ttef" \(did you mean "ttfe\.p95"\?\)/,
+  );
+  assert.match(
+    String(parseThreshold('ttfe.p96<5')),
+    /unknown statistic "p96" \(did you mean "ttfe\.p9\d"\?\)/,
+  );
+  assert.match(String(parseThreshold('errors.timout==0')), /did you mean "errors\.timeout"/);
+  assert.match(String(parseThreshold('rps.mean>1')), /did you mean "rps\.max"|did you mean "rps\.min"/);
+  assert.match(String(parseThreshold('error_rate.p95<1')), /unknown metric/);
+});
+
+test('nearest counts a swap of two letters once', () => {
+  assert.equal(nearest('ttef', ['ttfb', 'ttfe']), 'ttfe');
+  assert.equal(nearest('x', []), undefined);
+});
