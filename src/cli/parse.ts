@@ -20,6 +20,13 @@ export function positiveInteger(option: string): (text: string) => number {
   };
 }
 
+export function nonNegativeInteger(option: string): (text: string) => number {
+  return (text) => {
+    if (!/^\d+$/.test(text.trim())) throw new UsageError(`${option}: expected an integer ≥ 0, got "${text}"`);
+    return Number(text);
+  };
+}
+
 export function port(option: string): (text: string) => number {
   return (text) => {
     const value = Number(text);

@@ -146,3 +146,48 @@ test('mock LLM: --models restricts the names it serves', async () => {
     await llm.close();
   }
 });
+
+describe('mock LLM capacity model', () => {
+  test('beyond capacity every delay stretches by (batch/capacity)²; beyond the queue, 429', async () => {
+    const llm = await startMockLlm({
+      port: 0,
+      firstTokenMs: 200,
+      interTokenMs: 1,
+      tokens: [2, 2],
+      capacity: 1,
+      maxQueue: 1,
+    });
+    try {
+      const stream = async () => {
+        const began = performance.now();
+        const res = await request(`${llm.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...CHAT, stream: true }),
+        });
+        const text = await res.body.text();
+        return {
+          status: res.statusCode,
+          ms: performance.now() - began,
+          text,
+          retryAfter: res.headers['retry-after'],
+        };
+      };
+      const alone = await stream();
+      assert.equal(alone.status, 200);
+      // Two at once: the second is admitted into a batch of 2 (capacity 1): first token ×4; a third is refused.
+      const [a, b, c] = await Promise.all([stream(), stream(), stream()]);
+      const statuses = [a, b, c].map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, 200, 429]);
+      const refused = [a, b, c].find((r) => r.status === 429)!;
+      assert.equal(refused.retryAfter, '1');
+      assert.match(refused.text, /overloaded/);
+      const slowest = Math.max(...[a, b, c].filter((r) => r.status === 200).map((r) => r.ms));
+      assert.ok(slowest >= 4 * 200 * 0.9, `slowed by the batch: ${slowest} ms`);
+      assert.equal(llm.stats().overloaded, 1);
+      assert.equal(llm.stats().batch, 0, 'every generation released');
+    } finally {
+      await llm.close();
+    }
+  });
+});

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../cli/errors.ts';
-import { nonNegativeNumber, port, probability } from '../../cli/parse.ts';
+import {
+  nonNegativeInteger,
+  nonNegativeNumber,
+  port,
+  positiveInteger,
+  probability,
+} from '../../cli/parse.ts';
 import { parseModelList, parseTokenRange } from './options.ts';
 
 interface ServeLlmFlags {
@@ -19,6 +25,9 @@ interface ServeLlmFlags {
   failStreamError: number;
   retryAfter: number;
   models?: string;
+  capacity?: number;
+  maxQueue?: number;
+  overloadStatus: number;
 }
 
 export function registerServeLlm(serve: Command): void {
@@ -67,11 +76,25 @@ export function registerServeLlm(serve: Command): void {
       '--models <a,b,…>',
       'serve only these model names (404 model_not_found otherwise; default: any name)',
     )
+    .option(
+      '--capacity <n>',
+      'generations at full speed; beyond, every delay × (batch/n)² (a real knee; default unlimited)',
+      positiveInteger('--capacity'),
+    )
+    .option(
+      '--max-queue <m>',
+      'with --capacity: refuse requests beyond capacity + m generations (default never)',
+      nonNegativeInteger('--max-queue'),
+    )
+    .option('--overload-status <code>', 'status of a refusal: 429 or 503', overloadStatus, 429)
     .addHelpText(
       'after',
       '\nPer-request overrides (for tests): x-mock-first-token-ms, x-mock-inter-token-ms, x-mock-jitter-ms,\n' +
         'x-mock-tokens, x-mock-fault (http_500|rate_limit|reset|stall|stream_error), x-mock-fault-after.\n' +
-        'Counters: GET /_mock/stats.',
+        'Counters: GET /_mock/stats.\n\n' +
+        'Capacity model (--capacity N): the batch n is every completion being generated; each delay\n' +
+        '(first token and every token after it) is multiplied by max(1, n/N)². --max-queue M refuses a\n' +
+        'request that would make n > N + M with --overload-status (429 with Retry-After, or 503).',
     )
     .action(async (flags: ServeLlmFlags) => {
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
@@ -103,8 +126,29 @@ export function registerServeLlm(serve: Command): void {
         ...(tokens === undefined ? {} : { tokens }),
         ...(flags.apiKey === undefined ? {} : { apiKey: flags.apiKey }),
         ...(models === undefined ? {} : { models }),
+        ...capacityOptions(flags),
+        overloadStatus: flags.overloadStatus as 429 | 503,
       });
       process.stdout.write(`mock LLM listening on ${llm.url}\n`);
       await serveUntilSignal(llm.close);
     });
+}
+
+function overloadStatus(text: string): number {
+  if (text !== '429' && text !== '503')
+    throw new UsageError(`--overload-status: expected 429 or 503, got "${text}"`);
+  return Number(text);
+}
+
+/** `--capacity` / `--max-queue` as mock options (also used by `serve workflow`'s embedded mock). */
+export function capacityOptions(flags: { capacity?: number; maxQueue?: number }): {
+  capacity?: number;
+  maxQueue?: number;
+} {
+  if (flags.maxQueue !== undefined && flags.capacity === undefined)
+    throw new UsageError('--max-queue: needs --capacity (the queue is what lies beyond the capacity)');
+  return {
+    ...(flags.capacity === undefined ? {} : { capacity: flags.capacity }),
+    ...(flags.maxQueue === undefined ? {} : { maxQueue: flags.maxQueue }),
+  };
 }

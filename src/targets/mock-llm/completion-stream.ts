@@ -56,6 +56,8 @@ export function createCompletionStream(
   behaviour: MockBehaviour,
   random: Random,
   counters: StreamCounters,
+  /** The capacity model's delay multiplier, read at every step (capacity.ts). */
+  slowdown: () => number = () => 1,
 ): TickTask {
   const head = `{"id":"${plan.id}","object":"chat.completion.chunk","created":${plan.created},"model":${JSON.stringify(plan.model)},"system_fingerprint":"fp_streamload"`;
   const usageTail = plan.includeUsage ? ',"usage":null}' : '}';
@@ -66,7 +68,9 @@ export function createCompletionStream(
     counters.chunks++;
   }
   function delay(base: number): number {
-    return behaviour.jitterMs > 0 ? Math.max(0, base + (random.next() * 2 - 1) * behaviour.jitterMs) : base;
+    const jittered =
+      behaviour.jitterMs > 0 ? Math.max(0, base + (random.next() * 2 - 1) * behaviour.jitterMs) : base;
+    return jittered * slowdown();
   }
 
   write(

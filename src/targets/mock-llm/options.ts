@@ -24,6 +24,12 @@ export interface MockLlmOptions extends Partial<MockBehaviour> {
   readonly retryAfterS?: number;
   /** Restricts the accepted model names (404 model_not_found otherwise); unset = any name is served. */
   readonly models?: readonly string[];
+  /** Generations at full speed before every one slows down (capacity.ts has the formula). */
+  readonly capacity?: number;
+  /** Generations beyond `capacity` before new requests are refused with `overloadStatus`. */
+  readonly maxQueue?: number;
+  /** The refusal's status: 429 (with Retry-After) or 503. Default 429. */
+  readonly overloadStatus?: 429 | 503;
 }
 
 export const DEFAULT_BEHAVIOUR: MockBehaviour = {

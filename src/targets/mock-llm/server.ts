@@ -13,6 +13,7 @@ import {
 } from '../../util/http-server.ts';
 import { createRandom } from '../../util/random.ts';
 import { serveTarget } from '../shared/target-server.ts';
+import { createCapacityModel } from './capacity.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
 import {
   behaviourFor,
@@ -35,6 +36,10 @@ export interface MockLlmStats {
   chunks: number;
   completed: number;
   active: number;
+  /** Chat completions being generated now (the capacity model's batch). */
+  batch: number;
+  /** Requests refused because the batch was full (`maxQueue`). */
+  overloaded: number;
   faults: Record<MockFault, number>;
 }
 
@@ -64,9 +69,11 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   const serves = (model: string) => options.models === undefined || options.models.includes(model);
   const ticker = createTicker();
   const counters: StreamCounters = { chunks: 0, completed: 0 };
+  const capacity = createCapacityModel(options);
   const stats = {
     requests: 0,
     streams: 0,
+    overloaded: 0,
     faults: Object.fromEntries(MOCK_FAULTS.map((f) => [f, 0])) as Record<MockFault, number>,
   };
   let sequence = 0;
@@ -142,6 +149,21 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       );
     const fault = drawFault(req);
     if (applyUpfrontFault(fault, res)) return;
+    if (!capacity.admit()) {
+      stats.overloaded++;
+      const status = options.overloadStatus ?? 429;
+      return openAiError(
+        res,
+        status,
+        'Model is overloaded, please try again later.',
+        status === 429 ? 'requests' : 'server_error',
+        'overloaded',
+        null,
+        status === 429 ? { 'retry-after': String(options.retryAfterS ?? 1) } : {},
+      );
+    }
+    // 'close' fires however the response ends (completed, reset, client gone).
+    res.once('close', () => capacity.release());
     const behaviour = behaviourFor(base, req.headers);
     const cap =
       typeof body.max_tokens === 'number'
@@ -154,7 +176,9 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     const id = `chatcmpl-${(++sequence).toString(36)}`;
     const created = Math.floor(Date.now() / 1000);
     if (!stream) {
-      const ms = behaviour.firstTokenMs + behaviour.interTokenMs * Math.max(0, completionTokens - 1);
+      const ms =
+        (behaviour.firstTokenMs + behaviour.interTokenMs * Math.max(0, completionTokens - 1)) *
+        capacity.slowdown();
       setTimeout(() => {
         let content = '';
         for (let i = 0; i < completionTokens; i++) content += tokenText(random);
@@ -196,6 +220,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
         behaviour,
         random,
         counters,
+        capacity.slowdown,
       ),
     );
   }
@@ -325,6 +350,8 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       chunks: counters.chunks,
       completed: counters.completed,
       active: ticker.size,
+      batch: capacity.batch,
+      overloaded: stats.overloaded,
       faults: { ...stats.faults },
     };
   }

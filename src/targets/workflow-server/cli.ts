@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../cli/errors.ts';
-import { duration, nonNegativeNumber, port } from '../../cli/parse.ts';
+import { duration, nonNegativeInteger, nonNegativeNumber, port, positiveInteger } from '../../cli/parse.ts';
+import { capacityOptions } from '../mock-llm/cli.ts';
 import { parseTokenRange } from '../mock-llm/options.ts';
 import type { App } from './app.ts';
 
@@ -14,6 +15,8 @@ interface ServeWorkflowFlags {
   interTokenMs?: number;
   tokens?: string;
   pingInterval?: number;
+  capacity?: number;
+  maxQueue?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,6 +50,16 @@ export function registerServeWorkflow(serve: Command): void {
     )
     .option('--tokens <n|a-b>', 'embedded mock LLM: output tokens per completion')
     .option(
+      '--capacity <n>',
+      'embedded mock LLM: generations at full speed (see serve llm --help)',
+      positiveInteger('--capacity'),
+    )
+    .option(
+      '--max-queue <m>',
+      'embedded mock LLM: refuse beyond capacity + m generations',
+      nonNegativeInteger('--max-queue'),
+    )
+    .option(
       '--ping-interval <dur>',
       'ping idle streams this often, e.g. 10s (Dify: 10s)',
       duration('--ping-interval'),
@@ -74,6 +87,7 @@ export function registerServeWorkflow(serve: Command): void {
               ...(flags.firstTokenMs === undefined ? {} : { firstTokenMs: flags.firstTokenMs }),
               ...(flags.interTokenMs === undefined ? {} : { interTokenMs: flags.interTokenMs }),
               ...(tokens === undefined ? {} : { tokens }),
+              ...capacityOptions(flags),
             })
           : undefined;
       const server = await startWorkflowServer({
