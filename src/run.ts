@@ -23,6 +23,7 @@ import { getProtocol } from './protocols/index.ts';
 import { currentEnvironment } from './report/environment.ts';
 import { buildRunJson } from './report/run-json.ts';
 import type { RunJson } from './report/types.ts';
+import { goodRequest, type Objective, parseObjective } from './slo/objectives.ts';
 import { createRandom } from './util/random.ts';
 
 export interface StartRunOptions {
@@ -40,7 +41,8 @@ export interface LiveRunHandle extends RunHandle {
 export async function startRun(config: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
   const scenario = await loadScenario(config.scenario);
   const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
-  const recorder = createRecorder();
+  const objectives = config.slos.map((expr) => parseObjective(expr) as Objective);
+  const recorder = createRecorder({ goodRequest: goodRequest(objectives) });
   const selfCheck = createSelfCheck(recorder);
   const dispatcher = new Agent({
     connections: null,

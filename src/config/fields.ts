@@ -282,6 +282,14 @@ export const FIELDS: readonly Field[] = [
     repeatable: true,
   },
   {
+    key: 'slo',
+    flag: '--slo',
+    arg: 'expr',
+    help: 'per-request objective, e.g. "ttft<500ms" (repeatable): goodput and SLO attainment count requests meeting all',
+    convert: strings,
+    repeatable: true,
+  },
+  {
     key: 'out',
     flag: '--out',
     arg: 'dir',

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
+import { parseObjective } from '../slo/objectives.ts';
 import { convertField, FIELDS } from './fields.ts';
 import { readConfigFile } from './file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
@@ -100,6 +101,12 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
   }
 
+  const slos = pick<string[]>('slo', []);
+  for (const expr of slos) {
+    const parsed = parseObjective(expr);
+    if (typeof parsed === 'string') throw new UsageError(`--slo: ${parsed}`);
+  }
+
   return {
     target,
     protocol,
@@ -123,6 +130,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     stopTimeoutMs: pick('stopTimeout', 10_000),
     maxEventBytes: pick('maxEventBytes', 1024 * 1024),
     thresholds,
+    slos,
     out: pick<string | null>('out', null),
     formats: pick<string[]>('format', [...REPORT_FORMATS]),
     jsonSummary: pick('jsonSummary', false),

@@ -22,7 +22,7 @@ const RATE_STATS = ['max', 'avg', 'min'] as const;
 const LATENCY_STATS = ['count', 'min', 'max', 'mean', ...PERCENTILES.map((p) => `p${p}`)];
 /** `avg` reads as `mean` for latencies, as it does for rates. */
 const LATENCY_ALIASES: Readonly<Record<string, string>> = { avg: 'mean' };
-const TOTALS = ['requests', 'failures', 'streams', 'events', 'bytes', 'tokens'];
+const TOTALS = ['requests', 'failures', 'streams', 'events', 'bytes', 'tokens', 'good'];
 const CONNECTIONS = ['maxConcurrent', 'avgActive'];
 
 const HISTOGRAM_METRICS = [...LATENCY_METRICS, ...COUNT_METRICS].flatMap((m) => [
@@ -34,6 +34,8 @@ const HISTOGRAM_METRICS = [...LATENCY_METRICS, ...COUNT_METRICS].flatMap((m) => 
 function allPaths(): string[] {
   return [
     'error_rate',
+    'slo_attainment',
+    ...RATE_STATS.map((r) => `goodput.${r}`),
     ...ERROR_NAMES.map((e) => `errors.${e}`),
     ...TOTALS.map((t) => `totals.${t}`),
     ...CONNECTIONS.map((c) => `connections.${c}`),
@@ -59,6 +61,9 @@ export function resolveThresholdPath(path: readonly string[]): readonly string[]
     );
   };
   if (head === 'error_rate') return rest.length === 0 ? ['error_rate'] : unknown(joined, ['error_rate']);
+  if (head === 'slo_attainment')
+    return rest.length === 0 ? ['slo_attainment'] : unknown(joined, ['slo_attainment']);
+  if (head === 'goodput') return one(RATE_STATS, 'goodput');
   if (head === 'errors') return one(ERROR_NAMES, 'errors');
   if (head === 'totals') return one(TOTALS, 'totals');
   if (head === 'connections') return one(CONNECTIONS, 'connections');

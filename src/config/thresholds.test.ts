@@ -56,3 +56,10 @@ test('nearest counts a swap of two letters once', () => {
   assert.equal(nearest('ttef', ['ttfb', 'ttfe']), 'ttfe');
   assert.equal(nearest('x', []), undefined);
 });
+
+test('goodput and slo_attainment are in the closed set', () => {
+  assert.deepEqual(ok('goodput.avg>=20').path, ['goodput', 'avg']);
+  assert.deepEqual(ok('slo_attainment>=99%').path, ['slo_attainment']);
+  assert.deepEqual(ok('totals.good>0').path, ['totals', 'good']);
+  assert.match(String(parseThreshold('goodput.p95>1')), /did you mean "goodput\./);
+});

@@ -1,7 +1,8 @@
 /**
  * Threshold expressions: `<metric>.<stat> <op> <value>[unit]`, e.g. `ttfe.p95<500ms`,
  * `error_rate<1%`, `errors.timeout==0`, `throughput.events.avg>100` (or `eps.avg>100`),
- * `totals.requests>=10`. The metric must be one of the closed set in threshold-names.ts.
+ * `totals.requests>=10`, `goodput.avg>=20` (good requests/s), `slo_attainment>=99%`. The metric
+ * must be one of the closed set in threshold-names.ts.
  */
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { ThresholdResult } from '../report/types.ts';
@@ -37,8 +38,14 @@ export function parseThreshold(expr: string): Threshold | string {
 export function lookup(summary: MetricsSummary, path: readonly string[]): number | null {
   const [head, ...rest] = path;
   let node: unknown;
-  if (head === 'error_rate') node = summary.error_rate;
-  else if (head === 'errors' || head === 'totals' || head === 'throughput' || head === 'connections') {
+  if (head === 'error_rate' || head === 'slo_attainment') node = summary[head];
+  else if (
+    head === 'errors' ||
+    head === 'totals' ||
+    head === 'throughput' ||
+    head === 'connections' ||
+    head === 'goodput'
+  ) {
     node = summary[head];
   } else if (head !== undefined) {
     // A resolved latency path is [metric, stat] (see resolveThresholdPath).
@@ -46,7 +53,7 @@ export function lookup(summary: MetricsSummary, path: readonly string[]): number
     const stat = rest[0];
     return stats === undefined || stat === undefined ? null : (stats[stat] ?? null);
   }
-  for (const key of head === 'error_rate' ? [] : rest)
+  for (const key of head === 'error_rate' || head === 'slo_attainment' ? [] : rest)
     node = (node as Record<string, unknown> | undefined)?.[key];
   return typeof node === 'number' ? node : null;
 }

@@ -48,6 +48,8 @@ export interface RunConfig {
   readonly stopTimeoutMs: number;
   readonly maxEventBytes: number;
   readonly thresholds: readonly string[];
+  /** Per-request objectives (`ttft<500ms`): a request is good when it succeeded and met them all. */
+  readonly slos: readonly string[];
   /** Report folder; null = `reports/<stamp>/`. */
   readonly out: string | null;
   readonly formats: readonly string[];

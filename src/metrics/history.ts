@@ -137,6 +137,7 @@ export function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
     events: sumOf(rows, (r) => r.events),
     bytes: sumOf(rows, (r) => r.bytes),
     tokens: sumOf(rows, (r) => r.tokens),
+    good: sumOf(rows, (r) => r.good),
     totalRequests: 0, // recomputed over the merged series
     totalFailures: 0,
     ttfeP50: ttfe.p50,

@@ -86,7 +86,15 @@ describe('recorder counters', () => {
       assert.equal(statsFromEncoded(s.histograms['ttft']!, 'ms').count, 1);
       const perStream = statsFromEncoded(s.histograms['events_per_stream']!, 'count');
       assert.deepEqual([perStream.count, perStream.min], [2, 9]);
-      assert.deepEqual(s.totals, { requests: 3, failures: 0, streams: 0, events: 0, bytes: 40, tokens: 18 });
+      assert.deepEqual(s.totals, {
+        requests: 3,
+        failures: 0,
+        streams: 0,
+        events: 0,
+        bytes: 40,
+        tokens: 18,
+        good: 3,
+      });
       assert.deepEqual(
         s.entries.map((e) => [e.method, e.name, e.requests, e.contentBytes]),
         [
@@ -258,7 +266,15 @@ describe('recorder reset and close', () => {
       const s = r.snapshot();
       assert.equal(s.startedAtMs, TEST_WALL_START_MS + 1500);
       assert.equal(s.elapsedMs, 1000);
-      assert.deepEqual(s.totals, { requests: 0, failures: 0, streams: 0, events: 0, bytes: 0, tokens: 0 });
+      assert.deepEqual(s.totals, {
+        requests: 0,
+        failures: 0,
+        streams: 0,
+        events: 0,
+        bytes: 0,
+        tokens: 0,
+        good: 0,
+      });
       assert.deepEqual(s.histograms, {});
       assert.deepEqual([s.entries, s.failures, s.history], [[], [], []]);
       assert.deepEqual(s.errorSamples, {});

@@ -26,17 +26,19 @@ interface Counters {
   events: number;
   bytes: number;
   tokens: number;
+  /** Requests that succeeded and met every SLO (RecorderOptions.goodRequest). */
+  good: number;
   /** Per error name, in ERROR_NAMES order. */
   readonly errors: number[];
 }
 
 function newCounters(): Counters {
   const errors = ERROR_NAMES.map(() => 0);
-  return { requests: 0, failures: 0, streams: 0, events: 0, bytes: 0, tokens: 0, errors };
+  return { requests: 0, failures: 0, streams: 0, events: 0, bytes: 0, tokens: 0, good: 0, errors };
 }
 
 function clearCounters(c: Counters): void {
-  c.requests = c.failures = c.streams = c.events = c.bytes = c.tokens = 0;
+  c.requests = c.failures = c.streams = c.events = c.bytes = c.tokens = c.good = 0;
   c.errors.fill(0);
 }
 
@@ -55,6 +57,7 @@ function encodeIfAny(slot: LiveSlot): string | null {
 export function createRecorder(options: RecorderOptions = {}): Recorder {
   const nowMs = options.nowMs ?? (() => performance.now());
   const wallClockMs = options.wallClockMs ?? (() => Date.now());
+  const goodRequest = options.goodRequest ?? ((result: RequestResult) => result.ok);
   const histograms = createLiveHistograms();
   const interEvent = histograms.slot('inter_event');
   const ttfeSecond = histograms.unnamed();
@@ -120,6 +123,10 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       second.requests++;
       total.tokens += result.tokens;
       second.tokens += result.tokens;
+      if (goodRequest(result)) {
+        total.good++;
+        second.good++;
+      }
       entry.requests++;
       entry.contentBytes += result.contentBytes;
       // A stream's bytes were counted event by event; a plain body arrives as a whole.
@@ -186,6 +193,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         events: second.events,
         bytes: second.bytes,
         tokens: second.tokens,
+        good: second.good,
         totalRequests: total.requests,
         totalFailures: total.failures,
         ttfeP50,
@@ -221,6 +229,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
           events: total.events,
           bytes: total.bytes,
           tokens: total.tokens,
+          good: total.good,
         },
         connections: gauge.snapshot(),
         histograms: histograms.encodeAll(),

@@ -22,6 +22,8 @@ export interface SnapshotTotals {
   /** Response bytes: SSE events as they arrive, non-stream bodies when their request ends. */
   readonly bytes: number;
   readonly tokens: number;
+  /** Requests that succeeded and met every SLO. */
+  readonly good: number;
 }
 
 export interface SnapshotConnections {
@@ -206,6 +208,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
       events: totals((t) => t.events),
       bytes: totals((t) => t.bytes),
       tokens: totals((t) => t.tokens),
+      good: totals((t) => t.good),
     },
     connections: {
       active: sum(snapshots, (s) => s.connections.active),

@@ -107,6 +107,8 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
     errors,
     errorSamples: { ...snapshot.errorSamples },
     error_rate: totals.requests > 0 ? totals.failures / totals.requests : 0,
+    slo_attainment: totals.requests > 0 ? totals.good / totals.requests : null,
+    goodput: rateStats(history, (r) => r.good, { total: totals.good, elapsedMs }),
     connections: {
       maxConcurrent: connections.maxConcurrent,
       // ∫ active dt / elapsed: the time-weighted mean of the gauge.

@@ -105,6 +105,8 @@ export interface HistoryRow {
   readonly events: number;
   readonly bytes: number;
   readonly tokens: number;
+  /** Requests that succeeded and met every `--slo` objective (goodput's numerator). */
+  readonly good: number;
   /** Cumulative totals at the end of this second (Locust's history has them). */
   readonly totalRequests: number;
   readonly totalFailures: number;
@@ -126,7 +128,13 @@ export interface MetricsSummary {
     readonly events: number;
     readonly bytes: number;
     readonly tokens: number;
+    /** Requests that succeeded and met every `--slo` objective (all successes without --slo). */
+    readonly good: number;
   };
+  /** Share of requests that were good (0..1); null before any request finished. */
+  readonly slo_attainment: number | null;
+  /** Good requests per second: max/avg/min of the per-second series. */
+  readonly goodput: RateStats;
   /** ttfb, ttfe, ttft, tpot, stream_duration, request_duration, inter_event, the count metrics,
    * node_duration.<title>, and `<metric>_scheduled` in open-model runs; only metrics with samples. */
   readonly latency: Record<string, LatencyStats>;
@@ -159,6 +167,8 @@ export interface RecorderOptions {
   readonly nowMs?: () => number;
   /** Wall clock in Unix ms (default `Date.now`): only for timestamps (`startedAtMs`, a row's `t`). */
   readonly wallClockMs?: () => number;
+  /** Whether a finished request counts as good (succeeded and met every SLO); default: it succeeded. */
+  readonly goodRequest?: (result: RequestResult) => boolean;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ChartPoint {
   readonly activeConnections: number;
   readonly events: number;
   readonly requests: number;
+  /** Requests that succeeded and met every SLO (goodput). */
+  readonly good: number;
   readonly ttfeP50: number | null;
   readonly ttfeP95: number | null;
   readonly failures: number;
@@ -37,7 +39,15 @@ export const CHARTS: readonly ChartSpec[] = [
     ],
   },
   { id: 'events', title: 'Events per second', unit: 'events/s', series: [['events', 'Events/s']] },
-  { id: 'requests', title: 'Requests per second', unit: 'requests/s', series: [['requests', 'Requests/s']] },
+  {
+    id: 'requests',
+    title: 'Requests and goodput per second',
+    unit: 'requests/s',
+    series: [
+      ['requests', 'Requests/s'],
+      ['good', 'Goodput (met SLO)/s'],
+    ],
+  },
   {
     id: 'ttfe',
     title: 'TTFE p50 and p95',
@@ -59,6 +69,8 @@ export function chartPoint(h: HistoryRow): ChartPoint {
     activeConnections: h.activeConnections,
     events: h.events,
     requests: h.requests,
+    // A run.json from before goodput existed has no `good`.
+    good: h.good ?? 0,
     ttfeP50: h.ttfeP50,
     ttfeP95: h.ttfeP95,
     failures: h.failures,

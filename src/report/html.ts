@@ -8,6 +8,7 @@ import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { CHART_COLORS, CHARTS, chartPoint } from './charts.ts';
 import { METRIC_DEFINITIONS } from './markdown.ts';
+import { sloTable } from './slo.ts';
 import { fmt } from './tables.ts';
 import type { RunJson } from './types.ts';
 
@@ -26,7 +27,8 @@ export async function reportHtml(run: RunJson): Promise<string> {
   const uplotJs = await readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const uplotCss = await readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
   const history = run.history.map(chartPoint);
-  const bench = benchmarkTables(run)
+  const slo = sloTable(run);
+  const bench = (slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo])
     .map((t) => `<h3>${esc(t.title)}</h3>${table(t.columns, [t.values.map((v) => fmt(v))])}`)
     .join('');
   const requests = table(

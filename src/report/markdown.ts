@@ -1,5 +1,6 @@
 /** report.md: the benchmark tables, metric definitions and the test environment. */
 import { benchmarkTables } from './benchmark.ts';
+import { sloTable } from './slo.ts';
 import { fmt, markdownTable } from './tables.ts';
 import type { RunJson } from './types.ts';
 
@@ -18,6 +19,8 @@ export const METRIC_DEFINITIONS: readonly [string, string][] = [
   ],
   ['QPS', 'completed requests per second'],
   ['error_rate', 'failed requests / all requests'],
+  ['slo_attainment', 'requests that succeeded and met every --slo objective / all requests'],
+  ['goodput', 'such requests per second (max, avg, min of the per-second series)'],
 ];
 
 export function reportMarkdown(run: RunJson): string {
@@ -30,7 +33,8 @@ export function reportMarkdown(run: RunJson): string {
     '',
   ];
   if (run.partial !== null) out.push(`**Partial result:** ${run.partial.notice}`, '');
-  for (const table of benchmarkTables(run)) {
+  const slo = sloTable(run);
+  for (const table of slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo]) {
     out.push(`## ${table.title}`, '', markdownTable(table.columns, [table.values.map((v) => fmt(v))]), '');
   }
   out.push(

@@ -1,6 +1,7 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
 import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
+import { sloTable } from './slo.ts';
 import { fmt, textTable } from './tables.ts';
 import type { RunJson } from './types.ts';
 
@@ -44,7 +45,8 @@ export function renderSummaryText(run: RunJson): string {
     `Totals: ${run.totals.requests} requests, ${run.totals.failures} failed (error rate ${fmt(run.error_rate * 100, 2)}%), ` +
       `${run.totals.streams} streams, ${run.totals.events} events, ${run.totals.tokens} tokens, ${run.totals.bytes} bytes`,
   );
-  for (const table of benchmarkTables(run)) {
+  const slo = sloTable(run);
+  for (const table of slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo]) {
     out.push('');
     out.push(table.title);
     out.push(textTable(table.columns, [table.values.map((v) => fmt(v))]));

@@ -129,6 +129,18 @@ export function renderPrometheus(input: PrometheusInput): string {
     ['streamload_tokens_total', 'Output tokens (from usage, else one per content chunk)', s?.totals.tokens],
   ] as const;
   for (const [name, help, value] of totals) out.family(name, 'counter', help).sample(name, value ?? 0);
+  out
+    .family(
+      'streamload_good_requests_total',
+      'counter',
+      'Requests that succeeded and met every --slo objective (rate() of it is goodput)',
+    )
+    .sample('streamload_good_requests_total', s?.totals.good ?? 0);
+  if (s?.slo_attainment !== undefined && s.slo_attainment !== null) {
+    out
+      .family('streamload_slo_attainment', 'gauge', 'Share of requests that met every --slo objective (0..1)')
+      .sample('streamload_slo_attainment', s.slo_attainment);
+  }
 
   if (s !== undefined) addSummaries(out, s.latency);
   return out.text();

@@ -39,6 +39,12 @@ describe('report files', () => {
       '4',
       '--run-time',
       '3s',
+      '--slo',
+      'ttft<10s',
+      '--slo',
+      'request_duration<1ms',
+      '--threshold',
+      'goodput.avg==0',
       '--out',
       out,
     ]);
@@ -59,6 +65,19 @@ describe('report files', () => {
       false,
       'the schema rejects a wrong schema tag',
     );
+  });
+
+  test('SLO attainment and goodput: run.json, thresholds, summary.txt, report.md, report.html', () => {
+    const run = readRun(out);
+    // No request of a 20-token stream ends within 1 ms: none is good, whatever the machine.
+    assert.ok(run.totals.requests > 0);
+    assert.equal(run.totals.good, 0);
+    assert.equal(run.slo_attainment, 0);
+    assert.deepEqual(run.goodput, { max: 0, avg: 0, min: 0 });
+    assert.deepEqual(run.config.slos, ['ttft<10s', 'request_duration<1ms']);
+    assert.deepEqual(run.thresholds[0], { expr: 'goodput.avg==0', actual: 0, limit: 0, ok: true });
+    for (const file of ['summary.txt', 'report.md', 'report.html'])
+      assert.match(readFileSync(join(out, file), 'utf8'), /SLO — ttft&lt;10s|SLO — ttft<10s/, file);
   });
 
   test('CSV headers are Locust’s and rows match run.json', () => {
