@@ -7,6 +7,7 @@ import { Agent } from 'undici';
 import { redactConfig } from './config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import type { RunConfig } from './config/types.ts';
+import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor } from './engine/executors/closed.ts';
 import { createOpenExecutor } from './engine/executors/open.ts';
 import { stageTotalS } from './engine/executors/stages.ts';
@@ -76,6 +77,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
           stages: config.stages,
           iterations: config.iterations,
           maxInFlight: config.maxInFlight,
+          nextGap: createArrivals({ kind: config.arrival, burstiness: config.burstiness, seed: config.seed }),
           createUser,
           onUsers,
         })

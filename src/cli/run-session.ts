@@ -108,7 +108,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
 function describeLoad(config: RunConfig, origin: string): string {
   const shape =
     config.rate !== null
-      ? `open model at ${config.rate} requests/s`
+      ? `open model at ${config.rate} requests/s, ${config.arrival === 'gamma' ? `gamma arrivals (burstiness ${config.burstiness})` : `${config.arrival} arrivals`}`
       : `${config.users} users (spawn ${config.spawnRate}/s)${config.iterations === null ? '' : `, ${config.iterations} iterations`}`;
   const time = config.runTimeMs === null ? '' : ` for ${config.runTimeMs / 1000} s`;
   return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}, ${shape}${time}\n`;

@@ -3,6 +3,7 @@
  * value or an env string) becomes a typed one. Flags, config files and env share this table.
  */
 import { parseDurationMs } from '../cli/parse.ts';
+import { ARRIVALS } from '../engine/arrivals.ts';
 import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
@@ -223,6 +224,20 @@ export const FIELDS: readonly Field[] = [
     arg: 'n',
     help: 'open model: start n requests per second regardless of responses',
     convert: number(0.01, false, MAX_RATE),
+  },
+  {
+    key: 'arrival',
+    flag: '--arrival',
+    arg: 'kind',
+    help: 'open model: constant | poisson | gamma inter-arrival times (default constant)',
+    convert: oneOf(ARRIVALS),
+  },
+  {
+    key: 'burstiness',
+    flag: '--burstiness',
+    arg: 'b',
+    help: 'gamma arrivals: shape B (1 = Poisson, < 1 burstier, > 1 smoother); implies --arrival gamma',
+    convert: number(0.01, false, 1000),
   },
   {
     key: 'stages',

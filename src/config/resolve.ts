@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
+import type { ArrivalKind } from '../engine/arrivals.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { parseObjective } from '../slo/objectives.ts';
 import { convertField, FIELDS } from './fields.ts';
@@ -141,6 +142,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     terminalEvent: pick<string | null>('terminalEvent', null),
     terminalData: pick<string | null>('terminalData', null),
     maxInFlight: pick('maxInFlight', 10_000),
+    ...arrivalsOf(given, rate),
   };
 }
 
@@ -179,6 +181,24 @@ function checkStageLimits(stages: readonly Stage[], open: boolean): void {
     throw new UsageError(
       `--stages: with --rate, a stage target is an arrival rate of at most ${MAX_RATE.toLocaleString('en-US')}/s, got ${highest}`,
     );
+}
+
+/** `--arrival` and `--burstiness`: open model only; a burstiness alone means gamma arrivals. */
+function arrivalsOf(
+  given: Readonly<Record<string, unknown>>,
+  rate: number | null,
+): Pick<RunConfig, 'arrival' | 'burstiness'> {
+  const arrival = given.arrival as ArrivalKind | undefined;
+  const burstiness = given.burstiness as number | undefined;
+  const flag = arrival !== undefined ? '--arrival' : '--burstiness';
+  if (rate === null && (arrival !== undefined || burstiness !== undefined))
+    throw new UsageError(`${flag}: arrivals are spaced only in the open model (add --rate)`);
+  if (burstiness !== undefined && arrival !== undefined && arrival !== 'gamma')
+    throw new UsageError(`--burstiness: the gamma shape needs --arrival gamma, not ${arrival}`);
+  return {
+    arrival: arrival ?? (burstiness === undefined ? 'constant' : 'gamma'),
+    burstiness: burstiness ?? 1,
+  };
 }
 
 /** The documented keys of the embedded workflow server's built-in apps. */

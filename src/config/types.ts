@@ -2,6 +2,7 @@
  * A fully resolved run: flags over config file over `STREAMLOAD_*` env over defaults. Plain JSON
  * (workers receive it over the wire), times in milliseconds unless the name says otherwise.
  */
+import type { ArrivalKind } from '../engine/arrivals.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 
 export interface Stage {
@@ -63,6 +64,10 @@ export interface RunConfig {
   readonly terminalData: string | null;
   /** Open model: most requests in flight before arrivals are dropped (and counted). */
   readonly maxInFlight: number;
+  /** Open model: how arrivals are spaced (engine/arrivals.ts). */
+  readonly arrival: ArrivalKind;
+  /** Gamma shape for `arrival: gamma`: 1 = Poisson, below 1 burstier. */
+  readonly burstiness: number;
 }
 
 export const REPORT_FORMATS = ['txt', 'json', 'csv', 'junit', 'md', 'html'] as const;

@@ -12,6 +12,7 @@ export interface LoadShape {
   readonly rate?: number | null;
   readonly iterations?: number | null;
   readonly stages?: readonly { readonly target: number }[] | null;
+  readonly seed?: number;
 }
 
 const num = (value: unknown): number | null =>
@@ -42,5 +43,8 @@ export function applyShare<T extends LoadShape>(config: T, share: Share): T {
     ...(share.rate === null ? {} : { rate: share.rate }),
     ...(share.iterations === null ? {} : { iterations: share.iterations }),
     ...(stages === undefined ? {} : { stages }),
+    // Each share its own random stream: with one seed, N workers would draw the same Poisson
+    // schedule and their arrivals would bunch together. Share 0 keeps the seed a plain run uses.
+    ...(typeof config.seed === 'number' ? { seed: config.seed + share.index } : {}),
   };
 }

@@ -92,7 +92,8 @@ export function reportMarkdown(run: RunJson): string {
 }
 
 function loadSettings(c: Record<string, unknown>): string {
-  if (c.rate !== null && c.rate !== undefined) return `open model, ${String(c.rate)} arrivals/s`;
+  if (c.rate !== null && c.rate !== undefined)
+    return `open model, ${String(c.rate)} arrivals/s${c.arrival === undefined ? '' : `, ${String(c.arrival)}${c.arrival === 'gamma' ? ` (burstiness ${String(c.burstiness)})` : ''}`}`;
   const parts = [`${String(c.users)} users`, `spawn rate ${String(c.spawnRate)}/s`];
   if (c.runTimeMs !== null && c.runTimeMs !== undefined)
     parts.push(`run time ${Number(c.runTimeMs) / 1000} s`);

@@ -4,6 +4,7 @@
  * arrivals beyond `maxInFlight` are dropped and counted rather than queued without bound.
  */
 import type { Stage } from '../../config/types.ts';
+import type { NextGap } from '../arrivals.ts';
 import type { VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';
 import type { Executor } from './types.ts';
@@ -13,6 +14,8 @@ export interface OpenOptions {
   readonly stages: readonly Stage[] | null;
   readonly iterations: number | null;
   readonly maxInFlight: number;
+  /** The gap before the next arrival at a rate (arrivals.ts); default evenly spaced. */
+  readonly nextGap?: NextGap;
   readonly createUser: (index: number) => VirtualUser;
   readonly onUsers: (users: number) => void;
 }
@@ -29,6 +32,7 @@ export function createOpenExecutor(options: OpenOptions): Executor {
   let startedAt = 0;
   let nextAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  const nextGap = options.nextGap ?? ((rate: number) => 1000 / rate);
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
@@ -81,7 +85,7 @@ export function createOpenExecutor(options: OpenOptions): Executor {
         void arrival(now - nextAt);
       }
       // A zero rate (a stage at 0) waits and re-reads the rate.
-      nextAt += rate > 0 ? 1000 / rate : MAX_TIMER_MS;
+      nextAt += rate > 0 ? nextGap(rate) : MAX_TIMER_MS;
     }
     timer = setTimeout(schedule, Math.min(MAX_TIMER_MS, nextAt - now));
   }
