@@ -8,7 +8,7 @@ import { redactConfig } from './config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import type { RunConfig } from './config/types.ts';
 import { createArrivals } from './engine/arrivals.ts';
-import { createClosedExecutor } from './engine/executors/closed.ts';
+import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
 import { createOpenExecutor } from './engine/executors/open.ts';
 import { stageTotalS } from './engine/executors/stages.ts';
 import type { Executor } from './engine/executors/types.ts';
@@ -16,6 +16,7 @@ import { loadScenario } from './engine/scenario/load.ts';
 import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
 import { createSummaryFeed } from './engine/summary-feed.ts';
+import { createTaskErrors } from './engine/task-errors.ts';
 import type { RunHandle } from './engine/types.ts';
 import { createUserFactory } from './engine/virtual-user.ts';
 import { createRecorder } from './metrics/recorder.ts';
@@ -26,6 +27,9 @@ import { buildRunJson } from './report/run-json.ts';
 import type { RunJson } from './report/types.ts';
 import { goodRequest, type Objective, parseObjective } from './slo/objectives.ts';
 import { createRandom } from './util/random.ts';
+
+/** After the final cut, how long scenario code gets to return before it is abandoned. */
+const ABANDON_GRACE_MS = 1000;
 
 export interface StartRunOptions {
   /** The origin requests go to (the resolved `--target` or the embedded server's). */
@@ -53,7 +57,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     keepAliveTimeout: 30_000,
   });
   const inFlight: RequestDeps['inFlight'] = new Set();
-  const taskErrors = new Map<string, number>();
+  const taskErrors = createTaskErrors();
   const request: RequestDeps = {
     dispatcher,
     origin: options.origin,
@@ -67,7 +71,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     request,
     random: createRandom(config.seed),
     scenario,
-    onTaskError: (message) => taskErrors.set(message, (taskErrors.get(message) ?? 0) + 1),
+    onTaskError: (message) => taskErrors.add(message),
   });
   const onUsers = (users: number) => recorder.setUsers(users);
   const executor: Executor =
@@ -96,6 +100,8 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   let status: RunJson['status'] = 'completed';
   let finalSnapshot: Snapshot | undefined;
   let cutTimer: NodeJS.Timeout | undefined;
+  let abandonTimer: NodeJS.Timeout | undefined;
+  let abandoned = 0;
 
   const ticker = setInterval(() => {
     selfCheck.sample();
@@ -114,8 +120,16 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     );
   }
 
+  /**
+   * Cuts every request in flight; scenario code still running a moment later (a task or hook that
+   * never settles) is abandoned so the run ends by run time + stop timeout + ABANDON_GRACE_MS.
+   */
   function cutAll(reason: string): void {
     for (const cut of [...inFlight]) cut(new Error(reason));
+    abandonTimer ??= setTimeout(() => {
+      abandoned = executor.abandon();
+      recorder.abandoned(abandoned);
+    }, ABANDON_GRACE_MS);
   }
 
   function warnings(): string[] {
@@ -124,7 +138,16 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
       list.push(
         `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,
       );
-    for (const [message, count] of taskErrors) list.push(`scenario code threw ${count}×: ${message}`);
+    list.push(...taskErrors.warnings());
+    const instant = executor.instantIterations();
+    if (instant > 0)
+      list.push(
+        `${instant} iterations settled at once without sending a request (a task with no I/O, or one that throws): each paused its user ${INSTANT_BACKOFF_MS} ms`,
+      );
+    if (abandoned > 0)
+      list.push(
+        `${abandoned} users' scenario code never settled (a task or hook awaiting forever): abandoned at the end and counted as cancelled`,
+      );
     return list;
   }
 
@@ -134,6 +157,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     clearInterval(ticker);
     if (runTimer !== undefined) clearTimeout(runTimer);
     if (cutTimer !== undefined) clearTimeout(cutTimer);
+    if (abandonTimer !== undefined) clearTimeout(abandonTimer);
     selfCheck.sample();
     selfCheck.close();
     recorder.tick(); // close the last, partial second so the history adds up to the totals

@@ -40,7 +40,7 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
     const g = last?.generator;
     const lines = [
       `[${elapsed} s${remaining}${work}] users ${p.users}, active connections ${last?.activeConnections ?? 0}, conn/s ${last?.connectionsOpened ?? 0}, events/s ${last?.events ?? 0}, req/s ${last?.requests ?? 0}`,
-      `  TTFE avg ${fmt(ttfe?.mean)} p50 ${fmt(ttfe?.p50)} p95 ${fmt(ttfe?.p95)} ms; requests ${s.totals.requests}, failures ${s.totals.failures}; errors: ${errors}`,
+      `  TTFE avg ${fmt(ttfe?.mean)} p50 ${fmt(ttfe?.p50)} p95 ${fmt(ttfe?.p95)} ms; requests ${s.totals.requests}, failures ${s.totals.failures}${s.totals.cancelled > 0 ? `, cancelled ${s.totals.cancelled}` : ''}; errors: ${errors}`,
       `  goodput ${last?.good ?? 0}/s (avg ${fmt(s.goodput.avg)}), SLO attainment ${s.slo_attainment === null ? '—' : `${fmt(s.slo_attainment * 100, 2)}%`}`,
       `  generator: loop delay p99 ${fmt(g?.loopDelayP99Ms, 2)} ms, CPU ${fmt((g?.cpu ?? 0) * 100, 0)}%${p.warnings.length > 0 ? `; WARNING: ${p.warnings.join('; ')}` : ''}`,
       ...s.requests.map(

@@ -17,7 +17,7 @@ export interface RequestDeps {
   readonly origin: string;
   readonly recorder: Recorder;
   readonly maxEventBytes: number;
-  /** Aborts of in-flight requests, so a stop can cut them. */
+  /** Aborts of in-flight requests, so a stop can cut them (the request then counts as `cancelled`). */
   readonly inFlight: Set<(reason: Error) => void>;
 }
 
@@ -59,6 +59,8 @@ export function sendRequest(
   let bodyBytes = 0;
   let nodeStarts: Map<string, number> | undefined;
   let controller: Dispatcher.DispatchController | undefined;
+  /** The tool cut this request (stop timeout, abort, run end): `cancelled`, not the server's failure. */
+  let cancelled = false;
 
   function fail(name: ErrorName, text: string): void {
     if (error !== undefined) return;
@@ -119,7 +121,10 @@ export function sendRequest(
 
   return new Promise<RequestResult>((resolve) => {
     let settled = false;
-    const cut = (reason: Error) => controller?.abort(reason);
+    const cut = (reason: Error) => {
+      if (error === undefined && terminalAt === undefined) cancelled = true;
+      controller?.abort(reason);
+    };
     deps.inFlight.add(cut);
 
     function finish(): void {
@@ -130,13 +135,14 @@ export function sendRequest(
       if (isStream) recorder.streamClosed();
       if (
         error === undefined &&
+        !cancelled &&
         isStream &&
         terminalAt === undefined &&
         !(interpreter?.endIsSuccess ?? true)
       ) {
         fail('early_termination', `stream closed after ${events} events without its terminal event`);
       }
-      if (error === undefined && body !== undefined) {
+      if (error === undefined && !cancelled && body !== undefined) {
         const verdict = options.protocol?.judgeBody(Buffer.concat(body).toString('utf8'));
         if (verdict !== undefined && !verdict.ok)
           fail(verdict.error ?? 'invalid_json', verdict.message ?? 'bad body');
@@ -147,8 +153,9 @@ export function sendRequest(
       const result: RequestResult = {
         method: request.method,
         name: request.name,
-        ok: error === undefined,
+        ok: error === undefined && !cancelled,
         ...(error === undefined ? {} : { error, message: message ?? error }),
+        ...(cancelled && error === undefined ? { cancelled } : {}),
         durationMs,
         contentBytes,
         ...(ttfb === undefined ? {} : { ttfbMs: ttfb }),
@@ -217,7 +224,7 @@ export function sendRequest(
         finish();
       },
       onResponseError(_c, err) {
-        if (terminalAt === undefined) {
+        if (terminalAt === undefined && !cancelled) {
           const streamStarted = events > 0;
           fail(classifyTransportError(err, streamStarted), describeTransportError(err));
         }

@@ -7,6 +7,7 @@ import type { RunConfig } from '../config/types.ts';
 import type { RequestResult } from '../metrics/types.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Random } from '../util/random.ts';
+import { describeThrown } from '../util/thrown.ts';
 import type {
   RequestOptions,
   ScenarioDefinition,
@@ -34,6 +35,8 @@ export interface VirtualUser {
   onStop(): Promise<void>;
   /** Think time before the next iteration, in ms. */
   waitMs(): number;
+  /** Requests this user has started so far (an iteration that started none did no I/O). */
+  requestCount(): number;
 }
 
 export function pickWeighted<T extends { readonly weight?: number }>(items: readonly T[], random: Random): T {
@@ -83,6 +86,7 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
     const wait = parseWait(userClass.wait, config.waitMs);
     const id = `streamload-user-${index}`;
     let lag: number | undefined;
+    let requests = 0;
     const question = () => config.questions[random.int(0, config.questions.length - 1)] as string;
     const protocolRequest = () =>
       protocol.buildRequest({ question: question(), inputs: config.inputs, user: id, responseMode });
@@ -93,6 +97,7 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
       withProtocol: boolean,
     ): Promise<RequestResult> => {
       const scheduleLagMs = lag;
+      requests++;
       lag = undefined; // only the iteration's first request started late
       return sendRequest(deps.request, request, {
         stream,
@@ -128,7 +133,7 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
         await run();
       } catch (error) {
         // A bug in scenario code must not end the run; the run reports it as a warning.
-        deps.onTaskError(`${name}: ${(error as Error).message}`);
+        deps.onTaskError(`${name}: ${describeThrown(error)}`);
       }
     }
 
@@ -147,6 +152,7 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
         const task: TaskDefinition = pickWeighted(userClass.tasks, random);
         return guarded(task.name ?? 'task', () => task.run(ctx));
       },
+      requestCount: () => requests,
       waitMs: () => (wait[1] <= wait[0] ? wait[0] : wait[0] + random.next() * (wait[1] - wait[0])),
     };
   };

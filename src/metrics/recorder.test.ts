@@ -94,6 +94,7 @@ describe('recorder counters', () => {
         bytes: 40,
         tokens: 18,
         good: 3,
+        cancelled: 0,
       });
       assert.deepEqual(
         s.entries.map((e) => [e.method, e.name, e.requests, e.contentBytes]),
@@ -145,6 +146,22 @@ describe('recorder counters', () => {
       const unknown = streamOk({ ok: false, error: 'teapot' as unknown as RequestResult['error'] });
       assert.throws(() => r.request(unknown), /without a taxonomy error name/);
       assert.equal(r.snapshot().totals.requests, 4); // a refused result is not half-counted
+    });
+  });
+
+  test('a request the tool cut is cancelled: not a request or a failure, but its ttfe and tokens count', () => {
+    withRecorder((r) => {
+      r.request(streamOk({ ok: false, cancelled: true, tokens: 4 }));
+      r.abandoned(2);
+      const s = r.snapshot();
+      assert.equal(s.totals.cancelled, 3);
+      assert.equal(s.totals.requests, 0);
+      assert.equal(s.totals.failures, 0);
+      assert.equal(s.totals.tokens, 4);
+      assert.ok(Object.values(s.errors).every((n) => n === 0));
+      assert.equal(statsFromEncoded(s.histograms['ttfe']!, 'ms').count, 1);
+      assert.equal(s.histograms['request_duration'], undefined, 'a cut duration is the cut, not the server');
+      assert.equal(s.entries.length, 0);
     });
   });
 
@@ -274,6 +291,7 @@ describe('recorder reset and close', () => {
         bytes: 0,
         tokens: 0,
         good: 0,
+        cancelled: 0,
       });
       assert.deepEqual(s.histograms, {});
       assert.deepEqual([s.entries, s.failures, s.history], [[], [], []]);

@@ -28,17 +28,29 @@ interface Counters {
   tokens: number;
   /** Requests that succeeded and met every SLO (RecorderOptions.goodRequest). */
   good: number;
+  /** Requests the tool itself cut (stop timeout, abort, run end) and abandoned scenario code. */
+  cancelled: number;
   /** Per error name, in ERROR_NAMES order. */
   readonly errors: number[];
 }
 
 function newCounters(): Counters {
   const errors = ERROR_NAMES.map(() => 0);
-  return { requests: 0, failures: 0, streams: 0, events: 0, bytes: 0, tokens: 0, good: 0, errors };
+  return {
+    requests: 0,
+    failures: 0,
+    streams: 0,
+    events: 0,
+    bytes: 0,
+    tokens: 0,
+    good: 0,
+    cancelled: 0,
+    errors,
+  };
 }
 
 function clearCounters(c: Counters): void {
-  c.requests = c.failures = c.streams = c.events = c.bytes = c.tokens = c.good = 0;
+  c.requests = c.failures = c.streams = c.events = c.bytes = c.tokens = c.good = c.cancelled = 0;
   c.errors.fill(0);
 }
 
@@ -96,6 +108,24 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     return error;
   };
 
+  /**
+   * A request the tool cut: not a request that completed, nor a failure (PRODUCT.md: `cancelled`),
+   * but what it measured before the cut still counts. Its duration is the cut's, not the server's.
+   */
+  const cancelledRequest = (result: RequestResult): void => {
+    total.cancelled++;
+    total.tokens += result.tokens;
+    second.tokens += result.tokens;
+    if (!result.stream) {
+      total.bytes += result.contentBytes;
+      second.bytes += result.contentBytes;
+    }
+    const lag = result.scheduleLagMs;
+    latency('ttfb', result.ttfbMs, lag);
+    latency('ttfe', result.ttfeMs, lag);
+    latency('ttft', result.ttftMs, lag);
+  };
+
   const recorder: Recorder = {
     streamOpened() {
       gauge.open();
@@ -116,6 +146,10 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     },
 
     request(result) {
+      if (result.cancelled === true) {
+        cancelledRequest(result);
+        return;
+      }
       const error = result.ok ? undefined : countFailure(result);
       const entry = table.entry(result.method, result.name);
       const lag = result.scheduleLagMs;
@@ -160,6 +194,10 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         throw new Error(`value(): '${metric}' is not a latency metric name`);
       }
       recordMs(histograms.slot(metric).histogram, ms);
+    },
+
+    abandoned(count) {
+      total.cancelled += count;
     },
 
     setUsers(n) {
@@ -230,6 +268,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
           bytes: total.bytes,
           tokens: total.tokens,
           good: total.good,
+          cancelled: total.cancelled,
         },
         connections: gauge.snapshot(),
         histograms: histograms.encodeAll(),

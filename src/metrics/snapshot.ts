@@ -24,6 +24,8 @@ export interface SnapshotTotals {
   readonly tokens: number;
   /** Requests that succeeded and met every SLO. */
   readonly good: number;
+  /** Requests the tool cut and abandoned scenario code (absent in snapshots from before it existed). */
+  readonly cancelled: number;
 }
 
 export interface SnapshotConnections {
@@ -209,6 +211,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
       bytes: totals((t) => t.bytes),
       tokens: totals((t) => t.tokens),
       good: totals((t) => t.good),
+      cancelled: totals((t) => t.cancelled ?? 0),
     },
     connections: {
       active: sum(snapshots, (s) => s.connections.active),

@@ -102,7 +102,7 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
 
   return {
     durationS,
-    totals: { ...totals },
+    totals: { ...totals, cancelled: totals.cancelled ?? 0 },
     latency,
     errors,
     errorSamples: { ...snapshot.errorSamples },

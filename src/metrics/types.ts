@@ -13,6 +13,11 @@ export interface RequestResult {
   /** Locust's "Name" column: usually the path, or a task's own name. */
   readonly name: string;
   readonly ok: boolean;
+  /**
+   * The tool itself cut the request (stop timeout, abort, run end) before it finished: counted as
+   * `cancelled`, never as a request or a failure; what it measured (ttfb, ttfe, events) still counts.
+   */
+  readonly cancelled?: boolean;
   /** Set when `ok` is false: the one taxonomy name this failure counts under. */
   readonly error?: ErrorName;
   /** Sample message for the error table (first seen per name is kept). */
@@ -130,6 +135,8 @@ export interface MetricsSummary {
     readonly tokens: number;
     /** Requests that succeeded and met every `--slo` objective (all successes without --slo). */
     readonly good: number;
+    /** Requests the tool cut (stop timeout, abort, run end): not in requests, failures or error_rate. */
+    readonly cancelled: number;
   };
   /** Share of requests that were good (0..1); null before any request finished. */
   readonly slo_attainment: number | null;
@@ -187,6 +194,8 @@ export interface Recorder {
   request(result: RequestResult): void;
   /** Any other latency in ms under its own name, e.g. `node_duration.LLM`. */
   value(metric: string, ms: number): void;
+  /** Users whose scenario code never settled and was left behind at the run's end: counted as cancelled. */
+  abandoned(count: number): void;
   /** The current number of virtual users (a gauge). */
   setUsers(users: number): void;
   /** The generator's health over the last second (kept for the current history row and the run). */

@@ -76,7 +76,7 @@ th:first-child,td:first-child,td:nth-child(2){text-align:left}th{background:#f3f
 .chart h3{margin:4px 0}.warn{color:#a40}pre{background:#f6f6f6;padding:8px;overflow:auto}</style></head>
 <body><h1>streamload report</h1>
 <p>Run <b>${esc(run.status)}</b>: ${esc(run.startedAt)} → ${esc(run.endedAt)} (${fmt(run.durationS)} s), target ${esc(run.environment.target)}.
-${run.totals.requests} requests, ${run.totals.failures} failed, ${run.totals.events} events.</p>
+${run.totals.requests} requests, ${run.totals.failures} failed, ${run.totals.cancelled ?? 0} cancelled (cut by streamload, not failures), ${run.totals.events} events.</p>
 ${run.partial === null ? '' : `<p class="warn">Partial result: ${esc(run.partial.notice)}</p>`}
 ${run.warnings.map((w) => `<p class="warn">Warning: ${esc(w)}</p>`).join('')}
 <h2>Over time</h2><div class="charts">${CHARTS.map((c) => `<div class="chart" id="chart-${c.id}"><h3>${esc(c.title)} (${esc(c.unit)})</h3></div>`).join('')}</div>

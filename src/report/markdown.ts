@@ -41,12 +41,13 @@ export function reportMarkdown(run: RunJson): string {
     '## Totals',
     '',
     markdownTable(
-      ['Requests', 'Failures', 'Error rate', 'Streams', 'Events', 'Tokens', 'Bytes'],
+      ['Requests', 'Failures', 'Error rate', 'Cancelled', 'Streams', 'Events', 'Tokens', 'Bytes'],
       [
         [
           run.totals.requests,
           run.totals.failures,
           `${fmt(run.error_rate * 100, 2)}%`,
+          run.totals.cancelled ?? 0,
           run.totals.streams,
           run.totals.events,
           run.totals.tokens,

@@ -45,6 +45,10 @@ export function renderSummaryText(run: RunJson): string {
     `Totals: ${run.totals.requests} requests, ${run.totals.failures} failed (error rate ${fmt(run.error_rate * 100, 2)}%), ` +
       `${run.totals.streams} streams, ${run.totals.events} events, ${run.totals.tokens} tokens, ${run.totals.bytes} bytes`,
   );
+  if (run.totals.cancelled > 0)
+    out.push(
+      `Cancelled: ${run.totals.cancelled} cut by streamload itself (stop timeout, abort, run end), not counted as failures`,
+    );
   const slo = sloTable(run);
   for (const table of slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo]) {
     out.push('');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { ERROR_NAMES } from '../metrics/names.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import { summarize } from '../metrics/summary.ts';
 import { createTestClock } from '../metrics/test-clock.ts';
@@ -31,6 +32,7 @@ function sampleSummary(): MetricsSummary {
     recorder.request(ok());
     recorder.request(ok({ ttfeMs: 40, name: 'with "quotes"\\' }));
     recorder.request(ok({ ok: false, error: 'timeout', message: 'idle 30 s', stream: false, events: 0 }));
+    recorder.request(ok({ ok: false, cancelled: true }));
     recorder.value('node_duration.LLM', 80);
     return summarize(recorder.snapshot());
   } finally {
@@ -53,6 +55,7 @@ describe('Prometheus exposition', () => {
     assert.equal(value('streamload_events_total'), summary.totals.events);
     assert.equal(value('streamload_bytes_total'), summary.totals.bytes);
     assert.equal(value('streamload_streams_total'), summary.totals.streams);
+    assert.equal(value('streamload_cancelled_total'), 1, 'cut by the tool: counted apart');
 
     const requests = families.get('streamload_requests_total')?.metrics ?? [];
     assert.equal(
@@ -66,7 +69,12 @@ describe('Prometheus exposition', () => {
     );
 
     const failures = families.get('streamload_failures_total')?.metrics ?? [];
-    assert.equal(failures.length, 10, 'one series per taxonomy name, zeros included');
+    assert.equal(failures.length, ERROR_NAMES.length, 'one series per taxonomy name, zeros included');
+    assert.equal(
+      failures.reduce((sum, m) => sum + Number(m.value), 0),
+      1,
+      'the cancelled request is not a failure',
+    );
     assert.equal(Number(failures.find((m) => m.labels?.error === 'timeout')?.value), 1);
 
     const ttfe = families.get('streamload_ttfe_seconds');

@@ -127,6 +127,11 @@ export function renderPrometheus(input: PrometheusInput): string {
     ['streamload_events_total', 'SSE events received', s?.totals.events],
     ['streamload_bytes_total', 'Response body bytes received', s?.totals.bytes],
     ['streamload_tokens_total', 'Output tokens (from usage, else one per content chunk)', s?.totals.tokens],
+    [
+      'streamload_cancelled_total',
+      'Requests streamload itself cut (stop timeout, abort, run end): not failures',
+      s?.totals.cancelled,
+    ],
   ] as const;
   for (const [name, help, value] of totals) out.family(name, 'counter', help).sample(name, value ?? 0);
   out

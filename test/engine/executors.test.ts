@@ -19,6 +19,7 @@ function fakeUsers(iterationMs: number) {
     onStart: async () => {},
     onStop: async () => {},
     waitMs: () => 0,
+    requestCount: () => iterations,
     async iterate(lag) {
       iterations++;
       if (lag !== undefined) lags.push(lag);

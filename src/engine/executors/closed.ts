@@ -19,11 +19,24 @@ export interface ClosedOptions {
 }
 
 const SPAWN_TICK_MS = 50;
+/** An iteration that sent no request and ended this fast did no I/O at all (scenario code only). */
+const INSTANT_ITERATION_MS = 1;
+/**
+ * The pause after such an iteration: a user loop whose task settles without I/O would otherwise run
+ * on microtasks alone, and timers (the run time), signals and the stop would never get a turn.
+ */
+export const INSTANT_BACKOFF_MS = 10;
+
+/** Lets timers, I/O callbacks and signal handlers run before the next iteration. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export function createClosedExecutor(options: ClosedOptions): Executor {
   let target = options.stages === null ? options.users : 0;
   let stopping = false;
   let started = 0;
+  let instant = 0;
   let nextIndex = 0;
   let spawnCredit = 1; // the first user starts at once
   let startedAt = 0;
@@ -55,9 +68,18 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
   async function runUser(user: VirtualUser, slot: { retired: boolean; wake?: () => void }): Promise<void> {
     await user.onStart();
     while (!slot.retired && takeIteration()) {
+      const began = performance.now();
+      const requestsBefore = user.requestCount();
       await user.iterate();
-      const wait = user.waitMs();
+      let wait = user.waitMs();
+      if (user.requestCount() === requestsBefore && performance.now() - began < INSTANT_ITERATION_MS) {
+        instant++;
+        wait = Math.max(wait, INSTANT_BACKOFF_MS);
+      }
+      // Even a request can settle without a loop turn (a connect refused synchronously, EMFILE):
+      // every iteration yields, so the run time, the stop and signals always get their turn.
       if (wait > 0 && !slot.retired && !stopping) await sleep(slot, wait);
+      else await yieldToLoop();
     }
     await user.onStop();
     live.delete(slot);
@@ -126,8 +148,17 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
       for (const slot of live) slot.wake?.();
       checkDone();
     },
+    abandon() {
+      executor.stop();
+      const left = live.size;
+      live.clear();
+      options.onUsers(0);
+      resolveDone();
+      return left;
+    },
     users: () => live.size,
     iterationsStarted: () => started,
+    instantIterations: () => instant,
     dropped: () => 0,
     done,
   };

@@ -29,6 +29,7 @@ export function createOpenExecutor(options: OpenOptions): Executor {
   let started = 0;
   let dropped = 0;
   let stopping = false;
+  let abandoned = false;
   let startedAt = 0;
   let nextAt = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -52,6 +53,7 @@ export function createOpenExecutor(options: OpenOptions): Executor {
       await user.onStart();
     }
     await user.iterate(lagMs);
+    if (abandoned) return;
     idle.push(user);
     busy--;
     options.onUsers(busy);
@@ -105,6 +107,16 @@ export function createOpenExecutor(options: OpenOptions): Executor {
       if (timer !== undefined) clearTimeout(timer);
       checkDone();
     },
+    abandon() {
+      executor.stop();
+      const left = busy;
+      abandoned = true;
+      busy = 0;
+      options.onUsers(0);
+      resolveDone();
+      return left;
+    },
+    instantIterations: () => 0,
     users: () => busy,
     iterationsStarted: () => started,
     dropped: () => dropped,

@@ -4,6 +4,7 @@
  * `default defineScenario({...})`; Node 24 runs it as TypeScript directly.
  */
 import type { RequestResult } from '../../metrics/types.ts';
+import { scenarioProblems } from './validate.ts';
 
 export interface RequestOptions {
   readonly path?: string;
@@ -49,13 +50,7 @@ export interface ScenarioDefinition {
 }
 
 export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
-  if (!Array.isArray(definition.users) || definition.users.length === 0) {
-    throw new Error('defineScenario: `users` must list at least one user class');
-  }
-  for (const user of definition.users) {
-    if (!Array.isArray(user.tasks) || user.tasks.length === 0) {
-      throw new Error(`defineScenario: user class "${user.name}" has no tasks`);
-    }
-  }
+  const problems = scenarioProblems(definition);
+  if (problems.length > 0) throw new Error(`defineScenario: ${problems.join('; ')}`);
   return definition;
 }

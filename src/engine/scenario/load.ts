@@ -2,8 +2,10 @@
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../cli/errors.ts';
 import { BUILTIN_SCENARIOS, type BuiltinScenario } from '../../config/types.ts';
+import { describeThrown } from '../../util/thrown.ts';
 import { builtinScenario } from './builtin.ts';
 import type { ScenarioDefinition } from './define.ts';
+import { scenarioProblems } from './validate.ts';
 
 export async function loadScenario(nameOrFile: string): Promise<ScenarioDefinition> {
   if ((BUILTIN_SCENARIOS as readonly string[]).includes(nameOrFile))
@@ -12,11 +14,13 @@ export async function loadScenario(nameOrFile: string): Promise<ScenarioDefiniti
   try {
     module = await import(pathToFileURL(nameOrFile).href);
   } catch (error) {
-    throw new UsageError(`--scenario: cannot load ${nameOrFile}: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`--scenario: cannot load ${nameOrFile}: ${describeThrown(error).split('\n')[0]}`);
   }
-  const definition = (module.default ?? module.scenario) as ScenarioDefinition | undefined;
-  if (definition === undefined || !Array.isArray(definition.users)) {
+  const definition = module.default ?? module.scenario;
+  if (definition === undefined) {
     throw new UsageError(`--scenario: ${nameOrFile} must \`export default defineScenario({...})\``);
   }
-  return definition;
+  const problems = scenarioProblems(definition);
+  if (problems.length > 0) throw new UsageError(`--scenario: ${nameOrFile}: ${problems.join('; ')}`);
+  return definition as ScenarioDefinition;
 }
