@@ -17,6 +17,7 @@ interface ServeWorkflowFlags {
   pingInterval?: number;
   capacity?: number;
   maxQueue?: number;
+  consolePassword?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -64,12 +65,18 @@ export function registerServeWorkflow(serve: Command): void {
       'ping idle streams this often, e.g. 10s (Dify: 10s)',
       duration('--ping-interval'),
     )
+    .option(
+      '--console-password <password>',
+      'also serve the Dify console API subset `streamload setup` drives (setup, login, imports, publish, keys); ' +
+        'the first admin must use this password. Off by default',
+    )
     .addHelpText(
       'after',
       '\nBuilt-in apps (API keys):\n' +
         '  app-empty  workflow Start → End (input: query)           blocking QPS of the server itself\n' +
         '  app-llm    workflow Start → LLM → End (input: question)  streams text_chunk events\n' +
         '  app-chat   chat app for /v1/chat-messages               streams message events\n' +
+        'Apps made through the console (--console-password) live in memory as long as this server runs.\n' +
         'Counters: GET /_mock/stats.',
     )
     .action(async (flags: ServeWorkflowFlags) => {
@@ -97,10 +104,15 @@ export function registerServeWorkflow(serve: Command): void {
         ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
         apps,
         ...(flags.pingInterval === undefined ? {} : { pingIntervalMs: flags.pingInterval }),
+        ...(flags.consolePassword === undefined ? {} : { console: { password: flags.consolePassword } }),
       });
       process.stdout.write(
         `workflow server listening on ${server.url} (LLM: ${flags.llmUrl ?? `embedded mock at ${llm?.url}`})\n`,
       );
+      if (flags.consolePassword !== undefined)
+        process.stdout.write(
+          `console API on ${server.url}/console/api (apps made through it last as long as this server)\n`,
+        );
       await serveUntilSignal(async () => {
         await server.close();
         await llm?.close();

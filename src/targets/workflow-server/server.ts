@@ -15,6 +15,7 @@ import {
 } from '../../util/http-server.ts';
 import { serveTarget } from '../shared/target-server.ts';
 import { type App, type ChatApp, type ChatflowApp, startVariables, type WorkflowApp } from './app.ts';
+import { type ConsoleApi, type ConsoleOptions, createConsoleApi } from './console.ts';
 import { validateInputs } from './inputs.ts';
 import { createLlmClient, type LlmClient } from './llm-client.ts';
 import { callLlm, type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
@@ -33,6 +34,8 @@ export interface WorkflowServerOptions {
   readonly apps: Readonly<Record<string, App>>;
   /** How often an idle stream gets `event: ping` (Dify: every 10 s). */
   readonly pingIntervalMs?: number;
+  /** Serve the console API subset under /console/api (`--console-password`); off when unset. */
+  readonly console?: ConsoleOptions;
 }
 
 export interface WorkflowServerStats {
@@ -64,8 +67,12 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
   /** The app behind a Service API key, the LLM its nodes call, and whether it may run. */
   function serving(token: string): { app: App; llm: LlmClient; published: boolean } | undefined {
     const builtin = options.apps[token];
-    return builtin === undefined ? undefined : { app: builtin, llm, published: true };
+    if (builtin !== undefined) return { app: builtin, llm, published: true };
+    const made = consoleApi?.appForKey(token);
+    return made === undefined ? undefined : { ...made, llm: made.llm ?? llm };
   }
+  const consoleApi: ConsoleApi | undefined =
+    options.console === undefined ? undefined : createConsoleApi(options.console);
   const runs = new Map<string, RunRecord>();
   const tasks = new Map<string, RunRecord>();
   const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
@@ -307,6 +314,8 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy' });
     if (req.method === 'GET' && path === '/_mock/stats') return sendJson(res, 200, stats);
+    if (consoleApi !== undefined && path.startsWith('/console/api/'))
+      return consoleApi.handle(req, res, path);
     if (!path.startsWith('/v1/'))
       return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
     const token = bearerToken(req);
@@ -409,6 +418,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     close: async () => {
       await target.close();
       await llm.close().catch(() => {});
+      await consoleApi?.close();
     },
   };
 }

@@ -1,0 +1,299 @@
+/**
+ * The console API subset that sets up a load test (`serve workflow --console-password P`): first-run
+ * setup, login with Dify's current cookie session (access, refresh and CSRF cookies; every non-GET
+ * call needs `X-CSRF-Token`), DSL imports, publish, app API keys, OpenAI-compatible provider
+ * credentials and marketplace plugin installs (answered as already installed). It lets
+ * `streamload setup` be tested end to end. Everything lives in memory for the server's lifetime.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { cookieHeader, parseCookieHeader } from '../../util/cookies.ts';
+import { parseJsonObject, readBody, sendJson } from '../../util/http-server.ts';
+import type { App } from './app.ts';
+import { DslError, parseDsl } from './dsl.ts';
+import { createLlmClient, type LlmClient } from './llm-client.ts';
+
+/** The DSL version this server speaks; a newer file's import waits for a confirm, as in Dify. */
+export const CONSOLE_DSL_VERSION = '0.4.0';
+/** Dify caps the keys of one app (`apps/<id>/api-keys`); the same cap here keeps clients honest. */
+const MAX_KEYS_PER_APP = 10;
+/** The model provider the reference server stands in for is always "installed". */
+const BUILTIN_PLUGINS = ['langgenius/openai'];
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+interface ConsoleApp {
+  readonly id: string;
+  app: App;
+  published: boolean;
+  readonly keys: { id: string; token: string; created_at: number }[];
+  readonly createdAt: number;
+}
+
+interface PendingImport {
+  readonly id: string;
+  readonly yaml: string;
+  readonly appId: string | undefined;
+}
+
+export interface ConsoleOptions {
+  /** The admin password `POST /setup` must use: only whoever started the server can claim it. */
+  readonly password: string;
+}
+
+export interface ConsoleApi {
+  /** Answers one request under `/console/api`. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  /** The app behind a Service API key made here, the LLM its provider credentials name, and whether it is published. */
+  appForKey(token: string): { app: App; llm: LlmClient | undefined; published: boolean } | undefined;
+  close(): Promise<void>;
+}
+
+function consoleError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { code, message, status });
+}
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+function newer(version: string, than: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = than.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return false;
+}
+
+export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
+  let admin: { id: string; email: string; name: string; password: string; setupAt: number } | undefined;
+  /** access token → CSRF token of that session. */
+  const sessions = new Map<string, string>();
+  const apps = new Map<string, ConsoleApp>();
+  const keys = new Map<string, ConsoleApp>();
+  const pending = new Map<string, PendingImport>();
+  const plugins = new Set(BUILTIN_PLUGINS);
+  let credentials: { base: string; key: string; llm: LlmClient } | undefined;
+
+  function appJson(entry: ConsoleApp) {
+    return {
+      id: entry.id,
+      name: entry.app.name,
+      description: entry.app.description,
+      mode: entry.app.mode,
+      created_at: entry.createdAt,
+      workflow: entry.published ? { id: `wf-${entry.app.name}` } : null,
+    };
+  }
+
+  /** Imports DSL text: a new app, or over `appId`. Answers Dify's import body. */
+  function importDsl(res: ServerResponse, importId: string, yaml: string, appId: string | undefined) {
+    let app: App;
+    try {
+      app = parseDsl(yaml, 'DSL');
+    } catch (error) {
+      if (!(error instanceof DslError)) throw error;
+      const message = error.message.replace(/^DSL:(\d+): /, 'line $1: ');
+      return sendJson(res, 400, { id: importId, status: 'failed', app_id: null, error: message });
+    }
+    let entry = appId === undefined ? undefined : apps.get(appId);
+    if (appId !== undefined && entry === undefined)
+      return consoleError(res, 404, 'app_not_found', `App ${appId} not found.`);
+    if (entry === undefined) {
+      entry = { id: randomUUID(), app, published: false, keys: [], createdAt: seconds() };
+      apps.set(entry.id, entry);
+    } else {
+      // Dify: importing over an app replaces its draft; the published version stays until the next publish.
+      entry.app = app;
+      entry.published = false;
+    }
+    sendJson(res, 200, {
+      id: importId,
+      status: 'completed',
+      app_id: entry.id,
+      app_mode: app.mode,
+      current_dsl_version: CONSOLE_DSL_VERSION,
+      imported_dsl_version: String((parseYaml(yaml) as { version?: unknown })?.version ?? ''),
+      error: '',
+    });
+  }
+
+  async function authorized(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const cookies = parseCookieHeader(req.headers.cookie);
+    const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = cookies.access_token ?? bearer;
+    const csrf = token === undefined ? undefined : sessions.get(token);
+    if (csrf === undefined) {
+      consoleError(res, 401, 'unauthorized', 'Unauthorized.');
+      return false;
+    }
+    if (req.method !== 'GET' && (req.headers['x-csrf-token'] !== csrf || cookies.csrf_token !== csrf)) {
+      consoleError(res, 401, 'unauthorized', 'CSRF token is missing or invalid.');
+      return false;
+    }
+    return true;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const route = path.slice('/console/api'.length);
+    const text = req.method === 'GET' ? '' : await readBody(req, BODY_LIMIT);
+    const body = text === '' ? {} : parseJsonObject(text);
+    if (body === undefined)
+      return consoleError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
+    if (route === '/setup') {
+      if (req.method === 'GET')
+        return sendJson(
+          res,
+          200,
+          admin === undefined ? { step: 'not_started' } : { step: 'finished', setup_at: admin.setupAt },
+        );
+      if (admin !== undefined)
+        return consoleError(res, 403, 'already_setup', 'Dify has been successfully installed.');
+      if (
+        typeof body.email !== 'string' ||
+        typeof body.name !== 'string' ||
+        typeof body.password !== 'string'
+      )
+        return consoleError(res, 400, 'invalid_param', 'email, name and password are required.');
+      if (body.password !== options.password)
+        return consoleError(res, 400, 'invalid_param', "password must be the server's --console-password");
+      admin = {
+        id: randomUUID(),
+        email: body.email,
+        name: body.name,
+        password: body.password,
+        setupAt: seconds(),
+      };
+      return sendJson(res, 201, { result: 'success' });
+    }
+    if (route === '/login' && req.method === 'POST') {
+      if (admin === undefined) return consoleError(res, 401, 'not_setup', 'Dify has not been set up yet.');
+      if (body.email !== admin.email || body.password !== admin.password)
+        return consoleError(res, 401, 'authentication_failed', 'Invalid email or password.');
+      const access = randomBytes(24).toString('hex');
+      const csrf = randomBytes(24).toString('hex');
+      sessions.set(access, csrf);
+      const attrs = 'Path=/; SameSite=Lax';
+      res.setHeader('set-cookie', [
+        `${cookieHeader({ access_token: access })}; HttpOnly; ${attrs}`,
+        `${cookieHeader({ refresh_token: randomBytes(24).toString('hex') })}; HttpOnly; ${attrs}`,
+        `${cookieHeader({ csrf_token: csrf })}; ${attrs}`,
+      ]);
+      return sendJson(res, 200, { result: 'success' });
+    }
+    if (!(await authorized(req, res))) return;
+    return authedRoute(req, res, route, body);
+  }
+
+  function authedRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string,
+    body: Record<string, unknown>,
+  ) {
+    const post = req.method === 'POST';
+    if (route === '/apps/imports' && post) {
+      if (body.mode !== 'yaml-content' || typeof body.yaml_content !== 'string')
+        return consoleError(res, 400, 'invalid_param', 'mode yaml-content with yaml_content is required.');
+      const appId = typeof body.app_id === 'string' ? body.app_id : undefined;
+      const importId = randomUUID();
+      const version = String((parseYaml(body.yaml_content) as { version?: unknown } | null)?.version ?? '');
+      if (newer(version, CONSOLE_DSL_VERSION)) {
+        pending.set(importId, { id: importId, yaml: body.yaml_content, appId });
+        return sendJson(res, 202, {
+          id: importId,
+          status: 'pending',
+          app_id: null,
+          current_dsl_version: CONSOLE_DSL_VERSION,
+          imported_dsl_version: version,
+          error: '',
+        });
+      }
+      return importDsl(res, importId, body.yaml_content, appId);
+    }
+    const confirm = /^\/apps\/imports\/([^/]+)\/confirm$/.exec(route);
+    if (confirm !== null && post) {
+      const waiting = pending.get(confirm[1] as string);
+      if (waiting === undefined) return consoleError(res, 404, 'not_found', 'Import not found.');
+      pending.delete(waiting.id);
+      return importDsl(res, waiting.id, waiting.yaml, waiting.appId);
+    }
+    const match = /^\/apps\/([^/]+)(\/.*)?$/.exec(route);
+    const entry = match === null ? undefined : apps.get(match[1] as string);
+    if (match !== null && match[1] !== 'imports') {
+      if (entry === undefined) return consoleError(res, 404, 'app_not_found', 'App not found.');
+      const rest = match[2] ?? '';
+      if (rest === '' && req.method === 'GET') return sendJson(res, 200, appJson(entry));
+      if (rest === '/workflows/publish' && post) {
+        entry.published = true;
+        return sendJson(res, 201, { result: 'success', created_at: seconds() });
+      }
+      if (rest === '/api-keys' && req.method === 'GET') return sendJson(res, 200, { data: entry.keys });
+      if (rest === '/api-keys' && post) {
+        if (entry.keys.length >= MAX_KEYS_PER_APP)
+          return consoleError(
+            res,
+            400,
+            'max_keys_exceeded',
+            `Cannot create more than ${MAX_KEYS_PER_APP} API keys.`,
+          );
+        const key = {
+          id: randomUUID(),
+          type: 'app',
+          token: `app-${randomBytes(12).toString('hex')}`,
+          last_used_at: null,
+          created_at: seconds(),
+        };
+        entry.keys.push(key);
+        keys.set(key.token, entry);
+        return sendJson(res, 201, key);
+      }
+    }
+    const deps = /^\/apps\/imports\/([^/]+)\/check-dependencies$/.exec(route);
+    if (deps !== null && req.method === 'GET') return sendJson(res, 200, { leaked_dependencies: [] });
+    const provider = /^\/workspaces\/current\/model-providers\/(.+)\/credentials$/.exec(route);
+    if (provider !== null) {
+      if (req.method === 'GET')
+        return sendJson(res, 200, {
+          credentials:
+            credentials === undefined
+              ? null
+              : { openai_api_base: credentials.base, openai_api_key: `${credentials.key.slice(0, 2)}******` },
+        });
+      const given = (body.credentials ?? {}) as Record<string, unknown>;
+      if (post && typeof given.openai_api_base === 'string' && given.openai_api_base !== '') {
+        const base = given.openai_api_base.replace(/\/+$/, '').replace(/\/v1$/, '');
+        const key = typeof given.openai_api_key === 'string' ? given.openai_api_key : '';
+        const previous = credentials;
+        credentials = { base: given.openai_api_base, key, llm: createLlmClient(base, key || undefined) };
+        void previous?.llm.close().catch(() => {});
+        return sendJson(res, 201, { result: 'success' });
+      }
+      return consoleError(res, 400, 'invalid_param', 'credentials.openai_api_base is required.');
+    }
+    if (route === '/workspaces/current/plugin/list' && req.method === 'GET')
+      return sendJson(res, 200, {
+        plugins: [...plugins].map((id) => ({ plugin_id: id, plugin_unique_identifier: id, name: id })),
+        total: plugins.size,
+      });
+    if (route === '/workspaces/current/plugin/install/marketplace' && post) {
+      const ids = Array.isArray(body.plugin_unique_identifiers) ? body.plugin_unique_identifiers : [];
+      for (const id of ids) plugins.add(String(id).split(':')[0] as string);
+      return sendJson(res, 200, { all_installed: true, task_id: '' });
+    }
+    const task = /^\/workspaces\/current\/plugin\/tasks\/([^/]+)$/.exec(route);
+    if (task !== null && req.method === 'GET')
+      return sendJson(res, 200, { task: { id: task[1], status: 'success', plugins: [] } });
+    return consoleError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+  }
+
+  return {
+    handle,
+    appForKey(token) {
+      const entry = keys.get(token);
+      return entry === undefined
+        ? undefined
+        : { app: entry.app, llm: credentials?.llm, published: entry.published };
+    },
+    async close() {
+      await credentials?.llm.close().catch(() => {});
+    },
+  };
+}
