@@ -70,3 +70,20 @@ export function duration(option: string): (text: string) => number {
     return ms;
   };
 }
+
+/** An http(s) URL without credentials (they would be echoed and stored), trailing slashes removed. */
+export function httpUrl(option: string): (text: string) => string {
+  return (text) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new UsageError(`${option}: expected an http(s) URL, got "${text}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`${option}: expected an http(s) URL, got "${text}"`);
+    if (url.username !== '' || url.password !== '')
+      throw new UsageError(`${option}: credentials in the URL are refused (they would be printed and saved)`);
+    return text.replace(/\/+$/, '');
+  };
+}

@@ -32,6 +32,8 @@ export function readConfigFile(file: string): Record<string, unknown> {
     const keyNode = pair.key as Scalar;
     const line = keyNode.range ? lines.linePos(keyNode.range[0]).line : 1;
     const name = String(keyNode.value);
+    // `streamload setup`'s record of what it made in Dify (apps, key ids): not a run option.
+    if (name === 'setup') continue;
     const field = BY_NAME.get(name);
     if (field === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
     const raw = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;

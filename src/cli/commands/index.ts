@@ -5,6 +5,7 @@ import { register as master } from './master.ts';
 import { register as report } from './report.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
+import { register as setup } from './setup.ts';
 import { register as web } from './web.ts';
 import { register as worker } from './worker.ts';
 
@@ -13,6 +14,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   run,
   demo,
   serve,
+  setup,
   report,
   compare,
   web,

@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RunConfig } from '../../config/types.ts';
 import { addWebOptions } from '../../web/options.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 import type { RunObserver } from '../run-session.ts';
 import { withWebUi } from '../web-attach.ts';
+
+/** The config file `run` reads by itself from the current folder (what `streamload setup` writes). */
+const AUTO_CONFIG = 'streamload.yml';
 
 export function register(program: Command): void {
   const cmd = program
@@ -16,6 +20,7 @@ export function register(program: Command): void {
   cmd.addHelpText(
     'after',
     `
+A ./streamload.yml in the current folder (written by \`streamload setup\`) is read when no --config is given.
 Without --target, the embedded Dify-compatible workflow server and mock LLM are started in a child
 process (built-in app keys: app-llm, app-empty, app-chat).
 
@@ -32,9 +37,13 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
   cmd.action(async () => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
     const flags = typedFlags(cmd);
+    // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
+    const found = flags.config === undefined && existsSync(AUTO_CONFIG);
+    if (found) flags.config = AUTO_CONFIG;
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     const log = config.jsonSummary ? process.stderr : process.stdout;
+    if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
     process.exitCode = await withWebUi(flags, log, (observer) => runConfigured(config, processes, observer));
   });
 }

@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { httpUrl } from '../parse.ts';
+
+interface SetupFlags {
+  console?: string;
+  target?: string;
+  email?: string;
+  password?: string;
+  initAdmin?: string;
+  dsl: string[];
+  yes?: boolean;
+  reuseKey?: boolean;
+  llmBaseUrl?: string;
+  llmApiKey?: string;
+  installPlugin: string[];
+  save: string;
+  check?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const DEFAULT_SAVE = 'streamload.yml';
+
+export function register(program: Command): void {
+  program
+    .command('setup')
+    .description(
+      'Set up a Dify for a load test: admin, login, model provider, import + publish DSL apps, API keys',
+    )
+    .option('--console <url>', 'Dify console API origin (default: the --target origin)', httpUrl('--console'))
+    .option(
+      '--target <url>',
+      'Service API origin the run will load (default: the --console origin)',
+      httpUrl('--target'),
+    )
+    .option('--email <email>', 'admin email (or env STREAMLOAD_DIFY_EMAIL)')
+    .option(
+      '--password <password>',
+      'admin password (or env STREAMLOAD_DIFY_PASSWORD, or a prompt on a terminal)',
+    )
+    .option('--init-admin <name>', 'on a fresh Dify, create the admin account (email, password, this name)')
+    .option(
+      '--dsl <file.yml>',
+      'import this Dify DSL app, publish it, make its API key (repeatable)',
+      collect,
+      [],
+    )
+    .option('--yes', 'confirm an import Dify holds as pending (DSL version differs)')
+    .option('--reuse-key', 'use a key the app already has instead of creating one')
+    .option(
+      '--llm-base-url <url>',
+      'point the OpenAI model provider at this OpenAI-compatible server',
+      httpUrl('--llm-base-url'),
+    )
+    .option('--llm-api-key <key>', 'its API key (default: a placeholder, fine for the mock LLM)')
+    .option(
+      '--install-plugin <id>',
+      'install a marketplace plugin, e.g. langgenius/openai:0.2.5@… (repeatable)',
+      collect,
+      [],
+    )
+    .option('--save <file>', 'config file to write (run reads ./streamload.yml by itself)', DEFAULT_SAVE)
+    .option('--check', 'only re-validate the saved config: every app key answers GET /v1/parameters')
+    .addHelpText(
+      'after',
+      `
+Every step prints one line and is safe to repeat: a re-run reuses the apps and keys recorded in
+the saved file. The file holds API keys and is written with mode 0600. Failures exit 2 with one line.
+
+Examples:
+  streamload setup --console http://localhost:5001 --email admin@example.com --init-admin Admin \\
+      --dsl workflow_llm.yml --llm-base-url http://host.docker.internal:5004
+  streamload run                 # reads ./streamload.yml: target, protocol and key of the first app
+  streamload setup --check`,
+    )
+    .action(async (flags: SetupFlags) => {
+      const { runSetup, runSetupCheck, SetupError } = await import('../../setup/index.ts');
+      const write = (line: string) => process.stdout.write(line);
+      try {
+        if (flags.check === true) {
+          await runSetupCheck(
+            {
+              save: flags.save,
+              cwd: process.cwd(),
+              ...(flags.target === undefined ? {} : { target: flags.target }),
+            },
+            write,
+          );
+          return;
+        }
+        const console =
+          flags.console ?? (flags.target === undefined ? undefined : new URL(flags.target).origin);
+        if (console === undefined)
+          throw new UsageError('--console: give the Dify console URL (self-hosted: http://localhost:5001)');
+        const email =
+          flags.email ?? process.env.STREAMLOAD_DIFY_EMAIL ?? (await prompt('Dify admin email: ', false));
+        if (email === undefined || email === '')
+          throw new UsageError('--email: required (or env STREAMLOAD_DIFY_EMAIL)');
+        const password =
+          flags.password ??
+          process.env.STREAMLOAD_DIFY_PASSWORD ??
+          (await prompt('Dify admin password: ', true));
+        if (password === undefined || password === '')
+          throw new UsageError(
+            '--password: required (or env STREAMLOAD_DIFY_PASSWORD, or run on a terminal to be asked)',
+          );
+        await runSetup(
+          {
+            console,
+            target: flags.target ?? console,
+            email,
+            password,
+            ...(flags.initAdmin === undefined ? {} : { initAdmin: flags.initAdmin }),
+            dsl: flags.dsl,
+            yes: flags.yes === true,
+            reuseKey: flags.reuseKey === true,
+            ...(flags.llmBaseUrl === undefined ? {} : { llmBaseUrl: flags.llmBaseUrl }),
+            ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
+            installPlugins: flags.installPlugin,
+            save: flags.save,
+            cwd: process.cwd(),
+          },
+          write,
+        );
+      } catch (error) {
+        if (error instanceof SetupError) throw new UsageError(error.message);
+        throw error;
+      }
+    });
+}
+
+/** Asks on the terminal (hidden for a password); undefined when stdin is not a terminal. */
+async function prompt(question: string, hidden: boolean): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  if (hidden) {
+    // Echo nothing of what is typed: readline writes through _writeToOutput.
+    const internal = rl as unknown as { _writeToOutput: (text: string) => void };
+    internal._writeToOutput = (text) => {
+      if (text.startsWith(question)) process.stdout.write(question);
+    };
+  }
+  try {
+    const answer = await rl.question(question);
+    if (hidden) process.stdout.write('\n');
+    return answer.trim();
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * A small client of Dify's console API (`{origin}/console/api`). It holds the session of either
+ * style Dify has used: older releases return `data.access_token` in the login body (sent back as
+ * `Authorization: Bearer`); current ones set `access_token`, `refresh_token` and `csrf_token`
+ * cookies (`__Host-` prefixed on https) and want `X-CSRF-Token` on every non-GET call. Sending the
+ * bearer token, the cookies and the CSRF header together satisfies both.
+ */
+import { request } from 'undici';
+import { cookieHeader, parseSetCookies } from '../util/cookies.ts';
+
+/** A failure of one setup step: its message is the one actionable line the user sees (exit 2). */
+export class SetupError extends Error {}
+
+export interface ConsoleResponse {
+  readonly status: number;
+  /** The JSON object answered, or undefined (HTML from a proxy, an empty body…). */
+  // biome-ignore lint/suspicious/noExplicitAny: console answers are untyped JSON, read field by field.
+  readonly body: Record<string, any> | undefined;
+}
+
+export type SessionStyle = 'token' | 'cookie';
+
+export interface ConsoleClient {
+  readonly origin: string;
+  /** One console call (`path` under /console/api); throws SetupError only when the host cannot be reached. */
+  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ConsoleResponse>;
+  /** Logs in; the session style the server used, or undefined with the failed answer. */
+  login(email: string, password: string): Promise<SessionStyle | ConsoleResponse>;
+}
+
+const TIMEOUT_MS = 30_000;
+
+/** `{code, message}` of a Dify error body as one short text, e.g. `401 unauthorized: Invalid email…`. */
+export function describeFailure(response: ConsoleResponse): string {
+  const code = typeof response.body?.code === 'string' ? ` ${response.body.code}` : '';
+  const message = response.body?.message ?? response.body?.error ?? response.body?.data;
+  return `${response.status}${code}${typeof message === 'string' && message !== '' ? `: ${message}` : ''}`;
+}
+
+/** The value of cookie `name`, with or without Dify's `__Host-` prefix (https consoles). */
+function cookie(cookies: Record<string, string>, name: string): string | undefined {
+  return cookies[name] ?? cookies[`__Host-${name}`];
+}
+
+export function createConsoleClient(origin: string): ConsoleClient {
+  const base = `${origin.replace(/\/+$/, '')}/console/api`;
+  const cookies: Record<string, string> = {};
+  let bearer: string | undefined;
+
+  async function send(method: 'GET' | 'POST', path: string, body?: unknown) {
+    const csrf = cookie(cookies, 'csrf_token');
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+    if (Object.keys(cookies).length > 0) headers.cookie = cookieHeader(cookies);
+    if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
+    try {
+      return await request(`${base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as Error).message;
+      throw new SetupError(
+        `cannot reach the Dify console at ${origin} (${code}): is it running, and is --console right?`,
+      );
+    }
+  }
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ConsoleResponse> {
+    const res = await send(method, path, body);
+    Object.assign(cookies, parseSetCookies(res.headers['set-cookie']));
+    const text = await res.body.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    return { status: res.statusCode, body: isObject ? (parsed as Record<string, unknown>) : undefined };
+  }
+
+  return {
+    origin,
+    call,
+    async login(email, password) {
+      const response = await call('POST', '/login', { email, password, remember_me: true });
+      // A 200 can still be a failure: `{"result": "fail", "data": "workspace not found"}`.
+      if (response.status !== 200 || response.body?.result !== 'success') return response;
+      const token = response.body.data?.access_token;
+      if (typeof token === 'string' && token !== '') {
+        bearer = token;
+        return 'token';
+      }
+      const fromCookie = cookie(cookies, 'access_token');
+      if (fromCookie === undefined) return response;
+      bearer = fromCookie;
+      return 'cookie';
+    },
+  };
+}
