@@ -202,4 +202,55 @@ describe('streamload setup against the reference console', () => {
     assert.equal(summary.latency['node_duration.LLM'].count, 4);
     assert.equal(summary.latency['node_duration.Answer'].count, 4);
   });
+
+  test('plugins a DSL needs are named before import; pending imports need --yes; a changed DSL is re-imported; --reuse-key', async () => {
+    const needsPlugin = WORKFLOW_DSL.replace(
+      'langgenius/openai:0.2.5@0123abcd',
+      'langgenius/anthropic:0.1.0@beef',
+    );
+    writeFileSync(join(dir, 'dep.yml'), needsPlugin);
+    const missing = await setup('--dsl', 'dep.yml', '--save', 'dep-setup.yml');
+    assert.equal(missing.code, 2);
+    assert.match(
+      missing.stderr,
+      /^streamload: dep\.yml needs plugins this Dify lacks: langgenius\/anthropic \(add --install-plugin langgenius\/anthropic:0\.1\.0@beef\)\n$/,
+    );
+    const installed = await setup(
+      '--install-plugin',
+      'langgenius/anthropic:0.1.0@beef',
+      '--dsl',
+      'dep.yml',
+      '--save',
+      'dep-setup.yml',
+    );
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.match(installed.stdout, /^✔ plugin langgenius\/anthropic already installed$/m);
+    assert.match(installed.stdout, /^✔ imported setup_llm/m);
+
+    writeFileSync(join(dir, 'newer.yml'), WORKFLOW_DSL.replace('version: 0.4.0', 'version: 0.9.0'));
+    const pending = await setup('--dsl', 'newer.yml', '--save', 'newer-setup.yml');
+    assert.equal(pending.code, 2);
+    assert.match(pending.stderr, /import of newer\.yml waits for a confirm: its DSL version 0\.9\.0 .*--yes/);
+    const confirmed = await setup('--dsl', 'newer.yml', '--save', 'newer-setup.yml', '--yes');
+    assert.equal(confirmed.code, 0, confirmed.stderr);
+    assert.match(confirmed.stdout, /^✔ imported setup_llm .*dsl 0\.9\.0/m);
+
+    writeFileSync(
+      join(dir, 'newer.yml'),
+      WORKFLOW_DSL.replace('version: 0.4.0', 'version: 0.9.0').replace('written for', 'changed for'),
+    );
+    const changed = await setup('--dsl', 'newer.yml', '--save', 'newer-setup.yml', '--yes');
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(changed.stdout, /^✔ re-imported setup_llm over app [0-9a-f]{8}… \(newer\.yml changed\)$/m);
+    assert.match(changed.stdout, /^✔ published setup_llm$/m);
+    assert.match(changed.stdout, /^✔ API key of setup_llm kept/m);
+
+    // A key the file does not know (lost, or made by hand): --reuse-key takes the app's existing one.
+    const file = join(dir, 'newer-setup.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(/app-[0-9a-f]+/g, 'app-forgotten'));
+    const reused = await setup('--dsl', 'newer.yml', '--save', 'newer-setup.yml', '--reuse-key');
+    assert.equal(reused.code, 0, reused.stderr);
+    assert.match(reused.stdout, /^✔ reusing an existing API key of setup_llm/m);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /app-forgotten/);
+  });
 });
