@@ -89,6 +89,8 @@ async function runEngine(
     origin: `http://127.0.0.1:${port}`,
     recorder,
     maxEventBytes: 1024 * 1024,
+    maxBodyBytes: 8 << 20,
+    idleTimeoutMs: 60_000,
     inFlight: new Set(),
   };
   const protocol = createGenericSseProtocol({ path: `/?${query}` });

@@ -50,6 +50,8 @@ async function measure(client: 'undici' | 'engine'): Promise<Measured> {
       origin,
       recorder: createRecorder(),
       maxEventBytes: 1 << 20,
+      maxBodyBytes: 8 << 20,
+      idleTimeoutMs: 60_000,
       inFlight: new Set(),
     };
     const protocol = createGenericSseProtocol({ path: '/' });

@@ -63,6 +63,8 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     origin: options.origin,
     recorder,
     maxEventBytes: config.maxEventBytes,
+    maxBodyBytes: config.maxBodyBytes,
+    idleTimeoutMs: config.idleTimeoutMs,
     inFlight,
   };
   const createUser = createUserFactory({

@@ -271,7 +271,7 @@ export const FIELDS: readonly Field[] = [
     key: 'idleTimeout',
     flag: '--idle-timeout',
     arg: 'dur',
-    help: 'longest gap between bytes of a stream (default 60s)',
+    help: 'longest gap between two events of a stream, headers → first event included; comments and pings do not count (default 60s)',
     convert: duration,
   },
   {
@@ -287,6 +287,13 @@ export const FIELDS: readonly Field[] = [
     arg: 'n',
     help: 'largest SSE event before event_too_large (default 1048576)',
     convert: number(1, true, MAX_BYTES),
+  },
+  {
+    key: 'maxBodySize',
+    flag: '--max-body-size',
+    arg: 'n',
+    help: 'largest blocking response body in bytes before body_too_large (default 8388608)',
+    convert: number(1, true),
   },
   {
     key: 'threshold',

@@ -130,6 +130,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     idleTimeoutMs: pick('idleTimeout', 60_000),
     stopTimeoutMs: pick('stopTimeout', 10_000),
     maxEventBytes: pick('maxEventBytes', 1024 * 1024),
+    maxBodyBytes: pick('maxBodySize', 8 * 1024 * 1024),
     thresholds,
     slos,
     out: pick<string | null>('out', null),

@@ -48,6 +48,8 @@ export interface RunConfig {
   readonly idleTimeoutMs: number;
   readonly stopTimeoutMs: number;
   readonly maxEventBytes: number;
+  /** Largest blocking (non-stream) response body before `body_too_large`. */
+  readonly maxBodyBytes: number;
   readonly thresholds: readonly string[];
   /** Per-request objectives (`ttft<500ms`): a request is good when it succeeded and met them all. */
   readonly slos: readonly string[];

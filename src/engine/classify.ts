@@ -24,6 +24,11 @@ export function classifyTransportError(error: Error, streamStarted: boolean): Er
   return streamStarted ? 'early_termination' : 'connection_error';
 }
 
+/** Media types are case-insensitive (RFC 9110 §8.3.1): `Text/Event-Stream; charset=utf-8` is one. */
+export function isEventStreamType(contentType: string): boolean {
+  return contentType.trimStart().slice(0, 17).toLowerCase() === 'text/event-stream';
+}
+
 export function classifyStatus(status: number): ErrorName | undefined {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'http_5xx';

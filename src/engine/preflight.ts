@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { UsageError } from '../cli/errors.ts';
 import type { RunConfig } from '../config/types.ts';
 import type { Protocol } from '../protocols/types.ts';
-import { describeTransportError } from './classify.ts';
+import { describeTransportError, isEventStreamType } from './classify.ts';
 
 /**
  * With `reachabilityOnly` (scenario files, whose tasks may call other paths than the protocol's),
@@ -53,11 +53,7 @@ export async function preflight(
         `${url} refused the request (${res.statusCode}): ${sample} — check --inputs, --protocol and --path`,
       );
     }
-    if (
-      res.statusCode < 300 &&
-      config.responseMode === 'streaming' &&
-      !type.startsWith('text/event-stream')
-    ) {
+    if (res.statusCode < 300 && config.responseMode === 'streaming' && !isEventStreamType(type)) {
       throw new UsageError(
         `${url} did not stream: content type "${type}" (expected text/event-stream); check --protocol or use --response-mode blocking`,
       );

@@ -10,13 +10,22 @@ import type { Recorder, RequestResult } from '../metrics/types.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import { createSseParser } from '../sse/parser.ts';
 import type { SseEvent } from '../sse/types.ts';
-import { classifyStatus, classifyTransportError, describeTransportError } from './classify.ts';
+import {
+  classifyStatus,
+  classifyTransportError,
+  describeTransportError,
+  isEventStreamType,
+} from './classify.ts';
 
 export interface RequestDeps {
   readonly dispatcher: Dispatcher;
   readonly origin: string;
   readonly recorder: Recorder;
   readonly maxEventBytes: number;
+  /** Largest blocking (non-stream) body before `body_too_large` (`--max-body-size`). */
+  readonly maxBodyBytes: number;
+  /** Longest gap between two events of a stream (or headers → first event) before `timeout`. */
+  readonly idleTimeoutMs: number;
   /** Aborts of in-flight requests, so a stop can cut them (the request then counts as `cancelled`). */
   readonly inFlight: Set<(reason: Error) => void>;
 }
@@ -29,8 +38,17 @@ export interface SendOptions {
   readonly scheduleLagMs?: number;
 }
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const ERROR_BODY_SAMPLE = 300;
+/** An error body is kept only up to here: enough bytes for the sample in any UTF-8 text. */
+const ERROR_BODY_KEEP_BYTES = ERROR_BODY_SAMPLE * 4;
+/**
+ * After its terminal event a request is over, but the server may not end the response (it keeps
+ * pinging): it gets this long to end it — normally the end arrives in the same read — and is then
+ * cut, so the connection never holds a user until the stop timeout.
+ */
+const TERMINAL_DRAIN_MS = 200;
+/** Node may fire a timer up to a millisecond before performance.now() says it is due. */
+const TIMER_SLACK_MS = 1;
 
 export function sendRequest(
   deps: RequestDeps,
@@ -55,6 +73,7 @@ export function sendRequest(
   let error: ErrorName | undefined;
   let message: string | undefined;
   let status = 0;
+  let streamStartedAt = 0;
   let body: Buffer[] | undefined;
   let bodyBytes = 0;
   let nodeStarts: Map<string, number> | undefined;
@@ -121,6 +140,8 @@ export function sendRequest(
 
   return new Promise<RequestResult>((resolve) => {
     let settled = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
     const cut = (reason: Error) => {
       if (error === undefined && terminalAt === undefined) cancelled = true;
       controller?.abort(reason);
@@ -131,6 +152,7 @@ export function sendRequest(
       if (settled) return;
       settled = true;
       deps.inFlight.delete(cut);
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
       const end = performance.now();
       if (isStream) recorder.streamClosed();
       if (
@@ -171,21 +193,48 @@ export function sendRequest(
       resolve(result);
     }
 
+    /**
+     * PRODUCT.md's idle timeout is the gap between events: comments and data-less pings carry no
+     * event and do not reset it. One timer per stream, re-armed only when it fires early (never
+     * per event): onEvent already keeps lastEventAt.
+     */
+    function checkIdle(): void {
+      idleTimer = undefined;
+      if (settled) return;
+      const quietMs = performance.now() - (events === 0 ? streamStartedAt : lastEventAt);
+      if (quietMs + TIMER_SLACK_MS >= deps.idleTimeoutMs) {
+        fail('timeout', `no event for ${Math.round(quietMs)} ms (--idle-timeout ${deps.idleTimeoutMs} ms)`);
+        controller?.abort(new Error('idle timeout between events'));
+      } else idleTimer = setTimeout(checkIdle, deps.idleTimeoutMs - quietMs);
+    }
+
+    /** The terminal event ends the request now; the rest of the response is drained or cut. */
+    function endAtTerminal(): void {
+      finish();
+      drainTimer = setTimeout(
+        () => controller?.abort(new Error('response not ended after its terminal event')),
+        TERMINAL_DRAIN_MS,
+      );
+    }
+
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c;
       },
       onResponseStart(_c, statusCode, headers) {
+        // 1xx (103 Early Hints…) are informational: the response proper follows (RFC 9110 §15.2).
+        if (statusCode < 200) return;
         ttfb = performance.now() - start;
         status = statusCode;
         const statusError = classifyStatus(statusCode);
         const type = String(headers['content-type'] ?? '');
+        const eventStream = isEventStreamType(type);
         if (statusError !== undefined) {
           fail(statusError, `HTTP ${statusCode}`);
           body = [];
           return;
         }
-        if (options.stream && !type.startsWith('text/event-stream')) {
+        if (options.stream && !eventStream) {
           fail(
             'invalid_response',
             `expected text/event-stream, got ${type === '' ? 'no content type' : type}`,
@@ -193,26 +242,41 @@ export function sendRequest(
           body = [];
           return;
         }
-        if (!options.stream && type.startsWith('text/event-stream')) {
+        if (!options.stream && eventStream) {
           fail('invalid_response', 'expected a JSON body, got text/event-stream');
         }
         if (parser !== undefined) {
           isStream = true;
+          streamStartedAt = performance.now();
+          idleTimer = setTimeout(checkIdle, deps.idleTimeoutMs);
           recorder.streamOpened();
         } else body = [];
       },
       onResponseData(_c, chunk) {
+        if (settled) return; // draining after the terminal event
         contentBytes += chunk.length;
         if (parser !== undefined && isStream) {
           parser.feed(chunk);
+          if (terminalAt !== undefined) endAtTerminal();
           return;
         }
-        if (body !== undefined && bodyBytes < MAX_BODY_BYTES) {
-          body.push(chunk);
-          bodyBytes += chunk.length;
+        if (body === undefined) return;
+        bodyBytes += chunk.length;
+        if (error !== undefined) {
+          // An error body only feeds the sample message.
+          if (bodyBytes - chunk.length < ERROR_BODY_KEEP_BYTES) body.push(chunk);
+          return;
         }
+        if (bodyBytes > deps.maxBodyBytes) {
+          fail('body_too_large', `body exceeds --max-body-size (${deps.maxBodyBytes} bytes)`);
+          body = undefined;
+          controller?.abort(new Error('body too large'));
+          return;
+        }
+        body.push(chunk);
       },
       onResponseEnd() {
+        if (drainTimer !== undefined) clearTimeout(drainTimer);
         if (status >= 400 && body !== undefined) {
           const sample = Buffer.concat(body)
             .toString('utf8')
@@ -224,6 +288,7 @@ export function sendRequest(
         finish();
       },
       onResponseError(_c, err) {
+        if (drainTimer !== undefined) clearTimeout(drainTimer);
         if (terminalAt === undefined && !cancelled) {
           const streamStarted = events > 0;
           fail(classifyTransportError(err, streamStarted), describeTransportError(err));
@@ -240,6 +305,8 @@ export function sendRequest(
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,
+          // A stream's idle time is measured between events (checkIdle), not between bytes.
+          ...(options.stream ? { bodyTimeout: 0 } : {}),
           ...(request.body === undefined ? {} : { body: request.body }),
         },
         handler,

@@ -15,6 +15,7 @@ export const ERROR_NAMES = [
   'stream_error',
   'early_termination',
   'event_too_large',
+  'body_too_large',
 ] as const;
 export type ErrorName = (typeof ERROR_NAMES)[number];
 
