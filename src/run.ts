@@ -3,7 +3,6 @@
  * hot path and returns a RunHandle (live summaries each second, setUsers, stop, abort, the final
  * run.json). The CLI, the web UI and scale-out workers all drive runs through here.
  */
-import { Agent } from 'undici';
 import { redactConfig } from './config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import type { RunConfig } from './config/types.ts';
@@ -17,6 +16,7 @@ import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
 import { createSummaryFeed } from './engine/summary-feed.ts';
 import { createTaskErrors } from './engine/task-errors.ts';
+import { createTransport, transportWarnings } from './engine/transport.ts';
 import type { RunHandle } from './engine/types.ts';
 import { createUserFactory } from './engine/virtual-user.ts';
 import { createRecorder } from './metrics/recorder.ts';
@@ -49,13 +49,13 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   const objectives = config.slos.map((expr) => parseObjective(expr) as Objective);
   const recorder = createRecorder({ goodRequest: goodRequest(objectives) });
   const selfCheck = createSelfCheck(recorder);
-  const dispatcher = new Agent({
-    connections: null,
-    connectTimeout: config.connectTimeoutMs,
-    headersTimeout: config.firstByteTimeoutMs,
-    bodyTimeout: config.idleTimeoutMs,
-    keepAliveTimeout: 30_000,
+  const tcp = { opened: 0, h2: 0 };
+  const transport = createTransport(config, (protocol) => {
+    recorder.tcpConnectionOpened(protocol);
+    tcp.opened++;
+    if (protocol === 'h2') tcp.h2++;
   });
+  const { dispatcher } = transport;
   const inFlight: RequestDeps['inFlight'] = new Set();
   const taskErrors = createTaskErrors();
   const request: RequestDeps = {
@@ -135,7 +135,11 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   }
 
   function warnings(): string[] {
-    const list = [...(options.warnings ?? []), ...selfCheck.warnings()];
+    const list = [
+      ...(options.warnings ?? []),
+      ...transportWarnings(config, options.origin, tcp),
+      ...selfCheck.warnings(),
+    ];
     if (executor.dropped() > 0)
       list.push(
         `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,
@@ -170,12 +174,12 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
       startedAt,
       endedAt: new Date(),
       config: redactConfig(config),
-      environment: currentEnvironment(options.origin),
+      environment: currentEnvironment(options.origin, config),
       evaluate: (summary) => evaluateThresholds(thresholds, summary),
       warnings: warnings(),
     });
     recorder.close();
-    await dispatcher.close().catch(() => {});
+    await transport.close();
     return run;
   });
 

@@ -20,6 +20,8 @@ export function addRunOptions(cmd: Command): Command {
       return field.repeatable && Array.isArray(previous) ? [...previous, ...(value as unknown[])] : value;
     });
   }
+  // Commander turns this into `proxy: false`, which the config resolution reads as "go direct".
+  cmd.option('--no-proxy', 'ignore HTTP_PROXY/HTTPS_PROXY/NO_PROXY: connect straight to the target');
   cmd.option(
     '--config <file>',
     'YAML or JSON file with the same option names (flags override it; it overrides STREAMLOAD_* env)',

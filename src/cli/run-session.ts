@@ -2,6 +2,7 @@
  * One run from the CLI's side: embedded targets (when no --target), preflight, the run, the live
  * view, Ctrl-C handling, the summary, reports and the exit code. `run`, `demo` and `master` share it.
  */
+import { proxyFor } from '../config/proxy.ts';
 import { redactUrl } from '../config/redact.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
@@ -62,6 +63,8 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     await preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile });
     const handle = await (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin);
     log.write(describeLoad(config, origin));
+    if (config.tls.insecure)
+      log.write('WARNING: --insecure: TLS certificates are not verified (testing only)\n');
     options.observer?.started(handle, config);
     const stopLive = startLiveView(handle, {
       intervalMs: config.liveIntervalMs,
@@ -105,11 +108,24 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
   }
 }
 
-function describeLoad(config: RunConfig, origin: string): string {
+/** The start banner: the load as it will really run (stages, rates, iterations, transport). */
+export function describeLoad(config: RunConfig, origin: string): string {
+  const stages =
+    config.stages === null ? '' : config.stages.map((s) => `${s.durationS} s → ${s.target}`).join(', ');
   const shape =
     config.rate !== null
-      ? `open model at ${config.rate} requests/s, ${config.arrival === 'gamma' ? `gamma arrivals (burstiness ${config.burstiness})` : `${config.arrival} arrivals`}`
-      : `${config.users} users (spawn ${config.spawnRate}/s)${config.iterations === null ? '' : `, ${config.iterations} iterations`}`;
+      ? config.stages === null
+        ? `open model at ${config.rate} requests/s, ${config.arrival === 'gamma' ? `gamma arrivals (burstiness ${config.burstiness})` : `${config.arrival} arrivals`}`
+        : `open model, arrival-rate stages ${stages} requests/s`
+      : config.stages === null
+        ? `${config.users} users (spawn ${config.spawnRate}/s)`
+        : `user stages ${stages} users (spawn ${config.spawnRate}/s)`;
+  const work = config.iterations === null ? '' : `, ${config.iterations} requests`;
   const time = config.runTimeMs === null ? '' : ` for ${config.runTimeMs / 1000} s`;
-  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}, ${shape}${time}\n`;
+  const proxy = proxyFor(config.proxy, origin);
+  const via = [
+    ...(proxy === null ? [] : [`via proxy ${redactUrl(proxy)}`]),
+    ...(config.http2 ? ['offering HTTP/2'] : []),
+  ];
+  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}\n`;
 }

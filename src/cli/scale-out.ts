@@ -55,7 +55,7 @@ export async function startScaledSession(
           startedAt,
           endedAt: new Date(),
           config: { ...redactConfig(config), placement: { ...placement, onListening: undefined } },
-          environment: currentEnvironment(origin),
+          environment: currentEnvironment(origin, config),
           evaluate: (summary) => evaluateThresholds(thresholds, summary),
           warnings: [],
         }),

@@ -123,6 +123,41 @@ const list = (values: readonly string[]) => (raw: unknown) => {
   return items;
 };
 const strings = (raw: unknown) => (Array.isArray(raw) ? raw.map(String) : [text(raw)]);
+/** RFC 9110 token characters: what a header name may contain. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * `Name: value` (a flag, repeatable), a list of those, or a `{ Name: value }` object (config
+ * files) → [name, value] pairs. CR/LF in a value would smuggle a second header: refused.
+ */
+const headers = (raw: unknown): [string, string][] => {
+  const pairs: [string, string][] =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      ? Object.entries(raw).map(([name, value]) => [name, text(value)])
+      : strings(raw).map((line) => {
+          const colon = line.indexOf(':');
+          if (colon <= 0) throw new FieldError(`expected 'Name: value', got "${line}"`);
+          return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+        });
+  for (const [name, value] of pairs) {
+    if (!HEADER_NAME.test(name)) throw new FieldError(`"${name}" is not a valid header name`);
+    if (/[\r\n\0]/.test(value)) throw new FieldError(`the value of header "${name}" contains a line break`);
+  }
+  return pairs;
+};
+/** A proxy URL (credentials allowed in it); `false` (config file) = ignore the environment. */
+const proxyUrl = (raw: unknown) => {
+  if (raw === false || raw === 'false' || raw === 'none') return false;
+  const value = text(raw);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new FieldError(`expected a proxy URL like http://user:pass@proxy:3128, got "${value}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new FieldError(`expected an http(s) proxy URL, got "${parsed.protocol}"`);
+  return value;
+};
 
 export const FIELDS: readonly Field[] = [
   {
@@ -366,6 +401,55 @@ export const FIELDS: readonly Field[] = [
     arg: 'text',
     help: 'sse protocol: event data that ends a stream successfully',
     convert: text,
+  },
+  {
+    key: 'header',
+    flag: '--header',
+    arg: 'line',
+    help: "extra request header 'Name: value' (repeatable; overrides the protocol's and User-Agent)",
+    convert: headers,
+    repeatable: true,
+  },
+  {
+    key: 'proxy',
+    flag: '--proxy',
+    arg: 'url',
+    help: 'send every request through this HTTP proxy, e.g. http://user:pass@proxy:3128 (default: HTTP_PROXY/HTTPS_PROXY/NO_PROXY)',
+    convert: proxyUrl,
+  },
+  {
+    key: 'ca',
+    flag: '--ca',
+    arg: 'file',
+    help: 'PEM file of CA certificates to trust, added to the default roots',
+    convert: text,
+  },
+  {
+    key: 'insecure',
+    flag: '--insecure',
+    help: 'do not verify the TLS certificate (testing only: warned in the console and run.json)',
+    convert: bool,
+  },
+  {
+    key: 'cert',
+    flag: '--cert',
+    arg: 'file',
+    help: 'PEM client certificate (mTLS; with --key)',
+    convert: text,
+  },
+  { key: 'key', flag: '--key', arg: 'file', help: 'PEM private key of --cert', convert: text },
+  {
+    key: 'servername',
+    flag: '--servername',
+    arg: 'name',
+    help: 'TLS server name (SNI and certificate check) when the target is an IP address',
+    convert: text,
+  },
+  {
+    key: 'http2',
+    flag: '--http2',
+    help: 'offer HTTP/2 (ALPN): many streams share one TCP connection; falls back to HTTP/1.1, reported',
+    convert: bool,
   },
   {
     key: 'maxInFlight',

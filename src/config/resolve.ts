@@ -2,18 +2,26 @@
  * From what the user gave (flags, config file, env) to a RunConfig. Precedence: flags > config file
  * > `STREAMLOAD_*` env > scenario and profile presets > defaults. Every error names its source.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
 import type { ArrivalKind } from '../engine/arrivals.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { parseObjective } from '../slo/objectives.ts';
+import { VERSION } from '../version.ts';
 import { convertField, FIELDS } from './fields.ts';
 import { readConfigFile } from './file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
 import { redactSecrets } from './redact.ts';
 import { parseThreshold } from './thresholds.ts';
-import { BUILTIN_SCENARIOS, REPORT_FORMATS, type RunConfig, type Stage } from './types.ts';
+import {
+  BUILTIN_SCENARIOS,
+  type ProxySettings,
+  REPORT_FORMATS,
+  type RunConfig,
+  type Stage,
+  type TlsSettings,
+} from './types.ts';
 
 export interface ConfigSources {
   /** Explicitly given flags, already converted (keys as in FIELDS), plus `config`. */
@@ -144,6 +152,10 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     terminalData: pick<string | null>('terminalData', null),
     maxInFlight: pick('maxInFlight', 10_000),
     ...arrivalsOf(given, rate),
+    headers: requestHeaders(pick<[string, string][]>('header', [])),
+    proxy: resolveProxy(given.proxy, sources.env),
+    tls: resolveTls(given, sources.cwd),
+    http2: pick('http2', false),
   };
 }
 
@@ -200,6 +212,64 @@ function arrivalsOf(
     arrival: arrival ?? (burstiness === undefined ? 'constant' : 'gamma'),
     burstiness: burstiness ?? 1,
   };
+}
+
+/** `User-Agent: streamload/<version>` unless a header overrides it; names lower-cased so they override the protocol's. */
+function requestHeaders(pairs: readonly [string, string][]): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': `streamload/${VERSION}` };
+  for (const [name, value] of pairs) headers[name.toLowerCase()] = value;
+  return headers;
+}
+
+/**
+ * `--proxy URL` sends everything through URL; `--no-proxy` (false) goes direct; otherwise the
+ * usual environment variables, the lower-case form first as curl and undici read them.
+ */
+function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings | null {
+  if (flag === false) return null;
+  if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
+  const read = (name: string) => env[name.toLowerCase()] || env[name] || null;
+  const http = read('HTTP_PROXY');
+  const https = read('HTTPS_PROXY');
+  if (http === null && https === null) return null;
+  for (const [name, value] of [
+    ['HTTP_PROXY', http],
+    ['HTTPS_PROXY', https],
+  ] as const) {
+    if (value === null) continue;
+    try {
+      new URL(value);
+    } catch {
+      throw new UsageError(`${name}: expected a proxy URL like http://proxy:3128 (or use --no-proxy)`);
+    }
+  }
+  return { http, https, noProxy: read('NO_PROXY') ?? '', source: 'env' };
+}
+
+function resolveTls(given: Record<string, unknown>, cwd: string): TlsSettings {
+  const file = (key: 'ca' | 'cert' | 'key'): string | null => {
+    const value = given[key];
+    if (typeof value !== 'string') return null;
+    const path = resolvePath(cwd, value);
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      throw new UsageError(`--${key}: cannot read ${value} (${(error as NodeJS.ErrnoException).code})`);
+    }
+    return path;
+  };
+  const tls: TlsSettings = {
+    ca: file('ca'),
+    cert: file('cert'),
+    key: file('key'),
+    insecure: given.insecure === true,
+    servername: typeof given.servername === 'string' ? given.servername : null,
+  };
+  if ((tls.cert === null) !== (tls.key === null))
+    throw new UsageError(
+      `${tls.cert === null ? '--key' : '--cert'}: a client certificate needs both --cert FILE and --key FILE`,
+    );
+  return tls;
 }
 
 /** The documented keys of the embedded workflow server's built-in apps. */

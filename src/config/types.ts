@@ -21,6 +21,30 @@ export const BUILTIN_SCENARIOS = [
 ] as const;
 export type BuiltinScenario = (typeof BUILTIN_SCENARIOS)[number];
 
+/** Where requests go on their way to the target: null in RunConfig = straight there. */
+export interface ProxySettings {
+  /** Proxy for http:// targets (credentials may be in the URL: redacted in run.json). */
+  readonly http: string | null;
+  /** Proxy for https:// targets. */
+  readonly https: string | null;
+  /** NO_PROXY list (hosts, `.domain`, `host:port`, `*`); empty = proxy everything. */
+  readonly noProxy: string;
+  /** `flag` (--proxy or a config file) or `env` (HTTP_PROXY/HTTPS_PROXY/NO_PROXY). */
+  readonly source: 'flag' | 'env';
+}
+
+/** TLS towards the target. Files are paths (read when the connections are set up). */
+export interface TlsSettings {
+  /** PEM CA bundle added to Node's default roots. */
+  readonly ca: string | null;
+  readonly cert: string | null;
+  readonly key: string | null;
+  /** Skip certificate verification. */
+  readonly insecure: boolean;
+  /** SNI and certificate name when the target is an IP address. */
+  readonly servername: string | null;
+}
+
 export interface RunConfig {
   /** Target origin (`http://host:port`); null = start the embedded targets. */
   readonly target: string | null;
@@ -70,6 +94,12 @@ export interface RunConfig {
   readonly arrival: ArrivalKind;
   /** Gamma shape for `arrival: gamma`: 1 = Poisson, below 1 burstier. */
   readonly burstiness: number;
+  /** Headers sent with every request (lower-case names; `user-agent` included), over the protocol's. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly proxy: ProxySettings | null;
+  readonly tls: TlsSettings;
+  /** Offer HTTP/2 through ALPN (undici allowH2). */
+  readonly http2: boolean;
 }
 
 export const REPORT_FORMATS = ['txt', 'json', 'csv', 'junit', 'md', 'html'] as const;

@@ -6,7 +6,9 @@ import { request } from 'undici';
 import { UsageError } from '../cli/errors.ts';
 import type { RunConfig } from '../config/types.ts';
 import type { Protocol } from '../protocols/types.ts';
+import { describeCertificateError } from './certificate-error.ts';
 import { describeTransportError, isEventStreamType } from './classify.ts';
+import { createTransport } from './transport.ts';
 
 /**
  * With `reachabilityOnly` (scenario files, whose tasks may call other paths than the protocol's),
@@ -25,6 +27,8 @@ export async function preflight(
     responseMode: config.responseMode,
   });
   const url = `${origin}${req.path}`;
+  // The load's own transport (proxy, TLS, HTTP/2), so what passes here passes there.
+  const transport = createTransport(config);
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), config.connectTimeoutMs + config.firstByteTimeoutMs);
   try {
@@ -33,7 +37,7 @@ export async function preflight(
       headers: req.headers,
       ...(req.body === undefined ? {} : { body: req.body }),
       signal: abort.signal,
-      headersTimeout: config.firstByteTimeoutMs,
+      dispatcher: transport.dispatcher,
     });
     const type = String(res.headers['content-type'] ?? '');
     const sample = res.statusCode >= 400 ? (await res.body.text()).slice(0, 200).replace(/\s+/g, ' ') : '';
@@ -60,8 +64,12 @@ export async function preflight(
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    const certificate = describeCertificateError(error as Error);
+    if (certificate !== undefined) throw new UsageError(`TLS: ${url}: ${certificate}`);
     throw new UsageError(`cannot reach ${url}: ${describeTransportError(error as Error)}`);
   } finally {
     clearTimeout(timer);
+    // Destroy, not close: a stream whose body was dropped need not be waited for.
+    await transport.dispatcher.destroy().catch(() => {});
   }
 }

@@ -87,6 +87,10 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   let lastSecond = 0;
   let users = 0;
   let closed = false;
+  let tcpOpened = 0;
+  let tcpH2 = 0;
+  /** Scenario checks by name: [passes, fails]. */
+  const checks = new Map<string, [number, number]>();
 
   /** A latency present in the result: its histogram, and `<metric>_scheduled` in open-model runs. */
   const latency = (metric: string, ms: number | undefined, lagMs: number | undefined): void => {
@@ -189,6 +193,20 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       }
     },
 
+    tcpConnectionOpened(protocol) {
+      tcpOpened++;
+      if (protocol === 'h2') tcpH2++;
+    },
+
+    check(name, ok) {
+      let counts = checks.get(name);
+      if (counts === undefined) {
+        counts = [0, 0];
+        checks.set(name, counts);
+      }
+      counts[ok ? 0 : 1]++;
+    },
+
     value(metric, ms) {
       if (metric === '' || unitOf(metric) === 'count') {
         throw new Error(`value(): '${metric}' is not a latency metric name`);
@@ -278,6 +296,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         failures,
         history: after === undefined ? [...history] : history.filter((row) => row.elapsedS > after),
         generator: generator.snapshot(),
+        tcp: { opened: tcpOpened, h2: tcpH2 },
+        checks: Object.fromEntries([...checks].map(([name, [passes, fails]]) => [name, { passes, fails }])),
       };
     },
 
@@ -293,6 +313,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       generator.reset();
       for (const name of ERROR_NAMES) delete errorSamples[name];
       history = [];
+      tcpOpened = tcpH2 = 0;
+      checks.clear();
     },
 
     close() {

@@ -6,7 +6,7 @@
 import { mergeEncoded } from './histogram.ts';
 import { mergeHistories, type SnapshotRow } from './history.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
-import type { FailureEntry } from './types.ts';
+import type { CheckCounts, FailureEntry } from './types.ts';
 
 export type { SnapshotRow } from './history.ts';
 
@@ -83,6 +83,10 @@ export interface Snapshot {
   /** Closed seconds, oldest first: all of them, or those after `historyAfterS` (see Recorder.snapshot). */
   readonly history: readonly SnapshotRow[];
   readonly generator: SnapshotGenerator;
+  /** TCP connections opened, and how many on HTTP/2 (absent in snapshots of older peers). */
+  readonly tcp?: { readonly opened: number; readonly h2: number };
+  /** Scenario checks by name (absent in snapshots of older peers). */
+  readonly checks?: Readonly<Record<string, CheckCounts>>;
 }
 
 /** Groups items by a composite key, keeping first-seen order. */
@@ -226,5 +230,24 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
     failures,
     history,
     generator: mergeGenerators(snapshots.map((s) => s.generator)),
+    tcp: {
+      opened: sum(snapshots, (s) => s.tcp?.opened ?? 0),
+      h2: sum(snapshots, (s) => s.tcp?.h2 ?? 0),
+    },
+    checks: mergeChecks(snapshots.map((s) => s.checks ?? {})),
   };
+}
+
+function mergeChecks(maps: readonly Readonly<Record<string, CheckCounts>>[]): Record<string, CheckCounts> {
+  const merged: Record<string, CheckCounts> = {};
+  for (const map of maps) {
+    for (const [name, counts] of Object.entries(map)) {
+      const seen = merged[name];
+      merged[name] =
+        seen === undefined
+          ? { ...counts }
+          : { passes: seen.passes + counts.passes, fails: seen.fails + counts.fails };
+    }
+  }
+  return merged;
 }

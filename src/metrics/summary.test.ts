@@ -47,7 +47,7 @@ describe('connections from the gauge', () => {
       clock.at(4000);
       const { connections, totals } = summarize(r.snapshot());
       // ∫ = 2·1 + 3·1.5 + 1·1.5 = 8 connection·s over 4 s.
-      assert.deepEqual(connections, { maxConcurrent: 3, avgActive: 2 });
+      assert.deepEqual(connections, { maxConcurrent: 3, avgActive: 2, tcp: 0, http2: 0 });
       assert.equal(totals.streams, 3);
     });
   });
@@ -108,7 +108,7 @@ describe('per-second throughput', () => {
     withRecorder((r) => {
       const s = summarize(r.snapshot());
       assert.deepEqual(s.throughput.connections, { max: 0, avg: 0, min: 0 });
-      assert.deepEqual(s.connections, { maxConcurrent: 0, avgActive: 0 });
+      assert.deepEqual(s.connections, { maxConcurrent: 0, avgActive: 0, tcp: 0, http2: 0 });
       assert.equal(s.error_rate, 0);
     });
   });

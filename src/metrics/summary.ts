@@ -113,7 +113,10 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
       maxConcurrent: connections.maxConcurrent,
       // ∫ active dt / elapsed: the time-weighted mean of the gauge.
       avgActive: elapsedMs > 0 ? connections.activeAreaUs / (elapsedMs * 1000) : 0,
+      tcp: snapshot.tcp?.opened ?? 0,
+      http2: snapshot.tcp?.h2 ?? 0,
     },
+    checks: { ...snapshot.checks },
     throughput: {
       events: rateStats(history, (r) => r.events, { total: totals.events, elapsedMs }),
       requests: rateStats(history, (r) => r.requests, { total: totals.requests, elapsedMs }),

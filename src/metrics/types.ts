@@ -39,6 +39,11 @@ export interface RequestResult {
   readonly scheduleLagMs?: number;
 }
 
+export interface CheckCounts {
+  readonly passes: number;
+  readonly fails: number;
+}
+
 /** One second of the generator's own health. */
 export interface GeneratorSample {
   readonly loopDelayP50Ms: number;
@@ -149,7 +154,16 @@ export interface MetricsSummary {
   readonly errors: Record<ErrorName, number>;
   readonly errorSamples: Partial<Record<ErrorName, string>>;
   readonly error_rate: number;
-  readonly connections: { readonly maxConcurrent: number; readonly avgActive: number };
+  readonly connections: {
+    readonly maxConcurrent: number;
+    readonly avgActive: number;
+    /** TCP connections the generator opened (with HTTP/2 many streams share one). */
+    readonly tcp: number;
+    /** Of those, the ones on which ALPN chose HTTP/2. */
+    readonly http2: number;
+  };
+  /** Scenario checks (`ctx.check`) by name. */
+  readonly checks: Readonly<Record<string, CheckCounts>>;
   /** Per-second series stats: events/s, completed requests/s, new streams/s. */
   readonly throughput: {
     readonly events: RateStats;
@@ -192,6 +206,10 @@ export interface Recorder {
   event(sizeBytes: number, interEventMs: number | undefined): void;
   /** Once per finished request, successful or not (latencies of failures are recorded too). */
   request(result: RequestResult): void;
+  /** The transport opened a TCP connection; `h2` when ALPN chose HTTP/2 (its streams share it). */
+  tcpConnectionOpened(protocol: 'h2' | 'http/1.1'): void;
+  /** A scenario's `ctx.check(name, condition)`: counted per name, passes and fails. */
+  check(name: string, ok: boolean): void;
   /** Any other latency in ms under its own name, e.g. `node_duration.LLM`. */
   value(metric: string, ms: number): void;
   /** Users whose scenario code never settled and was left behind at the run's end: counted as cancelled. */

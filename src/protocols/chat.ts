@@ -3,9 +3,13 @@ import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 import { difyHeaders, interpretDifyCommon } from './workflow.ts';
 
-export function createChatProtocol(options: { apiKey?: string; path?: string }): Protocol {
+export function createChatProtocol(options: {
+  apiKey?: string;
+  path?: string;
+  headers?: Readonly<Record<string, string>>;
+}): Protocol {
   const path = options.path ?? '/v1/chat-messages';
-  const headers = difyHeaders(options.apiKey);
+  const headers = difyHeaders(options.apiKey, options.headers);
   return {
     name: 'chat',
     buildRequest(ctx: RequestContext) {

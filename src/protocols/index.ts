@@ -12,14 +12,23 @@ const opt = <K extends string, V>(key: K, value: V | null) =>
 export function getProtocol(config: RunConfig): Protocol {
   switch (config.protocol) {
     case 'workflow':
-      return createWorkflowProtocol({ ...opt('apiKey', config.apiKey), ...opt('path', config.path) });
+      return createWorkflowProtocol({
+        ...opt('apiKey', config.apiKey),
+        ...opt('path', config.path),
+        headers: config.headers,
+      });
     case 'chat':
-      return createChatProtocol({ ...opt('apiKey', config.apiKey), ...opt('path', config.path) });
+      return createChatProtocol({
+        ...opt('apiKey', config.apiKey),
+        ...opt('path', config.path),
+        headers: config.headers,
+      });
     case 'openai':
       return createOpenAiProtocol({
         ...opt('apiKey', config.apiKey),
         ...opt('path', config.path),
         ...opt('model', config.model),
+        headers: config.headers,
       });
     case 'sse':
       return createGenericSseProtocol({
@@ -28,9 +37,17 @@ export function getProtocol(config: RunConfig): Protocol {
         ...opt('body', config.body),
         ...opt('terminalEvent', config.terminalEvent),
         ...opt('terminalData', config.terminalData),
-        headers: config.apiKey === null ? {} : { authorization: `Bearer ${config.apiKey}` },
+        headers: authHeaders(config),
       });
   }
+}
+
+/** The run's Bearer key (when any) under its `--header`s and User-Agent: what every request carries. */
+export function authHeaders(config: RunConfig): Record<string, string> {
+  return {
+    ...(config.apiKey === null ? {} : { authorization: `Bearer ${config.apiKey}` }),
+    ...config.headers,
+  };
 }
 
 export type { Protocol } from './types.ts';

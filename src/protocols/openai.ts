@@ -11,6 +11,8 @@ export interface OpenAiOptions {
   model?: string;
   /** Send `stream_options.include_usage` (some gateways reject it). */
   includeUsage?: boolean;
+  /** The run's headers (`--header`, User-Agent), over the protocol's own. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
@@ -18,6 +20,7 @@ export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
   const headers = {
     'content-type': 'application/json',
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    ...options.headers,
   };
   const model = options.model ?? 'gpt-4o-mini';
   return {

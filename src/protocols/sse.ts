@@ -8,7 +8,7 @@ export interface GenericSseOptions {
   path?: string;
   method?: string;
   body?: string;
-  headers?: Record<string, string>;
+  headers?: Readonly<Record<string, string>>;
   terminalEvent?: string;
   terminalData?: string;
 }

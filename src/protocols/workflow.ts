@@ -5,8 +5,16 @@
 import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
-export function difyHeaders(apiKey: string | undefined): Record<string, string> {
-  return { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+/** Dify's JSON + Bearer headers under the run's own (`--header`, User-Agent), which win. */
+export function difyHeaders(
+  apiKey: string | undefined,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    ...extra,
+  };
 }
 
 /** Interprets a Dify payload event shared by workflow and chat apps; undefined when not shared. */
@@ -36,9 +44,13 @@ function nodeCompletionTokens(event: Record<string, unknown>): number {
   return typeof tokens === 'number' ? tokens : 0;
 }
 
-export function createWorkflowProtocol(options: { apiKey?: string; path?: string }): Protocol {
+export function createWorkflowProtocol(options: {
+  apiKey?: string;
+  path?: string;
+  headers?: Readonly<Record<string, string>>;
+}): Protocol {
   const path = options.path ?? '/v1/workflows/run';
-  const headers = difyHeaders(options.apiKey);
+  const headers = difyHeaders(options.apiKey, options.headers);
   return {
     name: 'workflow',
     buildRequest(ctx: RequestContext) {

@@ -10,6 +10,7 @@ import { CHART_COLORS, CHARTS, chartPoint } from './charts.ts';
 import { METRIC_DEFINITIONS } from './markdown.ts';
 import { sloTable } from './slo.ts';
 import { fmt } from './tables.ts';
+import { CHECK_COLUMNS, checkRows, transportRows } from './transport.ts';
 import type { RunJson } from './types.ts';
 
 const require = createRequire(import.meta.url);
@@ -84,6 +85,8 @@ ${run.warnings.map((w) => `<p class="warn">Warning: ${esc(w)}</p>`).join('')}
 <h2>Requests</h2>${requests}
 <h2>Latency (ms)</h2>${latency}
 <h2>Errors</h2>${run.failures.length === 0 ? '<p>No errors.</p>' : errors}
+${checkRows(run).length === 0 ? '' : `<h2>Checks</h2>${table(CHECK_COLUMNS, checkRows(run))}`}
+<h2>Transport</h2>${table(['Item', 'Value'], transportRows(run))}
 ${
   run.thresholds.length === 0
     ? ''

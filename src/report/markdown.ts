@@ -2,6 +2,7 @@
 import { benchmarkTables } from './benchmark.ts';
 import { sloTable } from './slo.ts';
 import { fmt, markdownTable } from './tables.ts';
+import { CHECK_COLUMNS, checkRows, transportRows } from './transport.ts';
 import type { RunJson } from './types.ts';
 
 export const METRIC_DEFINITIONS: readonly [string, string][] = [
@@ -57,6 +58,8 @@ export function reportMarkdown(run: RunJson): string {
     ),
     '',
   );
+  const checks = checkRows(run);
+  if (checks.length > 0) out.push('## Checks', '', markdownTable(CHECK_COLUMNS, checks), '');
   if (run.thresholds.length > 0) {
     out.push(
       '## Thresholds',
@@ -85,6 +88,7 @@ export function reportMarkdown(run: RunJson): string {
         ['Target', env.target],
         ['Protocol / scenario', `${String(c.protocol)} / ${String(c.scenario)} (${String(c.responseMode)})`],
         ['Load', loadSettings(c)],
+        ...transportRows(run),
       ],
     ),
     '',

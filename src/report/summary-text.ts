@@ -3,6 +3,7 @@ import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { sloTable } from './slo.ts';
 import { fmt, textTable } from './tables.ts';
+import { CHECK_COLUMNS, checkRows, describeConnections } from './transport.ts';
 import type { RunJson } from './types.ts';
 
 const SSE_METRICS = ['ttfb', 'ttfe', 'ttft', 'tpot', 'stream_duration', 'request_duration', 'inter_event'];
@@ -49,6 +50,14 @@ export function renderSummaryText(run: RunJson): string {
     out.push(
       `Cancelled: ${run.totals.cancelled} cut by streamload itself (stop timeout, abort, run end), not counted as failures`,
     );
+  const connections = describeConnections(run);
+  if (connections !== undefined) out.push(`TCP connections: ${connections}`);
+  const checks = checkRows(run);
+  if (checks.length > 0) {
+    out.push('');
+    out.push('Checks');
+    out.push(textTable(CHECK_COLUMNS, checks));
+  }
   const slo = sloTable(run);
   for (const table of slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo]) {
     out.push('');

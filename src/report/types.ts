@@ -22,6 +22,17 @@ export interface RunEnvironment {
   readonly node: string;
   readonly streamload: string;
   readonly target: string;
+  /** The forward proxy the requests went through (credentials redacted); null = direct. */
+  readonly proxy?: string | null;
+  readonly tls?: {
+    /** Certificate verification was off (`--insecure`). */
+    readonly insecure: boolean;
+    readonly caFile: string | null;
+    readonly clientCertificate: string | null;
+    readonly servername: string | null;
+  };
+  /** HTTP/2 was offered (`--http2`); `connections.http2` says where ALPN took it. */
+  readonly http2?: boolean;
 }
 
 export interface RunJson extends MetricsSummary {

@@ -1,0 +1,222 @@
+/**
+ * Real infrastructure for the transport tests, all on 127.0.0.1 and in one temp folder per test:
+ * Debian's tinyproxy as a forward proxy, Debian's nginx as a TLS + HTTP/2 reverse proxy (as Dify's
+ * own deployment puts nginx in front of its API), and a CA plus a server certificate made by openssl.
+ * `.ci/run` installs the three packages (scripts/install-test-deps.sh).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A folder the servers' unprivileged workers (user nobody) may write their logs and temp files in. */
+export function serverDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'streamload-transport-'));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+/** A port free a moment ago (tinyproxy and nginx cannot report an ephemeral one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port (bounded: 50 tries, 100 ms apart). */
+async function waitForPort(port: number, child: ChildProcess, what: string, output: () => string) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${output()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket: Socket = tcpConnect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not listen on 127.0.0.1:${port}: ${output()}`);
+}
+
+export interface RunningServer {
+  readonly url: string;
+  /** The server's log (tinyproxy's log file, nginx's access log). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** tinyproxy in the foreground (`-d`) with its own config; as root it drops to nobody:nogroup. */
+export async function startTinyproxy(dir: string): Promise<RunningServer> {
+  const port = await freePort();
+  const logFile = join(dir, 'tinyproxy.log');
+  const config = join(dir, 'tinyproxy.conf');
+  writeFileSync(
+    config,
+    [
+      'User nobody',
+      'Group nogroup',
+      `Port ${port}`,
+      'Listen 127.0.0.1',
+      'Timeout 60',
+      `LogFile "${logFile}"`,
+      'LogLevel Info',
+      'MaxClients 200',
+      'Allow 127.0.0.1',
+      'DisableViaHeader Yes',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('tinyproxy', ['-d', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  await waitForPort(port, child, 'tinyproxy', () => output + readOr(logFile));
+  return { url: `http://127.0.0.1:${port}`, log: () => readOr(logFile), stop: stopper(child) };
+}
+
+export interface Certificates {
+  /** The CA to trust (`--ca`). */
+  readonly ca: string;
+  /** Server certificate + CA: the chain nginx sends. */
+  readonly chain: string;
+  readonly key: string;
+}
+
+/** A private CA and a server certificate it signed for 127.0.0.1 and localhost. */
+export function makeCertificates(dir: string): Certificates {
+  const path = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=streamload test CA',
+    '-keyout',
+    path('ca.key'),
+    '-out',
+    path('ca.pem'),
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    path('server.key'),
+    '-out',
+    path('server.csr'),
+  );
+  writeFileSync(path('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    path('server.csr'),
+    '-CA',
+    path('ca.pem'),
+    '-CAkey',
+    path('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    path('san.ext'),
+    '-out',
+    path('server.pem'),
+  );
+  writeFileSync(path('chain.pem'), readOr(path('server.pem')) + readOr(path('ca.pem')));
+  chmodSync(path('server.key'), 0o644);
+  return { ca: path('ca.pem'), chain: path('chain.pem'), key: path('server.key') };
+}
+
+/**
+ * nginx in the foreground (`daemon off;`), TLS and HTTP/2 on 127.0.0.1, streaming (no buffering)
+ * to `upstream`; its access log records protocol, User-Agent and the test header per request.
+ */
+export async function startNginx(dir: string, upstream: string, certs: Certificates): Promise<RunningServer> {
+  const port = await freePort();
+  const accessLog = join(dir, 'access.log');
+  const config = join(dir, 'nginx.conf');
+  const temp = (name: string) => `${name} ${join(dir, name.replace(/_path$/, ''))};`;
+  writeFileSync(
+    config,
+    `daemon off;
+worker_processes 1;
+user nobody nogroup;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 256; }
+http {
+  log_format streamload '$server_protocol $request_method $uri $status ua="$http_user_agent" test="$http_x_streamload_test"';
+  access_log ${accessLog} streamload;
+  ${temp('client_body_temp_path')}
+  ${temp('proxy_temp_path')}
+  ${temp('fastcgi_temp_path')}
+  ${temp('uwsgi_temp_path')}
+  ${temp('scgi_temp_path')}
+  server {
+    listen 127.0.0.1:${port} ssl http2;
+    ssl_certificate ${certs.chain};
+    ssl_certificate_key ${certs.key};
+    location / {
+      proxy_pass ${upstream};
+      proxy_http_version 1.1;
+      proxy_set_header Connection '';
+      proxy_buffering off;
+      proxy_read_timeout 120s;
+    }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', config, '-e', join(dir, 'error.log')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  await waitForPort(port, child, 'nginx', () => output + readOr(join(dir, 'error.log')));
+  return { url: `https://127.0.0.1:${port}`, log: () => readOr(accessLog), stop: stopper(child) };
+}
