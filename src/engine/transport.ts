@@ -41,8 +41,18 @@ type Connector = buildConnector.connector;
  * connector as a function (ProxyAgent's tunnel, or one built here from the TLS options exactly as
  * undici's Pool would), so counting needs no global diagnostics channel.
  */
-function countingFactory(onConnection: (protocol: WireProtocol) => void) {
+function countingFactory(onConnection: (protocol: WireProtocol) => void, proxy: ProxySettings | null) {
+  const proxyOrigins = new Set(
+    [proxy?.http, proxy?.https]
+      .filter((u): u is string => typeof u === 'string')
+      .map((u) => new URL(u).origin),
+  );
   return (origin: URL | string, options: Record<string, unknown>): Dispatcher => {
+    // A plain-http request through a forward proxy goes to the proxy's own pool. Proxies such as
+    // tinyproxy close that connection after each response without saying so, and a request sent on
+    // it in that instant fails with "other side closed": there, one connection per request
+    // (`pipelining: 0`). Tunnels (https targets) and direct connections keep alive as usual.
+    const forward = proxyOrigins.has(new URL(String(origin)).origin);
     const inner: Connector =
       typeof options.connect === 'function'
         ? (options.connect as Connector)
@@ -58,7 +68,7 @@ function countingFactory(onConnection: (protocol: WireProtocol) => void) {
         if (socket != null) onConnection(socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1');
         callback(...args);
       });
-    return new Pool(origin, { ...options, connect } as Pool.Options);
+    return new Pool(origin, { ...options, connect, ...(forward ? { pipelining: 0 } : {}) } as Pool.Options);
   };
 }
 
@@ -83,7 +93,7 @@ export function createTransport(
     keepAliveTimeout: 30_000,
     // undici 8 offers h2 by default: without --http2 every stream keeps its own HTTP/1.1 connection.
     allowH2: config.http2,
-    factory: countingFactory(onConnection),
+    factory: countingFactory(onConnection, config.proxy),
   };
   const { proxy } = config;
   let dispatcher: Dispatcher;
