@@ -82,7 +82,7 @@ export function parseDsl(text: string, file: string): App {
   if (misplaced !== undefined)
     return fail(
       ['workflow', 'graph', 'nodes', byId.get(misplaced.id)?.index ?? 0, 'data', 'type'],
-      `node type "${misplaced.type}" does not belong in a ${mode} app`,
+      `node type "${misplaced.type}" does not belong in ${mode === 'workflow' ? 'a workflow' : 'an advanced-chat'} app`,
     );
   if (nodes.at(-1)?.type !== last)
     return fail(
@@ -116,16 +116,23 @@ function toNode(
     case 'llm': {
       if (!Array.isArray(data.prompt_template))
         return fail([...path, 'data'], `LLM node "${title}" needs a chat-mode prompt_template list`);
+      const promptTemplate = data.prompt_template.map((p: any) => ({
+        role: String(p.role ?? 'user'),
+        text: String(p.text ?? ''),
+      }));
+      // A chatflow LLM with memory sends the user's turn from memory.query_prompt_template
+      // (`{{#sys.query#}}` by default) after its prompt, as Dify does.
+      const query = data.memory?.query_prompt_template;
+      if (typeof data.memory === 'object' && data.memory !== null && data.memory.enabled !== false)
+        promptTemplate.push({ role: 'user', text: typeof query === 'string' ? query : '{{#sys.query#}}' });
       return {
         id,
         type: 'llm',
         title,
-        model: String(data.model?.name ?? 'gpt-4o-mini'),
+        // An empty model name (fixtures leave it blank) still gets a completion from the mock.
+        model: String(data.model?.name || 'gpt-4o-mini'),
         completionParams: data.model?.completion_params ?? {},
-        promptTemplate: data.prompt_template.map((p: any) => ({
-          role: String(p.role ?? 'user'),
-          text: String(p.text ?? ''),
-        })),
+        promptTemplate,
       };
     }
     case 'end': {
