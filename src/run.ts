@@ -47,7 +47,10 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   const scenario = await loadScenario(config.scenario);
   const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
   const objectives = config.slos.map((expr) => parseObjective(expr) as Objective);
-  const recorder = createRecorder({ goodRequest: goodRequest(objectives) });
+  const recorder = createRecorder({
+    goodRequest: goodRequest(objectives),
+    maxNamedSeries: config.maxSeries,
+  });
   const selfCheck = createSelfCheck(recorder);
   const tcp = { opened: 0, h2: 0 };
   const transport = createTransport(config, (protocol) => {
@@ -144,7 +147,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
       list.push(
         `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,
       );
-    list.push(...taskErrors.warnings());
+    list.push(...recorder.warnings(), ...taskErrors.warnings());
     const instant = executor.instantIterations();
     if (instant > 0)
       list.push(

@@ -324,6 +324,13 @@ export const FIELDS: readonly Field[] = [
     convert: number(1, true, MAX_BYTES),
   },
   {
+    key: 'maxSeries',
+    flag: '--max-series',
+    arg: 'n',
+    help: 'most distinct node titles / request names kept apart; the rest share one (other) row (default 100)',
+    convert: number(1, true),
+  },
+  {
     key: 'maxBodySize',
     flag: '--max-body-size',
     arg: 'n',

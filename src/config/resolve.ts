@@ -12,6 +12,7 @@ import { VERSION } from '../version.ts';
 import { convertField, FIELDS } from './fields.ts';
 import { readConfigFile } from './file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
+import { describePool } from './question-pool.ts';
 import { redactSecrets } from './redact.ts';
 import { parseThreshold } from './thresholds.ts';
 import {
@@ -139,6 +140,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     stopTimeoutMs: pick('stopTimeout', 10_000),
     maxEventBytes: pick('maxEventBytes', 1024 * 1024),
     maxBodyBytes: pick('maxBodySize', 8 * 1024 * 1024),
+    maxSeries: pick('maxSeries', 100),
     thresholds,
     slos,
     out: pick<string | null>('out', null),
@@ -298,6 +300,8 @@ function loadQuestions(file: string | null, cwd: string): string[] {
 }
 
 /** The config as it is printed (run.json, the reports, the web UI): secrets redacted. */
+/** The config as run.json and the reports print it: secrets redacted, the question pool described. */
 export function redactConfig(config: RunConfig): Record<string, unknown> {
-  return redactSecrets(config) as Record<string, unknown>;
+  const { questions, ...rest } = config;
+  return { ...(redactSecrets(rest) as Record<string, unknown>), questions: describePool(questions) };
 }

@@ -74,6 +74,8 @@ export interface RunConfig {
   readonly maxEventBytes: number;
   /** Largest blocking (non-stream) response body before `body_too_large`. */
   readonly maxBodyBytes: number;
+  /** Most distinct names per named series (node titles, request names) before `(other)`. */
+  readonly maxSeries: number;
   readonly thresholds: readonly string[];
   /** Per-request objectives (`ttft<500ms`): a request is good when it succeeded and met them all. */
   readonly slos: readonly string[];

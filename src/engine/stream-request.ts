@@ -39,6 +39,8 @@ export interface SendOptions {
 }
 
 const ERROR_BODY_SAMPLE = 300;
+/** Nodes of one workflow stream started and not yet finished that are timed. */
+const MAX_OPEN_NODES = 1000;
 /** An error body is kept only up to here: enough bytes for the sample in any UTF-8 text. */
 const ERROR_BODY_KEEP_BYTES = ERROR_BODY_SAMPLE * 4;
 /**
@@ -116,9 +118,12 @@ export function sendRequest(
         break;
       case 'node':
         nodeStarts ??= new Map();
-        if (meaning.phase === 'started') nodeStarts.set(meaning.nodeId, now);
-        else {
+        // Ids are server data: a stream that starts nodes without end cannot grow this map forever.
+        if (meaning.phase === 'started') {
+          if (nodeStarts.size < MAX_OPEN_NODES) nodeStarts.set(meaning.nodeId, now);
+        } else {
           const began = nodeStarts.get(meaning.nodeId);
+          nodeStarts.delete(meaning.nodeId);
           if (began !== undefined) recorder.value(`node_duration.${meaning.title}`, now - began);
         }
         break;

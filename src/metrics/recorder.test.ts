@@ -165,6 +165,35 @@ describe('recorder counters', () => {
     });
   });
 
+  test('named series are capped: past maxNamedSeries names, one (other) series and one warning', () => {
+    const recorder = createRecorder({ ...createTestClock(), maxNamedSeries: 3 });
+    try {
+      for (let i = 0; i < 10; i++) recorder.value(`node_duration.n${i}`, 5);
+      for (let i = 0; i < 10; i++) recorder.request(streamOk({ name: `/path/${i}` }));
+      const s = recorder.snapshot();
+      const nodes = Object.keys(s.histograms).filter((n) => n.startsWith('node_duration.'));
+      assert.deepEqual(nodes.sort(), [
+        'node_duration.(other)',
+        'node_duration.n0',
+        'node_duration.n1',
+        'node_duration.n2',
+      ]);
+      assert.equal(statsFromEncoded(s.histograms['node_duration.(other)']!, 'ms').count, 7);
+      assert.deepEqual(
+        s.entries.map((e) => [e.name, e.requests]),
+        [
+          ['/path/0', 1],
+          ['/path/1', 1],
+          ['/path/2', 1],
+          ['(other)', 7],
+        ],
+      );
+      assert.equal(recorder.warnings().length, 2, recorder.warnings().join('\n'));
+    } finally {
+      recorder.close();
+    }
+  });
+
   test('value() records named latencies and refuses count metric names', () => {
     withRecorder((r) => {
       r.value('node_duration.LLM', 250);

@@ -15,7 +15,7 @@ import {
   resetSlot,
 } from './live-histograms.ts';
 import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
-import { createRequestTable } from './request-table.ts';
+import { createRequestTable, OTHER_NAME } from './request-table.ts';
 import { SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
 import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
 
@@ -54,6 +54,9 @@ function clearCounters(c: Counters): void {
   c.errors.fill(0);
 }
 
+/** Default cap on distinct names of a per-name series (node titles, request names). */
+export const DEFAULT_MAX_NAMED_SERIES = 100;
+
 const ERROR_INDEX = new Map<string, number>(ERROR_NAMES.map((name, i) => [name, i]));
 // Built once: `request()` must not concatenate strings per call.
 const SCHEDULED = new Map<string, string>(LATENCY_METRICS.map((m) => [m, m + SCHEDULED_SUFFIX]));
@@ -76,7 +79,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const durationSecond = histograms.unnamed();
   const gauge = createConnectionGauge(nowMs);
   const generator = createGeneratorHealth(histograms);
-  const table = createRequestTable(histograms);
+  const table = createRequestTable(histograms, options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES);
   const total = newCounters();
   const second = newCounters();
   const errorSamples: Partial<Record<ErrorName, string>> = {};
@@ -128,6 +131,28 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     latency('ttfb', result.ttfbMs, lag);
     latency('ttfe', result.ttfeMs, lag);
     latency('ttft', result.ttftMs, lag);
+  };
+
+  /**
+   * Named series (`node_duration.<title>`) whose names come from the server: past maxNamedSeries
+   * distinct names, further ones share `<family>.(other)` and are not cached, so a server sending
+   * random titles cannot grow memory, run.json or the reports without bound.
+   */
+  const valueSlots = new Map<string, LiveSlot>();
+  const maxNamedSeries = options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES;
+  const overflowedFamilies = new Set<string>();
+  const valueSlot = (metric: string): LiveSlot => {
+    if (metric === '' || unitOf(metric) === 'count') {
+      throw new Error(`value(): '${metric}' is not a latency metric name`);
+    }
+    if (valueSlots.size < maxNamedSeries) {
+      const slot = histograms.slot(metric);
+      valueSlots.set(metric, slot);
+      return slot;
+    }
+    const family = metric.slice(0, metric.indexOf('.') + 1);
+    overflowedFamilies.add(family);
+    return histograms.slot(`${family}${OTHER_NAME}`);
   };
 
   const recorder: Recorder = {
@@ -208,10 +233,19 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     },
 
     value(metric, ms) {
-      if (metric === '' || unitOf(metric) === 'count') {
-        throw new Error(`value(): '${metric}' is not a latency metric name`);
-      }
-      recordMs(histograms.slot(metric).histogram, ms);
+      recordMs((valueSlots.get(metric) ?? valueSlot(metric)).histogram, ms);
+    },
+
+    warnings() {
+      const list = [...overflowedFamilies].map(
+        (family) =>
+          `more than ${maxNamedSeries} distinct ${family}* names (server-chosen): the rest are counted under ${family}${OTHER_NAME}`,
+      );
+      if (table.overflowed())
+        list.push(
+          `more than ${maxNamedSeries} distinct request names: the rest are counted under the name ${OTHER_NAME}`,
+        );
+      return list;
     },
 
     abandoned(count) {

@@ -18,8 +18,14 @@ export interface Entry {
   readonly failuresByError: Map<ErrorName, { readonly message: string; occurrences: number }>;
 }
 
+/** The row that collects names past the cap. */
+export const OTHER_NAME = '(other)';
+
 export interface RequestTable {
+  /** The entry of (method, name); past `maxEntries` distinct ones, the method's `(other)` entry. */
   entry(method: string, name: string): Entry;
+  /** Whether some name was folded into `(other)`. */
+  overflowed(): boolean;
   /** Counts one failure of `entry`; the first message per (entry, error) is kept. */
   fail(entry: Entry, error: ErrorName, message: string): void;
   snapshot(): { entries: SnapshotEntry[]; failures: FailureEntry[] };
@@ -27,8 +33,10 @@ export interface RequestTable {
   reset(): void;
 }
 
-export function createRequestTable(histograms: LiveHistograms): RequestTable {
+export function createRequestTable(histograms: LiveHistograms, maxEntries: number): RequestTable {
   const byMethod = new Map<string, Map<string, Entry>>();
+  let count = 0;
+  let overflowed = false;
   const all = (): Iterable<Entry> => [...byMethod.values()].flatMap((byName) => [...byName.values()]);
   return {
     entry(method, name) {
@@ -38,7 +46,14 @@ export function createRequestTable(histograms: LiveHistograms): RequestTable {
         byMethod.set(method, byName);
       }
       let entry = byName.get(name);
+      if (entry === undefined && count >= maxEntries) {
+        // Request names may come from scenario code or data: past the cap they share one row.
+        overflowed = true;
+        name = OTHER_NAME;
+        entry = byName.get(name);
+      }
       if (entry === undefined) {
+        count++;
         entry = {
           method,
           name,
@@ -52,6 +67,8 @@ export function createRequestTable(histograms: LiveHistograms): RequestTable {
       }
       return entry;
     },
+
+    overflowed: () => overflowed,
 
     fail(entry, error, message) {
       entry.failures++;

@@ -190,6 +190,8 @@ export interface RecorderOptions {
   readonly wallClockMs?: () => number;
   /** Whether a finished request counts as good (succeeded and met every SLO); default: it succeeded. */
   readonly goodRequest?: (result: RequestResult) => boolean;
+  /** Most distinct names per named series (node titles, request names); beyond it `(other)`. Default 100. */
+  readonly maxNamedSeries?: number;
 }
 
 /**
@@ -212,6 +214,8 @@ export interface Recorder {
   check(name: string, ok: boolean): void;
   /** Any other latency in ms under its own name, e.g. `node_duration.LLM`. */
   value(metric: string, ms: number): void;
+  /** One line per cap reached (named series folded into `(other)`), for the run's warnings. */
+  warnings(): string[];
   /** Users whose scenario code never settled and was left behind at the run's end: counted as cancelled. */
   abandoned(count: number): void;
   /** The current number of virtual users (a gauge). */

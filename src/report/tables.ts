@@ -9,7 +9,12 @@ export function fmt(value: number | null | undefined, digits = 1): string {
 
 export function textTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
+  // A loop, not Math.max(...column): spreading a large table overflows the call stack.
+  const widths = header.map((_, i) => {
+    let width = 0;
+    for (const r of cells) width = Math.max(width, String(r[i] ?? '').length);
+    return width;
+  });
   const line = (r: readonly Cell[]) =>
     r
       .map((c, i) =>
