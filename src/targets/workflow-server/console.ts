@@ -12,6 +12,7 @@ import { cookieHeader, parseCookieHeader } from '../../util/cookies.ts';
 import { parseJsonObject, readBody, sendJson } from '../../util/http-server.ts';
 import type { App } from './app.ts';
 import { DslError, parseDsl } from './dsl.ts';
+import { difyError } from './responses.ts';
 import { createLlmClient, type LlmClient } from './llm-client.ts';
 
 /** The DSL version this server speaks; a newer file's import waits for a confirm, as in Dify. */
@@ -47,10 +48,6 @@ export interface ConsoleApi {
   /** The app behind a Service API key made here, the LLM its provider credentials name, and whether it is published. */
   appForKey(token: string): { app: App; llm: LlmClient | undefined; published: boolean } | undefined;
   close(): Promise<void>;
-}
-
-function consoleError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { code, message, status });
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -95,7 +92,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     }
     let entry = appId === undefined ? undefined : apps.get(appId);
     if (appId !== undefined && entry === undefined)
-      return consoleError(res, 404, 'app_not_found', `App ${appId} not found.`);
+      return difyError(res, 404, 'app_not_found', `App ${appId} not found.`);
     if (entry === undefined) {
       entry = { id: randomUUID(), app, published: false, keys: [], createdAt: seconds() };
       apps.set(entry.id, entry);
@@ -121,11 +118,11 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     const token = cookies.access_token ?? bearer;
     const csrf = token === undefined ? undefined : sessions.get(token);
     if (csrf === undefined) {
-      consoleError(res, 401, 'unauthorized', 'Unauthorized.');
+      difyError(res, 401, 'unauthorized', 'Unauthorized.');
       return false;
     }
     if (req.method !== 'GET' && (req.headers['x-csrf-token'] !== csrf || cookies.csrf_token !== csrf)) {
-      consoleError(res, 401, 'unauthorized', 'CSRF token is missing or invalid.');
+      difyError(res, 401, 'unauthorized', 'CSRF token is missing or invalid.');
       return false;
     }
     return true;
@@ -136,7 +133,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     const text = req.method === 'GET' ? '' : await readBody(req, BODY_LIMIT);
     const body = text === '' ? {} : parseJsonObject(text);
     if (body === undefined)
-      return consoleError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
+      return difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
     if (route === '/setup') {
       if (req.method === 'GET')
         return sendJson(
@@ -145,15 +142,15 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
           admin === undefined ? { step: 'not_started' } : { step: 'finished', setup_at: admin.setupAt },
         );
       if (admin !== undefined)
-        return consoleError(res, 403, 'already_setup', 'Dify has been successfully installed.');
+        return difyError(res, 403, 'already_setup', 'Dify has been successfully installed.');
       if (
         typeof body.email !== 'string' ||
         typeof body.name !== 'string' ||
         typeof body.password !== 'string'
       )
-        return consoleError(res, 400, 'invalid_param', 'email, name and password are required.');
+        return difyError(res, 400, 'invalid_param', 'email, name and password are required.');
       if (body.password !== options.password)
-        return consoleError(res, 400, 'invalid_param', "password must be the server's --console-password");
+        return difyError(res, 400, 'invalid_param', "password must be the server's --console-password");
       admin = {
         id: randomUUID(),
         email: body.email,
@@ -164,9 +161,9 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
       return sendJson(res, 201, { result: 'success' });
     }
     if (route === '/login' && req.method === 'POST') {
-      if (admin === undefined) return consoleError(res, 401, 'not_setup', 'Dify has not been set up yet.');
+      if (admin === undefined) return difyError(res, 401, 'not_setup', 'Dify has not been set up yet.');
       if (body.email !== admin.email || body.password !== admin.password)
-        return consoleError(res, 401, 'authentication_failed', 'Invalid email or password.');
+        return difyError(res, 401, 'authentication_failed', 'Invalid email or password.');
       const access = randomBytes(24).toString('hex');
       const csrf = randomBytes(24).toString('hex');
       sessions.set(access, csrf);
@@ -191,7 +188,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     const post = req.method === 'POST';
     if (route === '/apps/imports' && post) {
       if (body.mode !== 'yaml-content' || typeof body.yaml_content !== 'string')
-        return consoleError(res, 400, 'invalid_param', 'mode yaml-content with yaml_content is required.');
+        return difyError(res, 400, 'invalid_param', 'mode yaml-content with yaml_content is required.');
       const appId = typeof body.app_id === 'string' ? body.app_id : undefined;
       const importId = randomUUID();
       const version = String((parseYaml(body.yaml_content) as { version?: unknown } | null)?.version ?? '');
@@ -211,14 +208,14 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     const confirm = /^\/apps\/imports\/([^/]+)\/confirm$/.exec(route);
     if (confirm !== null && post) {
       const waiting = pending.get(confirm[1] as string);
-      if (waiting === undefined) return consoleError(res, 404, 'not_found', 'Import not found.');
+      if (waiting === undefined) return difyError(res, 404, 'not_found', 'Import not found.');
       pending.delete(waiting.id);
       return importDsl(res, waiting.id, waiting.yaml, waiting.appId);
     }
     const match = /^\/apps\/([^/]+)(\/.*)?$/.exec(route);
     const entry = match === null ? undefined : apps.get(match[1] as string);
     if (match !== null && match[1] !== 'imports') {
-      if (entry === undefined) return consoleError(res, 404, 'app_not_found', 'App not found.');
+      if (entry === undefined) return difyError(res, 404, 'app_not_found', 'App not found.');
       const rest = match[2] ?? '';
       if (rest === '' && req.method === 'GET') return sendJson(res, 200, appJson(entry));
       if (rest === '/workflows/publish' && post) {
@@ -228,7 +225,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
       if (rest === '/api-keys' && req.method === 'GET') return sendJson(res, 200, { data: entry.keys });
       if (rest === '/api-keys' && post) {
         if (entry.keys.length >= MAX_KEYS_PER_APP)
-          return consoleError(
+          return difyError(
             res,
             400,
             'max_keys_exceeded',
@@ -266,7 +263,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
         void previous?.llm.close().catch(() => {});
         return sendJson(res, 201, { result: 'success' });
       }
-      return consoleError(res, 400, 'invalid_param', 'credentials.openai_api_base is required.');
+      return difyError(res, 400, 'invalid_param', 'credentials.openai_api_base is required.');
     }
     if (route === '/workspaces/current/plugin/list' && req.method === 'GET')
       return sendJson(res, 200, {
@@ -281,7 +278,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     const task = /^\/workspaces\/current\/plugin\/tasks\/([^/]+)$/.exec(route);
     if (task !== null && req.method === 'GET')
       return sendJson(res, 200, { task: { id: task[1], status: 'success', plugins: [] } });
-    return consoleError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+    return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
   }
 
   return {

@@ -2,7 +2,6 @@
  * `streamload serve workflow`: a Dify Service API subset that really runs its apps' graphs and
  * streams LLM output from the (mock) LLM over HTTP. Error bodies follow Dify's `{code, message, status}`.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeSseEvent } from '../../sse/encoder.ts';
 import {
@@ -14,11 +13,13 @@ import {
   startEventStream,
 } from '../../util/http-server.ts';
 import { serveTarget } from '../shared/target-server.ts';
-import { type App, type ChatApp, type ChatflowApp, startVariables, type WorkflowApp } from './app.ts';
+import { type App, startVariables, type WorkflowApp } from './app.ts';
+import { createChatRoutes } from './chat-routes.ts';
 import { type ConsoleApi, type ConsoleOptions, createConsoleApi } from './console.ts';
 import { validateInputs } from './inputs.ts';
 import { createLlmClient, type LlmClient } from './llm-client.ts';
-import { callLlm, type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
+import { difyError, parametersOf } from './responses.ts';
+import { type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
 
 const BODY_LIMIT = 1024 * 1024;
 const MAX_RECORDS = 10_000;
@@ -51,15 +52,6 @@ export interface WorkflowServer {
   readonly port: number;
   stats(): WorkflowServerStats;
   close(): Promise<void>;
-}
-
-function difyError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(
-    res,
-    status,
-    { code, message, status },
-    status === 401 ? { 'www-authenticate': 'Bearer realm="api"' } : {},
-  );
 }
 
 export async function startWorkflowServer(options: WorkflowServerOptions): Promise<WorkflowServer> {
@@ -109,6 +101,8 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     };
   }
 
+  const { chatMessage, chatflowMessage } = createChatRoutes({ stats, remember, streamSink });
+
   async function workflowRun(
     res: ServerResponse,
     app: WorkflowApp,
@@ -141,156 +135,6 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     await runWorkflow(app, run, llmClient, sink.emit);
     if (run.status === 'failed') stats.failed++;
     sink.end();
-  }
-
-  /** The fields every /v1/chat-messages request needs, or undefined after answering 400. */
-  function chatRequest(res: ServerResponse, body: Record<string, unknown>) {
-    if (typeof body.query !== 'string' || body.query === '')
-      return difyError(res, 400, 'invalid_param', 'query is required');
-    if (typeof body.user !== 'string' || body.user === '')
-      return difyError(res, 400, 'invalid_param', 'Arg user must be provided.');
-    const mode = body.response_mode ?? 'blocking';
-    if (mode !== 'streaming' && mode !== 'blocking')
-      return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
-    return {
-      query: body.query,
-      user: body.user,
-      streaming: mode === 'streaming',
-      conversationId:
-        typeof body.conversation_id === 'string' && body.conversation_id !== ''
-          ? body.conversation_id
-          : randomUUID(),
-      messageId: randomUUID(),
-      createdAt: Math.floor(Date.now() / 1000),
-    };
-  }
-
-  function usageOf(promptTokens: number, completionTokens: number) {
-    return {
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      total_tokens: promptTokens + completionTokens,
-      total_price: '0',
-      currency: 'USD',
-      latency: 0,
-    };
-  }
-
-  /** A chatflow message: the graph runs as a workflow; Answer nodes stream `message` events. */
-  async function chatflowMessage(
-    res: ServerResponse,
-    app: ChatflowApp,
-    body: Record<string, unknown>,
-    llmClient: LlmClient,
-  ): Promise<void> {
-    const turn = chatRequest(res, body);
-    if (turn === undefined) return;
-    const validated = validateInputs(startVariables(app), body.inputs ?? {});
-    if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
-    const run = newRun(app, turn.user, validated.inputs);
-    remember(run);
-    stats.runs++;
-    res.on('close', () => {
-      if (run.status === 'running') run.abort.abort();
-    });
-    const envelope = {
-      conversation_id: turn.conversationId,
-      message_id: turn.messageId,
-      created_at: turn.createdAt,
-      task_id: run.taskId,
-      workflow_run_id: run.id,
-    };
-    const sink = turn.streaming ? streamSink(res, envelope) : undefined;
-    await runWorkflow(app, run, llmClient, sink?.emit ?? (() => {}), turn);
-    const usage = usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
-    const failed = run.status !== 'succeeded';
-    if (failed) stats.failed++;
-    // Dify: a failed chatflow sends workflow_finished{failed} and then an error event (blocking: an HTTP error).
-    if (sink === undefined) {
-      if (failed) return difyError(res, 400, 'invalid_param', `Run failed: ${run.error ?? run.status}`);
-      return sendJson(res, 200, {
-        event: 'message',
-        ...envelope,
-        id: turn.messageId,
-        mode: 'advanced-chat',
-        answer: (run.outputs as { answer?: string } | null)?.answer ?? '',
-        metadata: { usage, retriever_resources: [] },
-      });
-    }
-    if (failed)
-      sink.emit('error', {
-        code: 'invalid_param',
-        status: 400,
-        message: `Run failed: ${run.error ?? run.status}`,
-      });
-    else
-      sink.emit('message_end', {
-        id: turn.messageId,
-        metadata: { usage, retriever_resources: [] },
-        files: [],
-      });
-    sink.end();
-  }
-
-  async function chatMessage(
-    res: ServerResponse,
-    app: ChatApp,
-    body: Record<string, unknown>,
-    llmClient: LlmClient,
-  ): Promise<void> {
-    const turn = chatRequest(res, body);
-    if (turn === undefined) return;
-    const { conversationId, messageId, createdAt } = turn;
-    const mode = turn.streaming ? 'streaming' : 'blocking';
-    const taskId = randomUUID();
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    stats.runs++;
-    const settings = {
-      ...app.llm,
-      promptTemplate: [...app.llm.promptTemplate, { role: 'user', text: '{{#sys.query#}}' }],
-    };
-    const pool = new Map([['sys', { 'sys.query': body.query, 'sys.user_id': body.user }]]);
-    const sink =
-      mode === 'streaming'
-        ? streamSink(res, {
-            conversation_id: conversationId,
-            message_id: messageId,
-            created_at: createdAt,
-            task_id: taskId,
-            id: messageId,
-          })
-        : undefined;
-    try {
-      const result = await callLlm(settings, pool, llmClient, abort.signal, (answer) =>
-        sink?.emit('message', { answer, from_variable_selector: null }),
-      );
-      const usage = usageOf(result.promptTokens, result.completionTokens);
-      if (sink === undefined) {
-        return sendJson(res, 200, {
-          event: 'message',
-          task_id: taskId,
-          id: messageId,
-          message_id: messageId,
-          conversation_id: conversationId,
-          mode: 'chat',
-          answer: result.text,
-          metadata: { usage, retriever_resources: [] },
-          created_at: createdAt,
-        });
-      }
-      sink.emit('message_end', { metadata: { usage, retriever_resources: [] }, files: null });
-    } catch (error) {
-      stats.failed++;
-      if (sink === undefined)
-        return difyError(res, 400, 'completion_request_error', String((error as Error).message));
-      sink.emit('error', {
-        code: 'completion_request_error',
-        status: 400,
-        message: String((error as Error).message),
-      });
-    }
-    sink?.end();
   }
 
   function runDetail(run: RunRecord, withInputs: boolean) {
@@ -335,7 +179,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     const runMatch = /^\/v1\/workflows\/run\/([^/]+)$/.exec(path);
     const stopMatch = /^\/v1\/(?:workflows\/tasks|chat-messages)\/([^/]+)\/stop$/.exec(path);
     if (req.method === 'GET') {
-      if (path === '/v1/parameters') return sendJson(res, 200, parameters(app));
+      if (path === '/v1/parameters') return sendJson(res, 200, parametersOf(app));
       if (path === '/v1/info')
         return sendJson(res, 200, {
           name: app.name,
@@ -420,38 +264,5 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
       await llm.close().catch(() => {});
       await consoleApi?.close();
     },
-  };
-}
-
-function parameters(app: App) {
-  const off = { enabled: false };
-  return {
-    opening_statement: '',
-    suggested_questions: [],
-    suggested_questions_after_answer: off,
-    speech_to_text: off,
-    text_to_speech: off,
-    retriever_resource: off,
-    annotation_reply: off,
-    more_like_this: off,
-    sensitive_word_avoidance: off,
-    file_upload: off,
-    system_parameters: {
-      file_size_limit: 15,
-      image_file_size_limit: 10,
-      audio_file_size_limit: 50,
-      video_file_size_limit: 100,
-      workflow_file_upload_limit: 10,
-    },
-    user_input_form: startVariables(app).map((v) => ({
-      [v.type]: {
-        variable: v.variable,
-        label: v.label,
-        type: v.type,
-        required: v.required,
-        max_length: v.maxLength,
-        options: v.options,
-      },
-    })),
   };
 }

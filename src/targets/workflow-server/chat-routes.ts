@@ -1,0 +1,175 @@
+/**
+ * `/v1/chat-messages` for the two chat-family app kinds: a chat app answers from one LLM call as
+ * `message` events; a chatflow runs its graph and answers through its Answer nodes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { sendJson } from '../../util/http-server.ts';
+import { type ChatApp, type ChatflowApp, startVariables } from './app.ts';
+import { validateInputs } from './inputs.ts';
+import type { LlmClient } from './llm-client.ts';
+import { difyError } from './responses.ts';
+import { callLlm, type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
+
+/** What the chat routes need from the server: counters, run records and its SSE writer. */
+export interface ChatRouteContext {
+  readonly stats: { runs: number; failed: number };
+  remember(run: RunRecord): void;
+  streamSink(res: ServerResponse, envelope: Record<string, unknown>): { emit: EventSink; end(): void };
+}
+
+export function createChatRoutes(ctx: ChatRouteContext) {
+  const { stats, remember, streamSink } = ctx;
+
+  /** The fields every /v1/chat-messages request needs, or undefined after answering 400. */
+  function chatRequest(res: ServerResponse, body: Record<string, unknown>) {
+    if (typeof body.query !== 'string' || body.query === '')
+      return difyError(res, 400, 'invalid_param', 'query is required');
+    if (typeof body.user !== 'string' || body.user === '')
+      return difyError(res, 400, 'invalid_param', 'Arg user must be provided.');
+    const mode = body.response_mode ?? 'blocking';
+    if (mode !== 'streaming' && mode !== 'blocking')
+      return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
+    return {
+      query: body.query,
+      user: body.user,
+      streaming: mode === 'streaming',
+      conversationId:
+        typeof body.conversation_id === 'string' && body.conversation_id !== ''
+          ? body.conversation_id
+          : randomUUID(),
+      messageId: randomUUID(),
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+  }
+
+  function usageOf(promptTokens: number, completionTokens: number) {
+    return {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      total_price: '0',
+      currency: 'USD',
+      latency: 0,
+    };
+  }
+
+  /** A chatflow message: the graph runs as a workflow; Answer nodes stream `message` events. */
+  async function chatflowMessage(
+    res: ServerResponse,
+    app: ChatflowApp,
+    body: Record<string, unknown>,
+    llmClient: LlmClient,
+  ): Promise<void> {
+    const turn = chatRequest(res, body);
+    if (turn === undefined) return;
+    const validated = validateInputs(startVariables(app), body.inputs ?? {});
+    if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
+    const run = newRun(app, turn.user, validated.inputs);
+    remember(run);
+    stats.runs++;
+    res.on('close', () => {
+      if (run.status === 'running') run.abort.abort();
+    });
+    const envelope = {
+      conversation_id: turn.conversationId,
+      message_id: turn.messageId,
+      created_at: turn.createdAt,
+      task_id: run.taskId,
+      workflow_run_id: run.id,
+    };
+    const sink = turn.streaming ? streamSink(res, envelope) : undefined;
+    await runWorkflow(app, run, llmClient, sink?.emit ?? (() => {}), turn);
+    const usage = usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
+    const failed = run.status !== 'succeeded';
+    if (failed) stats.failed++;
+    // Dify: a failed chatflow sends workflow_finished{failed} and then an error event (blocking: an HTTP error).
+    if (sink === undefined) {
+      if (failed) return difyError(res, 400, 'invalid_param', `Run failed: ${run.error ?? run.status}`);
+      return sendJson(res, 200, {
+        event: 'message',
+        ...envelope,
+        id: turn.messageId,
+        mode: 'advanced-chat',
+        answer: (run.outputs as { answer?: string } | null)?.answer ?? '',
+        metadata: { usage, retriever_resources: [] },
+      });
+    }
+    if (failed)
+      sink.emit('error', {
+        code: 'invalid_param',
+        status: 400,
+        message: `Run failed: ${run.error ?? run.status}`,
+      });
+    else
+      sink.emit('message_end', {
+        id: turn.messageId,
+        metadata: { usage, retriever_resources: [] },
+        files: [],
+      });
+    sink.end();
+  }
+
+  async function chatMessage(
+    res: ServerResponse,
+    app: ChatApp,
+    body: Record<string, unknown>,
+    llmClient: LlmClient,
+  ): Promise<void> {
+    const turn = chatRequest(res, body);
+    if (turn === undefined) return;
+    const { conversationId, messageId, createdAt } = turn;
+    const mode = turn.streaming ? 'streaming' : 'blocking';
+    const taskId = randomUUID();
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    stats.runs++;
+    const settings = {
+      ...app.llm,
+      promptTemplate: [...app.llm.promptTemplate, { role: 'user', text: '{{#sys.query#}}' }],
+    };
+    const pool = new Map([['sys', { 'sys.query': body.query, 'sys.user_id': body.user }]]);
+    const sink =
+      mode === 'streaming'
+        ? streamSink(res, {
+            conversation_id: conversationId,
+            message_id: messageId,
+            created_at: createdAt,
+            task_id: taskId,
+            id: messageId,
+          })
+        : undefined;
+    try {
+      const result = await callLlm(settings, pool, llmClient, abort.signal, (answer) =>
+        sink?.emit('message', { answer, from_variable_selector: null }),
+      );
+      const usage = usageOf(result.promptTokens, result.completionTokens);
+      if (sink === undefined) {
+        return sendJson(res, 200, {
+          event: 'message',
+          task_id: taskId,
+          id: messageId,
+          message_id: messageId,
+          conversation_id: conversationId,
+          mode: 'chat',
+          answer: result.text,
+          metadata: { usage, retriever_resources: [] },
+          created_at: createdAt,
+        });
+      }
+      sink.emit('message_end', { metadata: { usage, retriever_resources: [] }, files: null });
+    } catch (error) {
+      stats.failed++;
+      if (sink === undefined)
+        return difyError(res, 400, 'completion_request_error', String((error as Error).message));
+      sink.emit('error', {
+        code: 'completion_request_error',
+        status: 400,
+        message: String((error as Error).message),
+      });
+    }
+    sink?.end();
+  }
+
+  return { chatMessage, chatflowMessage };
+}
