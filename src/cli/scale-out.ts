@@ -1,5 +1,5 @@
 /** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
-import { redactConfig } from '../config/resolve.ts';
+import { redactSecrets } from '../config/redact.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import type { RunConfig } from '../config/types.ts';
 import {
@@ -54,7 +54,10 @@ export async function startScaledSession(
           status: 'completed',
           startedAt,
           endedAt: new Date(),
-          config: { ...redactConfig(config), placement: { ...placement, onListening: undefined } },
+          config: redactSecrets({ ...config, placement: { ...placement, onListening: undefined } }) as Record<
+            string,
+            unknown
+          >,
           environment: currentEnvironment(origin, config),
           evaluate: (summary) => evaluateThresholds(thresholds, summary),
           warnings: [],

@@ -5,7 +5,12 @@ export {
   type PartialResult,
   type WorkerReport,
 } from './coordinator.ts';
-export { addMasterOptions, type MasterOptions, parseMasterOptions } from './master-options.ts';
+export {
+  addMasterOptions,
+  DEFAULT_MASTER_PORT,
+  type MasterOptions,
+  parseMasterOptions,
+} from './master-options.ts';
 export { withScaleOut } from './partial.ts';
 export { parseProcesses } from './process-pool.ts';
 export { PROTOCOL_VERSION } from './protocol.ts';
@@ -13,4 +18,3 @@ export { applyShare, type LoadShape, planOf } from './share-config.ts';
 export { type Plan, type Share, splitPlan } from './shares.ts';
 export { type Placement, type ScaledRun, type ScaledRunOptions, startScaledRun } from './start.ts';
 export type { ShareRun, StartShare } from './types.ts';
-export { DEFAULT_MASTER_PORT } from './ws.ts';

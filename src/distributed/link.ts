@@ -7,12 +7,21 @@ import type { ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
 import { type Message, parseMessage } from './protocol.ts';
 
+/**
+ * Why a link closed: the peer went away (`closed`), sent a message that failed validation
+ * (`invalid`), or the master refused this worker's token (`refused`). A worker exits 2 on the last two.
+ */
+export type CloseCause = 'closed' | 'invalid' | 'refused';
+
+/** WebSocket close code of a master refusing a worker's token (4000-4999: private use). */
+export const AUTH_REFUSED_CODE = 4401;
+
 /** The raw pipe under a link. */
 export interface Transport {
   send(message: Message): void;
   onData(listener: (data: unknown) => void): void;
   /** The pipe ended (peer closed, process exited): called at most once by the link. */
-  onEnd(listener: (reason: string) => void): void;
+  onEnd(listener: (reason: string, cause?: CloseCause) => void): void;
   end(): void;
 }
 
@@ -23,7 +32,7 @@ export interface Link {
   /** Every message but heartbeats. */
   onMessage(listener: (message: Message) => void): void;
   /** Once: the peer closed, vanished, missed heartbeats, or `close()` was called. */
-  onClose(listener: (reason: string) => void): void;
+  onClose(listener: (reason: string, cause: CloseCause) => void): void;
   readonly closed: boolean;
   close(reason?: string): void;
 }
@@ -38,16 +47,16 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 3000;
   const messageListeners: ((message: Message) => void)[] = [];
-  const closeListeners: ((reason: string) => void)[] = [];
+  const closeListeners: ((reason: string, cause: CloseCause) => void)[] = [];
   let closed = false;
   let lastHeardMs = performance.now();
 
-  const finish = (reason: string): void => {
+  const finish = (reason: string, cause: CloseCause = 'closed'): void => {
     if (closed) return;
     closed = true;
     clearInterval(timer);
     transport.end();
-    for (const listener of closeListeners) listener(reason);
+    for (const listener of closeListeners) listener(reason, cause);
   };
   const timer = setInterval(() => {
     const silentMs = performance.now() - lastHeardMs;
@@ -76,13 +85,13 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
     try {
       message = parseMessage(data);
     } catch (err) {
-      finish(err instanceof Error ? err.message : String(err));
+      finish(err instanceof Error ? err.message : String(err), 'invalid');
       return;
     }
     if (message.type === 'heartbeat') return;
     for (const listener of messageListeners) listener(message);
   });
-  transport.onEnd((reason) => finish(reason));
+  transport.onEnd((reason, cause) => finish(reason, cause));
 
   return {
     label,
@@ -102,18 +111,26 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   };
 }
 
-/** JSON text frames over a `ws` socket. */
-export function webSocketTransport(socket: WebSocket): Transport {
+/**
+ * JSON text frames over a `ws` socket. `first`: a message already read off the socket (the hello
+ * the master checked before creating the link), delivered before any later one.
+ */
+export function webSocketTransport(socket: WebSocket, first?: string): Transport {
   return {
     send(message) {
       socket.send(JSON.stringify(message));
     },
     onData(listener) {
+      // A microtask: the link's owner registers its message listener right after creating it.
+      if (first !== undefined) queueMicrotask(() => listener(first));
       socket.on('message', (data, isBinary) => listener(isBinary ? null : data.toString()));
     },
     onEnd(listener) {
       socket.on('close', (code, reason) =>
-        listener(`connection closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`),
+        listener(
+          `connection closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`,
+          code === AUTH_REFUSED_CODE ? 'refused' : 'closed',
+        ),
       );
       socket.on('error', (err) => listener(`connection error: ${err.message}`));
     },

@@ -10,10 +10,30 @@ test('parseMessage accepts known messages and refuses the rest', () => {
   assert.deepEqual(parseMessage('{"type":"stop","mode":"abort"}'), { type: 'stop', mode: 'abort' });
   assert.deepEqual(parseMessage({ type: 'heartbeat', sentAtMs: 1 }), { type: 'heartbeat', sentAtMs: 1 });
   assert.throws(() => parseMessage('{"type":"launch"}'), /unknown message type "launch"/);
-  assert.throws(() => parseMessage('{"type":"assign","config":{}}'), /assign message without share/);
+  assert.throws(
+    () => parseMessage('{"type":"assign","config":{}}'),
+    /assign message: share must be an object/,
+  );
   assert.throws(() => parseMessage('[1]'), /without a type/);
   assert.throws(() => parseMessage('{"type":"toString"}'), /unknown message type/);
-  assert.throws(() => parseMessage('not json'), SyntaxError);
+  assert.throws(() => parseMessage('not json'), /not JSON/);
+});
+
+test('parseMessage checks every field of a message, shares included', () => {
+  const share = { index: 0, of: 2, users: 3, spawnRate: 1.5, rate: null, iterations: null };
+  assert.equal(parseMessage({ type: 'assign', config: {}, share }).type, 'assign');
+  const bad: [unknown, RegExp][] = [
+    [{ type: 'assign', config: 'x', share }, /config must be an object/],
+    [{ type: 'assign', config: {}, share: { ...share, users: -1 } }, /share\.users must be a whole number/],
+    [{ type: 'reshare', share: { ...share, index: 2 } }, /share\.index must be below share\.of/],
+    [{ type: 'reshare', share: { ...share, rate: 'fast' } }, /share\.rate must be null or a number/],
+    [{ type: 'stop', mode: 'now' }, /mode must be graceful or abort/],
+    [{ type: 'welcome', protocol: 2, version: 1, workerId: 'w' }, /version must be a string/],
+    [{ type: 'hello', protocol: 2, version: 'v', host: 'h', pid: 1, token: 5 }, /token must be a string/],
+    [{ type: 'bye', reason: 'tired' }, /reason must be done or error/],
+    [{ type: 'snapshot', snapshot: null }, /snapshot must be an object/],
+  ];
+  for (const [message, pattern] of bad) assert.throws(() => parseMessage(message), pattern);
 });
 
 test('helloMismatch names both versions', () => {

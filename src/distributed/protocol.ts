@@ -4,7 +4,8 @@
  * a changed field bumps PROTOCOL_VERSION, and a peer speaking another version (or another
  * streamload VERSION, since shares carry engine config) is refused at hello.
  *
- * Flow: worker → hello; master → welcome | refuse; master → assign (config + share) when the run
+ * Flow: worker → hello (with the master token over WebSocket: ws-auth.ts checks it before the
+ * coordinator sees anything); master → welcome | refuse; master → assign (config + share) when the run
  * starts (or at once for a late worker); worker → snapshot every second (cumulative, history rows
  * after the last sent second); both → heartbeat every second; master → reshare | stop; worker →
  * bye with its final snapshot sent just before.
@@ -12,7 +13,16 @@
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { Share } from './shares.ts';
 
-export const PROTOCOL_VERSION = 1;
+// 2: hello carries the master token.
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Largest message a peer accepts after the hello (WebSocket `maxPayload`). The largest message is a
+ * snapshot: cumulative histograms (~3 KB each encoded; 55 KB for a 6-endpoint run, measured with
+ * src/metrics/test-workload.ts) plus only the history rows not sent before (~0.9 KB per second), so
+ * 16 MiB fits thousands of endpoints. Before the hello, far less is accepted (ws-auth.ts).
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export interface Hello {
   readonly type: 'hello';
@@ -22,6 +32,8 @@ export interface Hello {
   /** Host name and pid, for notices ("worker host-a/1234 lost"). */
   readonly host: string;
   readonly pid: number;
+  /** The master token (`--master-token`), over WebSocket; absent over IPC and on a token-less master. */
+  readonly token?: string;
 }
 
 export interface Welcome {
@@ -79,30 +91,87 @@ export type WorkerMessage = Hello | SnapshotMessage | Heartbeat | Bye;
 export type MasterMessage = Welcome | Refuse | Assign | Reshare | Heartbeat | Stop;
 export type Message = WorkerMessage | MasterMessage;
 
-const REQUIRED: { readonly [K in Message['type']]: readonly string[] } = {
-  hello: ['protocol', 'version', 'host', 'pid'],
-  welcome: ['protocol', 'version', 'workerId'],
-  refuse: ['reason'],
-  assign: ['config', 'share'],
-  reshare: ['share'],
-  snapshot: ['snapshot'],
-  heartbeat: ['sentAtMs'],
-  stop: ['mode'],
-  bye: ['reason'],
+type Check = (value: Record<string, unknown>) => string | null;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+const isAmount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isText = (v: unknown): boolean => typeof v === 'string';
+
+/** The first field of `value` failing its test, as "field must be …", or null. */
+function fields(value: Record<string, unknown>, tests: Record<string, [(v: unknown) => boolean, string]>) {
+  for (const [field, [test, what]] of Object.entries(tests)) {
+    if (!test(value[field])) return `${field} must be ${what}`;
+  }
+  return null;
+}
+
+function shareProblem(share: unknown): string | null {
+  if (!isObject(share)) return 'share must be an object';
+  const problem = fields(share, {
+    index: [isCount, 'a whole number ≥ 0'],
+    of: [(v) => isCount(v) && (v as number) >= 1, 'a whole number ≥ 1'],
+    users: [isCount, 'a whole number ≥ 0'],
+    spawnRate: [isAmount, 'a number ≥ 0'],
+    rate: [(v) => v === null || isAmount(v), 'null or a number ≥ 0'],
+    iterations: [(v) => v === null || isCount(v), 'null or a whole number ≥ 0'],
+  });
+  if (problem !== null) return `share.${problem}`;
+  return (share.index as number) < (share.of as number) ? null : 'share.index must be below share.of';
+}
+
+/** What each message must carry; every message received goes through its check. */
+const CHECKS: { readonly [K in Message['type']]: Check } = {
+  hello: (m) =>
+    fields(m, {
+      protocol: [isCount, 'a whole number'],
+      version: [isText, 'a string'],
+      host: [isText, 'a string'],
+      pid: [isCount, 'a whole number'],
+      token: [(v) => v === undefined || isText(v), 'a string'],
+    }),
+  welcome: (m) =>
+    fields(m, {
+      protocol: [isCount, 'a whole number'],
+      version: [isText, 'a string'],
+      workerId: [isText, 'a string'],
+    }),
+  refuse: (m) => fields(m, { reason: [isText, 'a string'] }),
+  assign: (m) => (isObject(m.config) ? shareProblem(m.share) : 'config must be an object'),
+  reshare: (m) => shareProblem(m.share),
+  snapshot: (m) => (isObject(m.snapshot) ? null : 'snapshot must be an object'),
+  heartbeat: (m) => fields(m, { sentAtMs: [isAmount, 'a number'] }),
+  stop: (m) => fields(m, { mode: [(v) => v === 'graceful' || v === 'abort', 'graceful or abort'] }),
+  bye: (m) =>
+    fields(m, {
+      reason: [(v) => v === 'done' || v === 'error', 'done or error'],
+      message: [(v) => v === undefined || isText(v), 'a string'],
+    }),
 };
 
-/** Validates the envelope of a received message (JSON text or an IPC object); throws on anything else. */
+/** A message that is not JSON, has no known type, or a field of the wrong shape. */
+export class ProtocolError extends Error {}
+
+/** Validates a received message (JSON text or an IPC object), every field; throws ProtocolError. */
 export function parseMessage(data: unknown): Message {
-  const value: unknown = typeof data === 'string' ? JSON.parse(data) : data;
-  if (typeof value !== 'object' || value === null || !('type' in value) || typeof value.type !== 'string') {
-    throw new Error('protocol: a message without a type');
+  let value: unknown = data;
+  if (typeof data === 'string') {
+    try {
+      value = JSON.parse(data);
+    } catch {
+      throw new ProtocolError('protocol: a message that is not JSON');
+    }
   }
-  const required = Object.hasOwn(REQUIRED, value.type) ? REQUIRED[value.type as Message['type']] : undefined;
-  if (required === undefined) throw new Error(`protocol: unknown message type ${JSON.stringify(value.type)}`);
-  for (const field of required) {
-    if (!(field in value)) throw new Error(`protocol: ${value.type} message without ${field}`);
+  if (!isObject(value) || typeof value.type !== 'string') {
+    throw new ProtocolError('protocol: a message without a type');
   }
-  return value as Message;
+  const check = Object.hasOwn(CHECKS, value.type) ? CHECKS[value.type as Message['type']] : undefined;
+  if (check === undefined)
+    throw new ProtocolError(`protocol: unknown message type ${JSON.stringify(value.type.slice(0, 40))}`);
+  const problem = check(value);
+  if (problem !== null) throw new ProtocolError(`protocol: ${value.type} message: ${problem}`);
+  return value as unknown as Message;
 }
 
 /** Why a hello cannot be accepted, or null when the peer speaks our protocol and version. */

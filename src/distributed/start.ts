@@ -19,6 +19,8 @@ export type Placement =
       readonly host: string;
       readonly port: number;
       readonly joinTimeoutMs?: number;
+      /** The master token workers must prove in their hello; null: none (loopback only). */
+      readonly token: string | null;
       /** Called once the listener is up (tests read the ephemeral port). */
       readonly onListening?: (port: number) => void;
     };
@@ -64,7 +66,13 @@ export async function startScaledRun(options: ScaledRunOptions): Promise<ScaledR
     );
     return { handle, started: coordinator.started, close: () => pool.close() };
   }
-  const listener = await listenForWorkers(coordinator, { host: placement.host, port: placement.port });
+  const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const listener = await listenForWorkers(coordinator, {
+    host: placement.host,
+    port: placement.port,
+    token: placement.token,
+    onRefused: (from) => notice(`refused a connection from ${from}: no valid hello with the master token`),
+  });
   placement.onListening?.(listener.port);
   return { handle, started: coordinator.started, close: () => listener.close() };
 }

@@ -12,7 +12,7 @@ import { helloMismatch, PROTOCOL_VERSION, unexpected } from './protocol.ts';
 import type { ShareRun, StartShare } from './types.ts';
 
 export interface WorkerOutcome {
-  /** 0: share done; 1: master lost or the share failed; 2: refused (version mismatch). */
+  /** 0: share done; 1: master lost or the share failed; 2: refused (version, token) or an invalid message. */
   readonly exitCode: 0 | 1 | 2;
   readonly message: string;
 }
@@ -21,6 +21,8 @@ export interface WorkerOptions {
   readonly version?: string;
   readonly protocol?: number;
   readonly snapshotEveryMs?: number;
+  /** The master token, sent in the hello (WebSocket workers). */
+  readonly token?: string;
   /** Progress lines ("assigned share 1/2: 5 users"). */
   readonly log?: (line: string) => void;
 }
@@ -68,8 +70,9 @@ export function runWorker(
       }, options.snapshotEveryMs ?? 1000);
       current.done.then(
         (final) => {
-          // The final snapshot carries every row; the master skips those it already merged.
-          sendSnapshot(final);
+          // Only the rows not sent yet: the master has the others, and a full history would make
+          // the last message of a long run outgrow the message cap (protocol.ts MAX_MESSAGE_BYTES).
+          sendSnapshot({ ...final, history: final.history.filter((row) => row.elapsedS > lastSentS) });
           link.send({ type: 'bye', reason: 'done' });
           settle({ exitCode: 0, message: 'share done' });
         },
@@ -116,10 +119,17 @@ export function runWorker(
           unexpected(message);
       }
     });
-    link.onClose((reason) => {
+    link.onClose((reason, cause) => {
       if (settled) return;
       (run as ShareRun | null)?.abort();
-      settle({ exitCode: 1, message: `lost the master: ${reason}` });
+      if (cause === 'invalid') settle({ exitCode: 2, message: `invalid message from the master: ${reason}` });
+      else if (cause === 'refused')
+        settle({
+          exitCode: 2,
+          message:
+            'the master refused this worker: wrong or missing master token (--master-token or STREAMLOAD_MASTER_TOKEN, as given to the master)',
+        });
+      else settle({ exitCode: 1, message: `lost the master: ${reason}` });
     });
     link.send({
       type: 'hello',
@@ -127,6 +137,7 @@ export function runWorker(
       version: own.version,
       host: hostname(),
       pid: process.pid,
+      ...(options.token === undefined ? {} : { token: options.token }),
     });
   });
 }

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Coordinator } from './coordinator.ts';
 import { createLink, type Link, type LinkOptions, webSocketTransport } from './link.ts';
-
-export const DEFAULT_MASTER_PORT = 5557;
+import { MAX_MESSAGE_BYTES } from './protocol.ts';
+import { awaitHello, isBrowserRequest } from './ws-auth.ts';
 
 export interface WorkerListener {
   readonly host: string;
@@ -19,9 +19,20 @@ export interface WorkerListener {
 
 export async function listenForWorkers(
   coordinator: Coordinator,
-  options: { readonly host: string; readonly port: number } & LinkOptions,
+  options: {
+    readonly host: string;
+    readonly port: number;
+    /** The master token a worker's hello must carry; null: none (only allowed on loopback). */
+    readonly token: string | null;
+    readonly onRefused?: (from: string) => void;
+  } & LinkOptions,
 ): Promise<WorkerListener> {
-  const server = new WebSocketServer({ host: options.host, port: options.port });
+  const server = new WebSocketServer({
+    host: options.host,
+    port: options.port,
+    maxPayload: MAX_MESSAGE_BYTES,
+    verifyClient: ({ req }, done) => done(!isBrowserRequest(req), 403, 'browsers may not join as workers'),
+  });
   await Promise.race([
     once(server, 'listening'),
     once(server, 'error').then(([err]) => {
@@ -32,7 +43,13 @@ export async function listenForWorkers(
   ]);
   server.on('connection', (socket, request) => {
     const from = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-    coordinator.addLink(createLink(webSocketTransport(socket), `worker from ${from}`, options));
+    void awaitHello(socket, request.socket, options.token).then((hello) => {
+      if (hello === undefined) {
+        options.onRefused?.(from);
+        return;
+      }
+      coordinator.addLink(createLink(webSocketTransport(socket, hello), `worker from ${from}`, options));
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
@@ -51,13 +68,16 @@ export async function listenForWorkers(
 export async function connectToMaster(
   host: string,
   port: number,
-  options: { readonly retryForMs?: number; readonly log?: (line: string) => void } & LinkOptions = {},
+  options: {
+    readonly retryForMs?: number;
+    readonly log?: (line: string) => void;
+  } & LinkOptions = {},
 ): Promise<Link> {
   const deadline = performance.now() + (options.retryForMs ?? 60_000);
   const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   let lastError = '';
   for (let attempt = 1; ; attempt++) {
-    const socket = new WebSocket(url, { handshakeTimeout: 5000 });
+    const socket = new WebSocket(url, { handshakeTimeout: 5000, maxPayload: MAX_MESSAGE_BYTES });
     try {
       await Promise.race([
         once(socket, 'open'),

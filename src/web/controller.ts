@@ -7,6 +7,7 @@
 import { basename, resolve as resolvePath } from 'node:path';
 import type { RunObserver } from '../cli/run-session.ts';
 import { convertField, FIELDS } from '../config/fields.ts';
+import { redactSecrets } from '../config/redact.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
@@ -96,7 +97,8 @@ export class WebController implements RunObserver {
       message: this.message,
       canStart: this.options.session !== undefined,
       canChangeUsers: this.state === 'running' && this.config?.rate === null,
-      form: this.form,
+      // What the page shows of a config goes through the one redaction, like run.json does.
+      form: redactSecrets(this.form) as FormValues,
       scenarios: [...BUILTIN_SCENARIOS, ...this.scenarioFiles],
       reportDir: this.reportDir,
       reports: [...this.reportFiles.keys()].map((name): ReportLink => ({ name, href: `/reports/${name}` })),

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../cli/errors.ts';
+import { isLoopback } from '../util/loopback.ts';
 
 export const DEFAULT_WEB_HOST = '127.0.0.1';
 export const DEFAULT_WEB_PORT = 8089;
@@ -37,9 +38,7 @@ export function addWebOptions(cmd: Command): Command {
     );
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+export { isLoopback };
 
 export function resolveWebOptions(
   flags: Readonly<Record<string, unknown>>,

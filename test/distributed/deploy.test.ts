@@ -46,6 +46,14 @@ test('selectors match their pod labels, and the Service selects the master only'
   assert.ok(!matches(service.spec.selector, workers.spec.template.metadata.labels));
 });
 
+test('master and workers share the master token from one Secret (the master binds 0.0.0.0)', () => {
+  for (const name of ['streamload-master', 'streamload-worker']) {
+    const container = find('Deployment', name).spec.template.spec.containers[0];
+    const token = container.env?.find((e: Doc) => e.name === 'STREAMLOAD_MASTER_TOKEN');
+    assert.deepEqual(token?.valueFrom?.secretKeyRef, { name: 'streamload-master-token', key: 'token' }, name);
+  }
+});
+
 test('port 5557 end to end: master listens on all interfaces there, Service exposes it, workers dial it', () => {
   const master = find('Deployment', 'streamload-master');
   const container = master.spec.template.spec.containers[0];

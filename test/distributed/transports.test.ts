@@ -89,12 +89,14 @@ describe('child processes over IPC', { timeout: 20_000 }, () => {
 describe('WebSocket master and workers on 127.0.0.1', { timeout: 20_000 }, () => {
   test('two workers join, run their shares, and the master merges them', async () => {
     const coordinator = createCoordinator({ expectWorkers: 2, config: {}, plan, notice: () => {} });
-    const listener = await listenForWorkers(coordinator, { host: '127.0.0.1', port: 0 });
+    const listener = await listenForWorkers(coordinator, { host: '127.0.0.1', port: 0, token: 'tok' });
     try {
       const start = createSyntheticShare({ runMs: 1500 });
       const outcomes = Promise.all(
         [1, 2].map(async () =>
-          runWorker(await connectToMaster('127.0.0.1', listener.port, { retryForMs: 2000 }), start),
+          runWorker(await connectToMaster('127.0.0.1', listener.port, { retryForMs: 2000 }), start, {
+            token: 'tok',
+          }),
         ),
       );
       const result = await coordinator.done;
@@ -119,7 +121,7 @@ describe('WebSocket master and workers on 127.0.0.1', { timeout: 20_000 }, () =>
     const logs: string[] = [];
     const dialing = connectToMaster('127.0.0.1', port, { retryForMs: 5000, log: (l) => logs.push(l) });
     await new Promise((r) => setTimeout(r, 1200));
-    const listener = await listenForWorkers(coordinator, { host: '127.0.0.1', port });
+    const listener = await listenForWorkers(coordinator, { host: '127.0.0.1', port, token: null });
     try {
       const link = await dialing;
       assert.match(logs.join('\n'), /not reachable yet .*retrying/);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addMasterOptions } from '../../distributed/master-options.ts';
 import { addWebOptions } from '../../web/options.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 import { withWebUi } from '../web-attach.ts';
@@ -12,31 +13,24 @@ export function register(program: Command): void {
   addRunOptions(cmd);
   cmd.option('--web', 'also serve the live web UI and /metrics while this run lasts');
   addWebOptions(cmd);
-  cmd.requiredOption('--expect-workers <n>', 'start the run when this many workers have joined');
-  cmd.option(
-    '--master-host <host>',
-    'address to listen on for workers (0.0.0.0: every interface)',
-    '127.0.0.1',
-  );
-  cmd.option('--master-port <port>', 'port to listen on for workers', '5557');
-  cmd.option(
-    '--join-timeout <seconds>',
-    'give up when the workers have not all joined after this long',
-    '120',
-  );
+  addMasterOptions(cmd);
   cmd.addHelpText(
     'after',
     '\nTakes the same load options as `run` and writes the same reports and --json-summary.\n' +
-      'Workers: streamload worker --master-host <this host> [--master-port 5557]',
+      'Workers: streamload worker --master-host <this host> [--master-port 5557] (with the same\n' +
+      'STREAMLOAD_MASTER_TOKEN). Off loopback the token is required; prefer the env variable to the\n' +
+      'flag (`ps` shows flags). Workers get the API key from the master after proving the token, or\n' +
+      'use their own STREAMLOAD_API_KEY when it is set.',
   );
   cmd.action(async () => {
     const { parseMasterOptions } = await import('../../distributed/master-options.ts');
     const { resolveRunConfig } = await import('../../config/resolve.ts');
     const { runSession } = await import('../run-session.ts');
     const { startScaledSession } = await import('../scale-out.ts');
-    const master = parseMasterOptions(cmd.opts());
+    const master = parseMasterOptions(cmd.opts(), process.env);
     const flags = typedFlags(cmd);
-    for (const key of ['expectWorkers', 'masterHost', 'masterPort', 'joinTimeout']) delete flags[key];
+    for (const key of ['expectWorkers', 'masterHost', 'masterPort', 'joinTimeout', 'masterToken'])
+      delete flags[key];
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
     const log = config.jsonSummary ? process.stderr : process.stdout;
     process.exitCode = await withWebUi(flags, log, async (observer) => {

@@ -16,6 +16,7 @@ interface WorkerOptions {
   readonly masterHost: string;
   readonly masterPort: string;
   readonly connectTimeout: string;
+  readonly masterToken?: string;
 }
 
 export function register(program: Command): void {
@@ -27,6 +28,15 @@ export function register(program: Command): void {
     .requiredOption('--master-host <host>', 'host name or address of the master')
     .option('--master-port <port>', 'the master port', '5557')
     .option('--connect-timeout <seconds>', 'keep retrying to reach the master this long', '60')
+    .option(
+      '--master-token <token>',
+      "the master's token (prefer env STREAMLOAD_MASTER_TOKEN: `ps` shows flags)",
+    )
+    .addHelpText(
+      'after',
+      '\nThe API key comes from the master once this worker proved the token; when STREAMLOAD_API_KEY\n' +
+        "is set here, the worker uses it instead of the master's.",
+    )
     .action(async (options: WorkerOptions) => {
       const port = parsePort('--master-port', options.masterPort);
       const timeoutS = Number(options.connectTimeout);
@@ -34,7 +44,14 @@ export function register(program: Command): void {
         throw new UsageError(`--connect-timeout must be seconds ≥ 0, got ${options.connectTimeout}`);
       const { loadStartShare } = await import('../../distributed/load-share.ts');
       // Before dialing: a worker that cannot run the engine must not take a share.
-      const startShare = await loadStartShare();
+      const engineShare = await loadStartShare();
+      // A worker's own key wins: the master's need never cross the network.
+      const ownKey = process.env.STREAMLOAD_API_KEY;
+      const startShare: typeof engineShare =
+        ownKey === undefined || ownKey === ''
+          ? engineShare
+          : (config, share) => engineShare({ ...config, apiKey: ownKey }, share);
+      const tokenText = options.masterToken ?? process.env.STREAMLOAD_MASTER_TOKEN ?? '';
       const { connectToMaster } = await import('../../distributed/ws.ts');
       const { runWorker } = await import('../../distributed/worker.ts');
       const log = (line: string): void => {
@@ -51,7 +68,10 @@ export function register(program: Command): void {
       const onSignal = (): void => link.close('worker interrupted');
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      const outcome = await runWorker(link, startShare, { log });
+      const outcome = await runWorker(link, startShare, {
+        log,
+        ...(tokenText === '' ? {} : { token: tokenText }),
+      });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (outcome.exitCode !== 0) throw new ExitError(outcome.message, outcome.exitCode);
