@@ -41,6 +41,11 @@ export interface LinkOptions {
   readonly heartbeatMs?: number;
   /** Silence after which the peer counts as lost (default 3 s). */
   readonly timeoutMs?: number;
+  /**
+   * Silence allowed before the peer's first message (default `timeoutMs`): a forked child loads
+   * the engine before it can say anything, and on a busy machine that blocks it for seconds.
+   */
+  readonly firstMessageTimeoutMs?: number;
 }
 
 export function createLink(transport: Transport, label: string, options: LinkOptions = {}): Link {
@@ -50,6 +55,7 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   const closeListeners: ((reason: string, cause: CloseCause) => void)[] = [];
   let closed = false;
   let lastHeardMs = performance.now();
+  let heardAny = false;
 
   const finish = (reason: string, cause: CloseCause = 'closed'): void => {
     if (closed) return;
@@ -60,7 +66,7 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   };
   const timer = setInterval(() => {
     const silentMs = performance.now() - lastHeardMs;
-    if (silentMs > timeoutMs) {
+    if (silentMs > (heardAny ? timeoutMs : (options.firstMessageTimeoutMs ?? timeoutMs))) {
       finish(`no message or heartbeat for ${(silentMs / 1000).toFixed(1)} s`);
       return;
     }
@@ -81,6 +87,7 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   transport.onData((data) => {
     if (closed) return;
     lastHeardMs = performance.now();
+    heardAny = true;
     let message: Message;
     try {
       message = parseMessage(data);
@@ -146,7 +153,9 @@ export function webSocketTransport(socket: WebSocket, first?: string): Transport
 export function childTransport(child: ChildProcess): Transport {
   return {
     send(message) {
-      if (child.connected) child.send(message);
+      // The callback takes a failed write (a child that just died: EPIPE) instead of an 'error'
+      // event nobody listens to; the child's 'exit' reports the loss.
+      if (child.connected) child.send(message, () => {});
     },
     onData(listener) {
       child.on('message', listener);

@@ -47,7 +47,13 @@ export function forkWorkers(
       execArgv: [],
     });
     children.push(child);
-    coordinator.addLink(createLink(childTransport(child), `process ${i + 1} (pid ${child.pid})`, options));
+    coordinator.addLink(
+      createLink(childTransport(child), `process ${i + 1} (pid ${child.pid})`, {
+        // The pool's own join timeout (30 s) bounds a child that never starts.
+        firstMessageTimeoutMs: 30_000,
+        ...options,
+      }),
+    );
   }
   return {
     children,

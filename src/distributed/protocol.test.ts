@@ -65,3 +65,12 @@ test('a silent peer is declared lost after the heartbeat timeout', async () => {
   assert.match(reason, /no message or heartbeat for 0\.[2-4] s/);
   assert.equal(link.closed, true);
 });
+
+test('before its first message a peer gets firstMessageTimeoutMs (a child loading the engine)', async () => {
+  const [a] = createMemoryPair();
+  const link = createLink(a, 'child', { heartbeatMs: 50, timeoutMs: 100, firstMessageTimeoutMs: 30_000 });
+  // Well past timeoutMs, far below firstMessageTimeoutMs.
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(link.closed, false, 'still waiting for the first message');
+  link.close();
+});
