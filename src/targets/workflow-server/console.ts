@@ -12,8 +12,8 @@ import { cookieHeader, parseCookieHeader } from '../../util/cookies.ts';
 import { parseJsonObject, readBody, sendJson } from '../../util/http-server.ts';
 import type { App } from './app.ts';
 import { DslError, parseDsl } from './dsl.ts';
-import { difyError } from './responses.ts';
 import { createLlmClient, type LlmClient } from './llm-client.ts';
+import { difyError } from './responses.ts';
 
 /** The DSL version this server speaks; a newer file's import waits for a confirm, as in Dify. */
 export const CONSOLE_DSL_VERSION = '0.4.0';
