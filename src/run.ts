@@ -3,14 +3,20 @@
  * hot path and returns a RunHandle (live summaries each second, setUsers, stop, abort, the final
  * run.json). The CLI, the web UI and scale-out workers all drive runs through here.
  */
+import { readControls } from './config/controls.ts';
 import { redactConfig } from './config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import type { RunConfig } from './config/types.ts';
+
+import { resolveControls } from './controls/settings.ts';
+
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
+
 import { createOpenExecutor } from './engine/executors/open.ts';
 import { stageTotalS } from './engine/executors/stages.ts';
 import type { Executor } from './engine/executors/types.ts';
+import { createRequestControls } from './engine/request-controls.ts';
 import { loadScenario } from './engine/scenario/load.ts';
 import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
@@ -70,7 +76,18 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     idleTimeoutMs: config.idleTimeoutMs,
     inFlight,
   };
+  const controls = createRequestControls({
+    settings: resolveControls(
+      config.controls,
+      scenario.controls === undefined ? undefined : readControls(scenario.controls, 'scenario controls'),
+      config.controlsShare,
+    ),
+    recorder: recorder.controls,
+    // Its own stream: turning retries on must not change which questions the users ask.
+    random: createRandom(config.seed + 0x9e3779b9),
+  });
   const createUser = createUserFactory({
+    controls,
     config,
     protocol: getProtocol(config),
     request,
@@ -119,6 +136,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   /** No new iterations; streams still running get the stop timeout to finish, then are cut. */
   function endLoad(): void {
     executor.stop();
+    controls.close();
     cutTimer ??= setTimeout(
       () => cutAll(`cut at the stop timeout (${config.stopTimeoutMs} ms)`),
       config.stopTimeoutMs,
@@ -163,6 +181,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   executor.start();
 
   const done = executor.done.then(async () => {
+    controls.close();
     clearInterval(ticker);
     if (runTimer !== undefined) clearTimeout(runTimer);
     if (cutTimer !== undefined) clearTimeout(cutTimer);
@@ -192,6 +211,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     stop() {
       if (status === 'completed') status = 'stopped';
       executor.stop();
+      controls.close();
       cutTimer ??= setTimeout(
         () => cutAll(`cut at the stop timeout (${config.stopTimeoutMs} ms)`),
         config.stopTimeoutMs,
@@ -200,6 +220,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     abort() {
       status = 'aborted';
       executor.stop();
+      controls.close();
       cutAll('run aborted');
     },
     snapshot: (opts) => finalSnapshot ?? recorder.snapshot(opts),

@@ -2,8 +2,11 @@
  * Every run setting once: its flag, its help, and how a raw value (a CLI string, a config-file
  * value or an env string) becomes a typed one. Flags, config files and env share this table.
  */
-import { parseDurationMs } from '../cli/parse.ts';
+
+import { JITTERS } from '../controls/backoff.ts';
+import { parseBackoff, parseCircuitBreaker, parseRetryOn } from '../controls/settings.ts';
 import { ARRIVALS } from '../engine/arrivals.ts';
+import { parseDurationMs } from './duration.ts';
 import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
@@ -122,6 +125,23 @@ const list = (values: readonly string[]) => (raw: unknown) => {
     if (!values.includes(item)) throw new FieldError(`unknown format "${item}" (${values.join(', ')})`);
   return items;
 };
+/** A spec parser (throws RangeError) as a converter; config files may also give the spec's parts. */
+const spec =
+  <T>(parse: (text: string) => T) =>
+  (raw: unknown): T => {
+    const value =
+      typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? Object.entries(raw)
+            .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}=${String(v)}`)
+            .join(',')
+        : raw;
+    try {
+      return parse(Array.isArray(value) ? value.join(',') : text(value));
+    } catch (error) {
+      if (error instanceof RangeError) throw new FieldError(error.message);
+      throw error;
+    }
+  };
 const strings = (raw: unknown) => (Array.isArray(raw) ? raw.map(String) : [text(raw)]);
 /** RFC 9110 token characters: what a header name may contain. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -464,6 +484,69 @@ export const FIELDS: readonly Field[] = [
     arg: 'n',
     help: 'open model: most requests in flight before arrivals are dropped (default 10000)',
     convert: number(1, true, MAX_USERS),
+  },
+  // Client-side controls (src/controls/): null unless given, so a scenario's own `controls` apply.
+  {
+    key: 'clientRate',
+    flag: '--client-rate',
+    arg: 'r',
+    help: 'client-side token bucket: at most r requests per second over the run (waits are queue_wait)',
+    convert: number(0.001, false, MAX_RATE),
+  },
+  {
+    key: 'clientBurst',
+    flag: '--client-burst',
+    arg: 'n',
+    help: 'token bucket size: requests that may go at once after a quiet spell (default 1)',
+    convert: number(1, true, MAX_USERS),
+  },
+  {
+    key: 'maxConcurrency',
+    flag: '--max-concurrency',
+    arg: 'n',
+    help: 'at most n requests in flight across all users (a semaphore; waits are queue_wait)',
+    convert: number(1, true, MAX_USERS),
+  },
+  {
+    key: 'retry',
+    flag: '--retry',
+    arg: 'n',
+    help: 'retry a failed request up to n times, at most 100 (every attempt is a request; default 0)',
+    convert: number(0, true, 100),
+  },
+  {
+    key: 'retryOn',
+    flag: '--retry-on',
+    arg: 'list',
+    help: 'what is retried: 429,5xx,connection_error,timeout (default all four)',
+    convert: spec(parseRetryOn),
+  },
+  {
+    key: 'backoff',
+    flag: '--backoff',
+    arg: 'min..max',
+    help: 'exponential backoff between retries; caps Retry-After too (default 500ms..30s)',
+    convert: spec(parseBackoff),
+  },
+  {
+    key: 'jitter',
+    flag: '--jitter',
+    arg: 'kind',
+    help: `backoff jitter: ${JITTERS.join(' | ')} (default full)`,
+    convert: oneOf(JITTERS),
+  },
+  {
+    key: 'retryStreams',
+    flag: '--retry-streams',
+    help: 'also retry a stream that already delivered events (it starts over)',
+    convert: bool,
+  },
+  {
+    key: 'circuitBreaker',
+    flag: '--circuit-breaker',
+    arg: 'spec',
+    help: 'failures=N,window=DUR,open=DUR[,half-open=N]: refuse requests (circuit_open) after N failures',
+    convert: spec(parseCircuitBreaker),
   },
 ];
 

@@ -9,6 +9,7 @@ import type { ArrivalKind } from '../engine/arrivals.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { parseObjective } from '../slo/objectives.ts';
 import { VERSION } from '../version.ts';
+import { pickControls } from './controls.ts';
 import { convertField, FIELDS } from './fields.ts';
 import { readConfigFile } from './file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
@@ -158,6 +159,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     proxy: resolveProxy(given.proxy, sources.env),
     tls: resolveTls(given, sources.cwd),
     http2: pick('http2', false),
+    controls: pickControls(given),
   };
 }
 

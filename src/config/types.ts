@@ -2,6 +2,8 @@
  * A fully resolved run: flags over config file over `STREAMLOAD_*` env over defaults. Plain JSON
  * (workers receive it over the wire), times in milliseconds unless the name says otherwise.
  */
+
+import type { ControlOptions } from '../controls/settings.ts';
 import type { ArrivalKind } from '../engine/arrivals.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 
@@ -102,6 +104,13 @@ export interface RunConfig {
   readonly tls: TlsSettings;
   /** Offer HTTP/2 through ALPN (undici allowH2). */
   readonly http2: boolean;
+  /** Client-side controls as given (null = not given: a scenario's own `controls` may set it). */
+  readonly controls: ControlOptions;
+  /**
+   * Set by scale-out on each worker's configuration: this process's share, which the client rate,
+   * burst and concurrency are split by (their sum over the shares is the whole).
+   */
+  readonly controlsShare?: { readonly index: number; readonly of: number };
 }
 
 export const REPORT_FORMATS = ['txt', 'json', 'csv', 'junit', 'md', 'html'] as const;

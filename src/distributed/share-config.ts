@@ -46,5 +46,7 @@ export function applyShare<T extends LoadShape>(config: T, share: Share): T {
     // Each share its own random stream: with one seed, N workers would draw the same Poisson
     // schedule and their arrivals would bunch together. Share 0 keeps the seed a plain run uses.
     ...(typeof config.seed === 'number' ? { seed: config.seed + share.index } : {}),
+    // The client-side controls split their rate and concurrency by it (src/controls/settings.ts).
+    controlsShare: { index: share.index, of: share.of },
   };
 }

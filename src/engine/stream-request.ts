@@ -76,6 +76,7 @@ export function sendRequest(
   let message: string | undefined;
   let status = 0;
   let streamStartedAt = 0;
+  let retryAfter: string | undefined;
   let body: Buffer[] | undefined;
   let bodyBytes = 0;
   let nodeStarts: Map<string, number> | undefined;
@@ -193,6 +194,7 @@ export function sendRequest(
         events,
         tokens,
         ...(options.scheduleLagMs === undefined ? {} : { scheduleLagMs: options.scheduleLagMs }),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
       };
       recorder.request(result);
       resolve(result);
@@ -236,6 +238,8 @@ export function sendRequest(
         const eventStream = isEventStreamType(type);
         if (statusError !== undefined) {
           fail(statusError, `HTTP ${statusCode}`);
+          const after = headers['retry-after'];
+          if (after !== undefined) retryAfter = String(after);
           body = [];
           return;
         }

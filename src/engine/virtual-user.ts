@@ -7,7 +7,11 @@ import type { RunConfig } from '../config/types.ts';
 import type { RequestResult } from '../metrics/types.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Random } from '../util/random.ts';
+
 import { describeThrown } from '../util/thrown.ts';
+
+import type { RequestControls } from './request-controls.ts';
+
 import type {
   RequestOptions,
   ScenarioDefinition,
@@ -23,6 +27,8 @@ export interface UserFactoryDeps {
   readonly request: RequestDeps;
   readonly random: Random;
   readonly scenario: ScenarioDefinition;
+  /** Client-side controls shared by every user of this process (src/controls/). */
+  readonly controls: RequestControls;
   /** Scenario code threw (not a request failure: those are recorded by the hot path). */
   readonly onTaskError: (message: string) => void;
 }
@@ -87,6 +93,8 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
     const id = `streamload-user-${index}`;
     let lag: number | undefined;
     let requests = 0;
+    /** Inside ctx.withRetry: each request is one gated attempt of the enclosing operation. */
+    let withinOperation = 0;
     const question = () => config.questions[random.int(0, config.questions.length - 1)] as string;
     const protocolRequest = () =>
       protocol.buildRequest({ question: question(), inputs: config.inputs, user: id, responseMode });
@@ -96,14 +104,21 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
       stream: boolean,
       withProtocol: boolean,
     ): Promise<RequestResult> => {
-      const scheduleLagMs = lag;
+      let scheduleLagMs = lag;
       requests++;
       lag = undefined; // only the iteration's first request started late
-      return sendRequest(deps.request, request, {
-        stream,
-        ...(withProtocol ? { protocol } : {}),
-        ...(scheduleLagMs === undefined ? {} : { scheduleLagMs }),
-      });
+      const attempt = () => {
+        const options = {
+          stream,
+          ...(withProtocol ? { protocol } : {}),
+          ...(scheduleLagMs === undefined ? {} : { scheduleLagMs }),
+        };
+        scheduleLagMs = undefined; // a retry is not late
+        return sendRequest(deps.request, request, options);
+      };
+      const { controls } = deps;
+      if (withinOperation > 0) return controls.gate(attempt, request);
+      return controls.active ? controls.operation(attempt, request) : attempt();
     };
 
     const ctx: TaskContext = {
@@ -124,6 +139,14 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
         ),
       question,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      async withRetry(fn, options) {
+        withinOperation++;
+        try {
+          return await deps.controls.withRetry(fn, options);
+        } finally {
+          withinOperation--;
+        }
+      },
       user: { id, index, className: userClass.name },
       state: {},
     };

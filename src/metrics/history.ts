@@ -4,6 +4,7 @@
  */
 import { encodeHistogram, histogramStats, mergeDecoded, statsFromEncoded } from './histogram.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
+import { mergeControlsSeconds } from './operations.ts';
 import type { GeneratorSample, HistoryRow, RateStats } from './types.ts';
 
 /**
@@ -126,6 +127,7 @@ export function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
   const duration = mergeSecondHistogram(
     rows.map((r) => ({ encoded: r.durationHistogram, p50: r.durationP50, p95: r.durationP95 })),
   );
+  const controls = mergeControlsSeconds(rows.map((r) => r.controls));
   return {
     t: Math.max(...rows.map((r) => r.t)),
     elapsedS: first.elapsedS,
@@ -150,6 +152,7 @@ export function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
     peakConnections: sumOf(rows, (r) => r.peakConnections),
     ttfeHistogram: ttfe.encoded,
     durationHistogram: duration.encoded,
+    ...(controls === undefined ? {} : { controls }),
   };
 }
 

@@ -28,11 +28,20 @@ export const LATENCY_METRICS = [
   'stream_duration',
   'request_duration',
   'inter_event',
+  // Client-side controls (src/controls/): a logical operation's first attempt → final outcome,
+  // and a request's wait for a rate-limit token or a concurrency slot (never part of its latency).
+  'operation_duration',
+  'queue_wait',
 ] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 
 /** Per-stream counts, recorded as plain integers. */
-export const COUNT_METRICS = ['events_per_stream', 'bytes_per_stream', 'tokens_per_stream'] as const;
+export const COUNT_METRICS = [
+  'events_per_stream',
+  'bytes_per_stream',
+  'tokens_per_stream',
+  'attempts_per_operation',
+] as const;
 export type CountMetric = (typeof COUNT_METRICS)[number];
 
 /** Dify workflows: `node_duration.<node title>`, node_started → node_finished. */
@@ -43,3 +52,11 @@ export const SCHEDULED_SUFFIX = '_scheduled';
 
 /** Percentiles reported everywhere, in this order, then max. */
 export const PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99] as const;
+
+/**
+ * Client-side rejections of the controls: an operation the tool itself refused, never sent. Not
+ * failures: they never enter `failures` or `error_rate` (PRODUCT.md). `circuit_open`: the circuit
+ * breaker was open; `client_rate_limit`: the run ended while it waited for a token or a slot.
+ */
+export const REJECTION_NAMES = ['circuit_open', 'client_rate_limit'] as const;
+export type RejectionName = (typeof REJECTION_NAMES)[number];

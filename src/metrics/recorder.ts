@@ -15,6 +15,7 @@ import {
   resetSlot,
 } from './live-histograms.ts';
 import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
+import { type ControlsTotals, createControlsRecorder } from './operations.ts';
 import { createRequestTable, OTHER_NAME } from './request-table.ts';
 import { SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
 import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
@@ -65,6 +66,9 @@ const SCHEDULED = new Map<string, string>(LATENCY_METRICS.map((m) => [m, m + SCH
 // histogram set alone: a closure here would capture the recorder's scope and keep it alive.
 const leaked = new FinalizationRegistry<LiveHistograms>((histograms) => histograms.destroy());
 
+const withControls = (totals: ControlsTotals | undefined) =>
+  totals === undefined ? {} : { controls: totals };
+
 function encodeIfAny(slot: LiveSlot): string | null {
   return slot.histogram.totalCount > 0 ? encodeSlot(slot) : null;
 }
@@ -80,6 +84,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const gauge = createConnectionGauge(nowMs);
   const generator = createGeneratorHealth(histograms);
   const table = createRequestTable(histograms, options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES);
+  const controls = createControlsRecorder(histograms);
   const total = newCounters();
   const second = newCounters();
   const errorSamples: Partial<Record<ErrorName, string>> = {};
@@ -156,6 +161,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   const recorder: Recorder = {
+    controls,
+
     streamOpened() {
       gauge.open();
       total.streams++;
@@ -268,6 +275,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       const durationHistogram = encodeIfAny(durationSecond);
       const [ttfeP50, ttfeP95] = secondPercentiles(ttfeHistogram);
       const [durationP50, durationP95] = secondPercentiles(durationHistogram);
+      const controlsRow = controls.closeSecond();
       const errors: Partial<Record<ErrorName, number>> = {};
       ERROR_NAMES.forEach((name, i) => {
         if (second.errors[i]! > 0) errors[name] = second.errors[i]!;
@@ -296,6 +304,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         peakConnections: gauge.closeSecond(),
         ttfeHistogram,
         durationHistogram,
+        ...(controlsRow === undefined ? {} : { controls: controlsRow }),
       });
       lastTickMs = now;
       clearCounters(second);
@@ -332,6 +341,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         generator: generator.snapshot(),
         tcp: { opened: tcpOpened, h2: tcpH2 },
         checks: Object.fromEntries([...checks].map(([name, [passes, fails]]) => [name, { passes, fails }])),
+        ...withControls(controls.snapshot()),
       };
     },
 
@@ -345,6 +355,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       table.reset();
       gauge.reset();
       generator.reset();
+      controls.reset();
       for (const name of ERROR_NAMES) delete errorSamples[name];
       history = [];
       tcpOpened = tcpH2 = 0;

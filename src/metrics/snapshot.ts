@@ -6,6 +6,7 @@
 import { mergeEncoded } from './histogram.ts';
 import { mergeHistories, type SnapshotRow } from './history.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
+import { type ControlsTotals, mergeControlsTotals } from './operations.ts';
 import type { CheckCounts, FailureEntry } from './types.ts';
 
 export type { SnapshotRow } from './history.ts';
@@ -87,6 +88,8 @@ export interface Snapshot {
   readonly tcp?: { readonly opened: number; readonly h2: number };
   /** Scenario checks by name (absent in snapshots of older peers). */
   readonly checks?: Readonly<Record<string, CheckCounts>>;
+  /** The client-side controls' totals; absent when no control was on. */
+  readonly controls?: ControlsTotals;
 }
 
 /** Groups items by a composite key, keeping first-seen order. */
@@ -201,6 +204,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
     (f) => JSON.stringify([f.method, f.name, f.error]),
   ).map((group): FailureEntry => ({ ...group[0]!, occurrences: sum(group, (f) => f.occurrences) }));
 
+  const controls = mergeControlsTotals(snapshots.map((s) => s.controls));
   const totals = (pick: (t: SnapshotTotals) => number): number => sum(snapshots, (s) => pick(s.totals));
   return {
     schema: SNAPSHOT_SCHEMA,
@@ -235,6 +239,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
       h2: sum(snapshots, (s) => s.tcp?.h2 ?? 0),
     },
     checks: mergeChecks(snapshots.map((s) => s.checks ?? {})),
+    ...(controls === undefined ? {} : { controls }),
   };
 }
 

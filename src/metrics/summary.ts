@@ -5,6 +5,7 @@
 import { createHistogram, histogramStats, statsFromEncoded, unitOf } from './histogram.ts';
 import { publicRow, rateStats } from './history.ts';
 import { COUNT_METRICS, ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
+import { summarizeOperations } from './operations.ts';
 import type { Snapshot, SnapshotEntry } from './snapshot.ts';
 import type { FailureEntry, LatencyStats, MetricsSummary, RequestEntryStats } from './types.ts';
 
@@ -99,6 +100,8 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
 
   const errors = {} as Record<ErrorName, number>;
   for (const name of ERROR_NAMES) errors[name] = snapshot.errors[name] ?? 0;
+  const errorRate = totals.requests > 0 ? totals.failures / totals.requests : 0;
+  const operations = snapshot.controls === undefined ? null : summarizeOperations(snapshot.controls);
 
   return {
     durationS,
@@ -106,7 +109,9 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
     latency,
     errors,
     errorSamples: { ...snapshot.errorSamples },
-    error_rate: totals.requests > 0 ? totals.failures / totals.requests : 0,
+    error_rate: errorRate,
+    operation_error_rate: operations === null ? errorRate : operations.error_rate,
+    operations,
     slo_attainment: totals.requests > 0 ? totals.good / totals.requests : null,
     goodput: rateStats(history, (r) => r.good, { total: totals.good, elapsedMs }),
     connections: {

@@ -3,7 +3,8 @@
  * machines) and the reporters (which read a summary). run.json's summary fields are exactly
  * `MetricsSummary`.
  */
-import type { ErrorName } from './names.ts';
+import type { ErrorName, RejectionName } from './names.ts';
+import type { ControlsRecorder, ControlsSecond, OperationsSummary } from './operations.ts';
 import type { Snapshot } from './snapshot.ts';
 
 /** Everything the engine knows about one finished request, recorded once. */
@@ -37,6 +38,13 @@ export interface RequestResult {
   readonly tokens: number;
   /** Open model only: scheduled start → actual start; latencies are also recorded `+ lag` as `<metric>_scheduled`. */
   readonly scheduleLagMs?: number;
+  /** The response's `Retry-After` header, on a failed status only (client-side retries honour it). */
+  readonly retryAfter?: string;
+  /**
+   * Set (with `ok` false and no `error`) when the client-side controls refused the request: it was
+   * never sent, is no request and no failure (src/controls/).
+   */
+  readonly rejected?: RejectionName;
 }
 
 export interface CheckCounts {
@@ -127,6 +135,8 @@ export interface HistoryRow {
   readonly durationP95: number | null;
   readonly errors: Partial<Record<ErrorName, number>>;
   readonly generator: GeneratorSample | null;
+  /** Client-side controls this second (operations, retries, breaker, limiter wait); only with controls on. */
+  readonly controls?: ControlsSecond;
 }
 
 export interface MetricsSummary {
@@ -154,6 +164,13 @@ export interface MetricsSummary {
   readonly errors: Record<ErrorName, number>;
   readonly errorSamples: Partial<Record<ErrorName, string>>;
   readonly error_rate: number;
+  /**
+   * Operations that failed after all retries / operations (client-side controls); equal to
+   * `error_rate` when no control is on (every request is then its own operation).
+   */
+  readonly operation_error_rate: number;
+  /** The users' view of a run with client-side controls: null when none was on. */
+  readonly operations: OperationsSummary | null;
   readonly connections: {
     readonly maxConcurrent: number;
     readonly avgActive: number;
@@ -200,6 +217,8 @@ export interface RecorderOptions {
  * allocation. `request` runs once per finished request. Holds wasm memory: `close()` when done.
  */
 export interface Recorder {
+  /** Operations, retries, rejections and limiter waits of the client-side controls (src/controls/). */
+  readonly controls: ControlsRecorder;
   /** A stream (SSE response) began: active-connection gauge +1, new-streams counter +1. */
   streamOpened(): void;
   /** A stream ended (any way): gauge −1. Pair with every `streamOpened`. */
