@@ -2,6 +2,22 @@
  * The package's programmatic entry: start runs from code and write scenario files.
  */
 export type { RunConfig, Stage } from './config/types.ts';
+// Client-side controls for scenario code (a run's own are set with --client-rate, --retry, …).
+export { backoffDelayMs, type Jitter, parseRetryAfterMs } from './controls/backoff.ts';
+export {
+  type BreakerState,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  createCircuitBreaker,
+} from './controls/circuit-breaker.ts';
+export { createSemaphore, type Semaphore } from './controls/semaphore.ts';
+export {
+  createTokenBucket,
+  LimiterClosedError,
+  type TokenBucket,
+  type TokenBucketOptions,
+} from './controls/token-bucket.ts';
+export type { RetryOptions } from './engine/request-controls.ts';
 export {
   defineScenario,
   type RequestOptions,

@@ -4,6 +4,7 @@
  */
 
 import { summarize } from '../metrics/summary.ts';
+import { bothViews } from '../report/operations.ts';
 import { fmt } from '../report/tables.ts';
 import type { LiveRunHandle } from '../run.ts';
 
@@ -38,10 +39,12 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
         .map(([k, n]) => `${k}=${n}`)
         .join(' ') || 'none';
     const g = last?.generator;
+    const views = bothViews(s);
     const lines = [
       `[${elapsed} s${remaining}${work}] users ${p.users}, active connections ${last?.activeConnections ?? 0}, conn/s ${last?.connectionsOpened ?? 0}, events/s ${last?.events ?? 0}, req/s ${last?.requests ?? 0}`,
       `  TTFE avg ${fmt(ttfe?.mean)} p50 ${fmt(ttfe?.p50)} p95 ${fmt(ttfe?.p95)} ms; requests ${s.totals.requests}, failures ${s.totals.failures}${s.totals.cancelled > 0 ? `, cancelled ${s.totals.cancelled}` : ''}; errors: ${errors}`,
       `  goodput ${last?.good ?? 0}/s (avg ${fmt(s.goodput.avg)}), SLO attainment ${s.slo_attainment === null ? '—' : `${fmt(s.slo_attainment * 100, 2)}%`}`,
+      ...(views === null ? [] : [`  ${views}`]),
       `  generator: loop delay p99 ${fmt(g?.loopDelayP99Ms, 2)} ms, CPU ${fmt((g?.cpu ?? 0) * 100, 0)}%${p.warnings.length > 0 ? `; WARNING: ${p.warnings.join('; ')}` : ''}`,
       ...s.requests.map(
         (r) =>

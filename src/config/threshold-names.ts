@@ -8,6 +8,7 @@ import {
   LATENCY_METRICS,
   NODE_DURATION_PREFIX,
   PERCENTILES,
+  REJECTION_NAMES,
   SCHEDULED_SUFFIX,
 } from '../metrics/names.ts';
 
@@ -24,6 +25,26 @@ const LATENCY_STATS = ['count', 'min', 'max', 'mean', ...PERCENTILES.map((p) => 
 const LATENCY_ALIASES: Readonly<Record<string, string>> = { avg: 'mean' };
 const TOTALS = ['requests', 'failures', 'streams', 'events', 'bytes', 'tokens', 'good'];
 const CONNECTIONS = ['maxConcurrent', 'avgActive'];
+/** The users' view of client-side controls (run.json `operations`), as full paths. */
+const OPERATIONS = [
+  ...[
+    'total',
+    'succeeded',
+    'failed',
+    'rejected',
+    'cancelled',
+    'success_rate',
+    'error_rate',
+    'rejection_rate',
+    'succeededAfterRetry',
+    'failedAfterRetries',
+  ],
+  'retries.total',
+  ...REJECTION_NAMES.map((r) => `rejections.${r}`),
+  ...['opens', 'halfOpens', 'closes'].map((c) => `circuitBreaker.${c}`),
+  'queueWait.count',
+  'queueWait.avgMs',
+].map((p) => `operations.${p}`);
 
 const HISTOGRAM_METRICS = [...LATENCY_METRICS, ...COUNT_METRICS].flatMap((m) => [
   m,
@@ -35,6 +56,8 @@ function allPaths(): string[] {
   return [
     'error_rate',
     'slo_attainment',
+    'operation_error_rate',
+    ...OPERATIONS,
     ...RATE_STATS.map((r) => `goodput.${r}`),
     ...ERROR_NAMES.map((e) => `errors.${e}`),
     ...TOTALS.map((t) => `totals.${t}`),
@@ -63,6 +86,9 @@ export function resolveThresholdPath(path: readonly string[]): readonly string[]
   if (head === 'error_rate') return rest.length === 0 ? ['error_rate'] : unknown(joined, ['error_rate']);
   if (head === 'slo_attainment')
     return rest.length === 0 ? ['slo_attainment'] : unknown(joined, ['slo_attainment']);
+  if (head === 'operation_error_rate')
+    return rest.length === 0 ? ['operation_error_rate'] : unknown(joined, ['operation_error_rate']);
+  if (head === 'operations') return OPERATIONS.includes(joined) ? path : unknown(joined, OPERATIONS);
   if (head === 'goodput') return one(RATE_STATS, 'goodput');
   if (head === 'errors') return one(ERROR_NAMES, 'errors');
   if (head === 'totals') return one(TOTALS, 'totals');

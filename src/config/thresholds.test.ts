@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { MetricsSummary } from '../metrics/types.ts';
 import { nearest } from './threshold-names.ts';
-import { parseThreshold, type Threshold } from './thresholds.ts';
+import { lookup, parseThreshold, type Threshold } from './thresholds.ts';
 
 const ok = (expr: string) => {
   const parsed = parseThreshold(expr);
@@ -62,4 +63,23 @@ test('goodput and slo_attainment are in the closed set', () => {
   assert.deepEqual(ok('slo_attainment>=99%').path, ['slo_attainment']);
   assert.deepEqual(ok('totals.good>0').path, ['totals', 'good']);
   assert.match(String(parseThreshold('goodput.p95>1')), /did you mean "goodput\./);
+});
+
+test("the users' view of client-side controls is in the closed set and read from the summary", () => {
+  assert.deepEqual(ok('operation_error_rate<1%').path, ['operation_error_rate']);
+  assert.deepEqual(ok('operations.success_rate>=97%').path, ['operations', 'success_rate']);
+  assert.deepEqual(ok('operations.rejections.circuit_open==0').path, [
+    'operations',
+    'rejections',
+    'circuit_open',
+  ]);
+  assert.deepEqual(ok('operation_duration.p95<3s').path, ['operation_duration', 'p95']);
+  assert.deepEqual(ok('queue_wait.p99<1s').path, ['queue_wait', 'p99']);
+  assert.match(String(parseThreshold('operations.sucess_rate>1')), /did you mean "operations\.success_rate"/);
+  const summary = {
+    operation_error_rate: 0.004,
+    operations: { success_rate: 0.99 },
+  } as unknown as MetricsSummary;
+  assert.equal(lookup(summary, ok('operation_error_rate<1%').path), 0.004);
+  assert.equal(lookup(summary, ok('operations.success_rate>1').path), 0.99);
 });

@@ -2,7 +2,9 @@
  * Threshold expressions: `<metric>.<stat> <op> <value>[unit]`, e.g. `ttfe.p95<500ms`,
  * `error_rate<1%`, `errors.timeout==0`, `throughput.events.avg>100` (or `eps.avg>100`),
  * `totals.requests>=10`, `goodput.avg>=20` (good requests/s), `slo_attainment>=99%`. The metric
- * must be one of the closed set in threshold-names.ts.
+ * must be one of the closed set in threshold-names.ts. The users' view of client-side controls:
+ * `operation_error_rate<1%`, `operations.success_rate>=99%`, `operation_duration.p95<3s`,
+ * `operations.rejections.circuit_open==0`.
  */
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { ThresholdResult } from '../report/types.ts';
@@ -38,13 +40,15 @@ export function parseThreshold(expr: string): Threshold | string {
 export function lookup(summary: MetricsSummary, path: readonly string[]): number | null {
   const [head, ...rest] = path;
   let node: unknown;
-  if (head === 'error_rate' || head === 'slo_attainment') node = summary[head];
+  if (head === 'error_rate' || head === 'slo_attainment' || head === 'operation_error_rate')
+    node = summary[head];
   else if (
     head === 'errors' ||
     head === 'totals' ||
     head === 'throughput' ||
     head === 'connections' ||
-    head === 'goodput'
+    head === 'goodput' ||
+    head === 'operations'
   ) {
     node = summary[head];
   } else if (head !== undefined) {
@@ -53,8 +57,8 @@ export function lookup(summary: MetricsSummary, path: readonly string[]): number
     const stat = rest[0];
     return stats === undefined || stat === undefined ? null : (stats[stat] ?? null);
   }
-  for (const key of head === 'error_rate' || head === 'slo_attainment' ? [] : rest)
-    node = (node as Record<string, unknown> | undefined)?.[key];
+  const scalar = head === 'error_rate' || head === 'slo_attainment' || head === 'operation_error_rate';
+  for (const key of scalar ? [] : rest) node = (node as Record<string, unknown> | undefined)?.[key];
   return typeof node === 'number' ? node : null;
 }
 

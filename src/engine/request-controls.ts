@@ -74,6 +74,8 @@ function rejection(identity: Identity, name: RejectionName): RequestResult {
 /** What the value of an attempt says: ok, a taxonomy error, events delivered. */
 interface Outcome {
   readonly ok: boolean;
+  /** The tool cut the attempt (stop timeout, abort): no verdict on the target. */
+  readonly cancelled?: boolean;
   readonly error?: string;
   readonly rejected?: RejectionName;
   readonly events: number;
@@ -163,7 +165,8 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
     }
     try {
       const result = await attempt();
-      if (permit !== null) breaker?.record(permit, result.ok);
+      // A request the tool cut says nothing about the target's health.
+      if (permit !== null) breaker?.record(permit, result.ok || result.cancelled === true);
       return result;
     } finally {
       release?.();
@@ -174,6 +177,8 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
   async function retried<T>(attempt: (n: number) => Promise<T>, policy: RetrySettings): Promise<T> {
     const began = nowMs();
     let attempts = 0;
+    /** The cause of the retry under way: counted once the retry is actually sent. */
+    let retrying: RetryCause | undefined;
     for (;;) {
       let value: T;
       try {
@@ -189,15 +194,19 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
         return value;
       }
       attempts++;
-      const cause = policy.retryOn.find((c) => c === outcome.error);
+      if (retrying !== undefined) recorder.retry(retrying);
+      if (outcome.cancelled === true) {
+        recorder.operation('cancelled', attempts, nowMs() - began);
+        return value;
+      }
+      retrying = policy.retryOn.find((c) => c === outcome.error);
       const retryable =
         !outcome.ok &&
-        cause !== undefined &&
+        retrying !== undefined &&
         attempts <= policy.retries &&
         // A stream that delivered events would deliver them again: its user saw a partial answer.
         (outcome.events === 0 || policy.retryStreams);
       if (retryable) {
-        recorder.retry(cause);
         const delay = retryDelayMs(
           attempts,
           policy.backoff,
@@ -205,7 +214,9 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
           parseRetryAfterMs(outcome.retryAfter, wallClockMs()),
         );
         if (await pause(delay)) continue;
-        // The run ended during the backoff: the last attempt's failure is the outcome.
+        // The run ended during the backoff: cut by the tool, neither a success nor a failure.
+        recorder.operation('cancelled', attempts, nowMs() - began);
+        return value;
       }
       recorder.operation(outcome.ok ? 'succeeded' : 'failed', attempts, nowMs() - began);
       return value;

@@ -9,7 +9,12 @@ import { recordCount, recordMs, toMicros } from './histogram.ts';
 import type { LiveHistograms } from './live-histograms.ts';
 import { type ErrorName, REJECTION_NAMES, type RejectionName } from './names.ts';
 
-export type OperationOutcome = 'succeeded' | 'failed' | RejectionName;
+/**
+ * `cancelled`: the tool cut it (the run ended during a backoff, or its request was cut at the stop
+ * timeout). With `client_rate_limit` (cut while queued for a token or slot) it is left out of the
+ * operation rates: neither is something the target or the user did.
+ */
+export type OperationOutcome = 'succeeded' | 'failed' | 'cancelled' | RejectionName;
 
 /** The breaker's states in the order a merge takes the worst of: closed < half-open < open. */
 export const BREAKER_LEVELS = ['closed', 'half-open', 'open'] as const;
@@ -25,6 +30,7 @@ export interface ControlsTotals {
   /** Failed although retried (included in `failed`): every retry the policy allowed was used. */
   readonly failedAfterRetries: number;
   readonly rejections: Readonly<Record<RejectionName, number>>;
+  readonly cancelled: number;
   /** Retries by the cause of the attempt that was retried (taxonomy names). */
   readonly retries: Readonly<Partial<Record<ErrorName, number>>>;
   readonly breaker: { readonly opens: number; readonly halfOpens: number; readonly closes: number };
@@ -71,6 +77,7 @@ interface Counts {
   failed: number;
   failedAfterRetries: number;
   rejections: Record<RejectionName, number>;
+  cancelled: number;
   retries: Partial<Record<ErrorName, number>>;
   retriesTotal: number;
   opens: number;
@@ -88,6 +95,7 @@ function newCounts(): Counts {
     failed: 0,
     failedAfterRetries: 0,
     rejections: { circuit_open: 0, client_rate_limit: 0 },
+    cancelled: 0,
     retries: {},
     retriesTotal: 0,
     opens: 0,
@@ -126,7 +134,8 @@ export function createControlsRecorder(histograms: LiveHistograms): ControlsReco
         } else if (outcome === 'failed') {
           c.failed++;
           if (attempts > 1) c.failedAfterRetries++;
-        } else c.rejections[outcome]++;
+        } else if (outcome === 'cancelled') c.cancelled++;
+        else c.rejections[outcome]++;
       });
       // A rejected operation sent nothing: its "duration" is no user-facing latency.
       if (attempts > 0) {
@@ -184,6 +193,7 @@ export function createControlsRecorder(histograms: LiveHistograms): ControlsReco
         failed: total.failed,
         failedAfterRetries: total.failedAfterRetries,
         rejections: { ...total.rejections },
+        cancelled: total.cancelled,
         retries: { ...total.retries },
         breaker: { opens: total.opens, halfOpens: total.halfOpens, closes: total.closes },
         queueWaits: total.queueWaits,
@@ -222,6 +232,7 @@ export function mergeControlsTotals(
     failed: sum(present, (p) => p.failed),
     failedAfterRetries: sum(present, (p) => p.failedAfterRetries),
     rejections,
+    cancelled: sum(present, (p) => p.cancelled),
     retries,
     breaker: {
       opens: sum(present, (p) => p.breaker.opens),
@@ -252,15 +263,23 @@ export function mergeControlsSeconds(
   };
 }
 
-/** The users' view in run.json (`operations`). Rates are shares of all operations and add up to 1. */
+/**
+ * The users' view in run.json (`operations`). The rates are shares of the operations the run's end
+ * did not cut (succeeded + failed + circuit_open) and add up to 1.
+ */
 export interface OperationsSummary {
+  /** Every operation, the cut ones included: with no refusals, total = requests − retries. */
   readonly total: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Refused by the client: circuit_open + client_rate_limit. */
   readonly rejected: number;
+  /** Cut by the tool: the run ended during a backoff, or the attempt was cut at the stop timeout. */
+  readonly cancelled: number;
   readonly success_rate: number;
   /** Server failures after all retries / operations: what `operation_error_rate` thresholds read. */
   readonly error_rate: number;
+  /** circuit_open / operations. */
   readonly rejection_rate: number;
   readonly succeededAfterRetry: number;
   readonly failedAfterRetries: number;
@@ -275,17 +294,18 @@ export interface OperationsSummary {
 }
 
 export function summarizeOperations(totals: ControlsTotals): OperationsSummary {
-  const { operations } = totals;
   const rejected = sum(REJECTION_NAMES, (name) => totals.rejections[name]);
-  const share = (n: number) => (operations > 0 ? n / operations : 0);
+  const decided = totals.succeeded + totals.failed + totals.rejections.circuit_open;
+  const share = (n: number) => (decided > 0 ? n / decided : 0);
   return {
-    total: operations,
+    total: totals.operations,
     succeeded: totals.succeeded,
     failed: totals.failed,
     rejected,
+    cancelled: totals.cancelled,
     success_rate: share(totals.succeeded),
     error_rate: share(totals.failed),
-    rejection_rate: share(rejected),
+    rejection_rate: share(totals.rejections.circuit_open),
     succeededAfterRetry: totals.succeededAfterRetry,
     failedAfterRetries: totals.failedAfterRetries,
     retries: { total: sum(Object.values(totals.retries), (n) => n ?? 0), byCause: { ...totals.retries } },

@@ -2,6 +2,7 @@
  * The charts over time, defined once: report.html draws them from the saved history and the web UI
  * draws the same ones live. Pure data, so the browser bundle can import it.
  */
+import { BREAKER_LEVELS } from '../metrics/operations.ts';
 import type { HistoryRow } from '../metrics/types.ts';
 
 /** One second as the charts need it (`t` = elapsed seconds). */
@@ -16,6 +17,12 @@ export interface ChartPoint {
   readonly ttfeP50: number | null;
   readonly ttfeP95: number | null;
   readonly failures: number;
+  /** Client-side controls (null when off): operations and retries per second, the worst breaker
+   * state of the second (0 closed, 1 half-open, 2 open), the mean limiter wait in ms. */
+  readonly operations: number | null;
+  readonly retries: number | null;
+  readonly breaker: number | null;
+  readonly queueWaitMs: number | null;
 }
 
 export type ChartKey = Exclude<keyof ChartPoint, 't'>;
@@ -58,6 +65,27 @@ export const CHARTS: readonly ChartSpec[] = [
     ],
   },
   { id: 'failures', title: 'Failures per second', unit: 'failures/s', series: [['failures', 'Failures/s']] },
+  {
+    id: 'operations',
+    title: 'Operations (users) and retries per second',
+    unit: 'per s',
+    series: [
+      ['operations', 'Operations/s'],
+      ['retries', 'Retries/s'],
+    ],
+  },
+  {
+    id: 'breaker',
+    title: 'Circuit breaker state (0 closed, 1 half-open, 2 open)',
+    unit: 'state',
+    series: [['breaker', 'Breaker state (worst of the second)']],
+  },
+  {
+    id: 'queue-wait',
+    title: 'Limiter wait (mean of the second)',
+    unit: 'ms',
+    series: [['queueWaitMs', 'Queue wait']],
+  },
 ];
 
 export const CHART_COLORS = ['#1f77b4', '#d62728', '#2ca02c'] as const;
@@ -74,5 +102,19 @@ export function chartPoint(h: HistoryRow): ChartPoint {
     ttfeP50: h.ttfeP50,
     ttfeP95: h.ttfeP95,
     failures: h.failures,
+    ...controlsPoint(h),
+  };
+}
+
+function controlsPoint(
+  h: HistoryRow,
+): Pick<ChartPoint, 'operations' | 'retries' | 'breaker' | 'queueWaitMs'> {
+  const c = h.controls;
+  if (c === undefined) return { operations: null, retries: null, breaker: null, queueWaitMs: null };
+  return {
+    operations: c.operations,
+    retries: c.retries,
+    breaker: BREAKER_LEVELS.indexOf(c.breaker),
+    queueWaitMs: c.queueWaits > 0 ? c.queueWaitUs / c.queueWaits / 1000 : 0,
   };
 }

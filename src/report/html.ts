@@ -8,6 +8,7 @@ import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { CHART_COLORS, CHARTS, chartPoint } from './charts.ts';
 import { METRIC_DEFINITIONS } from './markdown.ts';
+import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
 import { fmt } from './tables.ts';
 import { CHECK_COLUMNS, checkRows, transportRows } from './transport.ts';
@@ -66,7 +67,14 @@ export async function reportHtml(run: RunJson): Promise<string> {
       fmt(s.max),
     ]),
   );
-  const data = JSON.stringify({ history, charts: CHARTS, colors: CHART_COLORS }).replace(/</g, '\\u003c');
+  // Charts of what a run did not have (the controls') are left out rather than drawn empty.
+  const charts = CHARTS.filter((c) => history.some((h) => c.series.some(([key]) => h[key] !== null)));
+  const views = bothViews(run);
+  const controls =
+    views === null
+      ? ''
+      : `<h2>Client-side controls</h2><p>${esc(views)}</p>${table(["Users' view", ''], operationRows(run))}`;
+  const data = JSON.stringify({ history, charts, colors: CHART_COLORS }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>streamload report — ${esc(run.startedAt)}</title>
 <style>${uplotCss}
@@ -80,7 +88,8 @@ th:first-child,td:first-child,td:nth-child(2){text-align:left}th{background:#f3f
 ${run.totals.requests} requests, ${run.totals.failures} failed, ${run.totals.cancelled ?? 0} cancelled (cut by streamload, not failures), ${run.totals.events} events.</p>
 ${run.partial === null ? '' : `<p class="warn">Partial result: ${esc(run.partial.notice)}</p>`}
 ${run.warnings.map((w) => `<p class="warn">Warning: ${esc(w)}</p>`).join('')}
-<h2>Over time</h2><div class="charts">${CHARTS.map((c) => `<div class="chart" id="chart-${c.id}"><h3>${esc(c.title)} (${esc(c.unit)})</h3></div>`).join('')}</div>
+<h2>Over time</h2><div class="charts">${charts.map((c) => `<div class="chart" id="chart-${c.id}"><h3>${esc(c.title)} (${esc(c.unit)})</h3></div>`).join('')}</div>
+${controls}
 <h2>Benchmark</h2>${bench}
 <h2>Requests</h2>${requests}
 <h2>Latency (ms)</h2>${latency}

@@ -1,5 +1,6 @@
 /** report.md: the benchmark tables, metric definitions and the test environment. */
 import { benchmarkTables } from './benchmark.ts';
+import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
 import { fmt, markdownTable } from './tables.ts';
 import { CHECK_COLUMNS, checkRows, transportRows } from './transport.ts';
@@ -22,6 +23,19 @@ export const METRIC_DEFINITIONS: readonly [string, string][] = [
   ['error_rate', 'failed requests / all requests'],
   ['slo_attainment', 'requests that succeeded and met every --slo objective / all requests'],
   ['goodput', 'such requests per second (max, avg, min of the per-second series)'],
+  [
+    'operation_duration',
+    'client-side controls: first attempt → final outcome of one logical operation, retries and backoff included',
+  ],
+  ['attempts_per_operation', 'requests sent for one logical operation (1 + its retries)'],
+  [
+    'queue_wait',
+    'wait for a client rate-limit token or concurrency slot before sending (not in any latency)',
+  ],
+  [
+    'operation_error_rate',
+    'operations that failed after all retries / all operations (refusals by the client counted apart)',
+  ],
 ];
 
 export function reportMarkdown(run: RunJson): string {
@@ -60,6 +74,11 @@ export function reportMarkdown(run: RunJson): string {
   );
   const checks = checkRows(run);
   if (checks.length > 0) out.push('## Checks', '', markdownTable(CHECK_COLUMNS, checks), '');
+  const views = bothViews(run);
+  if (views !== null) {
+    out.push('## Client-side controls', '', `${views[0]!.toUpperCase()}${views.slice(1)}.`, '');
+    out.push(markdownTable(["Users' view", ''], operationRows(run)), '');
+  }
   if (run.thresholds.length > 0) {
     out.push(
       '## Thresholds',

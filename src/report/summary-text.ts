@@ -1,6 +1,7 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
 import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
+import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
 import { fmt, textTable } from './tables.ts';
 import { CHECK_COLUMNS, checkRows, describeConnections } from './transport.ts';
@@ -57,6 +58,11 @@ export function renderSummaryText(run: RunJson): string {
     out.push('');
     out.push('Checks');
     out.push(textTable(CHECK_COLUMNS, checks));
+  }
+  const views = bothViews(run);
+  if (views !== null) {
+    out.push(`Client-side controls: ${views}`);
+    out.push(textTable(['operations', ''], operationRows(run)));
   }
   const slo = sloTable(run);
   for (const table of slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo]) {

@@ -5,7 +5,14 @@
  * histograms, counters from the recorder), and prom-client's Summary would re-estimate quantiles
  * from re-fed observations. The format is a few lines of text.
  */
-import { COUNT_METRICS, ERROR_NAMES, NODE_DURATION_PREFIX, SCHEDULED_SUFFIX } from '../metrics/names.ts';
+import {
+  COUNT_METRICS,
+  ERROR_NAMES,
+  NODE_DURATION_PREFIX,
+  REJECTION_NAMES,
+  SCHEDULED_SUFFIX,
+} from '../metrics/names.ts';
+import { BREAKER_LEVELS } from '../metrics/operations.ts';
 import { AGGREGATED } from '../metrics/summary.ts';
 import type { LatencyStats, MetricsSummary } from '../metrics/types.ts';
 import { METRIC_DEFINITIONS } from '../report/markdown.ts';
@@ -99,6 +106,33 @@ function addSummaries(out: Exposition, latency: Record<string, LatencyStats>): v
   }
 }
 
+/** The users' view of client-side controls, beside the requests (the server's view). */
+function addOperations(out: Exposition, s: MetricsSummary): void {
+  const ops = s.operations!;
+  out.family(
+    'streamload_operations_total',
+    'counter',
+    'Logical operations by final outcome (client-side controls)',
+  );
+  out.sample('streamload_operations_total', ops.succeeded, { outcome: 'succeeded' });
+  out.sample('streamload_operations_total', ops.failed, { outcome: 'failed' });
+  for (const reason of REJECTION_NAMES) {
+    out.sample('streamload_operations_total', ops.rejections[reason], { outcome: reason });
+  }
+  out.family('streamload_retries_total', 'counter', 'Retries by the error of the attempt retried');
+  for (const [cause, n] of Object.entries(ops.retries.byCause))
+    out.sample('streamload_retries_total', n ?? 0, { cause });
+  out.family('streamload_circuit_breaker_opens_total', 'counter', 'Times the circuit breaker opened');
+  out.sample('streamload_circuit_breaker_opens_total', ops.circuitBreaker.opens);
+  const state = s.history.at(-1)?.controls?.breaker;
+  out.family(
+    'streamload_circuit_breaker_state',
+    'gauge',
+    'Circuit breaker in the last second: 0 closed, 1 half-open, 2 open',
+  );
+  out.sample('streamload_circuit_breaker_state', state === undefined ? 0 : BREAKER_LEVELS.indexOf(state));
+}
+
 export function renderPrometheus(input: PrometheusInput): string {
   const out = new Exposition();
   const s = input.summary;
@@ -147,6 +181,7 @@ export function renderPrometheus(input: PrometheusInput): string {
       .sample('streamload_slo_attainment', s.slo_attainment);
   }
 
+  if (s?.operations) addOperations(out, s);
   if (s !== undefined) addSummaries(out, s.latency);
   return out.text();
 }

@@ -45,7 +45,7 @@ describe('web UI in Chromium', { timeout: 90_000 }, () => {
       undefined,
       { timeout: 15_000 },
     );
-    const charts = await page.$$eval('.chart', (els) =>
+    const charts = await page.$$eval('.chart:not([hidden])', (els) =>
       els.map((e) => ({ id: e.id, canvas: e.querySelector('canvas') !== null })),
     );
     assert.deepEqual(

@@ -52,6 +52,8 @@ export class LiveCharts {
       const ys = keys.map((key) => this.points.map((p) => p[key as keyof ChartPoint]));
       plot.setData([xs, ...ys] as uPlot.AlignedData);
       el.dataset.points = String(xs.length);
+      // The client-side controls' charts only for runs that have controls (their points are null otherwise).
+      el.hidden = !ys.some((series) => series.some((y) => y !== null));
     }
   }
 
