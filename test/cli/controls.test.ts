@@ -1,0 +1,228 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: assertions walk run.json.
+/**
+ * Client-side controls through the real CLI against real servers on 127.0.0.1, counted against the
+ * server's own count of requests received. Bounds are generous: the machine may be shared.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
+import { readRun, runCli, tempDir } from './helpers.ts';
+
+const FAST = { port: 0, seed: 1, firstTokenMs: 5, interTokenMs: 1, tokens: [4, 4] as const };
+const PREFLIGHT = 1; // the one request `run` sends before the load
+
+async function run(target: string, args: readonly string[], timeoutMs = 120_000) {
+  const out = tempDir();
+  const r = await runCli(
+    ['run', '--target', target, '--out', out, '--json-summary', '--live-interval', '60s', ...args],
+    { timeoutMs },
+  );
+  return { ...r, out, run: readRun(out) as any };
+}
+
+describe("against serve llm --fail-429 30%: the server's view and the users' view", () => {
+  test('without retry the error rate is about 30 %; no operations are reported', async () => {
+    const llm = await startMockLlm({ ...FAST, faultRates: { rate_limit: 0.3 } });
+    try {
+      const r = await run(llm.url, ['--protocol', 'openai', '--users', '10', '--iterations', '300']);
+      assert.equal(r.code, 0, r.stderr);
+      const s = r.run;
+      assert.equal(s.totals.requests, 300);
+      assert.ok(s.error_rate > 0.2 && s.error_rate < 0.4, `error rate ${s.error_rate}`);
+      assert.equal(s.errors.rate_limited, s.totals.failures);
+      assert.equal(s.operations, null);
+      assert.equal(s.operation_error_rate, s.error_rate);
+      assert.equal(llm.stats().requests, s.totals.requests + PREFLIGHT);
+    } finally {
+      await llm.close();
+    }
+  });
+
+  test('with --retry 3: ≥ 97 % of operations succeed, every attempt is a request the server saw, retries = requests − operations', async () => {
+    const llm = await startMockLlm({ ...FAST, faultRates: { rate_limit: 0.3 } });
+    try {
+      const r = await run(llm.url, [
+        '--protocol',
+        'openai',
+        '--users',
+        '10',
+        '--iterations',
+        '300',
+        '--retry',
+        '3',
+        '--retry-on',
+        '429,5xx,connection_error,timeout',
+        // The mock's Retry-After: 1 is honoured, capped by the backoff maximum.
+        '--backoff',
+        '10ms..50ms',
+        '--jitter',
+        'full',
+        '--threshold',
+        'operation_error_rate<3%',
+        '--threshold',
+        'error_rate<45%',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const s = r.run;
+      const ops = s.operations;
+      assert.equal(ops.total, 300, 'each iteration is one operation');
+      assert.ok(ops.success_rate >= 0.97, `success ${ops.success_rate}`);
+      assert.equal(llm.stats().requests, s.totals.requests + PREFLIGHT, "the server's own count");
+      assert.equal(ops.retries.total, s.totals.requests - ops.total);
+      assert.equal(ops.retries.byCause.rate_limited, ops.retries.total);
+      assert.ok(s.error_rate > 0.15, `the server still saw 429s: ${s.error_rate}`);
+      assert.equal(ops.succeeded + ops.failed, 300);
+      assert.ok(ops.succeededAfterRetry > 0);
+      assert.equal(s.latency.attempts_per_operation.count, 300);
+      assert.ok(s.latency.operation_duration.p95 >= s.latency.request_duration.p50);
+      assert.ok(
+        s.thresholds.every((t: any) => t.ok),
+        JSON.stringify(s.thresholds),
+      );
+      // Both views, side by side, in summary.txt (the console's end summary) and the reports.
+      assert.match(
+        readFileSync(join(r.out, 'summary.txt'), 'utf8'),
+        /server saw [\d,]+ requests, [\d.]+ % failed \([\d.]+ % rate_limited\); users saw 300 operations, [\d.]+ % succeeded, p95 [\d.]+ s including retries/,
+      );
+      assert.match(readFileSync(join(r.out, 'report.md'), 'utf8'), /## Client-side controls/);
+      assert.match(readFileSync(join(r.out, 'report.html'), 'utf8'), /id="chart-operations"/);
+    } finally {
+      await llm.close();
+    }
+  });
+});
+
+test('--client-rate 20 for 30 s: 600 ± 5 % requests at the server; the wait is queue_wait, not latency', async () => {
+  const llm = await startMockLlm(FAST);
+  try {
+    const r = await run(llm.url, [
+      '--protocol',
+      'openai',
+      '--users',
+      '10',
+      '--run-time',
+      '30s',
+      '--client-rate',
+      '20',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const received = llm.stats().requests - PREFLIGHT;
+    assert.ok(received >= 570 && received <= 630, `server received ${received}`);
+    const s = r.run;
+    assert.equal(s.totals.requests, received);
+    assert.ok(s.latency.queue_wait.p50 > 100, `10 users share 20 tokens/s: ${s.latency.queue_wait.p50} ms`);
+    assert.ok(s.latency.request_duration.p50 < s.latency.queue_wait.p50, 'the wait is not in the latency');
+    assert.ok(s.history.some((h: any) => h.controls?.queueWaits > 0));
+  } finally {
+    await llm.close();
+  }
+});
+
+test('--max-concurrency 5: never more than 5 streams open, at the server or in any second', async () => {
+  const llm = await startMockLlm({ ...FAST, firstTokenMs: 50, interTokenMs: 10, tokens: [10, 10] });
+  let serverMax = 0;
+  const poll = setInterval(() => {
+    serverMax = Math.max(serverMax, llm.stats().active);
+  }, 10);
+  try {
+    const r = await run(llm.url, [
+      '--protocol',
+      'openai',
+      '--users',
+      '20',
+      '--run-time',
+      '6s',
+      '--max-concurrency',
+      '5',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = r.run;
+    assert.ok(s.totals.requests > 20);
+    assert.ok(s.connections.maxConcurrent <= 5, `max ${s.connections.maxConcurrent}`);
+    assert.ok(
+      s.history.every((h: any) => h.activeConnections <= 5),
+      JSON.stringify(s.history.map((h: any) => h.activeConnections)),
+    );
+    assert.ok(serverMax <= 5 && serverMax >= 3, `server saw at most ${serverMax} at once`);
+  } finally {
+    clearInterval(poll);
+    await llm.close();
+  }
+});
+
+/** A target failing every request with 500 until `recover()`; then one event and a clean end. */
+async function failingTarget() {
+  let failing = true;
+  let failed = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    if (failing) {
+      failed++;
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('down');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: ok\n\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url,
+    failed: () => failed,
+    recover: () => {
+      failing = false;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+test('--circuit-breaker failures=5,window=10s,open=5s cuts the requests a failing target receives by ≥ 80 %; opens and closes in run.json and the chart', async () => {
+  const args = ['--protocol', 'sse', '--path', '/', '--users', '5', '--wait', '20ms'];
+  const plain = await failingTarget();
+  let plainPerSecond: number;
+  try {
+    const r = await run(plain.url, [...args, '--run-time', '8s']);
+    assert.notEqual(r.code, 2, r.stderr);
+    plainPerSecond = (plain.failed() - PREFLIGHT) / r.run.durationS;
+  } finally {
+    await plain.close();
+  }
+
+  const guarded = await failingTarget();
+  // Down for 7 s, then healthy: the breaker opens at once, probes at ~5 s (fails: open again),
+  // probes at ~10 s (succeeds: closed).
+  const recovery = setTimeout(guarded.recover, 7_000);
+  try {
+    const r = await run(guarded.url, [
+      ...args,
+      '--run-time',
+      '14s',
+      '--circuit-breaker',
+      'failures=5,window=10s,open=5s',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const guardedPerSecond = (guarded.failed() - PREFLIGHT) / 7;
+    assert.ok(
+      guardedPerSecond <= 0.2 * plainPerSecond,
+      `failing target: ${guardedPerSecond.toFixed(1)}/s with the breaker vs ${plainPerSecond.toFixed(1)}/s without`,
+    );
+    const s = r.run;
+    const ops = s.operations;
+    assert.ok(
+      ops.circuitBreaker.opens >= 1 && ops.circuitBreaker.closes >= 1,
+      JSON.stringify(ops.circuitBreaker),
+    );
+    assert.ok(ops.rejections.circuit_open > 0);
+    assert.equal(s.totals.failures, s.errors.http_5xx, 'refusals are not failures');
+    const states = s.history.map((h: any) => h.controls?.breaker);
+    assert.ok(states.includes('open') && states.at(-1) === 'closed', JSON.stringify(states));
+    const html = readFileSync(join(r.out, 'report.html'), 'utf8');
+    assert.match(html, /id="chart-breaker"/);
+    assert.match(html, /id="chart-queue-wait"/);
+  } finally {
+    clearTimeout(recovery);
+    await guarded.close();
+  }
+});
