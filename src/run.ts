@@ -67,6 +67,8 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
   const { dispatcher } = transport;
   const inFlight: RequestDeps['inFlight'] = new Set();
   const taskErrors = createTaskErrors();
+  /** Connection errors that were the generator's own limits (EMFILE…), by code: a closed set. */
+  const exhausted = new Map<string, number>();
   const request: RequestDeps = {
     dispatcher,
     origin: options.origin,
@@ -74,6 +76,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     maxEventBytes: config.maxEventBytes,
     maxBodyBytes: config.maxBodyBytes,
     idleTimeoutMs: config.idleTimeoutMs,
+    onResourceExhausted: (code) => exhausted.set(code, (exhausted.get(code) ?? 0) + 1),
     inFlight,
   };
   const controls = createRequestControls({
@@ -166,6 +169,10 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
         `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,
       );
     list.push(...recorder.warnings(), ...taskErrors.warnings());
+    for (const [code, count] of exhausted)
+      list.push(
+        `the load generator ran out of ${code === 'EMFILE' || code === 'ENFILE' ? 'file descriptors' : 'socket memory'} (${code}) ${count}×: those connection_errors are streamload's, not the server's — raise the open-file limit (ulimit -n) or lower --users`,
+      );
     const instant = executor.instantIterations();
     if (instant > 0)
       list.push(

@@ -8,6 +8,18 @@ const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
+/**
+ * The generator's own resources ran out (file descriptors, kernel memory for sockets): these
+ * connection_errors say nothing about the server.
+ */
+const RESOURCE_CODES = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'ENOBUFS']);
+
+/** The error's code when it is the generator's own resource exhaustion, else undefined. */
+export function resourceExhaustion(error: Error): string | undefined {
+  const code = errorCode(error);
+  return RESOURCE_CODES.has(code) ? code : undefined;
+}
+
 export function errorCode(error: Error): string {
   const code = (error as { code?: unknown }).code;
   const cause = (error as { cause?: { code?: unknown } }).cause;

@@ -15,6 +15,7 @@ import {
   classifyTransportError,
   describeTransportError,
   isEventStreamType,
+  resourceExhaustion,
 } from './classify.ts';
 
 export interface RequestDeps {
@@ -26,6 +27,8 @@ export interface RequestDeps {
   readonly maxBodyBytes: number;
   /** Longest gap between two events of a stream (or headers → first event) before `timeout`. */
   readonly idleTimeoutMs: number;
+  /** Told of every transport error that is the generator's own resource exhaustion (EMFILE…). */
+  readonly onResourceExhausted?: (code: string) => void;
   /** Aborts of in-flight requests, so a stop can cut them (the request then counts as `cancelled`). */
   readonly inFlight: Set<(reason: Error) => void>;
 }
@@ -148,6 +151,7 @@ export function sendRequest(
     let settled = false;
     let idleTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
+    let responseEnded = false;
     const cut = (reason: Error) => {
       if (error === undefined && terminalAt === undefined) cancelled = true;
       controller?.abort(reason);
@@ -215,13 +219,24 @@ export function sendRequest(
       } else idleTimer = setTimeout(checkIdle, deps.idleTimeoutMs - quietMs);
     }
 
+    function noteExhaustion(err: Error): void {
+      if (deps.onResourceExhausted === undefined) return;
+      const code = resourceExhaustion(err);
+      if (code !== undefined) deps.onResourceExhausted(code);
+    }
+
     /** The terminal event ends the request now; the rest of the response is drained or cut. */
     function endAtTerminal(): void {
       finish();
-      drainTimer = setTimeout(
-        () => controller?.abort(new Error('response not ended after its terminal event')),
-        TERMINAL_DRAIN_MS,
-      );
+      // The end of a well-behaved response is parsed in the same read, before this microtask
+      // runs: only a server still sending after its terminal event costs a timer.
+      queueMicrotask(() => {
+        if (responseEnded) return;
+        drainTimer = setTimeout(
+          () => controller?.abort(new Error('response not ended after its terminal event')),
+          TERMINAL_DRAIN_MS,
+        );
+      });
     }
 
     const handler: Dispatcher.DispatchHandler = {
@@ -285,6 +300,7 @@ export function sendRequest(
         body.push(chunk);
       },
       onResponseEnd() {
+        responseEnded = true;
         if (drainTimer !== undefined) clearTimeout(drainTimer);
         if (status >= 400 && body !== undefined) {
           const sample = Buffer.concat(body)
@@ -297,7 +313,9 @@ export function sendRequest(
         finish();
       },
       onResponseError(_c, err) {
+        responseEnded = true;
         if (drainTimer !== undefined) clearTimeout(drainTimer);
+        noteExhaustion(err);
         if (terminalAt === undefined && !cancelled) {
           const streamStarted = events > 0;
           fail(classifyTransportError(err, streamStarted), describeTransportError(err));
@@ -321,6 +339,7 @@ export function sendRequest(
         handler,
       );
     } catch (err) {
+      noteExhaustion(err as Error);
       fail('connection_error', describeTransportError(err as Error));
       finish();
     }

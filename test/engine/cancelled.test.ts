@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { resolveRunConfig } from '../../src/config/resolve.ts';
+import { startRun } from '../../src/index.ts';
 import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import { runCli, tempDir } from '../cli/helpers.ts';
 
@@ -67,5 +71,41 @@ test('a fault-free run whose last streams are cut at the stop timeout: 0 failure
     );
   } finally {
     await llm.close();
+  }
+});
+
+test('an abort (the second Ctrl-C) cuts open streams as cancelled, keeping what they measured', {
+  timeout: 60_000,
+}, async () => {
+  // Streams that send one event and then never end.
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"a":1}\n\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const config = resolveRunConfig({
+      flags: { target: origin, protocol: 'sse', users: 3, spawnRate: 100, runTime: 60_000 },
+      env: {},
+      cwd: process.cwd(),
+    });
+    const handle = await startRun(config, { origin });
+    const began = performance.now();
+    // Abort once every user's stream delivered its event.
+    while (handle.snapshot().totals.events < 3 && performance.now() - began < 20_000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    handle.abort();
+    const run = await handle.done;
+    assert.equal(run.status, 'aborted');
+    assert.equal(run.totals.cancelled, 3, JSON.stringify(run.totals));
+    assert.equal(run.totals.failures, 0, JSON.stringify(run.errors));
+    assert.equal(run.error_rate, 0);
+    assert.equal(run.latency.ttfe?.count, 3, 'the cut streams still count their first event');
+  } finally {
+    server.closeAllConnections();
+    server.close();
   }
 });
