@@ -22,10 +22,12 @@ export {
   defineScenario,
   type RequestOptions,
   type ScenarioDefinition,
+  type ScenarioResponse,
   type TaskContext,
   type TaskDefinition,
   type UserClassDefinition,
 } from './engine/scenario/define.ts';
+export type { KeptEvent, ResponseBody } from './engine/scenario/response.ts';
 export type { RunHandle } from './engine/types.ts';
 export type { MetricsSummary, RequestResult } from './metrics/types.ts';
 export type { RunJson } from './report/types.ts';

@@ -6,7 +6,7 @@
 import { readControls } from './config/controls.ts';
 import { redactConfig } from './config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
-import type { RunConfig } from './config/types.ts';
+import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
 
 import { resolveControls } from './controls/settings.ts';
 
@@ -97,6 +97,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     random: createRandom(config.seed),
     scenario,
     onTaskError: (message) => taskErrors.add(message),
+    keepResponses: !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario),
   });
   const onUsers = (users: number) => recorder.setUsers(users);
   const executor: Executor =

@@ -17,6 +17,7 @@ import {
   isEventStreamType,
   resourceExhaustion,
 } from './classify.ts';
+import { type KeptResponse, keepChunk } from './scenario/response.ts';
 
 export interface RequestDeps {
   readonly dispatcher: Dispatcher;
@@ -39,6 +40,10 @@ export interface SendOptions {
   /** Interprets events and judges bodies; absent for plain HTTP tasks (any 2xx is a success). */
   readonly protocol?: Protocol;
   readonly scheduleLagMs?: number;
+  /** Scenario files: status, headers and the head of the body are kept here for the task. */
+  readonly keep?: KeptResponse;
+  /** Scenario files: the task's checks on the kept response; a message fails the request. */
+  readonly verify?: () => string | undefined;
 }
 
 const ERROR_BODY_SAMPLE = 300;
@@ -180,6 +185,10 @@ export function sendRequest(
           fail(verdict.error ?? 'invalid_json', verdict.message ?? 'bad body');
         if (verdict?.tokens !== undefined) usageTokens = verdict.tokens;
       }
+      if (error === undefined && !cancelled && options.verify !== undefined) {
+        const why = options.verify();
+        if (why !== undefined) fail('invalid_response', why);
+      }
       const durationMs = (terminalAt ?? end) - start;
       const tokens = usageTokens ?? contentTokens;
       const result: RequestResult = {
@@ -248,6 +257,10 @@ export function sendRequest(
         if (statusCode < 200) return;
         ttfb = performance.now() - start;
         status = statusCode;
+        if (options.keep !== undefined) {
+          options.keep.status = statusCode;
+          options.keep.headers = headers;
+        }
         const statusError = classifyStatus(statusCode);
         const type = String(headers['content-type'] ?? '');
         const eventStream = isEventStreamType(type);
@@ -279,6 +292,7 @@ export function sendRequest(
       onResponseData(_c, chunk) {
         if (settled) return; // draining after the terminal event
         contentBytes += chunk.length;
+        if (options.keep !== undefined) keepChunk(options.keep, chunk);
         if (parser !== undefined && isStream) {
           parser.feed(chunk);
           if (terminalAt !== undefined) endAtTerminal();

@@ -4,7 +4,7 @@
  */
 import { parseDurationMs } from '../cli/parse.ts';
 import type { RunConfig } from '../config/types.ts';
-import type { RequestResult } from '../metrics/types.ts';
+import { authHeaders } from '../protocols/index.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Random } from '../util/random.ts';
 
@@ -15,10 +15,17 @@ import type { RequestControls } from './request-controls.ts';
 import type {
   RequestOptions,
   ScenarioDefinition,
+  ScenarioResponse,
   TaskContext,
   TaskDefinition,
   UserClassDefinition,
 } from './scenario/define.ts';
+import {
+  createKeptResponse,
+  type KeptResponse,
+  type ResponseBody,
+  responseBody,
+} from './scenario/response.ts';
 import { type RequestDeps, sendRequest } from './stream-request.ts';
 
 export interface UserFactoryDeps {
@@ -31,6 +38,19 @@ export interface UserFactoryDeps {
   readonly controls: RequestControls;
   /** Scenario code threw (not a request failure: those are recorded by the hot path). */
   readonly onTaskError: (message: string) => void;
+  /**
+   * Keep each response's status, headers and body head for the task (scenario files). Built-in
+   * scenarios never read them: their requests keep nothing and resolve with the bare result.
+   */
+  readonly keepResponses: boolean;
+}
+
+/** Header names as undici sends them (lower case), so a task's `Authorization` replaces the run's. */
+function lowerCaseNames(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers !== undefined)
+    for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
 }
 
 export interface VirtualUser {
@@ -67,7 +87,10 @@ function parseWait(
 
 export function createUserFactory(deps: UserFactoryDeps): (index: number) => VirtualUser {
   const { config, protocol, random } = deps;
+  const { recorder } = deps.request;
   const responseMode = config.responseMode;
+  /** What a plain `ctx.http()` carries: the run's Bearer key, `--header`s and User-Agent. */
+  const runHeaders = authHeaders(config);
 
   function toRequest(base: ProtocolRequest, options: RequestOptions | undefined): ProtocolRequest {
     if (options === undefined) return base;
@@ -82,7 +105,13 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
       method: options.method ?? base.method,
       path,
       name: options.name ?? (options.path === undefined ? base.name : path),
-      headers: { ...base.headers, ...options.headers },
+      headers: {
+        ...base.headers,
+        ...(options.body !== undefined && typeof options.body !== 'string'
+          ? { 'content-type': 'application/json' }
+          : {}),
+        ...lowerCaseNames(options.headers),
+      },
       ...(body === undefined ? {} : { body }),
     };
   }
@@ -99,27 +128,65 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
     const protocolRequest = () =>
       protocol.buildRequest({ question: question(), inputs: config.inputs, user: id, responseMode });
 
-    const send = (
+    const send = async (
       request: ProtocolRequest,
       stream: boolean,
       withProtocol: boolean,
-    ): Promise<RequestResult> => {
+      checks: RequestOptions['check'],
+    ): Promise<ScenarioResponse> => {
       let scheduleLagMs = lag;
       requests++;
       lag = undefined; // only the iteration's first request started late
+      /** The last attempt's response: a retry replaces what the task will read. */
+      let kept: KeptResponse | undefined;
+      let body: ResponseBody | undefined;
       const attempt = () => {
+        kept = deps.keepResponses ? createKeptResponse() : undefined;
+        body = undefined;
+        const sink = kept;
         const options = {
           stream,
           ...(withProtocol ? { protocol } : {}),
           ...(scheduleLagMs === undefined ? {} : { scheduleLagMs }),
+          ...(sink === undefined ? {} : { keep: sink }),
+          ...(sink === undefined || checks === undefined
+            ? {}
+            : {
+                verify: () => {
+                  body = responseBody(sink);
+                  return runChecks(checks, body);
+                },
+              }),
         };
         scheduleLagMs = undefined; // a retry is not late
         return sendRequest(deps.request, request, options);
       };
       const { controls } = deps;
-      if (withinOperation > 0) return controls.gate(attempt, request);
-      return controls.active ? controls.operation(attempt, request) : attempt();
+      const result = await (withinOperation > 0
+        ? controls.gate(attempt, request)
+        : controls.active
+          ? controls.operation(attempt, request)
+          : attempt());
+      // Built-in scenarios ignore what a request resolves with: no view is made for them.
+      if (!deps.keepResponses) return result as ScenarioResponse;
+      return { ...result, ...(body ?? responseBody(kept ?? createKeptResponse())) };
     };
+
+    /** Every check is counted; the first that fails names the request's failure. */
+    function runChecks(checks: NonNullable<RequestOptions['check']>, body: ResponseBody): string | undefined {
+      let failed: string | undefined;
+      for (const [name, test] of Object.entries(checks)) {
+        let ok: boolean;
+        try {
+          ok = Boolean(test(body));
+        } catch {
+          ok = false;
+        }
+        recorder.check(name, ok);
+        if (!ok) failed ??= `check "${name}" failed`;
+      }
+      return failed;
+    }
 
     const ctx: TaskContext = {
       sse: (options) =>
@@ -127,16 +194,23 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
           toRequest(protocolRequest(), options),
           responseMode === 'streaming' || options !== undefined,
           true,
+          options?.check,
         ),
       http: (options) =>
         send(
           toRequest(
-            { method: 'GET', path: '/', name: options.path ?? '/', headers: {} },
+            { method: 'GET', path: '/', name: options.path ?? '/', headers: runHeaders },
             { method: 'GET', ...options },
           ),
           false,
           false,
+          options.check,
         ),
+      check: (name, condition) => {
+        const ok = Boolean(condition);
+        recorder.check(name, ok);
+        return ok;
+      },
       question,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       async withRetry(fn, options) {

@@ -36,6 +36,7 @@ export function runCli(
     const child = spawn(options.command ?? process.execPath, options.command ? args : [MAIN, ...args], {
       env: { ...process.env, ...options.env },
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

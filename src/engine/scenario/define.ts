@@ -6,6 +6,7 @@
 import { readControls } from '../../config/controls.ts';
 import type { RequestResult } from '../../metrics/types.ts';
 import type { RetryOptions } from '../request-controls.ts';
+import type { ResponseBody } from './response.ts';
 import { scenarioProblems } from './validate.ts';
 
 export interface RequestOptions {
@@ -16,13 +17,37 @@ export interface RequestOptions {
   readonly body?: unknown;
   /** Request-table name (default: the path). */
   readonly name?: string;
+  /**
+   * Named checks on the response, counted like `ctx.check`: one that returns falsy (or throws)
+   * also fails the request, as `invalid_response` with `check "<name>" failed`.
+   */
+  readonly check?: Readonly<Record<string, (response: ResponseBody) => unknown>>;
 }
 
+/**
+ * What `ctx.sse()` and `ctx.http()` resolve to: the recorded result (ok, error, latencies) and the
+ * response as kept (status, headers, the first 256 KiB of the body through text(), json(), streamEvents()).
+ */
+export interface ScenarioResponse extends RequestResult, ResponseBody {}
+
 export interface TaskContext {
-  /** A streaming request. Without options: the run's protocol request (workflow, chat, openai, sse). */
-  sse(options?: RequestOptions): Promise<RequestResult>;
-  /** A plain HTTP request (2xx = success), for non-streaming APIs. */
-  http(options: RequestOptions): Promise<RequestResult>;
+  /**
+   * A streaming request. Without options: the run's protocol request (workflow, chat, openai, sse)
+   * with its inputs, key and headers; options replace parts of it (path, body, headers…).
+   */
+  sse(options?: RequestOptions): Promise<ScenarioResponse>;
+  /**
+   * A plain HTTP request (2xx = success), for non-streaming APIs. It carries the run's API key
+   * (Bearer), `--header`s and User-Agent, and `Content-Type: application/json` for a non-string
+   * body, unless `headers` overrides them.
+   */
+  http(options: RequestOptions): Promise<ScenarioResponse>;
+  /**
+   * Counts a named check, like k6's: passes and fails per name appear in the console, run.json and
+   * the reports. Returns the condition as a boolean. It does not fail a request by itself (use the
+   * request's `check` option for that).
+   */
+  check(name: string, condition: unknown): boolean;
   /** A question from the pool (`--questions` or the built-in one). */
   question(): string;
   sleep(ms: number): Promise<void>;

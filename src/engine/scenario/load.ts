@@ -5,12 +5,14 @@ import { BUILTIN_SCENARIOS, type BuiltinScenario } from '../../config/types.ts';
 import { describeThrown } from '../../util/thrown.ts';
 import { builtinScenario } from './builtin.ts';
 import type { ScenarioDefinition } from './define.ts';
+import { provideSelfImport } from './self-import.ts';
 import { scenarioProblems } from './validate.ts';
 
 export async function loadScenario(nameOrFile: string): Promise<ScenarioDefinition> {
   if ((BUILTIN_SCENARIOS as readonly string[]).includes(nameOrFile))
     return builtinScenario(nameOrFile as BuiltinScenario);
   let module: { default?: unknown; scenario?: unknown };
+  provideSelfImport();
   try {
     module = await import(pathToFileURL(nameOrFile).href);
   } catch (error) {
