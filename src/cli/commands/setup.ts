@@ -52,7 +52,10 @@ export function register(program: Command): void {
       'point the OpenAI model provider at this OpenAI-compatible server',
       httpUrl('--llm-base-url'),
     )
-    .option('--llm-api-key <key>', 'its API key (default: a placeholder, fine for the mock LLM)')
+    .option(
+      '--llm-api-key <key>',
+      'its API key (or env STREAMLOAD_LLM_API_KEY; default: a placeholder, fine for the mock LLM)',
+    )
     .option(
       '--install-plugin <id>',
       'install a marketplace plugin, e.g. langgenius/openai:0.2.5@… (repeatable)',
@@ -104,6 +107,7 @@ Examples:
           throw new UsageError(
             '--password: required (or env STREAMLOAD_DIFY_PASSWORD, or run on a terminal to be asked)',
           );
+        const llmApiKey = flags.llmApiKey ?? process.env.STREAMLOAD_LLM_API_KEY;
         await runSetup(
           {
             console,
@@ -115,7 +119,7 @@ Examples:
             yes: flags.yes === true,
             reuseKey: flags.reuseKey === true,
             ...(flags.llmBaseUrl === undefined ? {} : { llmBaseUrl: flags.llmBaseUrl }),
-            ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
+            ...(llmApiKey === undefined ? {} : { llmApiKey }),
             installPlugins: flags.installPlugin,
             save: flags.save,
             cwd: process.cwd(),
