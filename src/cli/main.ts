@@ -5,6 +5,7 @@
  * imported lazily inside the command's action so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
+import { isSystemError, OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS } from './commands/index.ts';
 import { EXIT_USAGE, ExitError } from './errors.ts';
@@ -26,8 +27,22 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    failed = true;
     return reportFailure(err);
   }
+}
+
+/** A command ended by an error: whatever it left open (a half-started server) must not keep the process. */
+let failed = false;
+
+/**
+ * A closed stdout or stderr (`streamload run … | head -1`) must not kill a run and lose its
+ * reports: EPIPE is swallowed and that stream stays silent; the reports are files anyway.
+ */
+function tolerateClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
 }
 
 function reportFailure(err: unknown): number {
@@ -46,6 +61,10 @@ function reportFailure(err: unknown): number {
     if (err.message) process.stderr.write(`streamload: ${err.message}\n`);
     return err.exitCode;
   }
+  if (err instanceof OperationalError || isSystemError(err)) {
+    process.stderr.write(`streamload: ${err.message.split('\n')[0]}\n`);
+    return EXIT_USAGE;
+  }
   process.stderr.write(
     `streamload: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
@@ -53,5 +72,8 @@ function reportFailure(err: unknown): number {
 }
 
 if (import.meta.main) {
+  tolerateClosedOutput(process.stdout);
+  tolerateClosedOutput(process.stderr);
   process.exitCode = await main(process.argv.slice(2));
+  if (failed) process.exit();
 }

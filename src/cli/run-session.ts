@@ -13,10 +13,10 @@ import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
-import { EXIT_OK, EXIT_THRESHOLD } from './errors.ts';
 import { startLiveView } from './live-view.ts';
 import { openFileWarning } from './open-files.ts';
 import { prepareOutDir } from './out-dir.ts';
+import { verdictOf } from './verdict.ts';
 
 export interface SessionOptions {
   /** Extra args for `serve workflow` when the targets are embedded (e.g. mock LLM delays). */
@@ -52,6 +52,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
   const fdWarning = config.rate === null ? openFileWarning(config.users) : null;
   if (fdWarning !== null) process.stderr.write(`streamload: ${fdWarning}\n`);
+  let stopSignals: (() => void) | undefined;
   try {
     let origin = config.target;
     if (origin === null) {
@@ -66,16 +67,23 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     if (config.tls.insecure)
       log.write('WARNING: --insecure: TLS certificates are not verified (testing only)\n');
     options.observer?.started(handle, config);
+    // A dead embedded target is said at once and ends the run: every request after it would be a
+    // connection_error of our own making, not the target's behaviour under load.
+    let fatal: string | null = null;
+    embedded?.onExit((description) => {
+      fatal = description;
+      process.stderr.write(`\nstreamload: ${description}; stopping the run, the reports are still written\n`);
+      handle.abort();
+    });
     const stopLive = startLiveView(handle, {
       intervalMs: config.liveIntervalMs,
       runTimeMs: config.runTimeMs,
       iterations: config.iterations,
       stream: log as NodeJS.WriteStream,
     });
-    let interrupts = 0;
-    const onSignal = (signal: string) => {
-      interrupts++;
-      if (interrupts === 1) {
+    // Kept until the reports are written: a signal while writing must not lose them.
+    stopSignals = onStopSignals((signal, count) => {
+      if (count === 1) {
         log.write(
           `\n${signal}: stopping — in-flight streams get ${config.stopTimeoutMs / 1000} s to finish (press Ctrl-C again to cut them now)\n`,
         );
@@ -84,28 +92,40 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
         log.write(`\n${signal}: cutting in-flight streams now; what was measured is still reported\n`);
         handle.abort();
       }
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    });
     let run: RunJson;
     try {
       run = await handle.done;
     } finally {
       stopLive();
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
     }
+    if (fatal !== null) run = { ...run, warnings: [...run.warnings, fatal] };
     log.write(`\n${renderSummaryText(run)}`);
     const written = await writeReports(run, { outDir, formats: config.formats });
     log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
     options.observer?.finished({ run, outDir, files: written });
     if (config.jsonSummary) process.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
-    return { run, outDir, exitCode: run.thresholds.some((t) => !t.ok) ? EXIT_THRESHOLD : EXIT_OK };
+    const verdict = verdictOf(run, fatal);
+    for (const line of verdict.lines) process.stderr.write(`streamload: ${line}\n`);
+    return { run, outDir, exitCode: verdict.exitCode };
   } finally {
+    stopSignals?.();
     await embedded?.close();
   }
+}
+
+/** SIGINT, SIGTERM and SIGHUP (a closed terminal) all stop the run; `count` says which time it is. */
+function onStopSignals(handler: (signal: NodeJS.Signals, count: number) => void): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let count = 0;
+  const listeners = signals.map((signal) => {
+    const listener = () => handler(signal, ++count);
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
+  return () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+  };
 }
 
 /** The start banner: the load as it will really run (stages, rates, iterations, transport). */

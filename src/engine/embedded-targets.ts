@@ -10,6 +10,11 @@ export interface EmbeddedTargets {
   readonly workflowUrl: string;
   /** The OpenAI-compatible mock LLM it uses. */
   readonly llmUrl: string;
+  /**
+   * Called once if the child dies before `close()`: "embedded target exited (code 1)" or
+   * "(signal SIGKILL)". Every request after that would be a connection_error of our own making.
+   */
+  onExit(listener: (description: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -25,9 +30,9 @@ export function startEmbeddedTargets(
   const child: ChildProcess = spawn(
     process.execPath,
     [MAIN, 'serve', 'workflow', '--port', '0', ...extraArgs],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    // The IPC channel is the child's lifeline: when this process dies, even by SIGKILL, the
+    // channel closes and the child exits (serveUntilSignal) instead of listening on forever.
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let output = '';
   let stderr = '';
@@ -51,12 +56,21 @@ export function startEmbeddedTargets(
       child.removeAllListeners('exit');
       child.stdout?.removeAllListeners('data');
       child.stdout?.resume();
+      let closing = false;
+      const exitListeners: ((description: string) => void)[] = [];
+      child.once('exit', (code, signal) => {
+        if (closing) return;
+        const how = signal === null ? `code ${code}` : `signal ${signal}`;
+        for (const listener of exitListeners) listener(`embedded target exited (${how})`);
+      });
       resolve({
         workflowUrl: match[1] as string,
         llmUrl: match[2] as string,
+        onExit: (listener) => exitListeners.push(listener),
         close: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
+            closing = true;
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
             child.once('exit', () => {
               clearTimeout(kill);

@@ -1,5 +1,6 @@
 /** Small HTTP server helpers shared by the embedded targets and the web UI: bounded body reading, JSON replies, event streams. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OperationalError } from './operational-error.ts';
 
 export class BodyTooLargeError extends Error {}
 
@@ -74,11 +75,27 @@ export function bearerToken(req: IncomingMessage): string | undefined {
  */
 export function listen(server: import('node:net').Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => reject(listenError(error, host, port));
+    server.once('error', fail);
     server.listen({ port, host, backlog: 4096 }, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
+  });
+}
+
+/** A failed listen as one line a user can act on (a port in use, a privileged port, a foreign address). */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'the port is in use (choose another port, or stop what listens there)',
+    EACCES: 'permission denied (ports below 1024 need privileges)',
+    EADDRNOTAVAIL: 'no interface of this machine has that address',
+    ENOTFOUND: 'unknown host name',
+  };
+  const reason = reasons[error.code ?? ''];
+  if (reason === undefined) return error;
+  return new OperationalError(`cannot listen on ${host}:${port}: ${reason} (${error.code})`, {
+    cause: error,
   });
 }

@@ -95,7 +95,9 @@ describe('each fault maps to its error name', () => {
         tempDir(),
         '--json-summary',
       ]);
-      assert.equal(r.code, 0, r.stderr);
+      // Every request failed: exit 1 even without a threshold.
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /no request succeeded \(10 failed\)/);
       assert.equal(r.summary!.errors.invalid_json, 5);
       assert.equal(r.summary!.errors.event_too_large, 5);
     } finally {

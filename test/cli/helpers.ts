@@ -70,3 +70,12 @@ export function runCli(
 export function readRun(dir: string): RunJson {
   return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunJson;
 }
+
+/** Listens on 127.0.0.1 at a free port; resolves with the origin. */
+export function listenLocal(server: import('node:net').Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`),
+    ),
+  );
+}

@@ -97,6 +97,8 @@ export function registerServeWorkflow(serve: Command): void {
               ...capacityOptions(flags),
             })
           : undefined;
+      // The mock LLM is already listening: a failed start (port in use) must close it, or this
+      // process would never exit.
       const server = await startWorkflowServer({
         port: flags.port,
         host: flags.host,
@@ -105,6 +107,9 @@ export function registerServeWorkflow(serve: Command): void {
         apps,
         ...(flags.pingInterval === undefined ? {} : { pingIntervalMs: flags.pingInterval }),
         ...(flags.consolePassword === undefined ? {} : { console: { password: flags.consolePassword } }),
+      }).catch(async (error: unknown) => {
+        await llm?.close();
+        throw error;
       });
       process.stdout.write(
         `workflow server listening on ${server.url} (LLM: ${flags.llmUrl ?? `embedded mock at ${llm?.url}`})\n`,

@@ -1,0 +1,20 @@
+/**
+ * A failure the user caused or can fix (a port in use, a target that died, a folder not writable),
+ * as opposed to a bug: the CLI prints its message as one line and exits 2, never a stack trace.
+ * Modules outside src/cli/ throw this instead of importing the CLI's own error classes.
+ */
+export class OperationalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OperationalError';
+  }
+}
+
+/** Node's system errors (EADDRINUSE, EACCES, ENOENT …) carry a string `code` and a `syscall`. */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string'
+  );
+}
