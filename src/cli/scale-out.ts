@@ -65,8 +65,16 @@ export async function startScaledSession(
         result,
       ),
   });
-  await scaled.started;
-  void scaled.handle.done.finally(() => scaled.close());
+  try {
+    await scaled.started;
+  } catch (error) {
+    // No run (no worker joined in time, or stopped first): the listener must not keep the process.
+    await scaled.close();
+    throw error;
+  }
+  // runSession awaits `done` and reports its failure; this branch only cleans up, so it must not
+  // become an unhandled rejection when every worker was lost before measuring.
+  scaled.handle.done.finally(() => scaled.close()).catch(() => {});
   return withMergedProgress(scaled.handle);
 }
 

@@ -14,6 +14,7 @@
 import { createSnapshotMerger } from '../metrics/merger.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import type { Snapshot, SnapshotTotals } from '../metrics/snapshot.ts';
+import { OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
 import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
@@ -125,7 +126,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     if (runStarted) return;
     const joined = workers.filter((w) => w.state === 'joined').length;
     fail(
-      new Error(
+      new OperationalError(
         `waited ${Math.round(joinTimeoutMs / 1000)} s for ${options.expectWorkers} worker(s); ` +
           `${joined} joined. Start more workers (streamload worker --master-host ...) or lower --expect-workers`,
       ),
@@ -208,8 +209,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     for (const w of live()) w.link.send({ type: 'stop', mode: 'abort' });
     if (!everReported) {
       rejectDone(
-        new Error(
-          `no worker sent any measurement (${lost.map((l) => `${l.label}: ${l.reason}`).join('; ')})`,
+        new OperationalError(
+          `every worker was lost before sending a measurement, nothing to report (${lost.map((l) => `${l.label}: ${l.reason}`).join('; ')})`,
         ),
       );
       return;
@@ -359,7 +360,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     stop(mode) {
       stopMode = mode;
       if (!runStarted) {
-        fail(new Error('stopped before the expected workers joined'));
+        fail(new OperationalError('stopped before the expected workers joined; nothing was measured'));
         return;
       }
       for (const w of running()) w.link.send({ type: 'stop', mode });
