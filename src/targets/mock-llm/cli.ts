@@ -99,7 +99,7 @@ export function registerServeLlm(serve: Command): void {
     .action(async (flags: ServeLlmFlags) => {
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
       if (flags.tokens !== undefined && tokens === undefined) {
-        throw new UsageError(`--tokens: expected N or A-B with 1 ≤ A ≤ B, got "${flags.tokens}"`);
+        throw new UsageError(`--tokens: expected N or A-B with 1 ≤ A ≤ B ≤ 100000, got "${flags.tokens}"`);
       }
       const models = flags.models === undefined ? undefined : parseModelList(flags.models);
       if (flags.models !== undefined && models === undefined)

@@ -1,5 +1,6 @@
 /** Mock LLM behaviour: server-wide defaults, overridable per request with `x-mock-*` headers. */
 import type { IncomingHttpHeaders } from 'node:http';
+import { MAX_MOCK_TOKENS } from './limits.ts';
 
 export type MockFault = 'http_500' | 'rate_limit' | 'reset' | 'stall' | 'stream_error';
 export const MOCK_FAULTS: readonly MockFault[] = ['http_500', 'rate_limit', 'reset', 'stall', 'stream_error'];
@@ -54,13 +55,13 @@ export function parseModelList(text: string): string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
-/** A token count `N` or range `A-B`; undefined when malformed. */
+/** A token count `N` or range `A-B` (at most MAX_MOCK_TOKENS); undefined when malformed. */
 export function parseTokenRange(text: string): readonly [number, number] | undefined {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
   if (match === null) return undefined;
   const min = Number(match[1]);
   const max = match[2] === undefined ? min : Number(match[2]);
-  return min >= 1 && max >= min ? [min, max] : undefined;
+  return min >= 1 && max >= min && max <= MAX_MOCK_TOKENS ? [min, max] : undefined;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

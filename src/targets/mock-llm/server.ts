@@ -15,6 +15,7 @@ import { createRandom } from '../../util/random.ts';
 import { serveTarget } from '../shared/target-server.ts';
 import { createCapacityModel } from './capacity.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
+import { overLimit } from './limits.ts';
 import {
   behaviourFor,
   DEFAULT_BEHAVIOUR,
@@ -340,6 +341,8 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
         'invalid_request_error',
         null,
       );
+    const over = overLimit(path, req.headers, body);
+    if (over !== undefined) return openAiError(res, 400, over, 'invalid_request_error', 'over_limit');
     await route(body);
   }
 
