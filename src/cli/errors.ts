@@ -7,6 +7,8 @@ export const EXIT_OK = 0;
 export const EXIT_THRESHOLD = 1;
 /** Bad usage or config: one line naming the option or file:line. */
 export const EXIT_USAGE = 2;
+/** Interrupted (Ctrl-C, SIGTERM, SIGHUP) before the load started: nothing measured, no reports. */
+export const EXIT_INTERRUPTED = 130;
 
 export class ExitError extends Error {
   readonly exitCode: number;

@@ -13,6 +13,7 @@ import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
+import { EXIT_INTERRUPTED, ExitError } from './errors.ts';
 import { startLiveView } from './live-view.ts';
 import { openFileWarning } from './open-files.ts';
 import { prepareOutDir } from './out-dir.ts';
@@ -52,50 +53,63 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
   const fdWarning = config.rate === null ? openFileWarning(config.users) : null;
   if (fdWarning !== null) process.stderr.write(`streamload: ${fdWarning}\n`);
-  let stopSignals: (() => void) | undefined;
+  // Installed first and kept until the reports are written: a signal during the setup ends the
+  // session before any load (nothing measured, nothing to report); once the load runs, the first
+  // stops it gracefully and the second cuts it, and the reports are written either way.
+  let handle: LiveRunHandle | undefined;
+  let interrupt!: (error: Error) => void;
+  const interrupted = new Promise<never>((_, reject) => {
+    interrupt = reject;
+  });
+  interrupted.catch(() => {});
+  const beforeLoad = <T>(step: Promise<T>): Promise<T> => Promise.race([step, interrupted]);
+  const stopSignals = onStopSignals((signal, count) => {
+    if (handle === undefined) {
+      interrupt(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
+    } else if (count === 1) {
+      log.write(
+        `\n${signal}: stopping — in-flight streams get ${config.stopTimeoutMs / 1000} s to finish (press Ctrl-C again to cut them now)\n`,
+      );
+      handle.stop();
+    } else {
+      log.write(`\n${signal}: cutting in-flight streams now; what was measured is still reported\n`);
+      handle.abort();
+    }
+  });
   try {
     let origin = config.target;
     if (origin === null) {
-      embedded = await startEmbeddedTargets(options.embeddedArgs);
+      embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
       origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
     }
     const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
-    await preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile });
-    const handle = await (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin);
+    await beforeLoad(preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile }));
+    const running = await beforeLoad(
+      (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin),
+    );
+    handle = running;
     log.write(describeLoad(config, origin));
     if (config.tls.insecure)
       log.write('WARNING: --insecure: TLS certificates are not verified (testing only)\n');
-    options.observer?.started(handle, config);
+    options.observer?.started(running, config);
     // A dead embedded target is said at once and ends the run: every request after it would be a
     // connection_error of our own making, not the target's behaviour under load.
     let fatal: string | null = null;
     embedded?.onExit((description) => {
       fatal = description;
       process.stderr.write(`\nstreamload: ${description}; stopping the run, the reports are still written\n`);
-      handle.abort();
+      running.abort();
     });
-    const stopLive = startLiveView(handle, {
+    const stopLive = startLiveView(running, {
       intervalMs: config.liveIntervalMs,
       runTimeMs: config.runTimeMs,
       iterations: config.iterations,
       stream: log as NodeJS.WriteStream,
     });
-    // Kept until the reports are written: a signal while writing must not lose them.
-    stopSignals = onStopSignals((signal, count) => {
-      if (count === 1) {
-        log.write(
-          `\n${signal}: stopping — in-flight streams get ${config.stopTimeoutMs / 1000} s to finish (press Ctrl-C again to cut them now)\n`,
-        );
-        handle.stop();
-      } else {
-        log.write(`\n${signal}: cutting in-flight streams now; what was measured is still reported\n`);
-        handle.abort();
-      }
-    });
     let run: RunJson;
     try {
-      run = await handle.done;
+      run = await running.done;
     } finally {
       stopLive();
     }
@@ -109,7 +123,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     for (const line of verdict.lines) process.stderr.write(`streamload: ${line}\n`);
     return { run, outDir, exitCode: verdict.exitCode };
   } finally {
-    stopSignals?.();
+    stopSignals();
     await embedded?.close();
   }
 }

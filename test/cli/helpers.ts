@@ -79,3 +79,24 @@ export function listenLocal(server: import('node:net').Server): Promise<string> 
     ),
   );
 }
+
+/**
+ * Calls `act` `delayMs` after the CLI printed its `load:` line (stdout or stderr): signal tests must
+ * not race the setup (preflight, embedded targets) on a loaded machine.
+ */
+export function afterLoadStarts(
+  child: import('node:child_process').ChildProcess,
+  delayMs: number,
+  act: () => void,
+): void {
+  let seen = '';
+  const watch = (d: Buffer) => {
+    seen += String(d);
+    if (!seen.includes('load: ')) return;
+    child.stdout?.off('data', watch);
+    child.stderr?.off('data', watch);
+    setTimeout(act, delayMs);
+  };
+  child.stdout?.on('data', watch);
+  child.stderr?.on('data', watch);
+}

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import { BUILTIN_APPS } from '../../src/targets/workflow-server/builtin-apps.ts';
 import { startWorkflowServer, type WorkflowServer } from '../../src/targets/workflow-server/server.ts';
-import { readRun, runCli, tempDir } from './helpers.ts';
+import { afterLoadStarts, readRun, runCli, tempDir } from './helpers.ts';
 
 describe('streamload run against the workflow server', () => {
   let llm: MockLlm;
@@ -176,7 +176,7 @@ describe('streamload run against the workflow server', () => {
         out,
       ],
       {
-        onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 2500),
+        onSpawn: (child) => afterLoadStarts(child, 1500, () => child.kill('SIGINT')),
       },
     );
     assert.equal(r.code, 0, r.stderr);

@@ -1,10 +1,11 @@
 // Signals and a closed stdout: the run ends on time and every report is still written.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { readRun, runCli, tempDir } from './helpers.ts';
+import { afterLoadStarts, listenLocal, readRun, runCli, tempDir } from './helpers.ts';
 
 describe('signals and a closed stdout', () => {
   let fast: MockLlm;
@@ -39,7 +40,7 @@ describe('signals and a closed stdout', () => {
     const began = performance.now();
     const r = await runCli(run(fast.url, out), {
       timeoutMs: 60_000,
-      onSpawn: (child) => setTimeout(() => child.kill('SIGHUP'), 3000),
+      onSpawn: (child) => afterLoadStarts(child, 1500, () => child.kill('SIGHUP')),
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /SIGHUP: stopping/);
@@ -54,10 +55,11 @@ describe('signals and a closed stdout', () => {
     const began = performance.now();
     const r = await runCli(run(slow.url, out, ['--stop-timeout', '120s']), {
       timeoutMs: 80_000,
-      onSpawn: (child) => {
-        setTimeout(() => child.kill('SIGTERM'), 3000);
-        setTimeout(() => child.kill('SIGTERM'), 4500);
-      },
+      onSpawn: (child) =>
+        afterLoadStarts(child, 1500, () => {
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGTERM'), 1500);
+        }),
     });
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
     assert.match(r.stdout, /SIGTERM: cutting in-flight streams now/);
@@ -97,5 +99,32 @@ describe('signals and a closed stdout', () => {
     assert.equal(readRun(out).status, 'completed');
     for (const file of ['summary.txt', 'stats.csv', 'report.html', 'report.md'])
       assert.ok(existsSync(join(out, file)), file);
+  });
+
+  test('a signal before the load (a preflight that never answers) ends at once: exit 130, one line', {
+    timeout: 60_000,
+  }, async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    const url = await listenLocal(silent);
+    try {
+      const began = performance.now();
+      const r = await runCli(['run', '--target', url, '--protocol', 'openai', '--out', tempDir()], {
+        timeoutMs: 40_000,
+        onSpawn: (child) => {
+          const wait = setInterval(() => {
+            if (sockets.size === 0) return;
+            clearInterval(wait);
+            child.kill('SIGINT');
+          }, 100);
+        },
+      });
+      assert.equal(r.code, 130, r.stderr);
+      assert.equal(r.stderr.trim(), 'streamload: SIGINT before the load started: nothing was measured');
+      assert.ok(performance.now() - began < 30_000, 'did not wait for the 60 s first-byte timeout');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });
