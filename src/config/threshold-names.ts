@@ -23,7 +23,7 @@ const RATE_STATS = ['max', 'avg', 'min'] as const;
 const LATENCY_STATS = ['count', 'min', 'max', 'mean', ...PERCENTILES.map((p) => `p${p}`)];
 /** `avg` reads as `mean` for latencies, as it does for rates. */
 const LATENCY_ALIASES: Readonly<Record<string, string>> = { avg: 'mean' };
-const TOTALS = ['requests', 'failures', 'streams', 'events', 'bytes', 'tokens', 'good'];
+const TOTALS = ['requests', 'failures', 'streams', 'events', 'bytes', 'tokens', 'good', 'cancelled'];
 const CONNECTIONS = ['maxConcurrent', 'avgActive'];
 /** The users' view of client-side controls (run.json `operations`), as full paths. */
 const OPERATIONS = [
