@@ -1,7 +1,8 @@
-/** Reads a run.json from disk and checks its schema, with a clear error for anything else. */
+/** Reads a run.json from disk and checks its schema and shape, with a clear error for anything else. */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../cli/errors.ts';
 import { RUN_SCHEMA, type RunJson } from './types.ts';
+import { runJsonSchema, shapeProblem } from './validate.ts';
 
 export async function loadRunJson(file: string): Promise<RunJson> {
   let text: string;
@@ -19,5 +20,7 @@ export async function loadRunJson(file: string): Promise<RunJson> {
   const schema = (value as { schema?: unknown } | null)?.schema;
   if (schema !== RUN_SCHEMA)
     throw new UsageError(`${file}: schema is ${JSON.stringify(schema)}, expected "${RUN_SCHEMA}"`);
+  const problem = shapeProblem(value, runJsonSchema());
+  if (problem !== null) throw new UsageError(`${file}: damaged run.json: ${problem}`);
   return value as RunJson;
 }

@@ -1,7 +1,11 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the test damages run.json fields at will.
 // True verdicts: exit codes and text outputs that tell what happened, whatever the server sends.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import { listenLocal, runCli, tempDir } from './helpers.ts';
 
 /** Answers the preflight (the first request) with a valid stream, every later request with `later`. */
@@ -47,6 +51,63 @@ describe('verdicts', () => {
       assert.equal(r.summary?.totals.failures, 5);
     } finally {
       server.close();
+    }
+  });
+
+  test('report and compare on a damaged run.json: exit 2 naming the field, no stack', {
+    timeout: 60_000,
+  }, async () => {
+    const llm = await startMockLlm({ port: 0, firstTokenMs: 1, interTokenMs: 1, tokens: [3, 3] });
+    const out = tempDir();
+    try {
+      const r = await runCli(
+        [
+          'run',
+          '--target',
+          llm.url,
+          '--protocol',
+          'openai',
+          '--iterations',
+          '3',
+          '--users',
+          '1',
+          '--out',
+          out,
+        ],
+        { timeoutMs: 40_000 },
+      );
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      await llm.close();
+    }
+    const good = join(out, 'run.json');
+    const intact = await runCli(['report', good, '--out', tempDir()]);
+    assert.equal(intact.code, 0, intact.stderr);
+    const run = JSON.parse(readFileSync(good, 'utf8'));
+    const damaged: [string, (r: any) => void, RegExp][] = [
+      ['no-totals.json', (r) => delete r.totals, /damaged run\.json: missing field "totals"$/],
+      ['no-p95.json', (r) => delete r.latency.ttfe.p95, /missing field "latency\.ttfe\.p95"$/],
+      [
+        'bad-row.json',
+        (r) => (r.requests[0].duration = 'x'),
+        /field "requests\[0\]\.duration" should be object, got "x"$/,
+      ],
+      ['bad-history.json', (r) => (r.history = 5), /field "history" should be array, got 5$/],
+    ];
+    for (const [name, damage, message] of damaged) {
+      const copy = structuredClone(run);
+      damage(copy);
+      const file = join(out, name);
+      writeFileSync(file, JSON.stringify(copy));
+      for (const args of [
+        ['report', file, '--out', tempDir()],
+        ['compare', good, file],
+      ]) {
+        const r = await runCli(args);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+        assert.match(r.stderr.trim(), message);
+      }
     }
   });
 });
