@@ -4,7 +4,7 @@
  * server's own count of requests received. Bounds are generous: the machine may be shared.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -224,5 +224,95 @@ test('--circuit-breaker failures=5,window=10s,open=5s cuts the requests a failin
   } finally {
     clearTimeout(recovery);
     await guarded.close();
+  }
+});
+
+test('scenario files: `controls` set the run policy; ctx.withRetry and createTokenBucket compose; config files set controls too', async () => {
+  let count = 0;
+  let flaky = 0;
+  const server = createServer((req, res) => {
+    count++;
+    req.resume();
+    // Every other /flaky request fails: a retry gets through.
+    const fail = req.url === '/flaky' && flaky++ % 2 === 0;
+    res.writeHead(fail ? 503 : 200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const dir = tempDir();
+  const index = new URL('../../src/index.ts', import.meta.url).href;
+  writeFileSync(
+    join(dir, 'scenario.ts'),
+    `import { createTokenBucket, defineScenario } from '${index}';
+const bucket = createTokenBucket({ rate: 1000, burst: 5 });
+export default defineScenario({
+  controls: { retry: 5, backoff: '5ms..20ms', retryOn: '5xx' },
+  users: [{ name: 'u', tasks: [
+    { name: 'flaky', run: (ctx) => ctx.http({ path: '/flaky' }) },
+    { name: 'two-step', run: async (ctx) => {
+      await bucket.take();
+      return ctx.withRetry(async () => {
+        await ctx.http({ path: '/ok' });
+        return ctx.http({ path: '/flaky' });
+      }, { retries: 5, backoff: { minMs: 5, maxMs: 20 } });
+    } },
+  ] }],
+});
+`,
+  );
+  writeFileSync(
+    join(dir, 'streamload.yml'),
+    'max-concurrency: 2\ncircuitBreaker: failures=1000,window=10s,open=1s\n',
+  );
+  try {
+    const r = await run(url, [
+      '--protocol',
+      'sse',
+      '--scenario',
+      join(dir, 'scenario.ts'),
+      '--config',
+      join(dir, 'streamload.yml'),
+      '--users',
+      '3',
+      '--iterations',
+      '40',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = r.run;
+    assert.equal(s.config.controls.maxConcurrency, 2);
+    assert.equal(s.config.controls.circuitBreaker.failures, 1000);
+    const ops = s.operations;
+    assert.equal(ops.total, 40, 'one operation per task, however many requests it made');
+    assert.ok(ops.retries.total > 0 && ops.retries.byCause.http_5xx === ops.retries.total);
+    assert.ok(ops.success_rate >= 0.95, `success ${ops.success_rate}`);
+    assert.equal(count, s.totals.requests + PREFLIGHT);
+    assert.ok(s.connections.maxConcurrent <= 2);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test('--processes 2 --client-rate 20: the processes share the rate (10 s → 200 ± 10 % at the server)', async () => {
+  const llm = await startMockLlm(FAST);
+  try {
+    const r = await run(llm.url, [
+      '--protocol',
+      'openai',
+      '--users',
+      '10',
+      '--run-time',
+      '10s',
+      '--client-rate',
+      '20',
+      '--processes',
+      '2',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const received = llm.stats().requests - PREFLIGHT;
+    assert.ok(received >= 180 && received <= 220, `server received ${received}`);
+    assert.equal(r.run.totals.requests, received);
+    assert.equal(r.run.latency.queue_wait.count, received, 'merged exactly across the processes');
+  } finally {
+    await llm.close();
   }
 });
