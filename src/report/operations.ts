@@ -43,7 +43,7 @@ export function operationRows(summary: MetricsSummary): [string, string][] {
   return [
     [
       'Operations',
-      `${count(ops.total)}: ${ops.succeeded} succeeded, ${ops.failed} failed, ${ops.rejected} refused`,
+      `${count(ops.total)}: ${ops.succeeded} succeeded, ${ops.failed} failed, ${ops.rejected} refused, ${ops.cancelled} cut by streamload (run end, stop timeout)`,
     ],
     ['Operation error rate', `${percent(ops.error_rate)} (requests: ${percent(summary.error_rate)})`],
     ['Retries', `${ops.retries.total}${causes === '' ? '' : ` (${causes})`}`],
