@@ -135,3 +135,29 @@ test('the controls merge exactly across recorders', async () => {
   assert.equal(merged.history[0]?.controls?.operations, 2);
   for (const r of parts) r.close();
 });
+
+test('a refused operation is held until the breaker half-opens, then a probe goes through; backoff is not cut short by it', async () => {
+  const recorder = createRecorder();
+  const controls = createRequestControls({
+    settings: resolveControls(
+      { circuitBreaker: { failures: 1, windowMs: 10_000, openMs: 50, halfOpen: 1 } },
+      undefined,
+    ),
+    recorder: recorder.controls,
+    random: createRandom(1),
+  });
+  let ok = false;
+  const attempt = async () => result(ok, ok ? {} : { error: 'http_5xx' });
+  await controls.operation(attempt, identity); // opens the circuit
+  const began = performance.now();
+  const refused = await controls.operation(attempt, identity);
+  assert.equal(refused.rejected, 'circuit_open');
+  const heldMs = performance.now() - began;
+  assert.ok(heldMs >= 40 && heldMs < 5_000, `held ${heldMs} ms`);
+  ok = true;
+  assert.ok((await controls.operation(attempt, identity)).ok, 'the probe closes the circuit');
+  const ops = summarize(recorder.snapshot()).operations!;
+  assert.deepEqual(ops.circuitBreaker, { opens: 1, halfOpens: 1, closes: 1 });
+  controls.close();
+  recorder.close();
+});

@@ -102,11 +102,13 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
   const semaphore: Semaphore | undefined =
     settings.maxConcurrency === null ? undefined : createSemaphore(settings.maxConcurrency);
   let closed = false;
-  /** Wakes held rejections and backoff sleeps (breaker state change, close). */
-  const wakers = new Set<() => void>();
+  /** Refused operations held until the breaker changes state (or close). */
+  const held = new Set<() => void>();
+  /** Backoff sleeps: only close() cuts them short. */
+  const sleeping = new Set<() => void>();
   let halfOpenTimer: NodeJS.Timeout | undefined;
-  const wakeAll = () => {
-    for (const wake of [...wakers]) wake();
+  const wake = (set: Set<() => void>) => {
+    for (const waker of [...set]) waker();
   };
   const breaker: CircuitBreaker | undefined =
     settings.circuitBreaker === null
@@ -120,25 +122,34 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
             halfOpenTimer = undefined;
             // The breaker half-opens lazily when asked; ask when the open time is up, so the
             // chart shows it and held rejections return.
-            if (state === 'open') {
-              halfOpenTimer = setTimeout(() => breaker?.state(), settings.circuitBreaker!.openMs);
-              halfOpenTimer.unref();
-            }
-            wakeAll();
+            if (state === 'open') askWhenDue(settings.circuitBreaker!.openMs);
+            wake(held);
           },
         });
 
-  /** Sleeps `ms`, or until close() (resolves false then). */
-  function pause(ms: number | undefined): Promise<boolean> {
+  /**
+   * Asks the breaker for its state once its open time is up (the change then clears this timer).
+   * A timer may fire a fraction of a millisecond before the monotonic clock says the time is up:
+   * then ask again shortly, or held users would wait for a change that nothing triggers.
+   */
+  function askWhenDue(ms: number): void {
+    halfOpenTimer = setTimeout(() => {
+      if (breaker?.state() === 'open') askWhenDue(10);
+    }, ms);
+    halfOpenTimer.unref();
+  }
+
+  /** Waits `ms` (or, without, until woken) in `set`; close() ends it early (resolves false then). */
+  function pause(set: Set<() => void>, ms?: number): Promise<boolean> {
     if (closed) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const wake = () => {
+      const done = () => {
         if (timer !== undefined) clearTimeout(timer);
-        wakers.delete(wake);
+        set.delete(done);
         resolve(!closed);
       };
-      const timer = ms === undefined ? undefined : setTimeout(wake, ms);
-      wakers.add(wake);
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      set.add(done);
     });
   }
 
@@ -147,7 +158,7 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
     if (breaker !== undefined && permit === null) {
       // Refused without sending. Returned when the breaker next changes state (or the run ends),
       // so a user looping without think time does not spin on instant rejections.
-      await pause(undefined);
+      await pause(held);
       return rejection(identity, 'circuit_open');
     }
     let release: (() => void) | undefined;
@@ -213,7 +224,7 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
           random.next,
           parseRetryAfterMs(outcome.retryAfter, wallClockMs()),
         );
-        if (await pause(delay)) continue;
+        if (await pause(sleeping, delay)) continue;
         // The run ended during the backoff: cut by the tool, neither a success nor a failure.
         recorder.operation('cancelled', attempts, nowMs() - began);
         return value;
@@ -246,7 +257,8 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
       bucket?.close();
       semaphore?.close();
       if (halfOpenTimer !== undefined) clearTimeout(halfOpenTimer);
-      wakeAll();
+      wake(held);
+      wake(sleeping);
     },
   };
 }

@@ -8,11 +8,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
+import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import { readRun, runCli, tempDir } from './helpers.ts';
 
 const FAST = { port: 0, seed: 1, firstTokenMs: 5, interTokenMs: 1, tokens: [4, 4] as const };
 const PREFLIGHT = 1; // the one request `run` sends before the load
+
+/** A mock LLM for the length of `body`. */
+async function withLlm(options: Parameters<typeof startMockLlm>[0], body: (llm: MockLlm) => Promise<void>) {
+  const llm = await startMockLlm(options);
+  try {
+    await body(llm);
+  } finally {
+    await llm.close();
+  }
+}
 
 async function run(target: string, args: readonly string[], timeoutMs = 120_000) {
   const out = tempDir();
@@ -25,8 +35,7 @@ async function run(target: string, args: readonly string[], timeoutMs = 120_000)
 
 describe("against serve llm --fail-429 30%: the server's view and the users' view", () => {
   test('without retry the error rate is about 30 %; no operations are reported', async () => {
-    const llm = await startMockLlm({ ...FAST, faultRates: { rate_limit: 0.3 } });
-    try {
+    await withLlm({ ...FAST, faultRates: { rate_limit: 0.3 } }, async (llm) => {
       const r = await run(llm.url, ['--protocol', 'openai', '--users', '10', '--iterations', '300']);
       assert.equal(r.code, 0, r.stderr);
       const s = r.run;
@@ -36,14 +45,11 @@ describe("against serve llm --fail-429 30%: the server's view and the users' vie
       assert.equal(s.operations, null);
       assert.equal(s.operation_error_rate, s.error_rate);
       assert.equal(llm.stats().requests, s.totals.requests + PREFLIGHT);
-    } finally {
-      await llm.close();
-    }
+    });
   });
 
   test('with --retry 3: ≥ 97 % of operations succeed, every attempt is a request the server saw, retries = requests − operations', async () => {
-    const llm = await startMockLlm({ ...FAST, faultRates: { rate_limit: 0.3 } });
-    try {
+    await withLlm({ ...FAST, faultRates: { rate_limit: 0.3 } }, async (llm) => {
       const r = await run(llm.url, [
         '--protocol',
         'openai',
@@ -89,15 +95,12 @@ describe("against serve llm --fail-429 30%: the server's view and the users' vie
       );
       assert.match(readFileSync(join(r.out, 'report.md'), 'utf8'), /## Client-side controls/);
       assert.match(readFileSync(join(r.out, 'report.html'), 'utf8'), /id="chart-operations"/);
-    } finally {
-      await llm.close();
-    }
+    });
   });
 });
 
 test('--client-rate 20 for 30 s: 600 ± 5 % requests at the server; the wait is queue_wait, not latency', async () => {
-  const llm = await startMockLlm(FAST);
-  try {
+  await withLlm(FAST, async (llm) => {
     const r = await run(llm.url, [
       '--protocol',
       'openai',
@@ -116,18 +119,16 @@ test('--client-rate 20 for 30 s: 600 ± 5 % requests at the server; the wait is 
     assert.ok(s.latency.queue_wait.p50 > 100, `10 users share 20 tokens/s: ${s.latency.queue_wait.p50} ms`);
     assert.ok(s.latency.request_duration.p50 < s.latency.queue_wait.p50, 'the wait is not in the latency');
     assert.ok(s.history.some((h: any) => h.controls?.queueWaits > 0));
-  } finally {
-    await llm.close();
-  }
+  });
 });
 
 test('--max-concurrency 5: never more than 5 streams open, at the server or in any second', async () => {
-  const llm = await startMockLlm({ ...FAST, firstTokenMs: 50, interTokenMs: 10, tokens: [10, 10] });
-  let serverMax = 0;
-  const poll = setInterval(() => {
-    serverMax = Math.max(serverMax, llm.stats().active);
-  }, 10);
-  try {
+  await withLlm({ ...FAST, firstTokenMs: 50, interTokenMs: 10, tokens: [10, 10] }, async (llm) => {
+    let serverMax = 0;
+    const poll = setInterval(() => {
+      serverMax = Math.max(serverMax, llm.stats().active);
+    }, 10);
+    poll.unref(); // never keeps the test process alive, even when an assertion throws first
     const r = await run(llm.url, [
       '--protocol',
       'openai',
@@ -146,11 +147,9 @@ test('--max-concurrency 5: never more than 5 streams open, at the server or in a
       s.history.every((h: any) => h.activeConnections <= 5),
       JSON.stringify(s.history.map((h: any) => h.activeConnections)),
     );
-    assert.ok(serverMax <= 5 && serverMax >= 3, `server saw at most ${serverMax} at once`);
-  } finally {
     clearInterval(poll);
-    await llm.close();
-  }
+    assert.ok(serverMax <= 5 && serverMax >= 3, `server saw at most ${serverMax} at once`);
+  });
 });
 
 /** A target failing every request with 500 until `recover()`; then one event and a clean end. */
@@ -293,8 +292,7 @@ export default defineScenario({
 });
 
 test('--processes 2 --client-rate 20: the processes share the rate (10 s → 200 ± 10 % at the server)', async () => {
-  const llm = await startMockLlm(FAST);
-  try {
+  await withLlm(FAST, async (llm) => {
     const r = await run(llm.url, [
       '--protocol',
       'openai',
@@ -312,7 +310,5 @@ test('--processes 2 --client-rate 20: the processes share the rate (10 s → 200
     assert.ok(received >= 180 && received <= 220, `server received ${received}`);
     assert.equal(r.run.totals.requests, received);
     assert.equal(r.run.latency.queue_wait.count, received, 'merged exactly across the processes');
-  } finally {
-    await llm.close();
-  }
+  });
 });
