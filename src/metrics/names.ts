@@ -60,3 +60,7 @@ export const PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99] as cons
  */
 export const REJECTION_NAMES = ['circuit_open', 'client_rate_limit'] as const;
 export type RejectionName = (typeof REJECTION_NAMES)[number];
+
+/** The breaker's states in the order a merge takes the worst of: closed < half-open < open. */
+export const BREAKER_LEVELS = ['closed', 'half-open', 'open'] as const;
+export type BreakerLevel = (typeof BREAKER_LEVELS)[number];

@@ -7,7 +7,13 @@
  */
 import { recordCount, recordMs, toMicros } from './histogram.ts';
 import type { LiveHistograms } from './live-histograms.ts';
-import { type ErrorName, REJECTION_NAMES, type RejectionName } from './names.ts';
+import {
+  BREAKER_LEVELS,
+  type BreakerLevel,
+  type ErrorName,
+  REJECTION_NAMES,
+  type RejectionName,
+} from './names.ts';
 
 /**
  * `cancelled`: the tool cut it (the run ended during a backoff, or its request was cut at the stop
@@ -16,9 +22,8 @@ import { type ErrorName, REJECTION_NAMES, type RejectionName } from './names.ts'
  */
 export type OperationOutcome = 'succeeded' | 'failed' | 'cancelled' | RejectionName;
 
-/** The breaker's states in the order a merge takes the worst of: closed < half-open < open. */
-export const BREAKER_LEVELS = ['closed', 'half-open', 'open'] as const;
-export type BreakerLevel = (typeof BREAKER_LEVELS)[number];
+// In names.ts (no imports), so the web UI's browser bundle can use them without the histogram library.
+export { BREAKER_LEVELS, type BreakerLevel } from './names.ts';
 
 export interface ControlsTotals {
   readonly operations: number;

@@ -2,7 +2,9 @@
  * The charts over time, defined once: report.html draws them from the saved history and the web UI
  * draws the same ones live. Pure data, so the browser bundle can import it.
  */
-import { BREAKER_LEVELS } from '../metrics/operations.ts';
+// names.ts, not operations.ts: this file is in the browser bundle, which must not pull in the
+// histogram library (its WebAssembly loader breaks the page's CSP).
+import { BREAKER_LEVELS } from '../metrics/names.ts';
 import type { HistoryRow } from '../metrics/types.ts';
 
 /** One second as the charts need it (`t` = elapsed seconds). */
