@@ -16,6 +16,7 @@ import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/clo
 import { createOpenExecutor } from './engine/executors/open.ts';
 import { stageTotalS } from './engine/executors/stages.ts';
 import type { Executor } from './engine/executors/types.ts';
+import { createRequestBudget } from './engine/request-budget.ts';
 import { createRequestControls } from './engine/request-controls.ts';
 import { loadScenario } from './engine/scenario/load.ts';
 import { createSelfCheck } from './engine/self-check.ts';
@@ -89,7 +90,9 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     // Its own stream: turning retries on must not change which questions the users ask.
     random: createRandom(config.seed + 0x9e3779b9),
   });
+  const budget = config.iterations === null ? undefined : createRequestBudget(config.iterations);
   const createUser = createUserFactory({
+    ...(budget === undefined ? {} : { budget }),
     controls,
     config,
     protocol: getProtocol(config),
@@ -115,6 +118,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
           users: config.users,
           spawnRate: config.spawnRate,
           iterations: config.iterations,
+          ...(budget === undefined ? {} : { requestsLeft: budget.left }),
           stages: config.stages,
           createUser,
           onUsers,
@@ -234,7 +238,8 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
     snapshot: (opts) => finalSnapshot ?? recorder.snapshot(opts),
     progress: () => ({
       elapsedMs: performance.now() - startedMs,
-      iterations: executor.iterationsStarted(),
+      // With --iterations, progress is in requests: the unit the user asked for.
+      iterations: budget?.used() ?? executor.iterationsStarted(),
       users: executor.users(),
       dropped: executor.dropped(),
       warnings: warnings(),

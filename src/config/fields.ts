@@ -242,7 +242,7 @@ export const FIELDS: readonly Field[] = [
     key: 'profile',
     flag: '--profile',
     arg: 'name',
-    help: 'light | normal | heavy | stress: preset users, spawn rate and run time',
+    help: 'light | normal | heavy | stress: 10/100, 100/1000, 500/5000, 1000/10000 users/requests',
     convert: oneOf(['light', 'normal', 'heavy', 'stress']),
   },
   {

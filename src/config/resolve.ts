@@ -32,11 +32,12 @@ export interface ConfigSources {
   readonly cwd: string;
 }
 
+/** The classic suites' presets (PRODUCT.md): concurrency and a fixed number of requests. */
 const PROFILES = {
-  light: { users: 10, spawnRate: 2, runTime: 60_000 },
-  normal: { users: 50, spawnRate: 5, runTime: 120_000 },
-  heavy: { users: 200, spawnRate: 20, runTime: 300_000 },
-  stress: { users: 1000, spawnRate: 50, runTime: 600_000 },
+  light: { users: 10, iterations: 100 },
+  normal: { users: 100, iterations: 1000 },
+  heavy: { users: 500, iterations: 5000 },
+  stress: { users: 1000, iterations: 10_000 },
 } as const;
 
 const SCENARIO_PRESETS: Record<string, { protocol?: ProtocolName; responseMode?: ResponseMode }> = {
@@ -97,14 +98,17 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const users = pick('users', hasProfile ? profile.users : 10);
   const target = pick<string | null>('target', null);
   const protocol = pick<ProtocolName>('protocol', preset.protocol ?? 'workflow');
-  const iterations = pick<number | null>('iterations', null);
   const rate = pick<number | null>('rate', null);
   const stages = pick<Stage[] | null>('stages', null);
+  // A profile's request count applies unless the run is shaped otherwise (open model, stages).
+  const iterations = pick<number | null>(
+    'iterations',
+    hasProfile && rate === null && stages === null ? profile.iterations : null,
+  );
   if (iterations !== null && rate !== null)
     throw new UsageError('--iterations and --rate cannot be combined (fixed work or open model, not both)');
   if (stages !== null) checkStageLimits(stages, rate !== null);
-  const runTimeDefault =
-    iterations !== null || stages !== null ? null : hasProfile ? profile.runTime : 30_000;
+  const runTimeDefault = iterations !== null || stages !== null ? null : 30_000;
 
   const thresholds = pick<string[]>('threshold', []);
   for (const expr of thresholds) {
@@ -129,7 +133,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     inputs: pick('inputs', {}),
     model: pick<string | null>('model', null),
     users,
-    spawnRate: pick('spawnRate', hasProfile ? profile.spawnRate : Math.max(1, users / 5)),
+    spawnRate: pick('spawnRate', Math.max(1, users / 5)),
     runTimeMs: pick<number | null>('runTime', runTimeDefault),
     iterations,
     rate,

@@ -9,9 +9,8 @@ import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Random } from '../util/random.ts';
 
 import { describeThrown } from '../util/thrown.ts';
-
+import { BudgetSpent, type RequestBudget } from './request-budget.ts';
 import type { RequestControls } from './request-controls.ts';
-
 import type {
   RequestOptions,
   ScenarioDefinition,
@@ -43,6 +42,8 @@ export interface UserFactoryDeps {
    * scenarios never read them: their requests keep nothing and resolve with the bare result.
    */
   readonly keepResponses: boolean;
+  /** `--iterations`: every request takes one unit; none left ends the task (BudgetSpent). */
+  readonly budget?: RequestBudget;
 }
 
 /** Header names as undici sends them (lower case), so a task's `Authorization` replaces the run's. */
@@ -128,12 +129,13 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
     const protocolRequest = () =>
       protocol.buildRequest({ question: question(), inputs: config.inputs, user: id, responseMode });
 
-    const send = async (
+    const sendOnce = async (
       request: ProtocolRequest,
       stream: boolean,
       withProtocol: boolean,
       checks: RequestOptions['check'],
     ): Promise<ScenarioResponse> => {
+      if (deps.budget !== undefined && !deps.budget.take()) throw new BudgetSpent();
       let scheduleLagMs = lag;
       requests++;
       lag = undefined; // only the iteration's first request started late
@@ -170,6 +172,21 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
       // Built-in scenarios ignore what a request resolves with: no view is made for them.
       if (!deps.keepResponses) return result as ScenarioResponse;
       return { ...result, ...(body ?? responseBody(kept ?? createKeptResponse())) };
+    };
+
+    /**
+     * Requests a task started and did not await (a `Promise.all` that rejected early, a forgotten
+     * promise): the iteration ends only when they have, so the run never closes under them.
+     */
+    const pending = new Set<Promise<unknown>>();
+    const send: typeof sendOnce = (...args) => {
+      const promise = sendOnce(...args);
+      pending.add(promise);
+      promise.then(
+        () => pending.delete(promise),
+        () => pending.delete(promise),
+      );
+      return promise;
     };
 
     /** Every check is counted; the first that fails names the request's failure. */
@@ -229,9 +246,11 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
       try {
         await run();
       } catch (error) {
+        // The --iterations budget ran out mid-task: the task ends there, as planned.
         // A bug in scenario code must not end the run; the run reports it as a warning.
-        deps.onTaskError(`${name}: ${describeThrown(error)}`);
+        if (!(error instanceof BudgetSpent)) deps.onTaskError(`${name}: ${describeThrown(error)}`);
       }
+      if (pending.size > 0) await Promise.allSettled([...pending]);
     }
 
     return {

@@ -62,8 +62,10 @@ test('the chat example reuses the conversation_id the first turn returned', {
   const summary = r.summary!;
   assert.equal(summary.totals.failures, 0, JSON.stringify(summary.errorSamples));
   const turns = (name: string) => summary.requests.find((e: { name: string }) => e.name === name)?.requests;
-  assert.ok(turns('turn 1') > 0);
-  assert.equal(turns('turn 2'), turns('turn 1'));
+  // --iterations counts requests: 12 in all; a task that finds the budget spent after its first
+  // turn ends there (at most one such task per user).
+  assert.equal(turns('turn 1') + turns('turn 2'), 12);
+  assert.ok(turns('turn 2') > 0 && turns('turn 1') - turns('turn 2') <= 3, JSON.stringify(summary.requests));
   assert.deepEqual(summary.checks['turn 2 continued the conversation'], {
     passes: turns('turn 2'),
     fails: 0,

@@ -12,6 +12,11 @@ export interface ClosedOptions {
   readonly users: number;
   readonly spawnRate: number;
   readonly iterations: number | null;
+  /**
+   * Fixed work counted in requests (engine/request-budget.ts): iterations start while some are
+   * left, instead of counting `iterations`.
+   */
+  readonly requestsLeft?: () => number;
   readonly stages: readonly Stage[] | null;
   readonly createUser: (index: number) => VirtualUser;
   /** Called whenever the user count changes (the recorder's users gauge). */
@@ -48,9 +53,14 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
     resolveDone = resolve;
   });
 
+  function budgetLeft(): number {
+    if (options.requestsLeft !== undefined) return options.requestsLeft();
+    return options.iterations === null ? Number.POSITIVE_INFINITY : options.iterations - started;
+  }
+
   function takeIteration(): boolean {
     if (stopping) return false;
-    if (options.iterations !== null && started >= options.iterations) return false;
+    if (budgetLeft() <= 0) return false;
     started++;
     return true;
   }
@@ -88,7 +98,7 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
   }
 
   function checkDone(): void {
-    const budgetUsed = options.iterations !== null && started >= options.iterations;
+    const budgetUsed = budgetLeft() <= 0;
     if (live.size === 0 && (stopping || budgetUsed)) {
       if (timer !== undefined) clearInterval(timer);
       stopping = true;
@@ -119,8 +129,7 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
       }
     }
     let count = active.length;
-    const budgetLeft = options.iterations === null ? Number.POSITIVE_INFINITY : options.iterations - started;
-    while (count < target && spawnCredit >= 1 && budgetLeft > 0 && !stopping) {
+    while (count < target && spawnCredit >= 1 && budgetLeft() > 0 && !stopping) {
       spawnCredit -= 1;
       count++;
       const slot = { retired: false };

@@ -2,7 +2,7 @@
 import type { BuiltinScenario } from '../../config/types.ts';
 import { defineScenario, type ScenarioDefinition } from './define.ts';
 
-/** `burst` sends this many requests back to back, without waiting. */
+/** `burst` fires this many requests at once (concurrently), then the user waits as usual. */
 export const BURST_SIZE = 3;
 
 export function builtinScenario(name: BuiltinScenario): ScenarioDefinition {
@@ -15,7 +15,8 @@ export function builtinScenario(name: BuiltinScenario): ScenarioDefinition {
             {
               name: 'burst',
               async run(ctx) {
-                for (let i = 0; i < BURST_SIZE; i++) await ctx.sse();
+                // At once, as the classic suite does: a spike of concurrent streams per user.
+                await Promise.all(Array.from({ length: BURST_SIZE }, () => ctx.sse()));
               },
             },
           ],
