@@ -6,6 +6,7 @@
 import { summarize } from '../metrics/summary.ts';
 import { bothViews } from '../report/operations.ts';
 import { fmt } from '../report/tables.ts';
+import { escapeLines } from '../report/text-safe.ts';
 import type { LiveRunHandle } from '../run.ts';
 
 export interface LiveViewOptions {
@@ -52,7 +53,8 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
       ),
     ];
     if (tty && drawnLines > 0) options.stream.write(`\x1b[${drawnLines}F\x1b[J`);
-    options.stream.write(`${lines.join('\n')}\n`);
+    // Request names, warnings and error names may carry server or scenario text.
+    options.stream.write(`${escapeLines(lines.join('\n'))}\n`);
     drawnLines = tty ? lines.length : 0;
   }
 

@@ -3,6 +3,7 @@ import { benchmarkTables } from './benchmark.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
 import { fmt, markdownTable } from './tables.ts';
+import { escapeLines } from './text-safe.ts';
 import { CHECK_COLUMNS, checkRows, transportRows } from './transport.ts';
 import type { RunJson } from './types.ts';
 
@@ -112,7 +113,8 @@ export function reportMarkdown(run: RunJson): string {
     ),
     '',
   );
-  return out.join('\n');
+  // Warnings and the partial notice may carry server text: escaped like the table cells.
+  return escapeLines(out.join('\n'));
 }
 
 function loadSettings(c: Record<string, unknown>): string {

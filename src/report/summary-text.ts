@@ -4,6 +4,7 @@ import { benchmarkTables } from './benchmark.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
 import { fmt, textTable } from './tables.ts';
+import { escapeLines } from './text-safe.ts';
 import { CHECK_COLUMNS, checkRows, describeConnections } from './transport.ts';
 import type { RunJson } from './types.ts';
 
@@ -99,5 +100,6 @@ export function renderSummaryText(run: RunJson): string {
         `  ${t.ok ? 'PASS' : 'FAIL'}  ${t.expr}  (actual ${t.actual === null ? 'no samples' : fmt(t.actual, 3)}, limit ${fmt(t.limit, 3)})`,
       );
   }
-  return `${out.join('\n')}\n`;
+  // Warnings, notices and the target may carry server text: escaped like the table cells.
+  return `${escapeLines(out.join('\n'))}\n`;
 }

@@ -1,4 +1,6 @@
 /** Plain tables: the one place that lays out rows for text and Markdown. */
+import { escapeControl } from './text-safe.ts';
+
 export type Cell = string | number;
 
 export function fmt(value: number | null | undefined, digits = 1): string {
@@ -8,7 +10,8 @@ export function fmt(value: number | null | undefined, digits = 1): string {
 }
 
 export function textTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
+  // Escaped before measuring: a cell is one line of visible text, whatever a server put in it.
+  const cells = [header, ...rows].map((r) => r.map((c) => escapeControl(String(c))));
   // A loop, not Math.max(...column): spreading a large table overflows the call stack.
   const widths = header.map((_, i) => {
     let width = 0;
@@ -22,11 +25,12 @@ export function textTable(header: readonly string[], rows: readonly (readonly Ce
       )
       .join('  ')
       .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const [head, ...body] = cells as [string[], ...string[][]];
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  const escapeCell = (c: Cell) => String(c).replace(/\|/g, '\\|');
+  const escapeCell = (c: Cell) => escapeControl(String(c)).replace(/\|/g, '\\|');
   return [
     `| ${header.map(escapeCell).join(' | ')} |`,
     `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,

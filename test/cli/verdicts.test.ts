@@ -110,4 +110,37 @@ describe('verdicts', () => {
       }
     }
   });
+
+  test('terminal escapes from the server are escaped in the console, summary.txt and report.md', {
+    timeout: 60_000,
+  }, async () => {
+    const hostile = '\u001b[2K\u001b]0;pwned\u0007 \u202egnp.exe';
+    let n = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // The preflight and every other request succeed; the rest end with an in-stream error.
+      if (n++ % 2 === 0) res.end('data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n');
+      else res.end(`data: ${JSON.stringify({ error: { message: `boom ${hostile}` } })}\n\n`);
+    });
+    const url = await listenLocal(server);
+    const out = tempDir();
+    try {
+      const r = await runCli(
+        ['run', '--target', url, '--protocol', 'openai', '--iterations', '6', '--users', '1', '--out', out],
+        { timeoutMs: 40_000 },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      for (const [where, text] of [
+        ['console', r.stdout + r.stderr],
+        ['summary.txt', readFileSync(join(out, 'summary.txt'), 'utf8')],
+        ['report.md', readFileSync(join(out, 'report.md'), 'utf8')],
+      ] as const) {
+        assert.doesNotMatch(text, /[\u001b\u0007\u202e]/, `${where} carries a raw control character`);
+        if (where !== 'report.md')
+          assert.match(text, /boom \\x1b\[2K\\x1b\]0;pwned\\x07 \\u202egnp\.exe/, where);
+      }
+    } finally {
+      server.close();
+    }
+  });
 });
