@@ -1,5 +1,6 @@
 /** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
 import { redactSecrets } from '../config/redact.ts';
+import { redactConfig } from '../config/resolve.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import type { RunConfig } from '../config/types.ts';
 import {
@@ -54,10 +55,10 @@ export async function startScaledSession(
           status: 'completed',
           startedAt,
           endedAt: new Date(),
-          config: redactSecrets({ ...config, placement: { ...placement, onListening: undefined } }) as Record<
-            string,
-            unknown
-          >,
+          config: {
+            ...redactConfig(config),
+            placement: redactSecrets({ ...placement, onListening: undefined }),
+          },
           environment: currentEnvironment(origin, config),
           evaluate: (summary) => evaluateThresholds(thresholds, summary),
           warnings: [],

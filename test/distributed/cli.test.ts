@@ -125,6 +125,7 @@ describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
     assert.ok(summary.totals.requests > 0);
     assert.equal(summary.partial, null);
     const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.equal(typeof run.config.questions.count, 'number', 'the question pool is described, not copied');
     assert.equal(
       run.latency.request_duration.count,
       run.totals.requests,
