@@ -9,10 +9,9 @@ import { evaluateThresholds, parseThreshold, type Threshold } from './config/thr
 import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
 
 import { resolveControls } from './controls/settings.ts';
-
+import { segmentConfig } from './distributed/share-config.ts';
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
-
 import { createOpenExecutor } from './engine/executors/open.ts';
 import { stageTotalS } from './engine/executors/stages.ts';
 import type { Executor } from './engine/executors/types.ts';
@@ -50,7 +49,9 @@ export interface LiveRunHandle extends RunHandle {
   progress(): { elapsedMs: number; iterations: number; users: number; dropped: number; warnings: string[] };
 }
 
-export async function startRun(config: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
+export async function startRun(whole: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
+  // `--segment i/N`: this process does its share only; run.json records the whole config + segment.
+  const config = segmentConfig(whole);
   const scenario = await loadScenario(config.scenario);
   const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
   const objectives = config.slos.map((expr) => parseObjective(expr) as Objective);
@@ -110,7 +111,9 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
           stages: config.stages,
           iterations: config.iterations,
           maxInFlight: config.maxInFlight,
-          nextGap: createArrivals({ kind: config.arrival, burstiness: config.burstiness, seed: config.seed }),
+          // The whole run's seed: every segment computes the same schedule and takes its arrivals.
+          nextGap: createArrivals({ kind: config.arrival, burstiness: config.burstiness, seed: whole.seed }),
+          segment: config.segment ?? null,
           createUser,
           onUsers,
         })
@@ -207,7 +210,7 @@ export async function startRun(config: RunConfig, options: StartRunOptions): Pro
       status,
       startedAt,
       endedAt: new Date(),
-      config: redactConfig(config),
+      config: redactConfig(whole),
       environment: currentEnvironment(options.origin, config),
       evaluate: (summary) => evaluateThresholds(thresholds, summary),
       warnings: warnings(),

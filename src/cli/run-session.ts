@@ -5,6 +5,8 @@
 import { proxyFor } from '../config/proxy.ts';
 import { redactUrl } from '../config/redact.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
+import { segmentConfig } from '../distributed/share-config.ts';
+import { formatSegment } from '../distributed/shares.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
 import { getProtocol } from '../protocols/index.ts';
@@ -104,7 +106,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     const stopLive = startLiveView(running, {
       intervalMs: config.liveIntervalMs,
       runTimeMs: config.runTimeMs,
-      iterations: config.iterations,
+      iterations: segmentConfig(config).iterations,
       stream: log as NodeJS.WriteStream,
     });
     let run: RunJson;
@@ -143,7 +145,12 @@ function onStopSignals(handler: (signal: NodeJS.Signals, count: number) => void)
 }
 
 /** The start banner: the load as it will really run (stages, rates, iterations, transport). */
-export function describeLoad(config: RunConfig, origin: string): string {
+export function describeLoad(whole: RunConfig, origin: string): string {
+  const config = segmentConfig(whole);
+  const segment =
+    whole.segment === undefined || whole.segment === null
+      ? ''
+      : ` (segment ${formatSegment(whole.segment)}: ${whole.rate === null ? 'its share of the users and work' : `every ${whole.segment.of === 1 ? '' : `${whole.segment.of}th `}arrival of the schedule`})`;
   const stages =
     config.stages === null ? '' : config.stages.map((s) => `${s.durationS} s → ${s.target}`).join(', ');
   const shape =
@@ -161,5 +168,5 @@ export function describeLoad(config: RunConfig, origin: string): string {
     ...(proxy === null ? [] : [`via proxy ${redactUrl(proxy)}`]),
     ...(config.http2 ? ['offering HTTP/2'] : []),
   ];
-  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}\n`;
+  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}${segment}\n`;
 }

@@ -5,6 +5,7 @@
 
 import { JITTERS } from '../controls/backoff.ts';
 import { parseBackoff, parseCircuitBreaker, parseRetryOn } from '../controls/settings.ts';
+import { parseSegment } from '../distributed/shares.ts';
 import { ARRIVALS } from '../engine/arrivals.ts';
 import { parseDurationMs } from './duration.ts';
 import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
@@ -279,6 +280,17 @@ export const FIELDS: readonly Field[] = [
     arg: 'n',
     help: 'open model: start n requests per second regardless of responses',
     convert: number(0.01, false, MAX_RATE),
+  },
+  {
+    key: 'segment',
+    flag: '--segment',
+    arg: 'i/N',
+    help: 'scale-out: do only segment i of N equal parts of the load (users, rate, iterations, arrivals); N runs together do the whole',
+    convert: (raw) => {
+      const segment = parseSegment(text(raw));
+      if (typeof segment === 'string') throw new FieldError(segment);
+      return segment;
+    },
   },
   {
     key: 'arrival',

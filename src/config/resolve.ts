@@ -164,6 +164,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     tls: resolveTls(given, sources.cwd),
     http2: pick('http2', false),
     controls: pickControls(given),
+    segment: pick('segment', null),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 
 import type { ControlOptions } from '../controls/settings.ts';
+import type { Segment } from '../distributed/shares.ts';
 import type { ArrivalKind } from '../engine/arrivals.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 
@@ -111,6 +112,10 @@ export interface RunConfig {
    * burst and concurrency are split by (their sum over the shares is the whole).
    */
   readonly controlsShare?: { readonly index: number; readonly of: number };
+  /** `--segment i/N` as `{ index: i − 1, of: N }`: this run does only that share (distributed/shares.ts). */
+  readonly segment?: Segment | null;
+  /** `--start-at`: the common start of all segments, Unix ms (null: start at once). */
+  readonly startAt?: number | null;
 }
 
 export const REPORT_FORMATS = ['txt', 'json', 'csv', 'junit', 'md', 'html'] as const;

@@ -6,11 +6,14 @@
  */
 import type { RunConfig } from '../config/types.ts';
 import { startRun } from '../run.ts';
-import { applyShare } from './share-config.ts';
 import type { ShareRun, StartShare } from './types.ts';
 
 export const startShare: StartShare = async (config, share) => {
-  const shared = applyShare(config as unknown as RunConfig, share);
+  // startRun computes the share from the segment alone (share-config.ts segmentConfig).
+  const shared: RunConfig = {
+    ...(config as unknown as RunConfig),
+    segment: { index: share.index, of: share.of },
+  };
   if (shared.target === null) throw new Error('a worker needs a resolved target origin');
   const handle = await startRun(shared, { origin: shared.target });
   const run: ShareRun = {

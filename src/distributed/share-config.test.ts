@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyShare, planOf } from './share-config.ts';
-import { splitPlan } from './shares.ts';
+import { type Segment, splitPlan } from './shares.ts';
 
 test('a config splits into worker configs whose load sums to the original, other fields untouched', () => {
   const config = {
@@ -26,7 +26,7 @@ test('a config splits into worker configs whose load sums to the original, other
   assert.ok(parts.every((p) => p.target === config.target && p.rate === null));
 });
 
-test('arrival rate and stage targets are split exactly', () => {
+test('the open model keeps the whole rate and rate stages: each share takes every N-th arrival', () => {
   const config = {
     users: 0,
     rate: 2.5,
@@ -34,20 +34,16 @@ test('arrival rate and stage targets are split exactly', () => {
       { durationS: 10, target: 5 },
       { durationS: 10, target: 0 },
     ],
+    segment: null as Segment | null,
   };
   const parts = splitPlan(planOf(config), 2).map((s) => applyShare(config, s));
   assert.deepEqual(
-    parts.map((p) => p.rate),
-    [1.25, 1.25],
-  );
-  assert.deepEqual(
-    parts.map((p) => p.stages?.map((s) => s.target)),
+    parts.map((p) => [p.rate, p.stages, p.segment]),
     [
-      [3, 0],
-      [2, 0],
+      [2.5, config.stages, { index: 0, of: 2 }],
+      [2.5, config.stages, { index: 1, of: 2 }],
     ],
   );
-  assert.deepEqual(parts[0]!.stages![0], { durationS: 10, target: 3 });
 });
 
 test('spawn rate defaults to the user count when the config has none', () => {

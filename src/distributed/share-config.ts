@@ -3,7 +3,7 @@
  * fields by their CLI names (`--users`, `--spawn-rate`, `--rate`, `--iterations`, `--stages`), the
  * names RunConfig carries; everything else passes through untouched.
  */
-import { type Plan, type Share, splitInteger } from './shares.ts';
+import { type Plan, type Segment, type Share, splitInteger, splitPlan } from './shares.ts';
 
 /** The load fields of a run configuration. Stages: `{ durationS, target }` steps of users or rate. */
 export interface LoadShape {
@@ -13,6 +13,9 @@ export interface LoadShape {
   readonly iterations?: number | null;
   readonly stages?: readonly { readonly target: number }[] | null;
   readonly seed?: number;
+  readonly maxInFlight?: number;
+  /** `--segment i/N`: this run does only its segment's share (null or absent: all of it). */
+  readonly segment?: Segment | null;
 }
 
 const num = (value: unknown): number | null =>
@@ -28,25 +31,40 @@ export function planOf(config: LoadShape): Plan {
 }
 
 /**
- * One worker's configuration: its share of users, spawn rate, rate and iterations. Stage targets
- * are split like users (integer parts per stage, summing exactly to each stage's target).
+ * One worker's configuration: its share of users, spawn rate and iterations; user-stage targets
+ * are split like users (integer parts per stage, summing exactly to each stage's target). The open
+ * model keeps the whole rate and rate stages: the segment fires every N-th arrival of the one
+ * schedule (shares.ts `takesArrival`), so fractional rates and stages are never rounded.
  */
 export function applyShare<T extends LoadShape>(config: T, share: Share): T {
-  const stages = config.stages?.map((stage) => ({
-    ...stage,
-    target: splitInteger(Math.round(stage.target), share.of)[share.index]!,
-  }));
+  const open = share.rate !== null;
+  const stages = open
+    ? config.stages
+    : config.stages?.map((stage) => ({
+        ...stage,
+        target: splitInteger(Math.round(stage.target), share.of)[share.index]!,
+      }));
   return {
     ...config,
     users: share.users,
     spawnRate: share.spawnRate,
-    ...(share.rate === null ? {} : { rate: share.rate }),
     ...(share.iterations === null ? {} : { iterations: share.iterations }),
     ...(stages === undefined ? {} : { stages }),
-    // Each share its own random stream: with one seed, N workers would draw the same Poisson
-    // schedule and their arrivals would bunch together. Share 0 keeps the seed a plain run uses.
+    ...(open && typeof config.maxInFlight === 'number'
+      ? { maxInFlight: Math.max(1, splitInteger(config.maxInFlight, share.of)[share.index]!) }
+      : {}),
+    // Each share its own random stream for questions and wait times (share 0 keeps a plain run's).
+    // The open model's arrival schedule stays on the whole run's seed (run.ts): one stream, split.
     ...(typeof config.seed === 'number' ? { seed: config.seed + share.index } : {}),
+    segment: { index: share.index, of: share.of },
     // The client-side controls split their rate and concurrency by it (src/controls/settings.ts).
     controlsShare: { index: share.index, of: share.of },
   };
+}
+
+/** The load a run does: its segment's share of the configuration, or all of it without one. */
+export function segmentConfig<T extends LoadShape>(config: T): T {
+  const segment = config.segment;
+  if (segment === undefined || segment === null) return config;
+  return applyShare(config, splitPlan(planOf(config), segment.of)[segment.index]!);
 }

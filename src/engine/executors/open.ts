@@ -4,6 +4,7 @@
  * arrivals beyond `maxInFlight` are dropped and counted rather than queued without bound.
  */
 import type { Stage } from '../../config/types.ts';
+import { type Segment, takesArrival } from '../../distributed/shares.ts';
 import type { NextGap } from '../arrivals.ts';
 import type { VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';
@@ -16,6 +17,8 @@ export interface OpenOptions {
   readonly maxInFlight: number;
   /** The gap before the next arrival at a rate (arrivals.ts); default evenly spaced. */
   readonly nextGap?: NextGap;
+  /** `--segment i/N`: fire only this segment's arrivals of the whole schedule (null: all). */
+  readonly segment?: Segment | null;
   readonly createUser: (index: number) => VirtualUser;
   readonly onUsers: (users: number) => void;
 }
@@ -27,6 +30,9 @@ export function createOpenExecutor(options: OpenOptions): Executor {
   let created = 0;
   let busy = 0;
   let started = 0;
+  /** Arrivals of the whole schedule so far, this segment's or not. */
+  let scheduled = 0;
+  const segment = options.segment ?? null;
   let dropped = 0;
   let stopping = false;
   let abandoned = false;
@@ -71,23 +77,36 @@ export function createOpenExecutor(options: OpenOptions): Executor {
     timer = undefined;
     if (stopping) return;
     const now = performance.now();
-    const rate = rateAt(now);
-    if (rate === null) {
-      executor.stop();
-      return;
-    }
     while (nextAt <= now) {
+      // The rate at the arrival's scheduled instant, not at this timer's: the schedule is then a
+      // pure function of rate, stages and seed, the same in every segment (`--segment`).
+      const rate = rateAt(nextAt);
+      if (rate === null) {
+        executor.stop();
+        return;
+      }
       if (options.iterations !== null && started >= options.iterations) {
         executor.stop();
         return;
       }
-      if (busy >= options.maxInFlight) dropped++;
+      // A zero rate (a stage at 0) fires nothing: it waits and re-reads the rate.
+      if (rate <= 0) {
+        nextAt += MAX_TIMER_MS;
+        continue;
+      }
+      if (segment !== null && !takesArrival(scheduled, segment)) {
+        // Another segment's arrival: it keeps its place in the schedule, not ours to fire.
+      } else if (busy >= options.maxInFlight) dropped++;
       else {
         started++;
         void arrival(now - nextAt);
       }
-      // A zero rate (a stage at 0) waits and re-reads the rate.
-      nextAt += rate > 0 ? nextGap(rate) : MAX_TIMER_MS;
+      scheduled++;
+      nextAt += nextGap(rate);
+    }
+    if (rateAt(now) === null) {
+      executor.stop();
+      return;
     }
     timer = setTimeout(schedule, Math.min(MAX_TIMER_MS, nextAt - now));
   }
