@@ -19,7 +19,7 @@ import {
 } from './real-servers.ts';
 
 let targets: EmbeddedTargets;
-let nginx: RunningServer;
+let nginx: RunningServer & { readonly mtlsUrl: string };
 let certs: Certificates;
 
 before(async () => {
@@ -148,4 +148,41 @@ test('--http2 against a plain-http target reports the fallback to HTTP/1.1', {
     r.summary!.warnings.some((w: string) => /--http2: .* HTTP\/1\.1/.test(w)),
     r.summary!.warnings,
   );
+});
+
+test('--cert/--key present a client certificate to an mTLS server; --servername checks another name', {
+  timeout: 120_000,
+}, async () => {
+  const toMtls = (args: string[]) => args.map((a) => (a === nginx.url ? nginx.mtlsUrl : a));
+  const refused = await runCli([...toMtls(load('--ca', certs.ca)), '--out', tempDir()], {
+    env: noProxy,
+    timeoutMs: 60_000,
+  });
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /\(400\)/);
+  const mtls = await runCli(
+    [
+      ...toMtls(load('--ca', certs.ca, '--cert', certs.clientCert, '--key', certs.clientKey)),
+      '--out',
+      tempDir(),
+    ],
+    { env: noProxy, timeoutMs: 90_000 },
+  );
+  assert.equal(mtls.code, 0, mtls.stderr);
+  assert.equal(mtls.summary!.totals.failures, 0);
+  assert.equal(mtls.summary!.environment.tls.clientCertificate, certs.clientCert);
+  const wrongName = await runCli(
+    [...load('--ca', certs.ca, '--servername', 'api.example.internal'), '--out', tempDir()],
+    { env: noProxy, timeoutMs: 60_000 },
+  );
+  assert.equal(wrongName.code, 2, wrongName.stderr);
+  assert.match(wrongName.stderr, /certificate does not name this host .*--servername/);
+  const rightName = await runCli(
+    [...load('--ca', certs.ca, '--servername', 'localhost'), '--out', tempDir()],
+    {
+      env: noProxy,
+      timeoutMs: 90_000,
+    },
+  );
+  assert.equal(rightName.code, 0, rightName.stderr);
 });

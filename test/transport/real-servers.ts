@@ -114,6 +114,9 @@ export interface Certificates {
   /** Server certificate + CA: the chain nginx sends. */
   readonly chain: string;
   readonly key: string;
+  /** A client certificate and key the CA signed (mTLS). */
+  readonly clientCert: string;
+  readonly clientKey: string;
 }
 
 /** A private CA and a server certificate it signed for 127.0.0.1 and localhost. */
@@ -167,15 +170,56 @@ export function makeCertificates(dir: string): Certificates {
   );
   writeFileSync(path('chain.pem'), readOr(path('server.pem')) + readOr(path('ca.pem')));
   chmodSync(path('server.key'), 0o644);
-  return { ca: path('ca.pem'), chain: path('chain.pem'), key: path('server.key') };
+  const sign = (name: string, subject: string) => {
+    openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      subject,
+      '-keyout',
+      path(`${name}.key`),
+      '-out',
+      path(`${name}.csr`),
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      path(`${name}.csr`),
+      '-CA',
+      path('ca.pem'),
+      '-CAkey',
+      path('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      path(`${name}.pem`),
+    );
+  };
+  sign('client', '/CN=streamload test client');
+  return {
+    ca: path('ca.pem'),
+    chain: path('chain.pem'),
+    key: path('server.key'),
+    clientCert: path('client.pem'),
+    clientKey: path('client.key'),
+  };
 }
 
 /**
  * nginx in the foreground (`daemon off;`), TLS and HTTP/2 on 127.0.0.1, streaming (no buffering)
  * to `upstream`; its access log records protocol, User-Agent and the test header per request.
  */
-export async function startNginx(dir: string, upstream: string, certs: Certificates): Promise<RunningServer> {
+export async function startNginx(
+  dir: string,
+  upstream: string,
+  certs: Certificates,
+): Promise<RunningServer & { readonly mtlsUrl: string }> {
   const port = await freePort();
+  const mtlsPort = await freePort();
   const accessLog = join(dir, 'access.log');
   const config = join(dir, 'nginx.conf');
   const temp = (name: string) => `${name} ${join(dir, name.replace(/_path$/, ''))};`;
@@ -195,17 +239,22 @@ http {
   ${temp('fastcgi_temp_path')}
   ${temp('uwsgi_temp_path')}
   ${temp('scgi_temp_path')}
+  ssl_certificate ${certs.chain};
+  ssl_certificate_key ${certs.key};
+  proxy_http_version 1.1;
+  proxy_set_header Connection '';
+  proxy_buffering off;
+  proxy_read_timeout 120s;
   server {
     listen 127.0.0.1:${port} ssl http2;
-    ssl_certificate ${certs.chain};
-    ssl_certificate_key ${certs.key};
-    location / {
-      proxy_pass ${upstream};
-      proxy_http_version 1.1;
-      proxy_set_header Connection '';
-      proxy_buffering off;
-      proxy_read_timeout 120s;
-    }
+    location / { proxy_pass ${upstream}; }
+  }
+  # mTLS: only clients with a certificate the CA signed.
+  server {
+    listen 127.0.0.1:${mtlsPort} ssl;
+    ssl_verify_client on;
+    ssl_client_certificate ${certs.ca};
+    location / { proxy_pass ${upstream}; }
   }
 }
 `,
@@ -218,5 +267,10 @@ http {
     output += d;
   });
   await waitForPort(port, child, 'nginx', () => output + readOr(join(dir, 'error.log')));
-  return { url: `https://127.0.0.1:${port}`, log: () => readOr(accessLog), stop: stopper(child) };
+  return {
+    url: `https://127.0.0.1:${port}`,
+    mtlsUrl: `https://127.0.0.1:${mtlsPort}`,
+    log: () => readOr(accessLog),
+    stop: stopper(child),
+  };
 }
