@@ -123,83 +123,41 @@ export interface Certificates {
 export function makeCertificates(dir: string): Certificates {
   const path = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const key = (name: string) => ['-newkey', 'rsa:2048', '-nodes', '-keyout', path(`${name}.key`)];
   openssl(
     'req',
     '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
+    ...key('ca'),
     '-days',
     '2',
     '-subj',
     '/CN=streamload test CA',
-    '-keyout',
-    path('ca.key'),
     '-out',
     path('ca.pem'),
   );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=localhost',
-    '-keyout',
-    path('server.key'),
-    '-out',
-    path('server.csr'),
-  );
-  writeFileSync(path('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    path('server.csr'),
-    '-CA',
-    path('ca.pem'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    path('san.ext'),
-    '-out',
-    path('server.pem'),
-  );
-  writeFileSync(path('chain.pem'), readOr(path('server.pem')) + readOr(path('ca.pem')));
-  chmodSync(path('server.key'), 0o644);
-  const sign = (name: string, subject: string) => {
-    openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      subject,
-      '-keyout',
-      path(`${name}.key`),
-      '-out',
-      path(`${name}.csr`),
-    );
+  /** A key and a certificate the CA signed; `extensions`: an openssl extfile line. */
+  const sign = (name: string, subject: string, extensions?: string) => {
+    openssl('req', ...key(name), '-subj', subject, '-out', path(`${name}.csr`));
+    const ext = extensions === undefined ? [] : ['-extfile', path(`${name}.ext`)];
+    if (extensions !== undefined) writeFileSync(path(`${name}.ext`), `${extensions}\n`);
+    const ca = ['-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial'];
     openssl(
       'x509',
       '-req',
       '-in',
       path(`${name}.csr`),
-      '-CA',
-      path('ca.pem'),
-      '-CAkey',
-      path('ca.key'),
-      '-CAcreateserial',
+      ...ca,
       '-days',
       '2',
+      ...ext,
       '-out',
       path(`${name}.pem`),
     );
+    chmodSync(path(`${name}.key`), 0o644); // nginx's workers run as nobody
   };
+  sign('server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost');
   sign('client', '/CN=streamload test client');
+  writeFileSync(path('chain.pem'), readOr(path('server.pem')) + readOr(path('ca.pem')));
   return {
     ca: path('ca.pem'),
     chain: path('chain.pem'),
