@@ -57,6 +57,7 @@ export async function startScaledSession(
           endedAt: new Date(),
           config: {
             ...redactConfig(config),
+            // The placement carries the master token.
             placement: redactSecrets({ ...placement, onListening: undefined }),
           },
           environment: currentEnvironment(origin, config),

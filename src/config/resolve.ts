@@ -306,7 +306,6 @@ function loadQuestions(file: string | null, cwd: string): string[] {
   return lines;
 }
 
-/** The config as it is printed (run.json, the reports, the web UI): secrets redacted. */
 /** The config as run.json and the reports print it: secrets redacted, the question pool described. */
 export function redactConfig(config: RunConfig): Record<string, unknown> {
   const { questions, ...rest } = config;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -104,6 +104,7 @@ describe('master port against hostile clients', { timeout: 120_000 }, () => {
   const authorizations: string[] = [];
   let master: Cli;
   let port = 0;
+  const out = join(tempDir(), 'out');
 
   before(async () => {
     target = createServer((req, res) => {
@@ -131,7 +132,7 @@ describe('master port against hostile clients', { timeout: 120_000 }, () => {
         '--run-time',
         '2s',
         '--out',
-        join(tempDir(), 'out'),
+        out,
         '--json-summary',
       ],
       { STREAMLOAD_MASTER_TOKEN: TOKEN, STREAMLOAD_API_KEY: KEY },
@@ -200,7 +201,15 @@ describe('master port against hostile clients', { timeout: 120_000 }, () => {
     assert.ok(authorizations.length > before, 'the worker sent the load');
     assert.ok(authorizations.slice(0, before).every((a) => a === `Bearer ${KEY}`));
     assert.ok(authorizations.slice(before).every((a) => a === 'Bearer sk-worker-own'));
-    assert.ok(!master.output().includes(KEY) && !worker.output().includes(KEY));
+    for (const text of [
+      master.output(),
+      worker.output(),
+      ...readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')),
+    ]) {
+      assert.ok(!text.includes(KEY) && !text.includes(TOKEN), 'no key or token in any output or report');
+    }
+    const placement = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).config.placement;
+    assert.equal(placement.token, '***');
   });
 });
 
