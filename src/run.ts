@@ -5,9 +5,9 @@
  */
 import { readControls } from './config/controls.ts';
 import { redactConfig } from './config/resolve.ts';
+import { lateMs } from './config/start-at.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
-
 import { resolveControls } from './controls/settings.ts';
 import { segmentConfig } from './distributed/share-config.ts';
 import { createArrivals } from './engine/arrivals.ts';
@@ -58,7 +58,10 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
   const recorder = createRecorder({
     goodRequest: goodRequest(objectives),
     maxNamedSeries: config.maxSeries,
+    ...(config.startAt == null ? {} : { startedAtMs: config.startAt }),
   });
+  // `--start-at` already past (a segment that began late): the run still ends with the others.
+  const late = lateMs(config.startAt, Date.now());
   const selfCheck = createSelfCheck(recorder);
   const tcp = { opened: 0, h2: 0 };
   const transport = createTransport(config, (protocol) => {
@@ -128,7 +131,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
         });
 
   const feed = createSummaryFeed();
-  const startedAt = new Date();
+  const startedAt = new Date(config.startAt ?? Date.now());
   const startedMs = performance.now();
   let status: RunJson['status'] = 'completed';
   let finalSnapshot: Snapshot | undefined;
@@ -142,7 +145,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     feed.publish(() => recorder.snapshot());
   }, 1000);
   const limitMs = config.runTimeMs ?? (config.stages !== null ? stageTotalS(config.stages) * 1000 : null);
-  const runTimer = limitMs === null ? undefined : setTimeout(() => endLoad(), limitMs);
+  const runTimer = limitMs === null ? undefined : setTimeout(() => endLoad(), Math.max(0, limitMs - late));
 
   /** No new iterations; streams still running get the stop timeout to finish, then are cut. */
   function endLoad(): void {
@@ -172,6 +175,10 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
       ...transportWarnings(config, options.origin, tcp),
       ...selfCheck.warnings(),
     ];
+    if (late >= 1000)
+      list.push(
+        `this segment began ${(late / 1000).toFixed(1)} s after --start-at: its first seconds are missing from the run`,
+      );
     if (executor.dropped() > 0)
       list.push(
         `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,

@@ -1,6 +1,7 @@
 /** The load options shared by `run` and `master`, declared once from the config field table. */
 import type { Command } from 'commander';
 import { convertField, FIELDS } from '../config/fields.ts';
+import type { RunConfig } from '../config/types.ts';
 import { UsageError } from './errors.ts';
 
 export function addRunOptions(cmd: Command): Command {
@@ -37,4 +38,14 @@ export function typedFlags(cmd: Command): Record<string, unknown> {
     if (cmd.getOptionValueSource(key) === 'cli') flags[key] = value;
   }
   return flags;
+}
+
+/**
+ * `--segment` and `--start-at` make one process one segment of a run; `--processes` and `master`
+ * split the load themselves and do not (yet) give their parts a common start: refused, not ignored.
+ */
+export function refuseSegmentOptions(config: RunConfig, by: string): void {
+  const given = config.segment != null ? '--segment' : config.startAt != null ? '--start-at' : null;
+  if (given !== null)
+    throw new UsageError(`${given}: not with ${by} (run each segment as its own \`streamload run\`)`);
 }

@@ -87,6 +87,8 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
     }
     const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
     await beforeLoad(preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile }));
+    if (config.startAt !== null && config.startAt !== undefined)
+      await untilStart(config.startAt, log, interrupted);
     const running = await beforeLoad(
       (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin),
     );
@@ -142,6 +144,21 @@ function onStopSignals(handler: (signal: NodeJS.Signals, count: number) => void)
   return () => {
     for (const [signal, listener] of listeners) process.off(signal, listener);
   };
+}
+
+/** Waits for `--start-at` (a signal ends the wait: the timer is cleared, nothing keeps the process). */
+async function untilStart(startAtMs: number, log: NodeJS.WritableStream, interrupted: Promise<never>) {
+  const waitMs = startAtMs - Date.now();
+  if (waitMs <= 0) return;
+  log.write(
+    `waiting for --start-at ${new Date(startAtMs).toISOString()} (in ${(waitMs / 1000).toFixed(1)} s)\n`,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, waitMs))), interrupted]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The start banner: the load as it will really run (stages, rates, iterations, transport). */

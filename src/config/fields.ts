@@ -10,6 +10,7 @@ import { ARRIVALS } from '../engine/arrivals.ts';
 import { parseDurationMs } from './duration.ts';
 import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
+import { parseStartAt } from './start-at.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
 
 export type Convert = (raw: unknown) => unknown;
@@ -290,6 +291,17 @@ export const FIELDS: readonly Field[] = [
       const segment = parseSegment(text(raw));
       if (typeof segment === 'string') throw new FieldError(segment);
       return segment;
+    },
+  },
+  {
+    key: 'startAt',
+    flag: '--start-at',
+    arg: 'time',
+    help: 'scale-out: wait until this Unix ms or ISO time and count history seconds from it (one clock for all segments)',
+    convert: (raw) => {
+      const ms = parseStartAt(text(raw));
+      if (typeof ms === 'string') throw new FieldError(ms);
+      return ms;
     },
   },
   {

@@ -15,6 +15,7 @@ import { readConfigFile } from './file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
 import { describePool } from './question-pool.ts';
 import { redactSecrets } from './redact.ts';
+import { checkStartAt } from './start-at.ts';
 import { parseThreshold } from './thresholds.ts';
 import {
   BUILTIN_SCENARIOS,
@@ -165,6 +166,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     http2: pick('http2', false),
     controls: pickControls(given),
     segment: pick('segment', null),
+    startAt: checkedStartAt(pick<number | null>('startAt', null)),
   };
 }
 
@@ -203,6 +205,13 @@ function checkStageLimits(stages: readonly Stage[], open: boolean): void {
     throw new UsageError(
       `--stages: with --rate, a stage target is an arrival rate of at most ${MAX_RATE.toLocaleString('en-US')}/s, got ${highest}`,
     );
+}
+
+/** `--start-at` no further than 24 h ahead and at most 60 s late, checked against this clock. */
+function checkedStartAt(startAt: number | null): number | null {
+  const why = startAt === null ? null : checkStartAt(startAt, Date.now());
+  if (why !== null) throw new UsageError(`--start-at: ${why}`);
+  return startAt;
 }
 
 /** `--arrival` and `--burstiness`: open model only; a burstiness alone means gamma arrivals. */

@@ -89,9 +89,11 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const second = newCounters();
   const errorSamples: Partial<Record<ErrorName, string>> = {};
   let history: SnapshotRow[] = [];
-  let startMs = nowMs();
-  let startedAtMs = wallClockMs();
-  let lastTickMs = startMs;
+  const createdMs = nowMs();
+  let startedAtMs = options.startedAtMs ?? wallClockMs();
+  // A common start already past: rows count from it (second k is the same wall second everywhere).
+  let startMs = createdMs - Math.max(0, wallClockMs() - startedAtMs);
+  let lastTickMs = createdMs;
   let lastSecond = 0;
   let users = 0;
   let closed = false;

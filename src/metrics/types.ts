@@ -209,6 +209,11 @@ export interface RecorderOptions {
   readonly goodRequest?: (result: RequestResult) => boolean;
   /** Most distinct names per named series (node titles, request names); beyond it `(other)`. Default 100. */
   readonly maxNamedSeries?: number;
+  /**
+   * Wall-clock Unix ms the run's seconds count from (`--start-at`, the common start of every
+   * segment); default: now. A recorder created after it numbers its first row accordingly.
+   */
+  readonly startedAtMs?: number;
 }
 
 /**

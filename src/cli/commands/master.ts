@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addMasterOptions } from '../../distributed/master-options.ts';
 import { addWebOptions } from '../../web/options.ts';
-import { addRunOptions, typedFlags } from '../run-options.ts';
+import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
 import { withWebUi } from '../web-attach.ts';
 
 export function register(program: Command): void {
@@ -32,6 +32,7 @@ export function register(program: Command): void {
     for (const key of ['expectWorkers', 'masterHost', 'masterPort', 'joinTimeout', 'masterToken'])
       delete flags[key];
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
+    refuseSegmentOptions(config, 'master');
     const log = config.jsonSummary ? process.stderr : process.stdout;
     process.exitCode = await withWebUi(flags, log, async (observer) => {
       const result = await runSession(config, {

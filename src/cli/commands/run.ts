@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RunConfig } from '../../config/types.ts';
 import { addWebOptions } from '../../web/options.ts';
-import { addRunOptions, typedFlags } from '../run-options.ts';
+import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
 import type { RunObserver } from '../run-session.ts';
 import { withWebUi } from '../web-attach.ts';
 
@@ -42,6 +42,7 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     if (found) flags.config = AUTO_CONFIG;
     const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
+    if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
     const log = config.jsonSummary ? process.stderr : process.stdout;
     if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
     process.exitCode = await withWebUi(flags, log, (observer) => runConfigured(config, processes, observer));
