@@ -30,7 +30,8 @@ export type { Histogram } from 'hdr-histogram-js';
 export type HistogramUnit = 'ms' | 'count';
 
 const SETTINGS = { bitBucketSize: 64, numberOfSignificantValueDigits: 3, autoResize: true } as const;
-const US_PER_MS = 1000;
+/** Histograms hold latencies in integer microseconds. */
+export const US_PER_MS = 1000;
 
 let wasmReady = false;
 

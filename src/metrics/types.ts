@@ -109,6 +109,14 @@ export interface FailureEntry {
   readonly occurrences: number;
 }
 
+/** Cumulative request_duration stats in ms (stats_history.csv's "Total" columns). */
+export interface CumulativeDuration {
+  readonly p50: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+}
+
 /** One second of the run. Counts are for that second; gauges are at its end. */
 export interface HistoryRow {
   /** Unix ms at the end of the second. */
@@ -128,6 +136,11 @@ export interface HistoryRow {
   /** Cumulative totals at the end of this second (Locust's history has them). */
   readonly totalRequests: number;
   readonly totalFailures: number;
+  /**
+   * run.json only (built once at the end): request_duration of every request completed up to
+   * this second, Locust's "Total … Response Time" columns; null before the first completion.
+   */
+  readonly totalDuration?: CumulativeDuration | null;
   /** Percentiles of what completed in this second (null when nothing did). */
   readonly ttfeP50: number | null;
   readonly ttfeP95: number | null;

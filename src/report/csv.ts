@@ -71,13 +71,19 @@ export function statsCsv(run: RunJson): string {
   return `${[STATS_HEADER, ...rows].map(csvLine).join('\n')}\n`;
 }
 
-/** One Aggregated row per second; only p50 and p95 are kept per second, other percentiles are N/A. */
+/**
+ * One Aggregated row per second; only p50 and p95 are kept per second, other percentiles are N/A.
+ * The "Total …" columns are cumulative at each row, as Locust writes them (N/A before the first
+ * completion, and in a run.json written before they were recorded).
+ */
 export function historyCsv(run: RunJson): string {
-  const aggregated = run.requests.find((r) => r.name === AGGREGATED);
+  let bytes = 0;
   const rows = run.history.map((h) => {
+    bytes += h.bytes;
     const pct = PERCENT_COLUMNS.map((c) =>
       c === '50%' ? (h.durationP50 ?? 'N/A') : c === '95%' ? (h.durationP95 ?? 'N/A') : 'N/A',
     );
+    const total = h.totalDuration;
     return [
       Math.round(h.t / 1000),
       h.users,
@@ -88,11 +94,12 @@ export function historyCsv(run: RunJson): string {
       ...pct.map((v) => (typeof v === 'number' ? round(v) : v)),
       h.totalRequests,
       h.totalFailures,
-      aggregated ? round(aggregated.duration.p50) : 0,
-      aggregated?.duration.mean ?? 0,
-      aggregated ? round(aggregated.duration.min) : 0,
-      aggregated ? round(aggregated.duration.max) : 0,
-      aggregated?.avgContentBytes ?? 0,
+      total ? round(total.p50) : 'N/A',
+      total ? total.mean : 'N/A',
+      total ? round(total.min) : 'N/A',
+      total ? round(total.max) : 'N/A',
+      // Bytes received so far per completed request (streams still open add their bytes too).
+      h.totalRequests > 0 ? bytes / h.totalRequests : 0,
     ];
   });
   return `${[HISTORY_HEADER, ...rows].map(csvLine).join('\n')}\n`;

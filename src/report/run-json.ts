@@ -3,6 +3,7 @@
 import type { Snapshot } from '../metrics/snapshot.ts';
 import { encodedHistograms, summarize } from '../metrics/summary.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
+import { cumulativeDurations } from './cumulative.ts';
 import {
   RUN_SCHEMA,
   type RunEnvironment,
@@ -24,7 +25,13 @@ export interface RunJsonInput {
 }
 
 export function buildRunJson(input: RunJsonInput): RunJson {
-  const summary = summarize(input.snapshot);
+  const summarized = summarize(input.snapshot);
+  // summarize keeps the snapshot's row order: row i of both is the same second.
+  const totals = cumulativeDurations(input.snapshot.history);
+  const summary = {
+    ...summarized,
+    history: summarized.history.map((row, i) => ({ ...row, totalDuration: totals[i] ?? null })),
+  };
   return {
     schema: RUN_SCHEMA,
     startedAt: input.startedAt.toISOString(),
