@@ -25,6 +25,8 @@ export async function listenForWorkers(
     /** The master token a worker's hello must carry; null: none (only allowed on loopback). */
     readonly token: string | null;
     readonly onRefused?: (from: string) => void;
+    /** Connections still owing their hello, at most (default 256); more are cut at once. */
+    readonly maxPending?: number;
   } & LinkOptions,
 ): Promise<WorkerListener> {
   const server = new WebSocketServer({
@@ -41,9 +43,19 @@ export async function listenForWorkers(
       );
     }),
   ]);
+  // Each unproven connection may hold 4 KiB for 5 s; a cap keeps a flood of them bounded too.
+  const maxPending = options.maxPending ?? 256;
+  let pending = 0;
   server.on('connection', (socket, request) => {
     const from = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+    if (pending >= maxPending) {
+      socket.terminate();
+      options.onRefused?.(from);
+      return;
+    }
+    pending++;
     void awaitHello(socket, request.socket, options.token).then((hello) => {
+      pending--;
       if (hello === undefined) {
         options.onRefused?.(from);
         return;

@@ -7,12 +7,22 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
 import { createCoordinator } from '../../src/distributed/coordinator.ts';
 import { forkWorkers } from '../../src/distributed/process-pool.ts';
 import { createSyntheticShare } from '../../src/distributed/test-share.ts';
 import { runWorker } from '../../src/distributed/worker.ts';
 import { connectToMaster, listenForWorkers } from '../../src/distributed/ws.ts';
 import { summarize } from '../../src/metrics/summary.ts';
+
+/** Polls `done` every 20 ms, failing after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const SHARE_MODULE = fileURLToPath(new URL('../../src/distributed/test-share.ts', import.meta.url));
 const plan = { users: 4, spawnRate: 4, rate: null, iterations: null };
@@ -106,6 +116,37 @@ describe('WebSocket master and workers on 127.0.0.1', { timeout: 20_000 }, () =>
       );
       assert.equal(result.partial, null);
       assert.equal(result.snapshot.users, 4);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  test('connections still owing their hello are capped; a worker still joins after they go', async () => {
+    const coordinator = createCoordinator({ expectWorkers: 1, config: {}, plan, notice: () => {} });
+    const refused: string[] = [];
+    const listener = await listenForWorkers(coordinator, {
+      host: '127.0.0.1',
+      port: 0,
+      token: 'tok',
+      maxPending: 3,
+      onRefused: (from) => refused.push(from),
+    });
+    try {
+      const silent = await Promise.all(
+        Array.from({ length: 5 }, async () => {
+          const socket = new WebSocket(`ws://127.0.0.1:${listener.port}/`);
+          await once(socket, 'open');
+          return socket;
+        }),
+      );
+      await until(() => refused.length >= 2, 5000);
+      assert.equal(refused.length, 2, 'the two over the cap are cut at once');
+      for (const socket of silent) socket.terminate();
+      await new Promise((r) => setTimeout(r, 300));
+      const link = await connectToMaster('127.0.0.1', listener.port, { retryForMs: 2000 });
+      const outcome = await runWorker(link, createSyntheticShare({ runMs: 300 }), { token: 'tok' });
+      assert.equal(outcome.exitCode, 0, outcome.message);
+      await coordinator.done;
     } finally {
       await listener.close();
     }

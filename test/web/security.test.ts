@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { tempDir } from '../cli/helpers.ts';
+import { runCli, tempDir } from '../cli/helpers.ts';
 import { startWebCli, type WebCli, waitForView } from './helpers.ts';
 
 const INDEX = pathToFileURL(new URL('../../src/index.ts', import.meta.url).pathname).href;
@@ -205,5 +205,16 @@ describe('web UI against hostile pages', { timeout: 120_000 }, () => {
     assert.equal((await raw(web.url, '/reports/%E0%A4%A')).status, 400);
     assert.equal((await raw(web.url, '/reports/..%2Frun.json')).status, 404);
     assert.equal(readFileSync(secret, 'utf8'), 'TOP-SECRET');
+  });
+});
+
+describe('web --scenario', { timeout: 60_000 }, () => {
+  test('a named scenario file that is missing or not .ts/.js exits 2 naming it', async () => {
+    const missing = await runCli(['web', '--web-port', '0', '--scenario', '/nonexistent/a.ts']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /--scenario: \/nonexistent\/a\.ts does not exist/);
+    const wrong = await runCli(['web', '--web-port', '0', '--scenario', 'stream', '--scenario', 'notes.txt']);
+    assert.equal(wrong.code, 2, wrong.stderr);
+    assert.match(wrong.stderr, /--scenario: "notes\.txt"/);
   });
 });

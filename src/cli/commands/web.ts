@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { addWebOptions } from '../../web/options.ts';
+import { UsageError } from '../errors.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 
 export function register(program: Command): void {
@@ -40,14 +43,20 @@ Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
     const { runConfigured } = await import('./run.ts');
     const flags = typedFlags(cmd);
     const webOptions = resolveWebOptions(flags);
-    // Bad defaults fail here, with exit 2, not later on the page.
+    // Bad defaults fail here, with exit 2, not later on the page: every named scenario too.
+    const named = scenarioFiles.filter((s) => !(BUILTIN_SCENARIOS as readonly string[]).includes(s));
+    for (const scenario of named) {
+      resolveRunConfig({ flags: { ...flags, scenario }, env: process.env, cwd: process.cwd() });
+      if (!existsSync(resolve(process.cwd(), scenario)))
+        throw new UsageError(`--scenario: ${scenario} does not exist`);
+    }
     resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     const controller = new WebController({
       baseFlags: flags,
       env: process.env,
       cwd: process.cwd(),
-      scenarioFiles: scenarioFiles.filter((s) => !(BUILTIN_SCENARIOS as readonly string[]).includes(s)),
+      scenarioFiles: named,
       session: (config, observer) => runConfigured(config, processes, observer),
     });
     const server = await startWebServer(controller, webOptions);
