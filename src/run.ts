@@ -221,6 +221,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
       environment: currentEnvironment(options.origin, config),
       evaluate: (summary) => evaluateThresholds(thresholds, summary),
       warnings: warnings(),
+      keepSnapshot: whole.segment !== null && whole.segment !== undefined,
     });
     recorder.close();
     await transport.close();

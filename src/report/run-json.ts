@@ -22,6 +22,8 @@ export interface RunJsonInput {
   readonly evaluate: (summary: MetricsSummary) => ThresholdResult[];
   readonly warnings: readonly string[];
   readonly partial?: RunJson['partial'];
+  /** Keep the whole snapshot in run.json (`--segment` runs: `streamload merge` needs it). */
+  readonly keepSnapshot?: boolean;
 }
 
 export function buildRunJson(input: RunJsonInput): RunJson {
@@ -44,11 +46,12 @@ export function buildRunJson(input: RunJsonInput): RunJson {
     environment: input.environment,
     warnings: input.warnings,
     histograms: encodedHistograms(input.snapshot),
+    ...(input.keepSnapshot === true ? { snapshot: input.snapshot } : {}),
   };
 }
 
 /** What `--json-summary` prints: run.json without histograms and history. */
 export function toJsonSummary(run: RunJson): RunJsonSummary {
-  const { histograms: _h, history: _history, ...rest } = run;
+  const { histograms: _h, history: _history, snapshot: _s, ...rest } = run;
   return rest;
 }

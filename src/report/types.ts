@@ -1,4 +1,5 @@
 /** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
+import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 
 export const RUN_SCHEMA = 'streamload.run/v1';
@@ -55,7 +56,12 @@ export interface RunJson extends MetricsSummary {
   readonly warnings: readonly string[];
   /** Encoded HDR histograms by metric name (same keys as `latency`). */
   readonly histograms: Record<string, string>;
+  /**
+   * A `--segment` run's final metrics snapshot, whole (every histogram and per-second row), so
+   * `streamload merge` can merge segments exactly; absent from other runs.
+   */
+  readonly snapshot?: Snapshot;
 }
 
-/** What `--json-summary` prints: run.json without histograms and history. */
-export type RunJsonSummary = Omit<RunJson, 'histograms' | 'history'>;
+/** What `--json-summary` prints: run.json without histograms, history and snapshot. */
+export type RunJsonSummary = Omit<RunJson, 'histograms' | 'history' | 'snapshot'>;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as compare } from './compare.ts';
 import { register as demo } from './demo.ts';
 import { register as master } from './master.ts';
+import { register as merge } from './merge.ts';
 import { register as report } from './report.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   setup,
   report,
   compare,
+  merge,
   web,
   master,
   worker,
