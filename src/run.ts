@@ -72,6 +72,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
   const { dispatcher } = transport;
   const inFlight: RequestDeps['inFlight'] = new Set();
   const taskErrors = createTaskErrors();
+  const sleeps = new Set<NodeJS.Timeout>();
   /** Connection errors that were the generator's own limits (EMFILE…), by code: a closed set. */
   const exhausted = new Map<string, number>();
   const request: RequestDeps = {
@@ -104,6 +105,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     random: createRandom(config.seed),
     scenario,
     onTaskError: (message) => taskErrors.add(message),
+    sleeps,
     keepResponses: !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario),
   });
   const onUsers = (users: number) => recorder.setUsers(users);
@@ -165,6 +167,8 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     for (const cut of [...inFlight]) cut(new Error(reason));
     abandonTimer ??= setTimeout(() => {
       abandoned = executor.abandon();
+      for (const timer of sleeps) clearTimeout(timer);
+      sleeps.clear();
       recorder.abandoned(abandoned);
     }, ABANDON_GRACE_MS);
   }

@@ -38,6 +38,11 @@ export interface UserFactoryDeps {
   /** Scenario code threw (not a request failure: those are recorded by the hot path). */
   readonly onTaskError: (message: string) => void;
   /**
+   * The timers of `ctx.sleep` calls still waiting: when the run abandons scenario code at its end,
+   * it clears them, so a task asleep for minutes cannot keep the process alive after the reports.
+   */
+  readonly sleeps?: Set<NodeJS.Timeout>;
+  /**
    * Keep each response's status, headers and body head for the task (scenario files). Built-in
    * scenarios never read them: their requests keep nothing and resolve with the bare result.
    */
@@ -229,7 +234,14 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
         return ok;
       },
       question,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            deps.sleeps?.delete(timer);
+            resolve();
+          }, ms);
+          deps.sleeps?.add(timer);
+        }),
       async withRetry(fn, options) {
         withinOperation++;
         try {
