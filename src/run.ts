@@ -89,7 +89,8 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     settings: resolveControls(
       config.controls,
       scenario.controls === undefined ? undefined : readControls(scenario.controls, 'scenario controls'),
-      config.controlsShare,
+      // This process's share (--processes, workers, --segment): rate, burst and concurrency split.
+      config.segment ?? undefined,
     ),
     recorder: recorder.controls,
     // Its own stream: turning retries on must not change which questions the users ask.

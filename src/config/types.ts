@@ -107,11 +107,6 @@ export interface RunConfig {
   readonly http2: boolean;
   /** Client-side controls as given (null = not given: a scenario's own `controls` may set it). */
   readonly controls: ControlOptions;
-  /**
-   * Set by scale-out on each worker's configuration: this process's share, which the client rate,
-   * burst and concurrency are split by (their sum over the shares is the whole).
-   */
-  readonly controlsShare?: { readonly index: number; readonly of: number };
   /** `--segment i/N` as `{ index: i − 1, of: N }`: this run does only that share (distributed/shares.ts). */
   readonly segment?: Segment | null;
   /** `--start-at`: the common start of all segments, Unix ms (null: start at once). */

@@ -56,9 +56,8 @@ export function applyShare<T extends LoadShape>(config: T, share: Share): T {
     // Each share its own random stream for questions and wait times (share 0 keeps a plain run's).
     // The open model's arrival schedule stays on the whole run's seed (run.ts): one stream, split.
     ...(typeof config.seed === 'number' ? { seed: config.seed + share.index } : {}),
+    // Also what the client-side controls split their rate and concurrency by (run.ts).
     segment: { index: share.index, of: share.of },
-    // The client-side controls split their rate and concurrency by it (src/controls/settings.ts).
-    controlsShare: { index: share.index, of: share.of },
   };
 }
 

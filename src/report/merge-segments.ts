@@ -22,7 +22,6 @@ export interface SegmentRun {
  */
 const PER_SEGMENT_KEYS = new Set([
   'segment',
-  'controlsShare',
   'out',
   'formats',
   'jsonSummary',
