@@ -20,13 +20,7 @@ export interface SegmentRun {
  * Config keys that may differ between segments of one run: the segment itself and where each
  * wrote its reports or how it printed them.
  */
-const PER_SEGMENT_KEYS = new Set([
-  'segment',
-  'out',
-  'formats',
-  'jsonSummary',
-  'liveIntervalMs',
-]);
+const PER_SEGMENT_KEYS = new Set(['segment', 'out', 'formats', 'jsonSummary', 'liveIntervalMs']);
 
 const STATUS_RANK: Record<RunJson['status'], number> = { completed: 0, stopped: 1, aborted: 2 };
 
