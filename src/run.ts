@@ -134,7 +134,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
         });
 
   const feed = createSummaryFeed();
-  const startedAt = new Date(config.startAt ?? Date.now());
+  let startedAt = new Date(config.startAt ?? Date.now());
   const startedMs = performance.now();
   let status: RunJson['status'] = 'completed';
   let finalSnapshot: Snapshot | undefined;
@@ -148,7 +148,21 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     feed.publish(() => recorder.snapshot());
   }, 1000);
   const limitMs = config.runTimeMs ?? (config.stages !== null ? stageTotalS(config.stages) * 1000 : null);
-  const runTimer = limitMs === null ? undefined : setTimeout(() => endLoad(), Math.max(0, limitMs - late));
+  // --warmup: the load runs that long first, then the recorder starts over, so nothing measured
+  // during it (ramp-up, cold caches and connections) reaches any metric; the run time follows it.
+  const warmupMs = config.warmupMs ?? 0;
+  const warmupTimer =
+    warmupMs > 0
+      ? setTimeout(
+          () => {
+            recorder.reset();
+            startedAt = new Date();
+          },
+          Math.max(0, warmupMs - late),
+        )
+      : undefined;
+  const runTimer =
+    limitMs === null ? undefined : setTimeout(() => endLoad(), Math.max(0, warmupMs + limitMs - late));
 
   /** No new iterations; streams still running get the stop timeout to finish, then are cut. */
   function endLoad(): void {
@@ -211,6 +225,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     controls.close();
     clearInterval(ticker);
     if (runTimer !== undefined) clearTimeout(runTimer);
+    if (warmupTimer !== undefined) clearTimeout(warmupTimer);
     if (cutTimer !== undefined) clearTimeout(cutTimer);
     if (abandonTimer !== undefined) clearTimeout(abandonTimer);
     selfCheck.sample();

@@ -49,16 +49,56 @@ export interface SessionResult {
 
 export async function runSession(config: RunConfig, options: SessionOptions = {}): Promise<SessionResult> {
   const log = config.jsonSummary ? process.stderr : process.stdout;
-  let embedded: EmbeddedTargets | undefined;
   // Before the targets, the preflight and the load: a bad --out must cost nothing.
   const outDir =
     config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
   const fdWarning = config.rate === null ? openFileWarning(config.users) : null;
   if (fdWarning !== null) process.stderr.write(`streamload: ${fdWarning}\n`);
-  // Installed first and kept until the reports are written: a signal during the setup ends the
-  // session before any load (nothing measured, nothing to report); once the load runs, the first
-  // stops it gracefully and the second cuts it, and the reports are written either way.
+  return withSession(config, options, log, async (session) => {
+    const { run, fatal } = await session.run(config, options);
+    log.write(`\n${renderSummaryText(run)}`);
+    const written = await writeReports(run, { outDir, formats: config.formats });
+    log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    options.observer?.finished({ run, outDir, files: written });
+    if (config.jsonSummary) process.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
+    const verdict = verdictOf(run, fatal);
+    for (const line of verdict.lines) process.stderr.write(`streamload: ${line}\n`);
+    return { run, outDir, exitCode: verdict.exitCode };
+  });
+}
+
+/** One target, checked once, on which runs go one after another (`run`: one; `find-limit`: a step each). */
+export interface Session {
+  /**
+   * One run to its end: the live view (unless `live` is false), the first stop signal stops it
+   * gracefully, the second cuts it. `fatal`: the embedded targets died (the run was aborted).
+   */
+  run(
+    config: RunConfig,
+    options?: Pick<SessionOptions, 'start' | 'observer'> & { readonly live?: boolean },
+  ): Promise<{ readonly run: RunJson; readonly fatal: string | null }>;
+  /** A stop signal arrived: a caller with more runs to go should not start them. */
+  readonly stopRequested: boolean;
+  /** The target's origin (--target, or the embedded server's). */
+  readonly origin: string;
+}
+
+/**
+ * The target of a session — the embedded targets when there is no --target, closed at the end —
+ * preflighted once, with the stop signals handled from the first moment: a signal during the
+ * setup ends the session before any load (nothing measured, nothing to report); once a run loads,
+ * the first stops it gracefully and the second cuts it, and the reports are written either way.
+ */
+export async function withSession<T>(
+  config: RunConfig,
+  options: Pick<SessionOptions, 'embeddedArgs'>,
+  log: NodeJS.WritableStream,
+  use: (session: Session) => Promise<T>,
+): Promise<T> {
+  let embedded: EmbeddedTargets | undefined;
   let handle: LiveRunHandle | undefined;
+  let fatal: string | null = null;
+  let stopRequested = false;
   let interrupt!: (error: Error) => void;
   const interrupted = new Promise<never>((_, reject) => {
     interrupt = reject;
@@ -66,6 +106,7 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
   interrupted.catch(() => {});
   const beforeLoad = <T>(step: Promise<T>): Promise<T> => Promise.race([step, interrupted]);
   const stopSignals = onStopSignals((signal, count) => {
+    stopRequested = true;
     if (handle === undefined) {
       interrupt(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
     } else if (count === 1) {
@@ -84,48 +125,55 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
       embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
       origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
+      // A dead embedded target is said at once and ends the run: every request after it would be a
+      // connection_error of our own making, not the target's behaviour under load.
+      embedded.onExit((description) => {
+        fatal = description;
+        process.stderr.write(
+          `\nstreamload: ${description}; stopping the run, the reports are still written\n`,
+        );
+        handle?.abort();
+      });
     }
     const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
     await beforeLoad(preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile }));
-    if (config.startAt !== null && config.startAt !== undefined)
-      await untilStart(config.startAt, log, interrupted);
-    const running = await beforeLoad(
-      (options.start ?? ((c, o) => startRun(c, { origin: o })))(config, origin),
-    );
-    handle = running;
-    log.write(describeLoad(config, origin));
-    if (config.tls.insecure)
-      log.write('WARNING: --insecure: TLS certificates are not verified (testing only)\n');
-    options.observer?.started(running, config);
-    // A dead embedded target is said at once and ends the run: every request after it would be a
-    // connection_error of our own making, not the target's behaviour under load.
-    let fatal: string | null = null;
-    embedded?.onExit((description) => {
-      fatal = description;
-      process.stderr.write(`\nstreamload: ${description}; stopping the run, the reports are still written\n`);
-      running.abort();
-    });
-    const stopLive = startLiveView(running, {
-      intervalMs: config.liveIntervalMs,
-      runTimeMs: config.runTimeMs,
-      iterations: segmentConfig(config).iterations,
-      stream: log as NodeJS.WriteStream,
-    });
-    let run: RunJson;
-    try {
-      run = await running.done;
-    } finally {
-      stopLive();
-    }
-    if (fatal !== null) run = { ...run, warnings: [...run.warnings, fatal] };
-    log.write(`\n${renderSummaryText(run)}`);
-    const written = await writeReports(run, { outDir, formats: config.formats });
-    log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
-    options.observer?.finished({ run, outDir, files: written });
-    if (config.jsonSummary) process.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
-    const verdict = verdictOf(run, fatal);
-    for (const line of verdict.lines) process.stderr.write(`streamload: ${line}\n`);
-    return { run, outDir, exitCode: verdict.exitCode };
+    const target = origin;
+    const session: Session = {
+      async run(runConfig, runOptions = {}) {
+        if (runConfig.startAt !== null && runConfig.startAt !== undefined)
+          await untilStart(runConfig.startAt, log, interrupted);
+        const running = await beforeLoad(
+          (runOptions.start ?? ((c, o) => startRun(c, { origin: o })))(runConfig, target),
+        );
+        handle = running;
+        if (fatal !== null) running.abort();
+        const live = runOptions.live !== false;
+        if (live) log.write(describeLoad(runConfig, target));
+        if (live && runConfig.tls.insecure)
+          log.write('WARNING: --insecure: TLS certificates are not verified (testing only)\n');
+        runOptions.observer?.started(running, runConfig);
+        const stopLive = live
+          ? startLiveView(running, {
+              intervalMs: runConfig.liveIntervalMs,
+              runTimeMs: runConfig.runTimeMs,
+              iterations: segmentConfig(runConfig).iterations,
+              stream: log as NodeJS.WriteStream,
+            })
+          : () => {};
+        let run: RunJson;
+        try {
+          run = await running.done;
+        } finally {
+          stopLive();
+        }
+        return { run: fatal === null ? run : { ...run, warnings: [...run.warnings, fatal] }, fatal };
+      },
+      get stopRequested() {
+        return stopRequested;
+      },
+      origin: target,
+    };
+    return await use(session);
   } finally {
     stopSignals();
     await embedded?.close();

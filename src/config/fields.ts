@@ -269,6 +269,13 @@ export const FIELDS: readonly Field[] = [
     convert: duration,
   },
   {
+    key: 'warmup',
+    flag: '--warmup',
+    arg: 'dur',
+    help: 'run the load this long before measuring (excluded from every metric; --run-time follows it)',
+    convert: duration,
+  },
+  {
     key: 'iterations',
     flag: '--iterations',
     arg: 'n',

@@ -136,6 +136,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     users,
     spawnRate: pick('spawnRate', Math.max(1, users / 5)),
     runTimeMs: pick<number | null>('runTime', runTimeDefault),
+    warmupMs: warmupOf(given, iterations, stages),
     iterations,
     rate,
     stages,
@@ -212,6 +213,20 @@ function checkedStartAt(startAt: number | null): number | null {
   const why = startAt === null ? null : checkStartAt(startAt, Date.now());
   if (why !== null) throw new UsageError(`--start-at: ${why}`);
   return startAt;
+}
+
+/** `--warmup`: before a run time only (fixed work and stages have no steady part to wait for). */
+function warmupOf(
+  given: Readonly<Record<string, unknown>>,
+  iterations: number | null,
+  stages: readonly Stage[] | null,
+): number {
+  const warmup = given.warmup as number | undefined;
+  if (warmup !== undefined && (iterations !== null || stages !== null))
+    throw new UsageError(
+      `--warmup: only with a run time, not with ${iterations !== null ? '--iterations' : '--stages'}`,
+    );
+  return warmup ?? 0;
 }
 
 /** `--arrival` and `--burstiness`: open model only; a burstiness alone means gamma arrivals. */

@@ -63,6 +63,8 @@ export interface RunConfig {
   readonly users: number;
   readonly spawnRate: number;
   readonly runTimeMs: number | null;
+  /** Load before the measurement starts (excluded from every metric); the run time follows it. */
+  readonly warmupMs: number;
   readonly iterations: number | null;
   /** Open model: request arrivals per second. */
   readonly rate: number | null;

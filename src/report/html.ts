@@ -16,18 +16,25 @@ import type { RunJson } from './types.ts';
 
 const require = createRequire(import.meta.url);
 
-const esc = (s: unknown) =>
+export const esc = (s: unknown) =>
   String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function table(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
+/** uPlot's script and stylesheet, inlined so a report opens offline. */
+export async function uplotAssets(): Promise<{ js: string; css: string }> {
+  return {
+    js: await readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+    css: await readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+  };
+}
+
 export async function reportHtml(run: RunJson): Promise<string> {
-  const uplotJs = await readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
-  const uplotCss = await readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  const { js: uplotJs, css: uplotCss } = await uplotAssets();
   const history = run.history.map(chartPoint);
   const slo = sloTable(run);
   const bench = (slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo])

@@ -40,11 +40,16 @@ export async function writeReports(
   for (const format of options.formats) {
     for (const [name, render] of FILES[format] ?? []) {
       const path = join(options.outDir, name);
-      const temp = `${path}.${process.pid}.tmp`;
-      await writeFile(temp, await render(run));
-      await rename(temp, path);
+      await writeFileAtomic(path, await render(run));
       written.push(path);
     }
   }
   return written;
+}
+
+/** Writes through a temp file and a rename, so a reader never sees half a report. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, path);
 }

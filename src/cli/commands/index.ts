@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as compare } from './compare.ts';
 import { register as demo } from './demo.ts';
+import { register as findLimit } from './find-limit.ts';
 import { register as master } from './master.ts';
 import { register as merge } from './merge.ts';
 import { register as report } from './report.ts';
@@ -14,6 +15,7 @@ import { register as worker } from './worker.ts';
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   run,
   demo,
+  findLimit,
   serve,
   setup,
   report,
