@@ -37,6 +37,7 @@ export function runWorker(
   let run: ShareRun | null = null;
   let timer: NodeJS.Timeout | undefined;
   let lastSentS = 0;
+  let sentStartedAtMs: number | undefined;
   let settled = false;
 
   return new Promise<WorkerOutcome>((resolve) => {
@@ -49,6 +50,7 @@ export function runWorker(
     };
     const sendSnapshot = (snapshot: Snapshot): void => {
       link.send({ type: 'snapshot', snapshot });
+      sentStartedAtMs = snapshot.startedAtMs;
       const last = snapshot.history.at(-1);
       if (last !== undefined) lastSentS = Math.max(lastSentS, last.elapsedS);
     };
@@ -66,7 +68,14 @@ export function runWorker(
       }
       const current = run;
       timer = setInterval(() => {
-        if (!link.closed) sendSnapshot(current.snapshot({ historyAfterS: lastSentS }));
+        if (link.closed) return;
+        let snapshot = current.snapshot({ historyAfterS: lastSentS });
+        if (sentStartedAtMs !== undefined && snapshot.startedAtMs !== sentStartedAtMs) {
+          // The recorder restarted (--warmup ended): its rows begin again at second 1.
+          lastSentS = 0;
+          snapshot = current.snapshot();
+        }
+        sendSnapshot(snapshot);
       }, options.snapshotEveryMs ?? 1000);
       current.done.then(
         (final) => {

@@ -125,8 +125,10 @@ export function limitLine(
   const stepAt = (load: number | null) => outcome.steps.find((s) => s.load === load);
   const brokeStep = stepAt(broke);
   const binding = brokeStep?.result.thresholds.find((t) => !t.ok);
+  // The check that broke, as it stood at the load that held (with nothing broken: the first check).
+  const heldThresholds = stepAt(held)?.result.thresholds;
   const heldCheck =
-    binding === undefined ? undefined : stepAt(held)?.result.thresholds.find((t) => t.expr === binding.expr);
+    binding === undefined ? heldThresholds?.[0] : heldThresholds?.find((t) => t.expr === binding.expr);
   const heldText = heldCheck === undefined ? '' : ` (${describeAgainstLimit(heldCheck)})`;
   const brokeText =
     brokeStep === undefined ? '' : ` (${binding === undefined ? `stopped` : describeActual(binding)})`;

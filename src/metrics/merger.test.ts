@@ -67,21 +67,58 @@ describe('createSnapshotMerger', () => {
     }
   });
 
-  test('a source that restarted is refused until reset(); merged() needs a source', () => {
+  test('a restart (end of --warmup) starts a new merge; sources not yet restarted wait for theirs', () => {
     const clock = createTestClock();
-    const r = createRecorder(clock);
+    const [a, b] = [createRecorder(clock), createRecorder(clock)];
+    const ok = (over: object = {}) => ({
+      method: 'GET',
+      name: '/',
+      ok: true,
+      durationMs: 5,
+      contentBytes: 1,
+      stream: false,
+      events: 0,
+      tokens: 0,
+      ...over,
+    });
     try {
       const merger = createSnapshotMerger();
       assert.throws(() => merger.merged(), RangeError);
-      merger.add('a', r.snapshot());
-      clock.at(500);
-      r.reset();
-      assert.throws(() => merger.add('a', r.snapshot()), /restarted its recorder/);
+      a.request(ok());
+      b.request(ok());
+      clock.at(1000);
+      a.tick();
+      b.tick();
+      merger.add('a', a.snapshot());
+      merger.add('b', b.snapshot());
+      assert.equal(merger.merged().totals.requests, 2);
+      clock.at(1500);
+      a.reset();
+      a.request(ok());
+      merger.add('a', a.snapshot());
+      merger.add('b', b.snapshot()); // b still in its warmup: ignored
+      assert.equal(merger.merged().totals.requests, 1, 'only what a measured after its restart');
+      clock.at(1600);
+      b.reset();
+      b.request(ok());
+      b.request(ok());
+      clock.at(2500);
+      a.tick();
+      b.tick();
+      merger.add('b', b.snapshot());
+      merger.add('a', a.snapshot());
+      const merged = merger.merged();
+      assert.equal(merged.totals.requests, 3);
+      assert.deepEqual(
+        merged.history.map((row) => [row.elapsedS, row.requests]),
+        [[1, 3]],
+      );
       merger.reset();
-      merger.add('a', r.snapshot());
-      assert.equal(merger.merged().startedAtMs, r.snapshot().startedAtMs);
+      merger.add('a', a.snapshot());
+      assert.equal(merger.merged().totals.requests, 1);
     } finally {
-      r.close();
+      a.close();
+      b.close();
     }
   });
 });

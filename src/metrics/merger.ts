@@ -4,6 +4,10 @@
  * merger.lastSecond(id) })`); each second is merged once, as its rows arrive, so a merge every
  * second costs the new seconds, not the whole run. The result equals mergeSnapshots over the
  * workers' full snapshots.
+ *
+ * A source whose recorder restarts (`--warmup` ended: every worker resets at the same point of its
+ * run) begins a new measurement: the first restarted source clears what was merged, and sources
+ * that have not restarted yet are ignored until they do, so the merge holds only post-warmup data.
  */
 import { mergeSecond, type SnapshotRow, withRunningTotals } from './history.ts';
 import { checkSchemas, combineSnapshots, type Snapshot } from './snapshot.ts';
@@ -28,13 +32,24 @@ export function createSnapshotMerger(): SnapshotMerger {
   const latest = new Map<string, Snapshot>();
   const lastSeconds = new Map<string, number>();
   const seconds = new Map<number, MergedSecond>();
+  /** Per source: its recorder's start and how many times it restarted. */
+  const starts = new Map<string, { startedAtMs: number; restarts: number }>();
+  let epoch = 0;
   return {
     add(source, snapshot) {
       checkSchemas([snapshot]);
-      const previous = latest.get(source);
-      if (previous !== undefined && previous.startedAtMs !== snapshot.startedAtMs) {
-        // Its rows restarted: folding them into the old seconds would count twice.
-        throw new Error(`snapshot source ${source} restarted its recorder: reset() the merger first`);
+      const known = starts.get(source);
+      const restarts =
+        known === undefined ? epoch : known.restarts + (known.startedAtMs === snapshot.startedAtMs ? 0 : 1);
+      starts.set(source, { startedAtMs: snapshot.startedAtMs, restarts });
+      // Still measuring the previous epoch (its warmup has not ended yet): not part of this merge.
+      if (restarts < epoch) return;
+      if (restarts > epoch) {
+        // Its rows restarted at second 1: folding them into the old seconds would count twice.
+        epoch = restarts;
+        latest.clear();
+        lastSeconds.clear();
+        seconds.clear();
       }
       latest.set(source, snapshot);
       for (const row of snapshot.history) {
@@ -58,6 +73,8 @@ export function createSnapshotMerger(): SnapshotMerger {
       return combineSnapshots(snapshots, history);
     },
     reset() {
+      starts.clear();
+      epoch = 0;
       latest.clear();
       lastSeconds.clear();
       seconds.clear();
