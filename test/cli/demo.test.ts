@@ -9,9 +9,9 @@ import { describe, test } from 'node:test';
 import { readRun, runCli, tempDir } from './helpers.ts';
 
 describe('embedded targets', () => {
-  test('demo --quick runs both parts and writes both reports', { timeout: 30_000 }, async () => {
+  test('demo --quick runs its three parts and writes their reports', { timeout: 90_000 }, async () => {
     const prefix = join(tempDir(), 'stamp');
-    const r = await runCli(['demo', '--quick', '--out', prefix], { timeoutMs: 25_000 });
+    const r = await runCli(['demo', '--quick', '--out', prefix], { timeoutMs: 85_000 });
     assert.equal(r.code, 0, r.stderr);
     for (const part of ['llm', 'qps']) {
       const dir = `${prefix}-demo-${part}`;
@@ -22,6 +22,9 @@ describe('embedded targets', () => {
       assert.equal(run.totals.failures, 0, `${part}: failures`);
     }
     assert.ok(readRun(`${prefix}-demo-llm`).totals.events > 0, 'the LLM part streamed events');
+    // The quick find-limit: 10 then 20 users, both below the mock's knee.
+    assert.match(r.stdout, /^limit: at least 20 users/m);
+    assert.ok(existsSync(join(`${prefix}-demo-find-limit`, 'find-limit.json')));
   });
 
   test('run without --target starts the embedded targets and stops them', { timeout: 20_000 }, async () => {

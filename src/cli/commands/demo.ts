@@ -12,14 +12,16 @@ export function register(program: Command): void {
     .description(
       'The classic benchmark on the embedded targets: LLM workflow streaming, then empty-workflow QPS',
     )
-    .option('--quick', 'a short version (3 s + 2 s), for a smoke test')
+    .option('--quick', 'a short version (3 s + 2 s + two find-limit steps of 1 s + 2 s), for a smoke test')
     .option('--out <dir>', 'report folder prefix (default reports/<YYYYMMDD_HHMMSS>)')
     .addHelpText(
       'after',
       '\nStarts the embedded Dify-compatible workflow server and mock LLM in a child process, then runs\n' +
         '  1. the LLM workflow (app-llm), streaming, 10 users spawned at 2/s, for 30 s;\n' +
         '  2. the empty workflow (app-empty), blocking, 10 users, for 15 s (server QPS);\n' +
-        'prints both summaries and writes the reports of each.',
+        '  3. find-limit against a mock LLM with a capacity of 20 generations (serve llm --capacity 20):\n' +
+        '     users from 10 up, 2 s warmup + 3 s per step, until ttft p95 passes 1.2 s;\n' +
+        'prints the summaries and writes the reports of each.',
     )
     .action(async (flags: DemoFlags) => {
       const { resolveRunConfig } = await import('../../config/resolve.ts');
@@ -38,7 +40,7 @@ export function register(program: Command): void {
         process.stdout.write(
           `embedded targets: workflow server ${targets.workflowUrl}, mock LLM ${targets.llmUrl}\n\n`,
         );
-        process.stdout.write('== 1/2 LLM workflow, streaming ==\n');
+        process.stdout.write('== 1/3 LLM workflow, streaming ==\n');
         const llm = await runSession(
           resolve({
             scenario: 'llm',
@@ -49,7 +51,7 @@ export function register(program: Command): void {
             out: `${prefix}-demo-llm`,
           }),
         );
-        process.stdout.write('\n== 2/2 empty workflow, blocking QPS ==\n');
+        process.stdout.write('\n== 2/3 empty workflow, blocking QPS ==\n');
         const qps = await runSession(
           resolve({
             scenario: 'empty-qps',
@@ -60,12 +62,63 @@ export function register(program: Command): void {
             out: `${prefix}-demo-qps`,
           }),
         );
+        process.stdout.write('\n== 3/3 find-limit: where does a mock LLM with capacity 20 break? ==\n');
+        const limit = await demoFindLimit(prefix, flags.quick === true);
         process.stdout.write(
-          `\nDemo done. Reports:\n  ${llm.outDir}/report.html\n  ${qps.outDir}/report.html\n`,
+          `\nDemo done. Reports:\n  ${llm.outDir}/report.html\n  ${qps.outDir}/report.html\n  ${prefix}-demo-find-limit/report.html\n`,
         );
-        process.exitCode = Math.max(llm.exitCode, qps.exitCode, EXIT_OK);
+        process.exitCode = Math.max(llm.exitCode, qps.exitCode, limit, EXIT_OK);
       } finally {
         await targets.close();
       }
     });
+}
+
+/**
+ * The find-limit phase, on its own embedded targets whose mock LLM has a knee: full speed up to 20
+ * generations (1 s to the first token), (n/20)² slower beyond. A ttft p95 SLO of 1.2 s holds up to
+ * about 21 users, with 200 ms to spare for a busy machine below the knee; the search finds it in
+ * six 5-second steps.
+ */
+async function demoFindLimit(prefix: string, quick: boolean): Promise<number> {
+  const { resolveRunConfig } = await import('../../config/resolve.ts');
+  const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
+  const { runFindLimit } = await import('../find-limit-session.ts');
+  const knee = await startEmbeddedTargets([
+    '--capacity',
+    '20',
+    '--max-queue',
+    '40',
+    '--first-token-ms',
+    '1000',
+    '--inter-token-ms',
+    '10',
+    '--tokens',
+    '10',
+  ]);
+  try {
+    const config = resolveRunConfig({
+      flags: {
+        target: knee.llmUrl,
+        protocol: 'openai',
+        users: 10,
+        slo: ['ttft<1200ms'],
+        out: `${prefix}-demo-find-limit`,
+      },
+      env: {},
+      cwd: process.cwd(),
+    });
+    return await runFindLimit(config, {
+      bounds: { start: config.users, max: quick ? 20 : 200, resolution: 0.1, integer: true },
+      stepTimeMs: quick ? 2_000 : 3_000,
+      warmupMs: quick ? 1_000 : 2_000,
+      budgetMs: 90_000,
+      maxErrorRate: 0.01,
+      sloPercentile: 95,
+      processes: undefined,
+      spawnRateGiven: false,
+    });
+  } finally {
+    await knee.close();
+  }
 }
