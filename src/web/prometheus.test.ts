@@ -56,6 +56,9 @@ describe('Prometheus exposition', () => {
     assert.equal(value('streamload_bytes_total'), summary.totals.bytes);
     assert.equal(value('streamload_streams_total'), summary.totals.streams);
     assert.equal(value('streamload_cancelled_total'), 1, 'cut by the tool: counted apart');
+    assert.equal(families.get('streamload_good_requests_total')?.type, 'COUNTER');
+    assert.equal(value('streamload_good_requests_total'), 2, 'the two successes (no --slo)');
+    assert.ok(Math.abs(value('streamload_slo_attainment') - 2 / 3) < 1e-6, '2 good of 3 requests');
 
     const requests = families.get('streamload_requests_total')?.metrics ?? [];
     assert.equal(
