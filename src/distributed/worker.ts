@@ -81,6 +81,7 @@ export function runWorker(
         (final) => {
           // Only the rows not sent yet: the master has the others, and a full history would make
           // the last message of a long run outgrow the message cap (protocol.ts MAX_MESSAGE_BYTES).
+          if (sentStartedAtMs !== undefined && final.startedAtMs !== sentStartedAtMs) lastSentS = 0;
           sendSnapshot({ ...final, history: final.history.filter((row) => row.elapsedS > lastSentS) });
           link.send({ type: 'bye', reason: 'done' });
           settle({ exitCode: 0, message: 'share done' });
