@@ -76,6 +76,9 @@ export async function runFindLimit(base: RunConfig, settings: FindLimitSettings)
               : load / Math.max(0.5, settings.warmupMs / 2000),
           }
         : { rate: load }),
+      // A step is a timed run, whatever a --profile preset would bring.
+      iterations: null,
+      stages: null,
       runTimeMs: settings.stepTimeMs,
       warmupMs: settings.warmupMs,
       thresholds: checks,
