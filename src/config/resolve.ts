@@ -162,7 +162,9 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
     maxInFlight: pick('maxInFlight', 10_000),
     ...arrivalsOf(given, rate),
     headers: requestHeaders(pick<[string, string][]>('header', [])),
-    proxy: resolveProxy(given.proxy, sources.env),
+    // The embedded targets are this machine's own child process: the environment's proxy is for
+    // reaching real deployments, not them (an explicit --proxy still applies).
+    proxy: target === null && typeof given.proxy !== 'string' ? null : resolveProxy(given.proxy, sources.env),
     tls: resolveTls(given, sources.cwd),
     http2: pick('http2', false),
     controls: pickControls(given),

@@ -124,3 +124,15 @@ test('--proxy URL overrides the environment; its credentials never reach run.jso
   assert.match(r.summary!.environment.proxy, /^http:\/\/\*\*\*@127\.0\.0\.1:\d+ \(--proxy\)$/);
   assert.doesNotMatch(JSON.stringify(r.summary), /s3cret/);
 });
+
+test("the embedded targets (no --target) are not reached through the environment's proxy", {
+  timeout: 120_000,
+}, async () => {
+  const r = await runCli(['run', '--users', '1', '--iterations', '3', '--out', tempDir(), '--json-summary'], {
+    env: { ...noEnvProxy, HTTP_PROXY: 'http://127.0.0.1:9' },
+    timeoutMs: 90_000,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.summary!.totals.failures, 0);
+  assert.equal(r.summary!.environment.proxy, null);
+});
