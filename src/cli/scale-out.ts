@@ -10,6 +10,7 @@ import {
   startScaledRun,
   withScaleOut,
 } from '../distributed/index.ts';
+import { transportWarnings } from '../engine/transport.ts';
 import type { RunHandle } from '../engine/types.ts';
 import { currentEnvironment } from '../report/environment.ts';
 import { buildRunJson } from '../report/run-json.ts';
@@ -62,7 +63,8 @@ export async function startScaledSession(
           },
           environment: currentEnvironment(origin, config),
           evaluate: (summary) => evaluateThresholds(thresholds, summary),
-          warnings: [],
+          // Every process's connections are in the merged snapshot: one transport verdict for all.
+          warnings: transportWarnings(config, origin, result.snapshot.tcp ?? { opened: 0, h2: 0 }),
         }),
         result,
       ),

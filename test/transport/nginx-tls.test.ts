@@ -96,6 +96,18 @@ test('--insecure skips verification and says so in the console and run.json', {
   assert.match(r.stderr, /--insecure: TLS certificates are not verified/);
   assert.ok(r.summary!.warnings.some((w: string) => w.startsWith('--insecure')));
   assert.equal(r.summary!.environment.tls.insecure, true);
+  // Split over processes, the merged run says the same.
+  const split = await runCli([...load('--insecure', '--processes', '2'), '--out', tempDir()], {
+    env: noProxy,
+    timeoutMs: 90_000,
+  });
+  assert.equal(split.code, 0, split.stderr);
+  assert.equal(split.summary!.totals.requests, 24);
+  assert.ok(
+    split.summary!.warnings.some((w: string) => w.startsWith('--insecure')),
+    split.summary!.warnings,
+  );
+  assert.ok(split.summary!.connections.tcp > 0);
 });
 
 test('--http2 multiplexes the streams over fewer TCP connections, and the report shows both', {
