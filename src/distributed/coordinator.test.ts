@@ -105,7 +105,7 @@ describe('coordinator with workers over in-memory links', () => {
     whole.close();
   });
 
-  test('a late worker in a closed-model run gets a rebalanced share; the users still sum to the plan', async () => {
+  test('a late worker is refused (exit 2, a clear line); the run keeps its shares', async () => {
     const shares: Share[] = [];
     const notices: string[] = [];
     const coordinator = createCoordinator({
@@ -118,10 +118,31 @@ describe('coordinator with workers over in-memory links', () => {
     const a = connect(coordinator, start);
     await coordinator.started;
     const late = connect(coordinator, start);
+    const refused = await late.outcome;
+    assert.equal(refused.exitCode, 2);
+    assert.match(refused.message ?? '', /the run already started: a late worker is refused/);
     await coordinator.done;
-    await Promise.all([a.outcome, late.outcome]);
-    assert.match(notices.join('\n'), /joined late: users rebalanced over 2 workers/);
-    assert.equal(shares.length, 2);
-    assert.equal(shares[1]!.users, 2, 'the late worker gets the second share of 5 over 2');
+    await a.outcome;
+    assert.match(notices.join('\n'), /refused .*late worker/);
+    assert.equal(shares.length, 1);
+    assert.equal(shares[0]!.users, 5, 'the one worker keeps the whole plan');
+  });
+
+  test('every worker is assigned one common start time', async () => {
+    const configs: Record<string, unknown>[] = [];
+    const coordinator = createCoordinator({ expectWorkers: 2, config: { users: 5 }, plan });
+    const before = Date.now();
+    const whole = createRecorder();
+    const start: StartShare = (config, share) => {
+      configs.push(config);
+      return createSyntheticShare({ whole, runMs: 300 })(config, share);
+    };
+    const workers = [connect(coordinator, start), connect(coordinator, start)];
+    await coordinator.done;
+    await Promise.all(workers.map((w) => w.outcome));
+    assert.equal(configs.length, 2);
+    assert.equal(configs[0]!.startAt, configs[1]!.startAt);
+    assert.ok((configs[0]!.startAt as number) >= before);
+    whole.close();
   });
 });

@@ -4,12 +4,12 @@
  * snapshots exactly (createSnapshotMerger: histograms added, never percentiles averaged), and keeps
  * the books on lost and late workers.
  *
- * Lost worker (link closed or heartbeat silent ~3 s before its bye): reported at once; the run
- * goes on; its last snapshot stays in the merge (what it measured up to its last report counts,
- * anything after is missing) and the result is marked partial. Late worker (joins after the
- * start): takes over the share of a lost worker if one is orphaned; otherwise, in a closed-model
- * run, users are rebalanced over every live worker (total unchanged); in arrival-rate or
- * iteration runs it stands by and takes over the next lost share.
+ * Worker k of N gets segment k/N and the one start time (`startAt` in its config), so every
+ * worker's history rows count seconds from the same instant. Lost worker (link closed or heartbeat
+ * silent ~3 s before its bye): reported at once, naming its segment; the run goes on; its last
+ * snapshot stays in the merge (what it measured up to its last report counts, anything after is
+ * missing) and the result is marked partial. No takeover, no rebalancing: a worker that arrives
+ * after the start is refused with a clear line (it would run a share nobody planned).
  */
 import { createSnapshotMerger } from '../metrics/merger.ts';
 import { createRecorder } from '../metrics/recorder.ts';
@@ -18,7 +18,7 @@ import { OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
 import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
-import { describeShare, type Plan, type Share, splitPlan } from './shares.ts';
+import { describeShare, formatSegment, type Plan, type Share, splitPlan } from './shares.ts';
 
 export interface PartialResult {
   readonly lostWorkers: number;
@@ -76,7 +76,7 @@ interface Worker {
   readonly id: string;
   readonly link: Link;
   share: Share | null;
-  /** connecting: no hello yet; joined: welcomed, no share yet (or standing by). */
+  /** connecting: no hello yet; joined: welcomed, waiting for the start. */
   state: 'connecting' | 'joined' | 'running' | 'done' | 'lost';
   lastSnapshotS: number;
   totals: SnapshotTotals | null;
@@ -87,7 +87,6 @@ interface Lost {
   readonly share: Share;
   readonly reason: string;
   readonly lastSnapshotS: number;
-  takenOverBy: string | null;
 }
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
@@ -102,7 +101,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   let nextId = 1;
   let runStarted = false;
   let finished = false;
-  let stopMode: 'graceful' | 'abort' | null = null;
   let everReported = false;
   let tickTimer: NodeJS.Timeout | undefined;
 
@@ -146,20 +144,17 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     rejectDone(err);
   }
 
-  function assign(worker: Worker, share: Share): void {
-    worker.share = share;
-    worker.state = 'running';
-    worker.link.send({ type: 'assign', config: options.config, share });
-    if (stopMode !== null) worker.link.send({ type: 'stop', mode: stopMode });
-  }
-
   function startRun(): void {
     runStarted = true;
     clearTimeout(joinTimer);
     const joined = workers.filter((w) => w.state === 'joined');
     const shares = splitPlan(plan, joined.length);
-    joined.forEach((w, i) => {
-      assign(w, shares[i]!);
+    // One clock for every worker (D1): rows count seconds from here, wherever the worker runs.
+    const config = { ...options.config, startAt: Date.now() };
+    joined.forEach((worker, i) => {
+      worker.share = shares[i]!;
+      worker.state = 'running';
+      worker.link.send({ type: 'assign', config, share: shares[i]! });
     });
     tickTimer = setInterval(() => {
       if (!everReported) return;
@@ -167,29 +162,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       for (const listener of tickListeners) listener(snapshot);
     }, 1000);
     resolveStarted();
-  }
-
-  function joinLate(worker: Worker): void {
-    const orphan = lost.find((l) => l.takenOverBy === null);
-    if (orphan !== undefined) {
-      orphan.takenOverBy = worker.id;
-      notice(
-        `${worker.link.label} joined late: takes over the share of lost ${orphan.label} (${describeShare(orphan.share)})`,
-      );
-      assign(worker, orphan.share);
-      return;
-    }
-    if (plan.rate !== null || plan.iterations !== null) {
-      notice(
-        `${worker.link.label} joined late: standing by (an arrival-rate or iteration run is not rebalanced)`,
-      );
-      return;
-    }
-    // Closed model: re-split the users over every live worker; the total stays the plan's.
-    const others = running();
-    const shares = reshare(others.length + 1);
-    notice(`${worker.link.label} joined late: users rebalanced over ${others.length + 1} workers`);
-    assign(worker, shares[others.length]!);
   }
 
   /** Splits the plan over `parts` shares and sends the first ones to the running workers. */
@@ -226,13 +198,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   function partialOf(): PartialResult | null {
     if (lost.length === 0) return null;
     const assigned = workers.filter((w) => w.share !== null).length;
-    const parts = lost.map((l) => {
-      const taken = l.takenOverBy === null ? '' : `, taken over by ${l.takenOverBy}`;
-      return (
-        `${l.label} (share ${l.share.index + 1}/${l.share.of}: ${describeShare(l.share)}) lost — ${l.reason}; ` +
-        `its measurements up to second ${l.lastSnapshotS} are kept, later ones are missing${taken}`
-      );
-    });
+    const parts = lost.map(
+      (l) =>
+        `${l.label} (segment ${formatSegment(l.share)}: ${describeShare(l.share)}) lost — ${l.reason}; ` +
+        `its measurements up to second ${l.lastSnapshotS} are kept, later ones are missing`,
+    );
     return {
       lostWorkers: lost.length,
       workers: assigned,
@@ -244,7 +214,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     switch (message.type) {
       case 'hello': {
         if (worker.state !== 'connecting') return;
-        const mismatch = helloMismatch(message, own);
+        const mismatch =
+          helloMismatch(message, own) ??
+          (runStarted
+            ? 'the run already started: a late worker is refused (start every worker before the master has --expect-workers)'
+            : null);
         if (mismatch !== null) {
           notice(`refused ${worker.link.label}: ${mismatch}`);
           worker.link.send({ type: 'refuse', reason: mismatch });
@@ -260,8 +234,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           version: own.version,
           workerId: worker.id,
         });
-        if (runStarted) joinLate(worker);
-        else if (workers.filter((w) => w.state === 'joined').length >= options.expectWorkers) startRun();
+        if (workers.filter((w) => w.state === 'joined').length >= options.expectWorkers) startRun();
         return;
       }
       case 'snapshot':
@@ -307,10 +280,9 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         share: worker.share,
         reason,
         lastSnapshotS: worker.lastSnapshotS,
-        takenOverBy: null,
       });
       notice(
-        `${worker.link.label} lost (${reason}): the run continues without its share (${describeShare(worker.share)}); ` +
+        `${worker.link.label} lost (${reason}): the run continues without segment ${formatSegment(worker.share)} (${describeShare(worker.share)}); ` +
           'the result will be marked partial',
       );
       if (!worker.link.closed) worker.link.close(reason);
@@ -358,7 +330,6 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       if (runStarted && !finished && running().length > 0) reshare(running().length);
     },
     stop(mode) {
-      stopMode = mode;
       if (!runStarted) {
         fail(new OperationalError('stopped before the expected workers joined; nothing was measured'));
         return;
