@@ -89,7 +89,7 @@ const masterPort = (stderr: string): number | undefined => {
   return match === null ? undefined : Number(match[1]);
 };
 
-describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
+describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
   let target = '';
   let out = '';
   before(async () => {
@@ -166,7 +166,7 @@ describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
   });
 
   test('SIGKILL of a worker mid-run: the master finishes with a partial result and a notice', {
-    timeout: 20_000,
+    timeout: 60_000,
   }, async () => {
     const dir = join(out, 'lost');
     const master = cli([
@@ -183,7 +183,14 @@ describe('scale-out through the CLI', { skip, timeout: 60_000 }, () => {
     const workers = [1, 2].map(() =>
       cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]),
     );
-    await sleep(3000);
+    // Mid-run: once both have their share and have reported a second or two (a fixed sleep lost the
+    // race on a busy machine: a worker killed before joining leaves the master waiting).
+    await until(
+      'both workers assigned',
+      () => (workers.every((w) => /assigned share/.test(w.stderr())) ? true : undefined),
+      30_000,
+    );
+    await sleep(2000);
     workers[1]!.child.kill('SIGKILL');
     const { code, stdout, stderr } = await master.exited;
     assert.equal(code, 0, stderr);
