@@ -129,4 +129,40 @@ describe('segments merged exactly', { timeout: 300_000 }, () => {
     assert.match(partial.partial?.notice ?? '', /segment 2\/3 missing/);
     assert.equal(partial.totals.requests, 200);
   });
+
+  test('run --processes 2: children share one start, so every merged second shows the true user count', async () => {
+    const r = await runCli(
+      [
+        'run',
+        '--target',
+        target,
+        '--protocol',
+        'openai',
+        '--users',
+        '4',
+        '--spawn-rate',
+        '100',
+        '--run-time',
+        '5s',
+        '--processes',
+        '2',
+        '--live-interval',
+        '1h',
+        '--format',
+        'json',
+        '--out',
+        join(out, 'processes'),
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const rows = readRun(join(out, 'processes')).history;
+    // Every full second but the closing one (users retire at the end) has all 4 users.
+    const full = rows.slice(0, -1);
+    assert.ok(full.length >= 3, `${rows.length} rows`);
+    assert.deepEqual(
+      full.map((row) => row.users),
+      full.map(() => 4),
+    );
+  });
 });
