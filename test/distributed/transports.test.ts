@@ -86,7 +86,7 @@ describe('child processes over IPC', { timeout: 20_000 }, () => {
       assert.equal(result.partial.lostWorkers, 1);
       assert.match(
         result.partial.notice,
-        /1 of 2 workers lost.*share 2\/2: 2 users.*process exited \(SIGKILL\)/,
+        /1 of 2 workers lost.*segment 2\/2: 2 users.*process exited \(SIGKILL\)/,
       );
       assert.match(notices.join('\n'), /lost \(process exited \(SIGKILL\)\): the run continues/);
       assert.ok(summarize(result.snapshot).totals.requests > 0);
