@@ -151,3 +151,45 @@ describe('find-limit exits', () => {
     }
   });
 });
+
+describe('find-limit on the embedded targets, over --processes', () => {
+  test('each step split over 2 processes, its warmup excluded from the merged run.json', async () => {
+    const out = tempDir();
+    const r = await runCli(
+      [
+        'find-limit',
+        '--users',
+        '2',
+        '--max-users',
+        '4',
+        '--processes',
+        '2',
+        '--slo',
+        'request_duration<60s',
+        '--step-time',
+        '2s',
+        '--warmup',
+        '1s',
+        '--out',
+        out,
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /embedded targets: workflow server/);
+    assert.match(r.stdout, /^limit: at least 4 users — the highest load tried held/m);
+    const result = JSON.parse(readFileSync(join(out, 'find-limit.json'), 'utf8')) as FindLimitJson;
+    assert.deepEqual(
+      result.steps.map((s) => s.load),
+      [2, 4],
+    );
+    for (const step of result.steps) {
+      const run = JSON.parse(readFileSync(join(out, step.dir, 'run.json'), 'utf8'));
+      assert.deepEqual(run.config.placement, { kind: 'processes', processes: 2 });
+      assert.ok(run.totals.requests > 0 && run.totals.good === run.totals.requests - run.totals.failures);
+      // The merge restarted with the workers' recorders: seconds count from the end of the warmup.
+      assert.equal(run.history[0]?.elapsedS, 1);
+      assert.ok(run.durationS < 2 + 12, `measured ${run.durationS} s`);
+    }
+  });
+});
