@@ -26,7 +26,7 @@ export function openFileLimit(): number | null {
 export function openFileWarning(users: number, limit = openFileLimit()): string | null {
   if (limit === null || users <= limit) return null;
   return (
-    `warning: --users ${users} is above the open-file limit (ulimit -n = ${limit}): each user holds a ` +
+    `warning: ${users} users in one process is above the open-file limit (ulimit -n = ${limit}): each user holds a ` +
     `socket, so some connections will fail with EMFILE; raise it first (ulimit -n ${users + 1024})`
   );
 }

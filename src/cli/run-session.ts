@@ -30,6 +30,11 @@ export interface SessionOptions {
   readonly start?: (config: RunConfig, origin: string) => Promise<LiveRunHandle>;
   /** Watches the run (the web UI): told when the load starts and when the reports are written. */
   readonly observer?: RunObserver;
+  /**
+   * Users whose sockets one process of this machine holds, for the `ulimit -n` warning: default
+   * all of them; `--processes N` passes each child's share, `master` null (the workers hold them).
+   */
+  readonly usersPerProcess?: number | null;
 }
 
 export interface RunObserver {
@@ -52,7 +57,8 @@ export async function runSession(config: RunConfig, options: SessionOptions = {}
   // Before the targets, the preflight and the load: a bad --out must cost nothing.
   const outDir =
     config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
-  const fdWarning = config.rate === null ? openFileWarning(config.users) : null;
+  const users = options.usersPerProcess === undefined ? config.users : options.usersPerProcess;
+  const fdWarning = config.rate === null && users !== null ? openFileWarning(users) : null;
   if (fdWarning !== null) process.stderr.write(`streamload: ${fdWarning}\n`);
   return withSession(config, options, log, async (session) => {
     const { run, fatal } = await session.run(config, options);

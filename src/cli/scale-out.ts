@@ -91,6 +91,7 @@ export async function runScaledOut(
   const result = await runSession(config, {
     ...(observer === undefined ? {} : { observer }),
     start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }),
+    usersPerProcess: Math.ceil(config.users / processes),
   });
   return result.exitCode;
 }

@@ -37,6 +37,7 @@ export function register(program: Command): void {
     process.exitCode = await withWebUi(flags, log, async (observer) => {
       const result = await runSession(config, {
         ...(observer === undefined ? {} : { observer }),
+        usersPerProcess: null,
         start: (c, origin) =>
           startScaledSession(c, origin, {
             kind: 'master',
