@@ -51,6 +51,44 @@ describe('stages', () => {
 });
 
 describe('closed executor', () => {
+  test('instant iterations are counted, but not those that found the request budget spent', async () => {
+    let left = 30;
+    let instantUsers = 0;
+    const executor = createClosedExecutor({
+      users: 6,
+      spawnRate: 1000,
+      iterations: 30,
+      stages: null,
+      requestsLeft: () => left,
+      createUser: (index) => {
+        let requests = 0;
+        const instant = index === 0 && instantUsers++ === 0; // one user whose task does no I/O
+        let instantRuns = 0;
+        return {
+          index,
+          onStart: async () => {},
+          onStop: async () => {},
+          waitMs: () => 0,
+          requestCount: () => requests,
+          async iterate() {
+            if (instant && instantRuns++ < 3) return; // settles at once, sends nothing
+            // Like a task awaiting something before its request: another user may take the last unit.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (left <= 0) return; // BudgetSpent: ends the task without a request
+            left--;
+            requests++;
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          },
+        };
+      },
+      onUsers: () => {},
+    });
+    executor.start();
+    await executor.done;
+    assert.equal(left, 0);
+    assert.equal(executor.instantIterations(), 3);
+  });
+
   test('a fixed iteration budget is shared by the users and runs exactly', async () => {
     const fake = fakeUsers(5);
     const users: number[] = [];

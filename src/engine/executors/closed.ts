@@ -82,7 +82,12 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
       const requestsBefore = user.requestCount();
       await user.iterate();
       let wait = user.waitMs();
-      if (user.requestCount() === requestsBefore && performance.now() - began < INSTANT_ITERATION_MS) {
+      // An iteration that found the request budget spent by another user sent nothing, as planned.
+      if (
+        user.requestCount() === requestsBefore &&
+        budgetLeft() > 0 &&
+        performance.now() - began < INSTANT_ITERATION_MS
+      ) {
         instant++;
         wait = Math.max(wait, INSTANT_BACKOFF_MS);
       }
