@@ -64,6 +64,18 @@ describe('segments merged exactly', { timeout: 300_000 }, () => {
     runCli(['merge', ...inputs, '--out', join(out, dir), '--format', 'json,txt'], { timeoutMs: 60_000 });
 
   let whole: RunJson;
+  /** Same totals (bytes within 1 %) and the same count in every histogram as the single run. */
+  function assertSameWork(result: RunJson): void {
+    assert.equal(result.partial, null);
+    // Bytes depend on the content (ids, timestamps, which question each user asked), not the work.
+    const { bytes, ...totals } = result.totals;
+    const { bytes: wholeBytes, ...wholeTotals } = whole.totals;
+    assert.deepEqual(totals, wholeTotals);
+    assert.ok(Math.abs(bytes - wholeBytes) < wholeBytes * 0.01, `${bytes} vs ${wholeBytes} bytes`);
+    assert.deepEqual(Object.keys(result.latency).sort(), Object.keys(whole.latency).sort());
+    for (const [name, stats] of Object.entries(whole.latency))
+      assert.equal(result.latency[name as keyof typeof result.latency]!.count, stats.count, name);
+  }
   let two: string[] = [];
   let three: string[] = [];
 
@@ -88,15 +100,7 @@ describe('segments merged exactly', { timeout: 300_000 }, () => {
       const merged = await merge(dirs, `merged${n}`);
       assert.equal(merged.code, 0, merged.stderr);
       const result = readRun(join(out, `merged${n}`));
-      assert.equal(result.partial, null);
-      // Bytes depend on the content (ids, timestamps, which question each user asked), not the work.
-      const { bytes, ...totals } = result.totals;
-      const { bytes: wholeBytes, ...wholeTotals } = whole.totals;
-      assert.deepEqual(totals, wholeTotals);
-      assert.ok(Math.abs(bytes - wholeBytes) < wholeBytes * 0.01, `${bytes} vs ${wholeBytes} bytes`);
-      assert.deepEqual(Object.keys(result.latency).sort(), Object.keys(whole.latency).sort());
-      for (const [name, stats] of Object.entries(whole.latency))
-        assert.equal(result.latency[name as keyof typeof result.latency]!.count, stats.count, name);
+      assertSameWork(result);
       // The history, aligned by the common clock, adds up to the totals.
       assert.equal(
         result.history.reduce((t, row) => t + row.requests, 0),
@@ -164,5 +168,52 @@ describe('segments merged exactly', { timeout: 300_000 }, () => {
       full.map((row) => row.users),
       full.map(() => 4),
     );
+  });
+
+  for (const n of [2, 3]) {
+    test(`--processes ${n}: the same work as the single run`, async () => {
+      const r = await run(`processes${n}`, ['--processes', String(n)]);
+      assert.equal(r.code, 0, r.stderr);
+      assertSameWork(readRun(join(out, `processes${n}`)));
+    });
+  }
+
+  test('master + 2 workers: the same work as the single run', async () => {
+    let port: number | undefined;
+    const master = runCli(
+      [
+        'master',
+        '--target',
+        target,
+        ...load,
+        '--format',
+        'json',
+        '--out',
+        join(out, 'master'),
+        '--expect-workers',
+        '2',
+        '--master-port',
+        '0',
+      ],
+      {
+        timeoutMs: 120_000,
+        onSpawn: (child) =>
+          child.stderr!.on('data', (d: Buffer) => {
+            port ??= Number(/listening for workers on 127\.0\.0\.1:(\d+)/.exec(String(d))?.[1]) || undefined;
+          }),
+      },
+    );
+    for (let i = 0; i < 600 && port === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(port !== undefined, 'the master listens');
+    const workers = [1, 2].map(() =>
+      runCli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)], { timeoutMs: 120_000 }),
+    );
+    const [m, ...w] = await Promise.all([master, ...workers]);
+    assert.equal(m!.code, 0, m!.stderr);
+    assert.deepEqual(
+      w.map((x) => x.code),
+      [0, 0],
+    );
+    assertSameWork(readRun(join(out, 'master')));
   });
 });
