@@ -27,13 +27,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    failed = true;
     return reportFailure(err);
   }
 }
-
-/** A command ended by an error: whatever it left open (a half-started server) must not keep the process. */
-let failed = false;
 
 /**
  * A closed stdout or stderr (`streamload run … | head -1`) must not kill a run and lose its
@@ -75,5 +71,8 @@ if (import.meta.main) {
   tolerateClosedOutput(process.stdout);
   tolerateClosedOutput(process.stderr);
   process.exitCode = await main(process.argv.slice(2));
-  if (failed) process.exit();
+  // Every command resolves only when its work is done (servers and the web UI wait for a signal),
+  // so whatever is still pending now (a timer in scenario code, a half-started server after an
+  // error) must not keep the process: the run has ended and its reports are written.
+  process.exit();
 }
