@@ -2,7 +2,8 @@
 # What the test suite needs from Debian, installed with apt when missing; nothing else is downloaded:
 # - chromium: the web UI and report tests drive it through playwright-core;
 # - tinyproxy: the forward proxy of the proxy tests (test/transport/);
-# - nginx, openssl: the TLS + HTTP/2 reverse proxy and the certificates of the TLS tests.
+# - nginx, openssl: the TLS + HTTP/2 reverse proxy and the certificates of the TLS tests;
+# - iproute2: `ip netns` for the master/worker test across network namespaces (test/distributed/).
 # The tests start these servers themselves on 127.0.0.1; the packages' own services are not started.
 set -euo pipefail
 missing=()
@@ -10,6 +11,7 @@ missing=()
 command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
