@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/types.ts';
+import { EXIT_OK, EXIT_THRESHOLD } from '../errors.ts';
 import { stepChecks } from '../find-limit/checks.ts';
 import {
   FIND_LIMIT_SCHEMA,
@@ -24,7 +25,6 @@ import { currentEnvironment } from '../report/environment.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeFileAtomic, writeReports } from '../report/write.ts';
 import type { LiveRunHandle } from '../run.ts';
-import { EXIT_OK, EXIT_THRESHOLD } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
 import { withSession } from './run-session.ts';
 

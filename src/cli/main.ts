@@ -5,10 +5,10 @@
  * imported lazily inside the command's action so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
+import { EXIT_USAGE, ExitError } from '../errors.ts';
 import { isSystemError, OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS } from './commands/index.ts';
-import { EXIT_USAGE, ExitError } from './errors.ts';
 
 export function buildProgram(): Command {
   const program = new Command('streamload')

@@ -6,8 +6,8 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { UsageError } from '../errors.ts';
 import { defaultReportDir } from '../report/write.ts';
-import { UsageError } from './errors.ts';
 
 /** Enough for any burst of runs started in one second; beyond it something else is wrong. */
 const MAX_SUFFIX = 1000;

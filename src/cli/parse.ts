@@ -1,6 +1,6 @@
 /** Option value parsers for commander: each throws a UsageError naming the option. */
 import { parseDurationMs } from '../config/duration.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 export { parseDurationMs };
 

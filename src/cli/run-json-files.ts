@@ -1,7 +1,7 @@
 /** The run.json files named by `merge` arguments: a file as is, a folder's run.json, else its subfolders'. */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 export async function runJsonFiles(inputs: readonly string[]): Promise<string[]> {
   const files: string[] = [];

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { convertField, FIELDS } from '../config/fields.ts';
 import type { RunConfig } from '../config/types.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 export function addRunOptions(cmd: Command): Command {
   for (const field of FIELDS) {

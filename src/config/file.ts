@@ -1,7 +1,7 @@
 /** Reads a YAML or JSON config file into field values, with file:line on every error. */
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Scalar } from 'yaml';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { convertField, FIELDS, type Field } from './fields.ts';
 
 const BY_NAME = new Map<string, Field>();

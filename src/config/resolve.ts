@@ -4,8 +4,8 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { UsageError } from '../cli/errors.ts';
 import type { ArrivalKind } from '../engine/arrivals.ts';
+import { UsageError } from '../errors.ts';
 import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { parseObjective } from '../slo/objectives.ts';
 import { VERSION } from '../version.ts';

@@ -1,6 +1,6 @@
 /** The options of `streamload master` beyond the load options it shares with `run`. */
 import type { Command } from 'commander';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { isLoopback } from '../util/loopback.ts';
 
 export const DEFAULT_MASTER_PORT = 5557;

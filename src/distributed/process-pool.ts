@@ -5,7 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import type { Coordinator } from './coordinator.ts';
 import { childTransport, createLink, type LinkOptions } from './link.ts';
 

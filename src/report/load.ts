@@ -1,6 +1,6 @@
 /** Reads a run.json from disk and checks its schema and shape, with a clear error for anything else. */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { RUN_SCHEMA, type RunJson } from './types.ts';
 import { runJsonSchema, shapeProblem } from './validate.ts';
 

@@ -1,7 +1,7 @@
 /**
  * A failure the user caused or can fix (a port in use, a target that died, a folder not writable),
  * as opposed to a bug: the CLI prints its message as one line and exits 2, never a stack trace.
- * Modules outside src/cli/ throw this instead of importing the CLI's own error classes.
+ * Unlike `UsageError` (src/errors.ts) it is not about bad input, so it carries no exit code of its own.
  */
 export class OperationalError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

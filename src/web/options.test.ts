@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { resolveWebOptions } from './options.ts';
 
 describe('web options', () => {

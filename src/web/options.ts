@@ -5,7 +5,7 @@
  * and the `--web-allowed-host` names.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { isLoopback } from '../util/loopback.ts';
 
 export const DEFAULT_WEB_HOST = '127.0.0.1';

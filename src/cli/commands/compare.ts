@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.ts';
+import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../../errors.ts';
 
 export function register(program: Command): void {
   program

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT_OK } from '../errors.ts';
+import { EXIT_OK } from '../../errors.ts';
 
 interface DemoFlags {
   quick?: boolean;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.ts';
 import { PERCENTILES } from '../../metrics/names.ts';
-import { UsageError } from '../errors.ts';
 import { duration, positiveInteger, probability } from '../parse.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../errors.ts';
 import { httpUrl } from '../parse.ts';
 
 interface SetupFlags {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.ts';
 import { addWebOptions } from '../../web/options.ts';
-import { UsageError } from '../errors.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 
 export function register(program: Command): void {

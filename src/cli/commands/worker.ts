@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitError, UsageError } from '../errors.ts';
+import { ExitError, UsageError } from '../../errors.ts';
 
 /** A TCP port 1..65535 (0 allowed when `allowZero`, for an ephemeral listener). */
 export function parsePort(option: string, value: string, allowZero = false): number {

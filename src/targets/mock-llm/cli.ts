@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../cli/errors.ts';
 import {
   nonNegativeInteger,
   nonNegativeNumber,
@@ -7,6 +6,7 @@ import {
   positiveInteger,
   probability,
 } from '../../cli/parse.ts';
+import { UsageError } from '../../errors.ts';
 import { parseModelList, parseTokenRange } from './options.ts';
 
 interface ServeLlmFlags {

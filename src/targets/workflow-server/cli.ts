@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../cli/errors.ts';
 import { duration, nonNegativeInteger, nonNegativeNumber, port, positiveInteger } from '../../cli/parse.ts';
+import { UsageError } from '../../errors.ts';
 import { capacityOptions } from '../mock-llm/cli.ts';
 import { parseTokenRange } from '../mock-llm/options.ts';
 import type { App } from './app.ts';
