@@ -7,11 +7,11 @@ import { JITTERS } from '../controls/backoff.ts';
 import { parseBackoff, parseCircuitBreaker, parseRetryOn } from '../controls/settings.ts';
 import { parseSegment } from '../distributed/shares.ts';
 import { ARRIVALS } from '../engine/arrivals.ts';
-import { parseDurationMs } from './duration.ts';
 import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
 import { parseStartAt } from './start-at.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
+import { parseDurationMs } from './units.ts';
 
 export type Convert = (raw: unknown) => unknown;
 

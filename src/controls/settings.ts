@@ -3,8 +3,9 @@
  * `--circuit-breaker failures=10,window=30s,open=60s,half-open=1`, `--retry-on 429,5xx`) to typed
  * settings, and the settings one process uses (its share of the rate and concurrency).
  */
-import { parseDurationMs } from '../config/duration.ts';
+
 import { MAX_DURATION_MS } from '../config/limits.ts';
+import { parseDurationMs } from '../config/units.ts';
 import { splitInteger, splitRate } from '../distributed/shares.ts';
 import { type BackoffPolicy, JITTERS, type Jitter } from './backoff.ts';
 

@@ -2,8 +2,9 @@
  * A virtual user: one user class of the scenario, its context (ctx.sse / ctx.http bound to the
  * engine's hot path), weighted task choice and think time. Executors decide when it iterates.
  */
-import { parseDurationMs } from '../cli/parse.ts';
+
 import type { RunConfig } from '../config/types.ts';
+import { parseDurationMs } from '../config/units.ts';
 import { authHeaders } from '../protocols/index.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Random } from '../util/random.ts';

@@ -5,6 +5,7 @@
  * and the `--web-allowed-host` names.
  */
 import type { Command } from 'commander';
+import { port as parsePort } from '../config/units.ts';
 import { UsageError } from '../errors.ts';
 import { isLoopback } from '../util/loopback.ts';
 
@@ -46,10 +47,7 @@ export function resolveWebOptions(
 ): WebOptions {
   const host = String(flags.webHost ?? DEFAULT_WEB_HOST);
   const portText = String(flags.webPort ?? DEFAULT_WEB_PORT);
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) {
-    throw new UsageError(`--web-port: expected a port number 0-65535, got "${portText}"`);
-  }
+  const port = parsePort('--web-port')(portText);
   const authText = (flags.webAuth as string | undefined) ?? env.STREAMLOAD_WEB_AUTH;
   let auth: WebOptions['auth'] = null;
   if (authText !== undefined && authText !== '') {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { duration, positiveInteger, probability } from '../../config/units.ts';
 import { UsageError } from '../../errors.ts';
 import { PERCENTILES } from '../../metrics/names.ts';
-import { duration, positiveInteger, probability } from '../parse.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 
 /** find-limit's own flags (the load options are `run`'s). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { httpUrl } from '../../config/units.ts';
 import { UsageError } from '../../errors.ts';
-import { httpUrl } from '../parse.ts';
 
 interface SetupFlags {
   console?: string;

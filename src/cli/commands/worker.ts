@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
+import { port as parsePort } from '../../config/units.ts';
 import { ExitError, UsageError } from '../../errors.ts';
-
-/** A TCP port 1..65535 (0 allowed when `allowZero`, for an ephemeral listener). */
-export function parsePort(option: string, value: string, allowZero = false): number {
-  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(port >= (allowZero ? 0 : 1) && port <= 65535)) {
-    throw new UsageError(
-      `${option} must be a TCP port (${allowZero ? 0 : 1}-65535), got ${JSON.stringify(value)}`,
-    );
-  }
-  return port;
-}
 
 interface WorkerOptions {
   readonly masterHost: string;
@@ -38,7 +28,7 @@ export function register(program: Command): void {
         "is set here, the worker uses it instead of the master's.",
     )
     .action(async (options: WorkerOptions) => {
-      const port = parsePort('--master-port', options.masterPort);
+      const port = parsePort('--master-port', 1)(options.masterPort);
       const timeoutS = Number(options.connectTimeout);
       if (!(timeoutS >= 0))
         throw new UsageError(`--connect-timeout must be seconds ≥ 0, got ${options.connectTimeout}`);

@@ -5,7 +5,7 @@ import {
   port,
   positiveInteger,
   probability,
-} from '../../cli/parse.ts';
+} from '../../config/units.ts';
 import { UsageError } from '../../errors.ts';
 import { parseModelList, parseTokenRange } from './options.ts';
 

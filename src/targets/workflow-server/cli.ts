@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { duration, nonNegativeInteger, nonNegativeNumber, port, positiveInteger } from '../../cli/parse.ts';
+import {
+  duration,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  port,
+  positiveInteger,
+} from '../../config/units.ts';
 import { UsageError } from '../../errors.ts';
 import { capacityOptions } from '../mock-llm/cli.ts';
 import { parseTokenRange } from '../mock-llm/options.ts';

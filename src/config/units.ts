@@ -1,8 +1,25 @@
-/** Option value parsers for commander: each throws a UsageError naming the option. */
-import { parseDurationMs } from '../config/duration.ts';
+/**
+ * Every value parser in one place (durations, counts, rates, ports, URLs), shared by flags, config
+ * files, env, the web form, scenario specs and the targets' own CLIs. The option-taking parsers return
+ * a commander-style `(text) => value` that throws a UsageError naming the option.
+ */
 import { UsageError } from '../errors.ts';
 
-export { parseDurationMs };
+/** Durations (one parser for flags, files and specs): `500ms`, `30s`, `5m`, `1h`, `1m30s`, or plain seconds. Returns milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let rest = trimmed;
+  while (rest.length > 0) {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (match === null) return undefined;
+    total += Number(match[1]) * (units[match[2] as string] as number);
+    rest = rest.slice(match[0].length);
+  }
+  return trimmed.length > 0 ? total : undefined;
+}
 
 export function nonNegativeNumber(option: string): (text: string) => number {
   return (text) => {
@@ -30,11 +47,12 @@ export function nonNegativeInteger(option: string): (text: string) => number {
   };
 }
 
-export function port(option: string): (text: string) => number {
+/** A TCP port `min`..65535: 0 (the default minimum) asks the OS for a free one when listening. */
+export function port(option: string, min = 0): (text: string) => number {
   return (text) => {
     const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || value > 65535)
-      throw new UsageError(`${option}: expected a port 0-65535, got "${text}"`);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > 65535)
+      throw new UsageError(`${option}: expected a port ${min}-65535, got "${text}"`);
     return value;
   };
 }
