@@ -25,8 +25,8 @@ import { currentEnvironment } from '../report/environment.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeFileAtomic, writeReports } from '../report/write.ts';
 import type { LiveRunHandle } from '../run.ts';
-import { prepareOutDir } from './out-dir.ts';
-import { withSession } from './run-session.ts';
+import { prepareOutDir } from '../session/out-dir.ts';
+import { withSession } from '../session/run-session.ts';
 
 export interface FindLimitSettings {
   readonly bounds: SearchBounds;

@@ -15,7 +15,7 @@ import type { RunHandle } from '../engine/types.ts';
 import { currentEnvironment } from '../report/environment.ts';
 import { buildRunJson } from '../report/run-json.ts';
 import type { LiveRunHandle } from '../run.ts';
-import { type RunObserver, runSession } from './run-session.ts';
+import { type RunObserver, runSession } from '../session/run-session.ts';
 
 /** Progress for the live view from the merged per-second summaries. */
 export function withMergedProgress(handle: RunHandle, iterations: () => number = () => 0): LiveRunHandle {

@@ -1,5 +1,5 @@
 /** `--web` on a command-line run (`run`, `master`): serve the live UI and /metrics while it lasts. */
-import type { RunObserver } from './run-session.ts';
+import type { RunObserver } from '../session/run-session.ts';
 
 export async function withWebUi(
   flags: Readonly<Record<string, unknown>>,

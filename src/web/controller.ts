@@ -5,13 +5,13 @@
  * preflight, live console, reports), so a run from the page leaves the same files behind.
  */
 import { basename, resolve as resolvePath } from 'node:path';
-import type { RunObserver } from '../cli/run-session.ts';
 import { convertField, FIELDS } from '../config/fields.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { LiveRunHandle } from '../run.ts';
+import type { RunObserver } from '../session/run-session.ts';
 import { type FormValues, type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
 import { type PrometheusInput, renderPrometheus } from './prometheus.ts';
 

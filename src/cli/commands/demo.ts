@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .action(async (flags: DemoFlags) => {
       const { resolveRunConfig } = await import('../../config/resolve.ts');
       const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
-      const { runSession } = await import('../run-session.ts');
+      const { runSession } = await import('../../session/run-session.ts');
       const { defaultReportDir } = await import('../../report/write.ts');
       const prefix = flags.out ?? defaultReportDir();
       const targets = await startEmbeddedTargets();

@@ -25,7 +25,7 @@ export function register(program: Command): void {
   cmd.action(async () => {
     const { parseMasterOptions } = await import('../../distributed/master-options.ts');
     const { resolveRunConfig } = await import('../../config/resolve.ts');
-    const { runSession } = await import('../run-session.ts');
+    const { runSession } = await import('../../session/run-session.ts');
     const { startScaledSession } = await import('../scale-out.ts');
     const master = parseMasterOptions(cmd.opts(), process.env);
     const flags = typedFlags(cmd);

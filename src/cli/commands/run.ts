@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RunConfig } from '../../config/types.ts';
+import type { RunObserver } from '../../session/run-session.ts';
 import { addWebOptions } from '../../web/options.ts';
 import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
-import type { RunObserver } from '../run-session.ts';
 import { withWebUi } from '../web-attach.ts';
 
 /** The config file `run` reads by itself from the current folder (what `streamload setup` writes). */
@@ -59,7 +59,7 @@ export async function runConfigured(
     const { runScaledOut } = await import('../scale-out.ts');
     return runScaledOut(config, processes, observer);
   }
-  const { runSession } = await import('../run-session.ts');
+  const { runSession } = await import('../../session/run-session.ts');
   const result = await runSession(config, observer === undefined ? {} : { observer });
   return result.exitCode;
 }

@@ -1,6 +1,7 @@
 /**
- * One run from the CLI's side: embedded targets (when no --target), preflight, the run, the live
- * view, Ctrl-C handling, the summary, reports and the exit code. `run`, `demo` and `master` share it.
+ * One run session: embedded targets (when no --target), preflight, the run, the live view, Ctrl-C
+ * handling, the summary, reports and the exit code. `run`, `demo` and `master` share it, and the web
+ * UI observes it (`RunObserver`); it lives below both so web/ and cli/ never import each other.
  */
 import { proxyFor } from '../config/proxy.ts';
 import { redactUrl } from '../config/redact.ts';
