@@ -31,30 +31,32 @@ export function nonNegativeNumber(option: string): (text: string) => number {
   };
 }
 
-export function positiveInteger(option: string): (text: string) => number {
+/** A whole number `min`..`max` written as digits only (no sign, exponent or fraction). */
+export function integerIn(
+  option: string,
+  min: number,
+  max: number,
+  what = `an integer ${min}-${max}`,
+): (text: string) => number {
   return (text) => {
     const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || value < 1)
-      throw new UsageError(`${option}: expected an integer ≥ 1, got "${text}"`);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max)
+      throw new UsageError(`${option}: expected ${what}, got "${text}"`);
     return value;
   };
 }
 
+export function positiveInteger(option: string): (text: string) => number {
+  return integerIn(option, 1, Number.POSITIVE_INFINITY, 'an integer ≥ 1');
+}
+
 export function nonNegativeInteger(option: string): (text: string) => number {
-  return (text) => {
-    if (!/^\d+$/.test(text.trim())) throw new UsageError(`${option}: expected an integer ≥ 0, got "${text}"`);
-    return Number(text);
-  };
+  return integerIn(option, 0, Number.POSITIVE_INFINITY, 'an integer ≥ 0');
 }
 
 /** A TCP port `min`..65535: 0 (the default minimum) asks the OS for a free one when listening. */
 export function port(option: string, min = 0): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || value < min || value > 65535)
-      throw new UsageError(`${option}: expected a port ${min}-65535, got "${text}"`);
-    return value;
-  };
+  return integerIn(option, min, 65535, `a port ${min}-65535`);
 }
 
 export function probability(option: string): (text: string) => number {

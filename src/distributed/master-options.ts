@@ -1,5 +1,6 @@
 /** The options of `streamload master` beyond the load options it shares with `run`. */
 import type { Command } from 'commander';
+import { integerIn, port } from '../config/units.ts';
 import { UsageError } from '../errors.ts';
 import { isLoopback } from '../util/loopback.ts';
 
@@ -30,14 +31,6 @@ export function addMasterOptions(command: Command): Command {
     );
 }
 
-function wholeNumber(option: string, value: unknown, min: number, max: number): number {
-  const text = String(value);
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(n >= min && n <= max))
-    throw new UsageError(`${option} must be a whole number ${min}-${max}, got ${JSON.stringify(text)}`);
-  return n;
-}
-
 export function parseMasterOptions(
   options: Record<string, unknown>,
   env: Readonly<Record<string, string | undefined>> = {},
@@ -51,11 +44,11 @@ export function parseMasterOptions(
     );
   }
   return {
-    expectWorkers: wholeNumber('--expect-workers', options.expectWorkers, 1, 10_000),
+    expectWorkers: integerIn('--expect-workers', 1, 10_000)(String(options.expectWorkers)),
     host,
     token,
     // 0: an ephemeral port (tests); the master prints the one it got.
-    port: wholeNumber('--master-port', options.masterPort ?? DEFAULT_MASTER_PORT, 0, 65_535),
-    joinTimeoutMs: wholeNumber('--join-timeout', options.joinTimeout ?? 120, 1, 86_400) * 1000,
+    port: port('--master-port')(String(options.masterPort ?? DEFAULT_MASTER_PORT)),
+    joinTimeoutMs: integerIn('--join-timeout', 1, 86_400)(String(options.joinTimeout ?? 120)) * 1000,
   };
 }
