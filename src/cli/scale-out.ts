@@ -10,7 +10,6 @@ import {
   startScaledRun,
   withScaleOut,
 } from '../distributed/index.ts';
-import { transportWarnings } from '../engine/transport.ts';
 import type { RunHandle } from '../engine/types.ts';
 import { currentEnvironment } from '../report/environment.ts';
 import { buildRunJson } from '../report/run-json.ts';
@@ -18,17 +17,20 @@ import type { LiveRunHandle } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
 
 /** Progress for the live view from the merged per-second summaries. */
-export function withMergedProgress(handle: RunHandle, iterations: () => number = () => 0): LiveRunHandle {
+export function withMergedProgress(handle: RunHandle): LiveRunHandle {
   const began = performance.now();
   let users = 0;
+  let requests = 0;
   handle.onTick((summary) => {
     users = summary.history.at(-1)?.users ?? users;
+    // With --iterations, progress is in requests (as in one process); cut ones were sent too.
+    requests = summary.totals.requests + summary.totals.cancelled;
   });
   return {
     ...handle,
     progress: () => ({
       elapsedMs: performance.now() - began,
-      iterations: iterations(),
+      iterations: requests,
       users,
       dropped: 0,
       warnings: [],
@@ -49,11 +51,11 @@ export async function startScaledSession(
     plan: planOf(config),
     placement,
     notice: (line) => process.stderr.write(`${line}\n`),
-    finalize: (result) =>
+    finalize: (result, outcome) =>
       withScaleOut(
         buildRunJson({
           snapshot: result.snapshot,
-          status: 'completed',
+          status: outcome.status,
           startedAt,
           endedAt: new Date(),
           config: {
@@ -63,8 +65,8 @@ export async function startScaledSession(
           },
           environment: currentEnvironment(origin, config),
           evaluate: (summary) => evaluateThresholds(thresholds, summary),
-          // Every process's connections are in the merged snapshot: one transport verdict for all.
-          warnings: transportWarnings(config, origin, result.snapshot.tcp ?? { opened: 0, h2: 0 }),
+          // Every worker judged its own connections (transport), saturation and caps.
+          warnings: outcome.warnings,
         }),
         result,
       ),

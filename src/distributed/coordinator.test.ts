@@ -5,6 +5,7 @@ import { summarize } from '../metrics/summary.ts';
 import { createCoordinator } from './coordinator.ts';
 import { createLink } from './link.ts';
 import { createMemoryPair } from './memory-link.ts';
+import { createMergedRun, type MergedOutcome } from './merged-run.ts';
 import type { Share } from './shares.ts';
 import { createSyntheticShare } from './test-share.ts';
 import type { StartShare } from './types.ts';
@@ -143,6 +144,38 @@ describe('coordinator with workers over in-memory links', () => {
     assert.equal(configs.length, 2);
     assert.equal(configs[0]!.startAt, configs[1]!.startAt);
     assert.ok((configs[0]!.startAt as number) >= before);
+    whole.close();
+  });
+
+  test("a stopped merged run: status stopped, every worker's warnings once, naming its segments", async () => {
+    const coordinator = createCoordinator({ expectWorkers: 2, config: {}, plan, notice: () => {} });
+    const whole = createRecorder();
+    // Both workers hit the same cap; only the second saturates.
+    const start: StartShare = (config, share) =>
+      createSyntheticShare({
+        whole,
+        runMs: 60_000,
+        warnings: share.index === 0 ? ['cap reached'] : ['cap reached', 'saturated'],
+      })(config, share);
+    const workers = [connect(coordinator, start), connect(coordinator, start)];
+    let seen: MergedOutcome | undefined;
+    const handle = createMergedRun(coordinator, (_result, outcome) => {
+      seen = outcome;
+      return {} as never;
+    });
+    await coordinator.started;
+    setTimeout(() => handle.stop(), 300);
+    await handle.done;
+    await Promise.all(workers.map((w) => w.outcome));
+    assert.deepEqual(seen, {
+      status: 'stopped',
+      warnings: ['segments 1/2, 2/2: cap reached', 'segment 2/2: saturated'],
+    });
+    const result = await coordinator.done;
+    assert.deepEqual(
+      result.workers.map((w) => w.status),
+      ['stopped', 'stopped'],
+    );
     whole.close();
   });
 });

@@ -17,7 +17,7 @@ import type { Snapshot, SnapshotTotals } from '../metrics/snapshot.ts';
 import { OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
-import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
+import { helloMismatch, type Message, PROTOCOL_VERSION, type RunStatus, unexpected } from './protocol.ts';
 import { describeShare, formatSegment, type Plan, type Share, splitPlan } from './shares.ts';
 
 export interface PartialResult {
@@ -34,6 +34,10 @@ export interface WorkerReport {
   readonly state: 'done' | 'lost';
   /** Totals of its last snapshot (null when it never reported). */
   readonly totals: SnapshotTotals | null;
+  /** How its share ended, from its bye (null when lost). */
+  readonly status: RunStatus | null;
+  /** Its share's warnings, from its bye (none when lost: the partial notice names it). */
+  readonly warnings: readonly string[];
 }
 
 export interface CoordinatorResult {
@@ -80,6 +84,8 @@ interface Worker {
   state: 'connecting' | 'joined' | 'running' | 'done' | 'lost';
   lastSnapshotS: number;
   totals: SnapshotTotals | null;
+  status: RunStatus | null;
+  warnings: readonly string[];
 }
 
 interface Lost {
@@ -190,7 +196,17 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     const reports = workers.flatMap((w): WorkerReport[] =>
       w.share === null || (w.state !== 'done' && w.state !== 'lost')
         ? []
-        : [{ id: w.id, label: w.link.label, share: w.share, state: w.state, totals: w.totals }],
+        : [
+            {
+              id: w.id,
+              label: w.link.label,
+              share: w.share,
+              state: w.state,
+              totals: w.totals,
+              status: w.status,
+              warnings: w.warnings,
+            },
+          ],
     );
     resolveDone({ snapshot: merger.merged(), partial: partialOf(), workers: reports });
   }
@@ -256,6 +272,9 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
           return;
         }
         worker.state = 'done';
+        // A worker before protocol 3 would be refused at hello; absent fields mean a plain end.
+        worker.status = message.status ?? 'completed';
+        worker.warnings = message.warnings ?? [];
         worker.link.close('done');
         maybeFinish();
         return;
@@ -306,6 +325,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         state: 'connecting',
         lastSnapshotS: 0,
         totals: null,
+        status: null,
+        warnings: [],
       };
       workers.push(worker);
       link.onMessage((message) => onMessage(worker, message));

@@ -21,7 +21,11 @@ export const startShare: StartShare = async (config, share) => {
     setUsers: (users) => handle.setUsers(users),
     stop: () => handle.stop(),
     abort: () => handle.abort(),
-    done: handle.done.then(() => handle.snapshot()),
+    done: handle.done.then((ended) => ({
+      snapshot: handle.snapshot(),
+      status: ended.status,
+      warnings: ended.warnings,
+    })),
   };
   return run;
 };

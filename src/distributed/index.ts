@@ -11,6 +11,7 @@ export {
   type MasterOptions,
   parseMasterOptions,
 } from './master-options.ts';
+export type { MergedOutcome } from './merged-run.ts';
 export { withScaleOut } from './partial.ts';
 export { parseProcesses } from './process-pool.ts';
 export { PROTOCOL_VERSION } from './protocol.ts';

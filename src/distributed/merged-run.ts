@@ -1,20 +1,31 @@
 /**
  * A coordinator seen as a RunHandle: the same seam a single-process run offers, so the console,
  * web UI, thresholds and reports work unchanged on merged results. Ticks carry the summary of the
- * exact merge; `finalize` turns the final merged snapshot (and the partial notice) into run.json.
+ * exact merge; `finalize` turns the final merged snapshot, the partial notice and the run's outcome
+ * (the parent's stop or abort over the workers' statuses, the workers' warnings) into run.json.
  */
 
 import { createSummaryFeed } from '../engine/summary-feed.ts';
 import type { RunHandle } from '../engine/types.ts';
 import type { RunJson } from '../report/types.ts';
-import type { Coordinator, CoordinatorResult } from './coordinator.ts';
+import type { Coordinator, CoordinatorResult, WorkerReport } from './coordinator.ts';
+import { mergeOutcomes, type PartOutcome } from './outcome.ts';
+import type { RunStatus } from './protocol.ts';
+
+/** The merged run's status and its workers' warnings (deduplicated, naming their segments). */
+export interface MergedOutcome {
+  readonly status: RunStatus;
+  readonly warnings: readonly string[];
+}
 
 export function createMergedRun(
   coordinator: Coordinator,
-  finalize: (result: CoordinatorResult) => RunJson | Promise<RunJson>,
+  finalize: (result: CoordinatorResult, outcome: MergedOutcome) => RunJson | Promise<RunJson>,
 ): RunHandle {
   const feed = createSummaryFeed();
   coordinator.onTick((snapshot) => feed.publish(() => snapshot));
+  // The parent's own word (Ctrl-C, the web UI's stop): what a single-process run records too.
+  let own: RunStatus = 'completed';
   return {
     onTick: (listener) => feed.subscribe(listener),
     setUsers(users) {
@@ -24,11 +35,22 @@ export function createMergedRun(
       return coordinator.snapshot(options);
     },
     stop() {
+      if (own === 'completed') own = 'stopped';
       coordinator.stop('graceful');
     },
     abort() {
+      own = 'aborted';
       coordinator.stop('abort');
     },
-    done: coordinator.done.then(finalize),
+    done: coordinator.done.then((result) =>
+      finalize(result, mergeOutcomes(own, result.workers.flatMap(ended))),
+    ),
   };
+}
+
+/** A worker that said bye with its outcome; a lost one has none (the partial notice names it). */
+function ended(worker: WorkerReport): PartOutcome[] {
+  return worker.status === null
+    ? []
+    : [{ segment: worker.share, status: worker.status, warnings: worker.warnings }];
 }

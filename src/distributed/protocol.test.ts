@@ -22,6 +22,8 @@ test('parseMessage accepts known messages and refuses the rest', () => {
 test('parseMessage checks every field of a message, shares included', () => {
   const share = { index: 0, of: 2, users: 3, spawnRate: 1.5, rate: null, iterations: null };
   assert.equal(parseMessage({ type: 'assign', config: {}, share }).type, 'assign');
+  const bye = { type: 'bye', reason: 'done', status: 'stopped', warnings: ['saturated'] };
+  assert.deepEqual(parseMessage(bye), bye);
   const bad: [unknown, RegExp][] = [
     [{ type: 'assign', config: 'x', share }, /config must be an object/],
     [{ type: 'assign', config: {}, share: { ...share, users: -1 } }, /share\.users must be a whole number/],
@@ -31,6 +33,10 @@ test('parseMessage checks every field of a message, shares included', () => {
     [{ type: 'welcome', protocol: 2, version: 1, workerId: 'w' }, /version must be a string/],
     [{ type: 'hello', protocol: 2, version: 'v', host: 'h', pid: 1, token: 5 }, /token must be a string/],
     [{ type: 'bye', reason: 'tired' }, /reason must be done or error/],
+    [{ type: 'bye', reason: 'done', status: 'paused' }, /status must be completed, stopped or aborted/],
+    [{ type: 'bye', reason: 'done', warnings: ['ok', 3] }, /warnings must be a list of at most 1000 strings/],
+    [{ type: 'bye', reason: 'done', warnings: 'one' }, /warnings must be a list/],
+    [{ type: 'bye', reason: 'done', warnings: Array(1001).fill('w') }, /at most 1000/],
     [{ type: 'snapshot', snapshot: null }, /snapshot must be an object/],
   ];
   for (const [message, pattern] of bad) assert.throws(() => parseMessage(message), pattern);

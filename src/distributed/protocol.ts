@@ -8,13 +8,13 @@
  * coordinator sees anything); master → welcome | refuse; master → assign (config + share) when the run
  * starts (or at once for a late worker); worker → snapshot every second (cumulative, history rows
  * after the last sent second); both → heartbeat every second; master → reshare | stop; worker →
- * bye with its final snapshot sent just before.
+ * bye (its status and warnings) with its final snapshot sent just before.
  */
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { Share } from './shares.ts';
 
-// 2: hello carries the master token.
-export const PROTOCOL_VERSION = 2;
+// 2: hello carries the master token. 3: bye carries the share's status and warnings.
+export const PROTOCOL_VERSION = 3;
 
 /**
  * Largest message a peer accepts after the hello (WebSocket `maxPayload`). The largest message is a
@@ -80,11 +80,22 @@ export interface Stop {
   readonly mode: 'graceful' | 'abort';
 }
 
+/** How a run (or one worker's share) ended: run.json's `status`. */
+export type RunStatus = 'completed' | 'stopped' | 'aborted';
+export const RUN_STATUSES: readonly RunStatus[] = ['completed', 'stopped', 'aborted'];
+
+/** Most warnings one bye may carry: a worker's list is short and deduplicated (run.ts warnings()). */
+export const MAX_BYE_WARNINGS = 1000;
+
 export interface Bye {
   readonly type: 'bye';
   /** done: the share ran to its end (its final snapshot was sent just before); error: it failed. */
   readonly reason: 'done' | 'error';
   readonly message?: string;
+  /** With `done`: how the share ended (stopped when the master or the worker's own signal stopped it). */
+  readonly status?: RunStatus;
+  /** With `done`: the share's warnings (saturation, caps, transport…), merged by the master. */
+  readonly warnings?: readonly string[];
 }
 
 export type WorkerMessage = Hello | SnapshotMessage | Heartbeat | Bye;
@@ -147,6 +158,14 @@ const CHECKS: { readonly [K in Message['type']]: Check } = {
     fields(m, {
       reason: [(v) => v === 'done' || v === 'error', 'done or error'],
       message: [(v) => v === undefined || isText(v), 'a string'],
+      status: [
+        (v) => v === undefined || RUN_STATUSES.includes(v as RunStatus),
+        'completed, stopped or aborted',
+      ],
+      warnings: [
+        (v) => v === undefined || (Array.isArray(v) && v.length <= MAX_BYE_WARNINGS && v.every(isText)),
+        `a list of at most ${MAX_BYE_WARNINGS} strings`,
+      ],
     }),
 };
 

@@ -6,7 +6,7 @@
 import type { RunHandle } from '../engine/types.ts';
 import type { RunJson } from '../report/types.ts';
 import { type CoordinatorResult, createCoordinator } from './coordinator.ts';
-import { createMergedRun } from './merged-run.ts';
+import { createMergedRun, type MergedOutcome } from './merged-run.ts';
 import { forkWorkers } from './process-pool.ts';
 import type { Plan } from './shares.ts';
 import { listenForWorkers } from './ws.ts';
@@ -30,8 +30,8 @@ export interface ScaledRunOptions {
   readonly config: Record<string, unknown>;
   readonly plan: Plan;
   readonly placement: Placement;
-  /** The final merged snapshot and partial notice → run.json (thresholds, config, environment). */
-  readonly finalize: (result: CoordinatorResult) => RunJson | Promise<RunJson>;
+  /** The final merged snapshot, partial notice and outcome → run.json (thresholds, config, environment). */
+  readonly finalize: (result: CoordinatorResult, outcome: MergedOutcome) => RunJson | Promise<RunJson>;
   readonly notice?: (line: string) => void;
 }
 

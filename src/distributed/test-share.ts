@@ -5,15 +5,16 @@
  * (config.syntheticRunMs sets how long a share runs).
  */
 import { createRecorder } from '../metrics/recorder.ts';
-import type { Snapshot } from '../metrics/snapshot.ts';
 import type { Recorder } from '../metrics/types.ts';
 import type { Share } from './shares.ts';
-import type { ShareRun, StartShare } from './types.ts';
+import type { ShareOutcome, ShareRun, StartShare } from './types.ts';
 
 export function createSyntheticShare(options: {
   readonly runMs: number;
   readonly whole?: Recorder;
   readonly started?: Share[];
+  /** Warnings every share ends with (the merge of workers' warnings is under test). */
+  readonly warnings?: readonly string[];
 }): StartShare {
   let seed = 7;
   const random = (): number => {
@@ -52,29 +53,29 @@ export function createSyntheticShare(options: {
       }
     }, 20);
     const tick = setInterval(() => recorder.tick(), 1000);
-    let finish!: (snapshot: Snapshot) => void;
-    const done = new Promise<Snapshot>((resolve) => {
+    let finish!: (outcome: ShareOutcome) => void;
+    const done = new Promise<ShareOutcome>((resolve) => {
       finish = resolve;
     });
     let ended = false;
-    const end = (): void => {
+    const end = (status: ShareOutcome['status']): void => {
       if (ended) return;
       ended = true;
       clearInterval(work);
       clearInterval(tick);
       clearTimeout(timer);
       recorder.tick();
-      finish(recorder.snapshot());
+      finish({ snapshot: recorder.snapshot(), status, warnings: options.warnings ?? [] });
     };
-    const timer = setTimeout(end, options.runMs);
+    const timer = setTimeout(() => end('completed'), options.runMs);
     const run: ShareRun = {
       snapshot: (o) => recorder.snapshot(o),
       setUsers: (n) => {
         users = n;
         recorder.setUsers(n);
       },
-      stop: end,
-      abort: end,
+      stop: () => end('stopped'),
+      abort: () => end('aborted'),
       done,
     };
     return run;
@@ -83,7 +84,7 @@ export function createSyntheticShare(options: {
 
 /** For forked children: `config.syntheticRunMs` (default 2 s). */
 export const startShare: StartShare = (config, share) =>
-  createSyntheticShare({ runMs: typeof config.syntheticRunMs === 'number' ? config.syntheticRunMs : 2000 })(
-    config,
-    share,
-  );
+  createSyntheticShare({
+    runMs: typeof config.syntheticRunMs === 'number' ? config.syntheticRunMs : 2000,
+    ...(Array.isArray(config.syntheticWarnings) ? { warnings: config.syntheticWarnings as string[] } : {}),
+  })(config, share);

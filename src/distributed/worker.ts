@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
-import { helloMismatch, PROTOCOL_VERSION, unexpected } from './protocol.ts';
+import { helloMismatch, MAX_BYE_WARNINGS, PROTOCOL_VERSION, unexpected } from './protocol.ts';
 import type { ShareRun, StartShare } from './types.ts';
 
 export interface WorkerOutcome {
@@ -78,12 +78,12 @@ export function runWorker(
         sendSnapshot(snapshot);
       }, options.snapshotEveryMs ?? 1000);
       current.done.then(
-        (final) => {
+        ({ snapshot: final, status, warnings }) => {
           // Only the rows not sent yet: the master has the others, and a full history would make
           // the last message of a long run outgrow the message cap (protocol.ts MAX_MESSAGE_BYTES).
           if (sentStartedAtMs !== undefined && final.startedAtMs !== sentStartedAtMs) lastSentS = 0;
           sendSnapshot({ ...final, history: final.history.filter((row) => row.elapsedS > lastSentS) });
-          link.send({ type: 'bye', reason: 'done' });
+          link.send({ type: 'bye', reason: 'done', status, warnings: warnings.slice(0, MAX_BYE_WARNINGS) });
           settle({ exitCode: 0, message: 'share done' });
         },
         (err: unknown) => {

@@ -5,6 +5,7 @@
  * by second since the common `--start-at` — and the result is summarized like any run.
  */
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
+import { mergeWarnings, worstStatus } from '../distributed/outcome.ts';
 import { formatSegment, type Segment } from '../distributed/shares.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
 import { buildRunJson } from './run-json.ts';
@@ -21,8 +22,6 @@ export interface SegmentRun {
  * wrote its reports or how it printed them.
  */
 const PER_SEGMENT_KEYS = new Set(['segment', 'out', 'formats', 'jsonSummary', 'liveIntervalMs']);
-
-const STATUS_RANK: Record<RunJson['status'], number> = { completed: 0, stopped: 1, aborted: 2 };
 
 /** The merged run.json, or one line saying why these files are not segments of one run. */
 export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | string {
@@ -51,8 +50,12 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
   const ordered = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, input]) => input);
   const missing = Array.from({ length: of }, (_, i) => i).filter((i) => !byIndex.has(i));
   const startAt = first.run.config.startAt as number | null | undefined;
-  const warnings = ordered.flatMap(({ run }) =>
-    run.warnings.map((w) => `segment ${formatSegment(segmentOf({ file: '', run }))}: ${w}`),
+  const warnings = mergeWarnings(
+    ordered.map((input) => ({
+      segment: segmentOf(input),
+      status: input.run.status,
+      warnings: input.run.warnings,
+    })),
   );
   if (startAt === null || startAt === undefined)
     warnings.push(
@@ -72,10 +75,7 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
   );
   const merged = buildRunJson({
     snapshot: mergeSnapshots(ordered.map(({ run }) => run.snapshot!)),
-    status: ordered.reduce<RunJson['status']>(
-      (worst, { run }) => (STATUS_RANK[run.status] > STATUS_RANK[worst] ? run.status : worst),
-      'completed',
-    ),
+    status: worstStatus(ordered.map(({ run }) => run.status)),
     startedAt: new Date(startAt ?? Math.min(...ordered.map(({ run }) => Date.parse(run.startedAt)))),
     endedAt: new Date(Math.max(...ordered.map(({ run }) => Date.parse(run.endedAt)))),
     config: { ...first.run.config, segment: null, mergedSegments: of },

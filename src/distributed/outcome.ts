@@ -1,0 +1,48 @@
+/**
+ * One run outcome from several parts (the workers of `--processes N` or `master`, the segments
+ * given to `streamload merge`): the most severe status, and every part's warnings once each,
+ * prefixed with the segments that raised it so the reader knows where to look.
+ */
+import type { RunStatus } from './protocol.ts';
+import { formatSegment, type Segment } from './shares.ts';
+
+/** One part's end: how it ended and what it warned about. */
+export interface PartOutcome {
+  readonly segment: Segment;
+  readonly status: RunStatus;
+  readonly warnings: readonly string[];
+}
+
+const STATUS_RANK: Record<RunStatus, number> = { completed: 0, stopped: 1, aborted: 2 };
+
+/** The most severe of the statuses: one stopped or aborted part makes the whole run so. */
+export function worstStatus(statuses: Iterable<RunStatus>): RunStatus {
+  let worst: RunStatus = 'completed';
+  for (const status of statuses) if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
+  return worst;
+}
+
+/**
+ * Every part's warnings, each text once, in first-seen order: `segment 1/2: …` when one part raised
+ * it, `segments 1/2, 2/2: …` when several did (N identical saturation lines would bury the rest).
+ */
+export function mergeWarnings(parts: readonly PartOutcome[]): string[] {
+  const bySegments = new Map<string, string[]>();
+  for (const part of parts)
+    for (const warning of new Set(part.warnings)) {
+      const segments = bySegments.get(warning);
+      if (segments === undefined) bySegments.set(warning, [formatSegment(part.segment)]);
+      else segments.push(formatSegment(part.segment));
+    }
+  return [...bySegments].map(
+    ([warning, segments]) => `segment${segments.length === 1 ? '' : 's'} ${segments.join(', ')}: ${warning}`,
+  );
+}
+
+/** The parts' outcome under the parent's own status (a stop or abort of the whole run). */
+export function mergeOutcomes(
+  own: RunStatus,
+  parts: readonly PartOutcome[],
+): { status: RunStatus; warnings: string[] } {
+  return { status: worstStatus([own, ...parts.map((p) => p.status)]), warnings: mergeWarnings(parts) };
+}
