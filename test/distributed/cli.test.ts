@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../src/distributed/protocol.ts';
+import { afterLoadStarts } from '../cli/helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -200,6 +201,62 @@ describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
     assert.equal(summary.partial.workers, 2);
     assert.match(summary.partial.notice, /up to second \d+ are kept/);
     assert.equal((await workers[0]!.exited).code, 0);
+  });
+
+  // One run outcome (issue 15, D4 of issue 16): the embedded workflow target names its nodes, so
+  // --max-series 1 makes every worker's recorder warn; only a worker can raise that warning.
+  const capWarning = /^segments 1\/2, 2\/2: more than 1 distinct node_duration\.\* names/;
+  const embedded = (dir: string): string[] => [
+    '--users',
+    '2',
+    '--run-time',
+    '60s',
+    '--stop-timeout',
+    '5s',
+    '--max-series',
+    '1',
+    '--out',
+    dir,
+  ];
+
+  test("run --processes 2 stopped with SIGINT: run.json says stopped, with the workers' warnings", {
+    timeout: 90_000,
+  }, async () => {
+    const dir = join(out, 'processes-sigint');
+    const began = performance.now();
+    const run = cli(['run', ...embedded(dir), '--processes', '2']);
+    afterLoadStarts(run.child, 2500, () => run.child.kill('SIGINT'));
+    const { code, stdout, stderr } = await run.exited;
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /SIGINT: stopping/);
+    const result = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.equal(result.status, 'stopped');
+    assert.ok(result.totals.requests > 0);
+    assert.equal(
+      result.warnings.filter((w: string) => capWarning.test(w)).length,
+      1,
+      result.warnings.join('\n'),
+    );
+    assert.ok(performance.now() - began < 50_000, 'stopped long before --run-time');
+  });
+
+  test("master + 1 worker stopped with SIGINT: run.json says stopped, with the worker's warnings", {
+    timeout: 90_000,
+  }, async () => {
+    const dir = join(out, 'master-sigint');
+    const master = cli(['master', ...embedded(dir), '--expect-workers', '1', '--master-port', '0']);
+    afterLoadStarts(master.child, 2500, () => master.child.kill('SIGINT'));
+    const port = await until('the master port', () => masterPort(master.stderr()), 30_000);
+    const worker = cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]);
+    const { code, stderr } = await master.exited;
+    assert.equal(code, 0, stderr);
+    assert.equal((await worker.exited).code, 0);
+    const result = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.equal(result.status, 'stopped');
+    assert.ok(
+      result.warnings.some((w: string) => /^segment 1\/1: more than 1 distinct node_duration/.test(w)),
+      result.warnings.join('\n'),
+    );
   });
 
   test('a worker of another version is refused with a clear message', { timeout: 20_000 }, async () => {
