@@ -259,6 +259,25 @@ describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
     );
   });
 
+  test('run --processes 2 --iterations: the live view counts the merged requests, not 0/N throughout', {
+    timeout: 90_000,
+  }, async () => {
+    const dir = join(out, 'processes-progress');
+    const args = ['--users', '2', '--iterations', '6', '--live-interval', '1s', '--out', dir];
+    const { code, stdout, stderr } = await cli(['run', ...args, '--processes', '2']).exited;
+    assert.equal(code, 0, stderr);
+    const counts = [...stdout.matchAll(/, (\d+)\/6 iterations\]/g)].map((m) => Number(m[1]));
+    assert.ok(counts.length > 0, stdout);
+    assert.ok(
+      counts.some((n) => n > 0),
+      `never past 0: ${counts.join(', ')}`,
+    );
+    assert.ok(
+      counts.every((n, i) => n <= 6 && (i === 0 || n >= counts[i - 1]!)),
+      `counts rise to at most 6: ${counts.join(', ')}`,
+    );
+  });
+
   test('a worker of another version is refused with a clear message', { timeout: 20_000 }, async () => {
     const m = cli([
       'master',
