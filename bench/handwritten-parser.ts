@@ -39,7 +39,6 @@ export function createSseParser(options: SseParserOptions): SseParser {
   }
 
   function dispatch(): void {
-    const sizeBytes = eventBytes;
     eventBytes = 0;
     if (!hasData) {
       eventType = '';
@@ -51,7 +50,6 @@ export function createSseParser(options: SseParserOptions): SseParser {
       data,
       lastEventId,
       retry,
-      sizeBytes,
     };
     data = '';
     hasData = false;

@@ -79,6 +79,12 @@ export function sendRequest(
   let contentTokens = 0;
   let usageTokens: number | undefined;
   let contentBytes = 0;
+  /**
+   * Stream bytes received since the last event, counted with the next one: one addition per
+   * chunk, and a stream's events add up to its bytes up to its last event (as before, when the
+   * parser apportioned each chunk among its events at a cost per event).
+   */
+  let bytesSinceEvent = 0;
   let isStream = false;
   let error: ErrorName | undefined;
   let message: string | undefined;
@@ -101,7 +107,8 @@ export function sendRequest(
   function onEvent(event: SseEvent): void {
     const now = performance.now();
     events++;
-    recorder.event(event.sizeBytes, events === 1 ? undefined : now - lastEventAt);
+    recorder.event(bytesSinceEvent, events === 1 ? undefined : now - lastEventAt);
+    bytesSinceEvent = 0;
     if (events === 1) {
       ttfe = now - start;
       firstEventAt = now;
@@ -294,6 +301,7 @@ export function sendRequest(
         contentBytes += chunk.length;
         if (options.keep !== undefined) keepChunk(options.keep, chunk);
         if (parser !== undefined && isStream) {
+          bytesSinceEvent += chunk.length;
           parser.feed(chunk);
           if (terminalAt !== undefined) endAtTerminal();
           return;

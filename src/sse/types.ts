@@ -8,11 +8,6 @@ export interface SseEvent {
   readonly lastEventId: string;
   /** The last valid `retry` value in ms seen in this event's block, else undefined. */
   readonly retry: number | undefined;
-  /**
-   * Bytes on the wire that made up this event, from its first line to the blank line ending it
-   * (a CRLF split between two chunks counts its LF toward the next event: dispatch never waits).
-   */
-  readonly sizeBytes: number;
 }
 
 /** Classified parse failures; names are members of the error taxonomy. */
