@@ -1,5 +1,5 @@
 /** Dify chat-family apps (`POST /v1/chat-messages`): `message`/`agent_message` content, `message_end` terminal. */
-import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
+import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 import { difyHeaders, interpretDifyCommon } from './workflow.ts';
 
@@ -35,9 +35,7 @@ export function createChatProtocol(options: {
           if (!parsed.ok) return parsed.failure;
           const event = parsed.value;
           if (event.event === 'message' || event.event === 'agent_message') {
-            return typeof event.answer === 'string' && event.answer !== ''
-              ? { kind: 'content', tokens: 1 }
-              : LIFECYCLE;
+            return typeof event.answer === 'string' && event.answer !== '' ? ONE_TOKEN : LIFECYCLE;
           }
           if (event.event === 'message_end') {
             const usage = ((event.metadata ?? {}) as { usage?: { completion_tokens?: unknown } }).usage;

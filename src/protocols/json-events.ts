@@ -41,3 +41,6 @@ export function judgeJsonBody(
 }
 
 export const LIFECYCLE: EventMeaning = { kind: 'lifecycle' };
+/** The meanings most events have, made once: the hot path allocates nothing to say them. */
+export const ONE_TOKEN: EventMeaning = { kind: 'content', tokens: 1 };
+export const DONE: EventMeaning = { kind: 'terminal', ok: true };

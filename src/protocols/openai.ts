@@ -2,7 +2,7 @@
  * OpenAI-compatible chat completions: `[DONE]` is terminal, the role-only first chunk is not
  * content, a top-level `error` object is a stream error, usage (when sent) gives the token count.
  */
-import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
+import { DONE, judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
 export interface OpenAiOptions {
@@ -45,7 +45,7 @@ export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
       return {
         endIsSuccess: false,
         interpret(sse): EventMeaning {
-          if (sse.data === '[DONE]') return { kind: 'terminal', ok: true };
+          if (sse.data === '[DONE]') return DONE;
           const parsed = parseEventJson(sse.data);
           if (!parsed.ok) return parsed.failure;
           const chunk = parsed.value;
@@ -62,7 +62,7 @@ export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
             return { kind: 'usage', tokens: usage.completion_tokens };
           const choices = chunk.choices as { delta?: { content?: unknown } }[] | undefined;
           const content = choices?.[0]?.delta?.content;
-          return typeof content === 'string' && content !== '' ? { kind: 'content', tokens: 1 } : LIFECYCLE;
+          return typeof content === 'string' && content !== '' ? ONE_TOKEN : LIFECYCLE;
         },
       };
     },

@@ -2,6 +2,7 @@
  * Any SSE endpoint: every event with data is content; the stream succeeds when it ends cleanly or,
  * when configured, when the terminal event name / data arrives.
  */
+import { DONE, ONE_TOKEN } from './json-events.ts';
 import type { EventMeaning, Protocol } from './types.ts';
 
 export interface GenericSseOptions {
@@ -41,9 +42,9 @@ export function createGenericSseProtocol(options: GenericSseOptions): Protocol {
             (options.terminalEvent !== undefined && sse.type === options.terminalEvent) ||
             (options.terminalData !== undefined && sse.data === options.terminalData)
           ) {
-            return { kind: 'terminal', ok: true };
+            return DONE;
           }
-          return { kind: 'content', tokens: 1 };
+          return ONE_TOKEN;
         },
       };
     },

@@ -2,7 +2,7 @@
  * Dify workflow apps (`POST /v1/workflows/run`): lifecycle events, `text_chunk` content, node
  * timings, `workflow_finished` (success only when status is succeeded) or `error` as terminal.
  */
-import { judgeJsonBody, LIFECYCLE, parseEventJson } from './json-events.ts';
+import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
 /** Dify's JSON + Bearer headers under the run's own (`--header`, User-Agent), which win. */
@@ -75,7 +75,7 @@ export function createWorkflowProtocol(options: {
           const parsed = parseEventJson(sse.data);
           if (!parsed.ok) return parsed.failure;
           const event = parsed.value;
-          if (event.event === 'text_chunk') return { kind: 'content', tokens: 1 };
+          if (event.event === 'text_chunk') return ONE_TOKEN;
           if (event.event === 'node_finished') completionTokens += nodeCompletionTokens(event);
           if (event.event === 'workflow_finished') {
             const data = (event.data ?? {}) as Record<string, unknown>;
