@@ -2,7 +2,7 @@
  * The per-second time series: one row per `tick()`, rows of several recorders merged by second,
  * and max/avg/min of a per-second rate.
  */
-import { encodeHistogram, histogramStats, mergeDecoded, statsFromEncoded } from './histogram.ts';
+import { encodeHistogram, histogramStats, mergeDecoded } from './histogram.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
 import { mergeControlsSeconds } from './operations.ts';
 import type { GeneratorSample, HistoryRow, RateStats } from './types.ts';
@@ -32,13 +32,6 @@ export interface SnapshotRow extends HistoryRow {
  *   slack absorbs a drift-corrected timer.
  */
 export const FULL_ROW_MIN_SPAN_MS = 900;
-
-/** p50 and p95 in ms of an encoded per-second histogram; nulls when nothing completed that second. */
-export function secondPercentiles(encoded: string | null): readonly [number | null, number | null] {
-  if (encoded === null) return [null, null];
-  const stats = statsFromEncoded(encoded, 'ms');
-  return stats.count === 0 ? [null, null] : [stats.p50, stats.p95];
-}
 
 /**
  * max/avg/min of a per-second rate over the full rows (see FULL_ROW_MIN_SPAN_MS). Each row's rate

@@ -5,8 +5,8 @@
  */
 import { createConnectionGauge } from './connection-gauge.ts';
 import { createGeneratorHealth } from './generator-health.ts';
-import { recordCount, recordMs, toMicros, unitOf } from './histogram.ts';
-import { type SnapshotRow, secondPercentiles } from './history.ts';
+import { recordCount, recordMs, toMicros, US_PER_MS, unitOf } from './histogram.ts';
+import type { SnapshotRow } from './history.ts';
 import {
   createLiveHistograms,
   encodeSlot,
@@ -71,6 +71,17 @@ const withControls = (totals: ControlsTotals | undefined) =>
 
 function encodeIfAny(slot: LiveSlot): string | null {
   return slot.histogram.totalCount > 0 ? encodeSlot(slot) : null;
+}
+
+/**
+ * p50 and p95 (ms) of a second's live histogram, read in place: decoding its encoded copy to read
+ * two numbers cost a decode and a pass over the counts every second. Same values as decoding and
+ * histogramStats (the library's getValueAtPercentile, which histogramStats reproduces).
+ */
+function livePercentiles(slot: LiveSlot): readonly [number | null, number | null] {
+  const h = slot.histogram;
+  if (h.totalCount === 0) return [null, null];
+  return [h.getValueAtPercentile(50) / US_PER_MS, h.getValueAtPercentile(95) / US_PER_MS];
 }
 
 export function createRecorder(options: RecorderOptions = {}): Recorder {
@@ -275,8 +286,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       lastSecond = Math.max(lastSecond + 1, Math.round((now - startMs) / 1000));
       const ttfeHistogram = encodeIfAny(ttfeSecond);
       const durationHistogram = encodeIfAny(durationSecond);
-      const [ttfeP50, ttfeP95] = secondPercentiles(ttfeHistogram);
-      const [durationP50, durationP95] = secondPercentiles(durationHistogram);
+      const [ttfeP50, ttfeP95] = livePercentiles(ttfeSecond);
+      const [durationP50, durationP95] = livePercentiles(durationSecond);
       const controlsRow = controls.closeSecond();
       const errors: Partial<Record<ErrorName, number>> = {};
       ERROR_NAMES.forEach((name, i) => {
