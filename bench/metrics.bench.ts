@@ -192,6 +192,35 @@ tickMs.sort((a, b) => a - b);
 row('warm: tick + snapshot + summarize (median of 30 s)', `${tickMs[15]!.toFixed(2)} ms`);
 recorder.close();
 
+// The live view after a minute and after a simulated hour: summarize(snapshot()) should cost about
+// the same (issue 15's budget: ≤ 2× after an hour), not grow with the history it re-walks.
+const summaryMedian = (r: typeof recorder): number => {
+  const ms: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const start = performance.now();
+    summarize(r.snapshot());
+    ms.push(performance.now() - start);
+  }
+  return ms.sort((a, b) => a - b)[7]!;
+};
+const hourly = createRecorder();
+const fillTo = (seconds: number): void => {
+  for (; filled < seconds; filled++) {
+    for (let i = 0; i < 20; i++) hourly.request(pool[(filled * 20 + i) & 1023]!);
+    hourly.tick();
+  }
+};
+let filled = 0;
+fillTo(60);
+const minuteMs = summaryMedian(hourly);
+fillTo(3600);
+const hourMs = summaryMedian(hourly);
+assert.equal(summarize(hourly.snapshot()).history.length, 3600);
+row('snapshot + summarize after 60 s of history (median of 15)', `${minuteMs.toFixed(2)} ms`);
+row('snapshot + summarize after a simulated hour (3600 s)', `${hourMs.toFixed(2)} ms`);
+row('  hour / minute', `${(hourMs / minuteMs).toFixed(1)}×`);
+hourly.close();
+
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(
   `metrics bench (${quick ? 'quick' : 'full'}: ${N} ops × best of ${ROUNDS}, node ${process.version})`,
