@@ -175,8 +175,18 @@ export function mergeHistories(histories: readonly (readonly SnapshotRow[])[]): 
   return withRunningTotals([...bySecond.values()].map(mergeSecond));
 }
 
-/** The public row (run.json, CSV, UI): the merge-only fields dropped. */
+/**
+ * Public rows already made, by the snapshot row they came from. A recorder's rows never change once
+ * ticked and keep their identity from one snapshot to the next, so the live view's summary each
+ * second makes only the new second's public row: its cost stays flat as the history grows (an hour
+ * of rows was rebuilt every second before). Weak: rows dropped by reset or merge are collected.
+ */
+const publicRows = new WeakMap<SnapshotRow, HistoryRow>();
+
+/** The public row (run.json, CSV, UI): the merge-only fields dropped. Shared: read-only. */
 export function publicRow(row: SnapshotRow): HistoryRow {
+  const cached = publicRows.get(row);
+  if (cached !== undefined) return cached;
   const {
     spanMs: _span,
     peakConnections: _peak,
@@ -184,5 +194,6 @@ export function publicRow(row: SnapshotRow): HistoryRow {
     durationHistogram: _duration,
     ...rest
   } = row;
+  publicRows.set(row, rest);
   return rest;
 }
