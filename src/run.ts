@@ -49,11 +49,41 @@ export interface LiveRunHandle extends RunHandle {
   progress(): { elapsedMs: number; iterations: number; users: number; dropped: number; warnings: string[] };
 }
 
+/** How a run ended: what run.json records besides the configuration and the environment. */
+export interface RunEnd {
+  readonly snapshot: Snapshot;
+  readonly status: RunJson['status'];
+  readonly warnings: readonly string[];
+  readonly startedAt: Date;
+  /** The configuration as recorded (default: `config` redacted); a scaled run adds its placement. */
+  readonly recorded?: Record<string, unknown>;
+  /** Keep the whole snapshot (`--segment` runs: `streamload merge` needs it). */
+  readonly keepSnapshot?: boolean;
+}
+
+/**
+ * run.json of a run of `config` against `origin`: thresholds evaluated, config redacted, the
+ * environment described. The one assembly for a single process and a scaled run (cli/scale-out.ts).
+ */
+export function runJsonOf(config: RunConfig, origin: string, end: RunEnd): RunJson {
+  const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
+  return buildRunJson({
+    snapshot: end.snapshot,
+    status: end.status,
+    startedAt: end.startedAt,
+    endedAt: new Date(),
+    config: end.recorded ?? redactConfig(config),
+    environment: currentEnvironment(origin, config),
+    evaluate: (summary) => evaluateThresholds(thresholds, summary),
+    warnings: end.warnings,
+    ...(end.keepSnapshot === true ? { keepSnapshot: true } : {}),
+  });
+}
+
 export async function startRun(whole: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
   // `--segment i/N`: this process does its share only; run.json records the whole config + segment.
   const config = segmentConfig(whole);
   const scenario = await loadScenario(config.scenario);
-  const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
   const objectives = config.slos.map((expr) => parseObjective(expr) as Objective);
   const recorder = createRecorder({
     goodRequest: goodRequest(objectives),
@@ -232,14 +262,10 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     selfCheck.close();
     recorder.tick(); // close the last, partial second so the history adds up to the totals
     finalSnapshot = recorder.snapshot();
-    const run = buildRunJson({
+    const run = runJsonOf(whole, options.origin, {
       snapshot: finalSnapshot,
       status,
       startedAt,
-      endedAt: new Date(),
-      config: redactConfig(whole),
-      environment: currentEnvironment(options.origin, config),
-      evaluate: (summary) => evaluateThresholds(thresholds, summary),
       warnings: warnings(),
       keepSnapshot: whole.segment !== null && whole.segment !== undefined,
     });

@@ -1,7 +1,6 @@
 /** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
 import { redactSecrets } from '../config/redact.ts';
 import { redactConfig } from '../config/resolve.ts';
-import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import type { RunConfig } from '../config/types.ts';
 import {
   type Placement,
@@ -11,9 +10,7 @@ import {
   withScaleOut,
 } from '../distributed/index.ts';
 import type { RunHandle } from '../engine/types.ts';
-import { currentEnvironment } from '../report/environment.ts';
-import { buildRunJson } from '../report/run-json.ts';
-import type { LiveRunHandle } from '../run.ts';
+import { type LiveRunHandle, runJsonOf } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
 
 /** Progress for the live view from the merged per-second summaries. */
@@ -44,7 +41,6 @@ export async function startScaledSession(
   origin: string,
   placement: Placement,
 ): Promise<LiveRunHandle> {
-  const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
   const startedAt = new Date();
   const scaled = await startScaledRun({
     config: { ...config, target: origin } as unknown as Record<string, unknown>,
@@ -53,18 +49,15 @@ export async function startScaledSession(
     notice: (line) => process.stderr.write(`${line}\n`),
     finalize: (result, outcome) =>
       withScaleOut(
-        buildRunJson({
+        runJsonOf(config, origin, {
           snapshot: result.snapshot,
           status: outcome.status,
           startedAt,
-          endedAt: new Date(),
-          config: {
+          recorded: {
             ...redactConfig(config),
             // The placement carries the master token.
             placement: redactSecrets({ ...placement, onListening: undefined }),
           },
-          environment: currentEnvironment(origin, config),
-          evaluate: (summary) => evaluateThresholds(thresholds, summary),
           // Every worker judged its own connections (transport), saturation and caps.
           warnings: outcome.warnings,
         }),
