@@ -158,7 +158,10 @@ export function withRunningTotals(rows: Iterable<SnapshotRow>): SnapshotRow[] {
     .map((row) => {
       totalRequests += row.requests;
       totalFailures += row.failures;
-      return { ...row, totalRequests, totalFailures };
+      // A row whose totals are already right is kept as is: its identity lets publicRow reuse its work.
+      return row.totalRequests === totalRequests && row.totalFailures === totalFailures
+        ? row
+        : { ...row, totalRequests, totalFailures };
     });
 }
 

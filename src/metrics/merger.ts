@@ -70,6 +70,9 @@ export function createSnapshotMerger(): SnapshotMerger {
       const snapshots = [...latest.values()];
       checkSchemas(snapshots);
       const history = withRunningTotals([...seconds.values()].map((s) => s.row));
+      // Kept with their totals: the next merge returns unchanged seconds as the same rows, so a
+      // summary of an hour-long merged run makes only the new seconds' public rows.
+      for (const row of history) seconds.get(row.elapsedS)!.row = row;
       return combineSnapshots(snapshots, history);
     },
     reset() {
