@@ -186,11 +186,11 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       gauge.close();
     },
 
-    event(sizeBytes, interEventMs) {
+    event(bytes, interEventMs) {
       total.events++;
       second.events++;
-      total.bytes += sizeBytes;
-      second.bytes += sizeBytes;
+      total.bytes += bytes;
+      second.bytes += bytes;
       if (interEventMs !== undefined) interEvent.histogram.recordValue(toMicros(interEventMs));
     },
 

@@ -241,8 +241,12 @@ export interface Recorder {
   streamOpened(): void;
   /** A stream ended (any way): gauge −1. Pair with every `streamOpened`. */
   streamClosed(): void;
-  /** Every SSE event. `interEventMs`: the gap since the stream's previous event (undefined for its first). */
-  event(sizeBytes: number, interEventMs: number | undefined): void;
+  /**
+   * Every SSE event. `bytes`: the stream's bytes received since its previous event (the engine counts
+   * chunks, so a stream's events add up to its bytes up to its last event). `interEventMs`: the gap
+   * since the stream's previous event (undefined for its first).
+   */
+  event(bytes: number, interEventMs: number | undefined): void;
   /** Once per finished request, successful or not (latencies of failures are recorded too). */
   request(result: RequestResult): void;
   /** The transport opened a TCP connection; `h2` when ALPN chose HTTP/2 (its streams share it). */
