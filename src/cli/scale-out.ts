@@ -9,6 +9,7 @@ import {
   startScaledRun,
   withScaleOut,
 } from '../distributed/index.ts';
+import { transportWarnings } from '../engine/transport.ts';
 import type { RunHandle } from '../engine/types.ts';
 import { type LiveRunHandle, runJsonOf } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
@@ -47,6 +48,8 @@ export async function startScaledSession(
     plan: planOf(config),
     placement,
     notice: (line) => process.stderr.write(`${line}\n`),
+    // Every process's connections are in the merged snapshot: one transport verdict for all.
+    ownWarnings: (result) => transportWarnings(config, origin, result.snapshot.tcp ?? { opened: 0, h2: 0 }),
     finalize: (result, outcome) =>
       withScaleOut(
         runJsonOf(config, origin, {
@@ -58,7 +61,7 @@ export async function startScaledSession(
             // The placement carries the master token.
             placement: redactSecrets({ ...placement, onListening: undefined }),
           },
-          // Every worker judged its own connections (transport), saturation and caps.
+          // The transport verdict, then every worker's saturation, caps… naming its segments.
           warnings: outcome.warnings,
         }),
         result,

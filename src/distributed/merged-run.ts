@@ -21,6 +21,8 @@ export interface MergedOutcome {
 export function createMergedRun(
   coordinator: Coordinator,
   finalize: (result: CoordinatorResult, outcome: MergedOutcome) => RunJson | Promise<RunJson>,
+  /** The parent's own verdicts over the merged result (transport): the workers' copies are dropped. */
+  ownWarnings: (result: CoordinatorResult) => readonly string[] = () => [],
 ): RunHandle {
   const feed = createSummaryFeed();
   coordinator.onTick((snapshot) => feed.publish(() => snapshot));
@@ -43,7 +45,10 @@ export function createMergedRun(
       coordinator.stop('abort');
     },
     done: coordinator.done.then((result) =>
-      finalize(result, mergeOutcomes(own, result.workers.flatMap(ended))),
+      finalize(
+        result,
+        mergeOutcomes({ status: own, warnings: ownWarnings(result) }, result.workers.flatMap(ended)),
+      ),
     ),
   };
 }

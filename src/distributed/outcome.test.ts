@@ -17,9 +17,28 @@ test('mergeWarnings: each text once, naming the segments that raised it, in firs
   assert.deepEqual(merged, ['segments 1/3, 3/3: cap', 'segment 1/3: saturated', 'segment 3/3: slow']);
 });
 
+const none = { warnings: [] };
+
 test("mergeOutcomes: the parent's stop wins over completed workers; a worker's abort over the parent", () => {
   const parts = [{ segment: { index: 0, of: 1 }, status: 'completed' as const, warnings: ['w'] }];
-  assert.deepEqual(mergeOutcomes('stopped', parts), { status: 'stopped', warnings: ['segment 1/1: w'] });
-  assert.equal(mergeOutcomes('completed', [{ ...parts[0]!, status: 'aborted' }]).status, 'aborted');
-  assert.equal(mergeOutcomes('completed', parts).status, 'completed');
+  assert.deepEqual(mergeOutcomes({ status: 'stopped', ...none }, parts), {
+    status: 'stopped',
+    warnings: ['segment 1/1: w'],
+  });
+  assert.equal(
+    mergeOutcomes({ status: 'completed', ...none }, [{ ...parts[0]!, status: 'aborted' }]).status,
+    'aborted',
+  );
+  assert.equal(mergeOutcomes({ status: 'completed', ...none }, parts).status, 'completed');
+});
+
+test("mergeOutcomes: a part's warning the parent already raises is said once, unprefixed", () => {
+  const parts = [
+    { segment: { index: 0, of: 2 }, status: 'completed' as const, warnings: ['--insecure: x', 'cap'] },
+    { segment: { index: 1, of: 2 }, status: 'completed' as const, warnings: ['--insecure: x'] },
+  ];
+  assert.deepEqual(mergeOutcomes({ status: 'completed', warnings: ['--insecure: x'] }, parts).warnings, [
+    '--insecure: x',
+    'segment 1/2: cap',
+  ]);
 });

@@ -39,10 +39,21 @@ export function mergeWarnings(parts: readonly PartOutcome[]): string[] {
   );
 }
 
-/** The parts' outcome under the parent's own status (a stop or abort of the whole run). */
+/**
+ * The parts' outcome under the parent's own status (a stop or abort of the whole run) and warnings
+ * (its verdicts over the merged result, e.g. --insecure): a part's warning the parent already
+ * raises is said once, unprefixed, as for a single-process run.
+ */
 export function mergeOutcomes(
-  own: RunStatus,
+  own: { readonly status: RunStatus; readonly warnings: readonly string[] },
   parts: readonly PartOutcome[],
 ): { status: RunStatus; warnings: string[] } {
-  return { status: worstStatus([own, ...parts.map((p) => p.status)]), warnings: mergeWarnings(parts) };
+  const said = new Set(own.warnings);
+  return {
+    status: worstStatus([own.status, ...parts.map((p) => p.status)]),
+    warnings: [
+      ...said,
+      ...mergeWarnings(parts.map((p) => ({ ...p, warnings: p.warnings.filter((w) => !said.has(w)) }))),
+    ],
+  };
 }

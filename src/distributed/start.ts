@@ -32,6 +32,8 @@ export interface ScaledRunOptions {
   readonly placement: Placement;
   /** The final merged snapshot, partial notice and outcome → run.json (thresholds, config, environment). */
   readonly finalize: (result: CoordinatorResult, outcome: MergedOutcome) => RunJson | Promise<RunJson>;
+  /** The parent's own warnings over the merged result (e.g. the transport verdict), said once. */
+  readonly ownWarnings?: (result: CoordinatorResult) => readonly string[];
   readonly notice?: (line: string) => void;
 }
 
@@ -54,7 +56,7 @@ export async function startScaledRun(options: ScaledRunOptions): Promise<ScaledR
     // Local children start in well under a second; remote workers may still be scheduled.
     joinTimeoutMs: placement.kind === 'processes' ? 30_000 : (placement.joinTimeoutMs ?? 120_000),
   });
-  const handle = createMergedRun(coordinator, options.finalize);
+  const handle = createMergedRun(coordinator, options.finalize, options.ownWarnings);
   // A join timeout rejects `started` and `done` together: callers await one of them, the other
   // must not become an unhandled rejection.
   handle.done.catch(() => {});
