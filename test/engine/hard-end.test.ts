@@ -90,37 +90,25 @@ describe('scenario code cannot freeze the run', () => {
   });
 });
 
-test('a task asleep in ctx.sleep for ten minutes does not keep the process alive after the reports', {
-  timeout: 90_000,
-}, async () => {
-  const file = scenarioFile(
-    "export default { users: [{ name: 'u', tasks: [{ run: async (ctx) => { await ctx.sleep(600_000); } }] }] };\n",
-  );
-  const { r, out, wallMs } = await timedRun(
-    file,
-    ['--users', '2', '--spawn-rate', '100', '--run-time', '2s', '--stop-timeout', '1s'],
-    60_000,
-  );
-  assert.notEqual(r.code, null, 'the CLI exited by itself');
-  assert.ok(wallMs < 45_000, `ended after ${wallMs} ms`);
-  assert.equal(readRun(out).totals.cancelled, 2);
-});
-
-test("scenario code's own timers do not keep the process alive after the reports", {
-  timeout: 90_000,
-}, async () => {
-  const file = scenarioFile(
-    "export default { users: [{ name: 'u', tasks: [{ run: async () => { setInterval(() => {}, 1000); await new Promise((r) => setTimeout(r, 600_000)); } }] }] };\n",
-  );
-  const { r, out, wallMs } = await timedRun(
-    file,
-    ['--users', '2', '--spawn-rate', '100', '--run-time', '2s', '--stop-timeout', '1s'],
-    60_000,
-  );
-  assert.notEqual(r.code, null, 'the CLI exited by itself');
-  assert.ok(wallMs < 45_000, `ended after ${wallMs} ms`);
-  assert.equal(readRun(out).totals.cancelled, 2);
-});
+for (const [label, task] of [
+  ['a task asleep in ctx.sleep for ten minutes', 'async (ctx) => { await ctx.sleep(600_000); }'],
+  [
+    "scenario code's own timers",
+    'async () => { setInterval(() => {}, 1000); await new Promise((r) => setTimeout(r, 600_000)); }',
+  ],
+] as const) {
+  test(`${label}: the process does not stay alive after the reports`, { timeout: 90_000 }, async () => {
+    const file = scenarioFile(`export default { users: [{ name: 'u', tasks: [{ run: ${task} }] }] };\n`);
+    const { r, out, wallMs } = await timedRun(
+      file,
+      ['--users', '2', '--spawn-rate', '100', '--run-time', '2s', '--stop-timeout', '1s'],
+      60_000,
+    );
+    assert.notEqual(r.code, null, 'the CLI exited by itself');
+    assert.ok(wallMs < 45_000, `ended after ${wallMs} ms`);
+    assert.equal(readRun(out).totals.cancelled, 2);
+  });
+}
 
 describe('scenario exports are checked at load (exit 2, naming the file and the problem)', () => {
   for (const [label, body, expected] of [
