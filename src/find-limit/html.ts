@@ -4,7 +4,7 @@
  */
 import { esc, table, uplotAssets } from '../report/html.ts';
 import { fmt } from '../report/tables.ts';
-import type { FindLimitJson } from './report.ts';
+import { type FindLimitJson, stepMetricCells } from './report.ts';
 
 export async function findLimitHtml(result: FindLimitJson): Promise<string> {
   const { js, css } = await uplotAssets();
@@ -24,13 +24,7 @@ export async function findLimitHtml(result: FindLimitJson): Promise<string> {
   const rows = result.steps.map((s) => [
     s.index,
     fmt(s.load, 2),
-    fmt(s.requestsPerS),
-    fmt(s.eventsPerS, 0),
-    fmt(s.ttfeP50, 0),
-    fmt(s.ttfeP95, 0),
-    fmt(s.ttftP95, 0),
-    `${fmt(s.errorRate * 100, 2)}%`,
-    fmt(s.goodputAvg),
+    ...stepMetricCells(s),
     s.held ? 'held' : 'broke',
     s.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.text}`).join('; '),
   ]);

@@ -86,11 +86,9 @@ const COLUMNS = [
 ] as const;
 const WIDTHS = [4, 9, 8, 9, 9, 9, 9, 7, 8, 0];
 
-function cells(row: StepRow, unit: FindLimitJson['unit']): string[] {
-  const failed = row.checks.find((c) => !c.ok);
+/** A step's measured cells, req/s to goodput (latencies in ms): one format for the live table and report.html. */
+export function stepMetricCells(row: StepRow): string[] {
   return [
-    String(row.index),
-    `${fmt(row.load, 2)} ${unit === 'users' ? 'u' : '/s'}`,
     fmt(row.requestsPerS),
     fmt(row.eventsPerS, 0),
     fmt(row.ttfeP50, 0),
@@ -98,6 +96,15 @@ function cells(row: StepRow, unit: FindLimitJson['unit']): string[] {
     fmt(row.ttftP95, 0),
     `${fmt(row.errorRate * 100, 1)}%`,
     fmt(row.goodputAvg),
+  ];
+}
+
+function cells(row: StepRow, unit: FindLimitJson['unit']): string[] {
+  const failed = row.checks.find((c) => !c.ok);
+  return [
+    String(row.index),
+    `${fmt(row.load, 2)} ${unit === 'users' ? 'u' : '/s'}`,
+    ...stepMetricCells(row),
     row.held ? 'held' : `broke: ${failed?.text ?? 'stopped'}`,
   ];
 }
