@@ -1,5 +1,6 @@
 /** Picks the protocol a run speaks from its configuration. */
 import type { RunConfig } from '../config/types.ts';
+import { bearerHeader } from '../util/bearer.ts';
 import { createChatProtocol } from './chat.ts';
 import { createOpenAiProtocol } from './openai.ts';
 import { createGenericSseProtocol } from './sse.ts';
@@ -45,7 +46,7 @@ export function getProtocol(config: RunConfig): Protocol {
 /** The run's Bearer key (when any) under its `--header`s and User-Agent: what every request carries. */
 export function authHeaders(config: RunConfig): Record<string, string> {
   return {
-    ...(config.apiKey === null ? {} : { authorization: `Bearer ${config.apiKey}` }),
+    ...bearerHeader(config.apiKey),
     ...config.headers,
   };
 }

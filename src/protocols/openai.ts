@@ -2,6 +2,8 @@
  * OpenAI-compatible chat completions: `[DONE]` is terminal, the role-only first chunk is not
  * content, a top-level `error` object is a stream error, usage (when sent) gives the token count.
  */
+
+import { bearerHeader } from '../util/bearer.ts';
 import { DONE, judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
@@ -19,7 +21,7 @@ export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
   const path = options.path ?? '/v1/chat/completions';
   const headers = {
     'content-type': 'application/json',
-    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    ...bearerHeader(options.apiKey),
     ...options.headers,
   };
   const model = options.model ?? 'gpt-4o-mini';

@@ -2,6 +2,8 @@
  * Dify workflow apps (`POST /v1/workflows/run`): lifecycle events, `text_chunk` content, node
  * timings, `workflow_finished` (success only when status is succeeded) or `error` as terminal.
  */
+
+import { bearerHeader } from '../util/bearer.ts';
 import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
@@ -12,7 +14,7 @@ export function difyHeaders(
 ): Record<string, string> {
   return {
     'content-type': 'application/json',
-    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    ...bearerHeader(apiKey),
     ...extra,
   };
 }

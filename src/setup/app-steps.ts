@@ -1,5 +1,6 @@
 /** One DSL app, from file to a working key: import (or reuse), publish, API key, `GET /v1/parameters`. */
 import { request } from 'undici';
+import { bearerHeader } from '../util/bearer.ts';
 import { type ConsoleClient, type ConsoleResponse, describeFailure, SetupError } from './console-client.ts';
 import type { DslFile } from './dsl-file.ts';
 import type { Progress } from './progress.ts';
@@ -187,7 +188,7 @@ export async function checkKey(
   let text: string;
   try {
     const res = await request(`${target}/v1/parameters`, {
-      headers: { authorization: `Bearer ${key}` },
+      headers: bearerHeader(key),
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     });

@@ -6,6 +6,7 @@
  * bearer token, the cookies and the CSRF header together satisfies both.
  */
 import { request } from 'undici';
+import { bearerHeader } from '../util/bearer.ts';
 import { cookieHeader, parseSetCookies } from '../util/cookies.ts';
 
 /** A failure of one setup step: its message is the one actionable line the user sees (exit 2). */
@@ -49,9 +50,8 @@ export function createConsoleClient(origin: string): ConsoleClient {
 
   async function send(method: 'GET' | 'POST', path: string, body?: unknown) {
     const csrf = cookie(cookies, 'csrf_token');
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...bearerHeader(bearer) };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
     if (Object.keys(cookies).length > 0) headers.cookie = cookieHeader(cookies);
     if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
     try {
