@@ -68,3 +68,12 @@ test('src/web/ never imports src/cli/ (they share src/session/ instead of import
     [],
   );
 });
+
+test('src/config/ never imports src/report/ (a report reads the config and its threshold results, not the reverse)', () => {
+  const configToReport = edges().filter((e) => inside(e.from, 'src/config') && inside(e.to, 'src/report'));
+  assert.deepEqual(
+    configToReport.map((e) => `${e.from} -> ${e.to}`),
+    [],
+    'move the type it needs down into src/config/ or src/metrics/ and let report/ import it',
+  );
+});

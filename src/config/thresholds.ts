@@ -7,8 +7,17 @@
  * `operations.rejections.circuit_open==0`.
  */
 import type { MetricsSummary } from '../metrics/types.ts';
-import type { ThresholdResult } from '../report/types.ts';
 import { resolveThresholdPath } from './threshold-names.ts';
+
+/** One threshold checked against a run's summary: what run.json, JUnit and find-limit report. */
+export interface ThresholdResult {
+  /** As the user wrote it, e.g. `ttfe.p95<100ms`. */
+  readonly expr: string;
+  /** The measured value in the expression's unit, null when the metric had no samples. */
+  readonly actual: number | null;
+  readonly limit: number;
+  readonly ok: boolean;
+}
 
 const OPS = ['<=', '>=', '==', '<', '>'] as const;
 type Op = (typeof OPS)[number];

@@ -1,17 +1,13 @@
 /** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
+
+import type { ThresholdResult } from '../config/thresholds.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 
-export const RUN_SCHEMA = 'streamload.run/v1';
+// Defined beside the threshold parser (config/ sits below report/); re-exported for run.json's readers.
+export type { ThresholdResult };
 
-export interface ThresholdResult {
-  /** As the user wrote it, e.g. `ttfe.p95<100ms`. */
-  readonly expr: string;
-  /** The measured value in the expression's unit, null when the metric had no samples. */
-  readonly actual: number | null;
-  readonly limit: number;
-  readonly ok: boolean;
-}
+export const RUN_SCHEMA = 'streamload.run/v1';
 
 export interface RunEnvironment {
   readonly hostname: string;
