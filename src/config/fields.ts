@@ -7,11 +7,26 @@ import { JITTERS } from '../controls/backoff.ts';
 import { parseBackoff, parseCircuitBreaker, parseRetryOn } from '../controls/settings.ts';
 import { parseSegment } from '../distributed/shares.ts';
 import { ARRIVALS } from '../engine/arrivals.ts';
-import { MAX_BYTES, MAX_DURATION_MS, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
-import { redactUrl } from './redact.ts';
+import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { parseStartAt } from './start-at.ts';
-import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
-import { parseDurationMs } from './units.ts';
+import { BUILTIN_SCENARIOS, REPORT_FORMATS } from './types.ts';
+import {
+  parseBool,
+  parseDuration,
+  parseHeaders,
+  parseHttpUrl,
+  parseJsonObject,
+  parseList,
+  parseNumber,
+  parseOneOf,
+  parseProxyUrl,
+  parseSpec,
+  parseStages,
+  parseStrings,
+  parseText,
+  parseWait,
+  ValueError,
+} from './units.ts';
 
 export type Convert = (raw: unknown) => unknown;
 
@@ -25,161 +40,26 @@ export interface Field {
   readonly repeatable?: boolean;
 }
 
-class FieldError extends Error {}
-
-const text = (raw: unknown) => {
-  if (typeof raw !== 'string' && typeof raw !== 'number') throw new FieldError('expected a string');
-  return String(raw);
-};
+const text = parseText;
 const number =
   (min: number, integer = false, max = Number.MAX_SAFE_INTEGER) =>
-  (raw: unknown) => {
-    const value = typeof raw === 'number' ? raw : Number(text(raw));
-    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      throw new FieldError(`expected ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${String(raw)}"`);
-    }
-    if (value > max) throw new FieldError(`at most ${max.toLocaleString('en-US')}, got "${String(raw)}"`);
-    return value;
-  };
-/** Milliseconds; longer than MAX_DURATION_MS is refused (Node timers overflow past 2^31 ms). */
-const durationMs = (ms: number | undefined, raw: unknown): number | undefined => {
-  if (ms !== undefined && ms > MAX_DURATION_MS)
-    throw new FieldError(`at most ${MAX_DURATION_MS / 3_600_000}h (7 days), got "${String(raw)}"`);
-  return ms;
-};
-const duration = (raw: unknown) => {
-  const ms = durationMs(typeof raw === 'number' ? raw * 1000 : parseDurationMs(text(raw)), raw);
-  if (ms === undefined || ms <= 0)
-    throw new FieldError(`expected a duration like 30s, 5m or 500ms, got "${String(raw)}"`);
-  return ms;
-};
-const oneOf = (values: readonly string[]) => (raw: unknown) => {
-  const value = text(raw);
-  if (!values.includes(value)) throw new FieldError(`expected one of ${values.join(', ')}, got "${value}"`);
-  return value;
-};
-const bool = (raw: unknown) => raw === true || raw === 'true' || raw === '1' || raw === '';
-const url = (raw: unknown) => {
-  const value = text(raw);
-  // Never echo the value as given: it may carry a password.
-  const shown = redactUrl(value);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new FieldError(`expected an http(s) URL, got "${shown}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new FieldError(`expected an http(s) URL, got "${shown}"`);
-  // Refused rather than sent as Basic auth: a URL is printed in the console, run.json and every
-  // report, and one in a shell history or `ps` is already a leak. Credentials go in headers.
-  if (parsed.username !== '' || parsed.password !== '')
-    throw new FieldError(
-      `credentials in the URL ("${shown}") are refused; send them with --api-key-file FILE or STREAMLOAD_API_KEY (Bearer), or --header 'Authorization: Basic …'`,
-    );
-  return value.replace(/\/+$/, '');
-};
-const json = (raw: unknown) => {
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw;
-  try {
-    const value: unknown = JSON.parse(text(raw));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
-  } catch {
-    // reported below
-  }
-  throw new FieldError(`expected a JSON object, got ${JSON.stringify(raw)}`);
-};
-/** `1s-3s` or `2s` (fixed) or `0`. */
-const wait = (raw: unknown): [number, number] => {
-  const value = String(raw).trim();
-  const parts = value.split('-');
-  const ms = parts.map((p) => (p.trim() === '0' ? 0 : durationMs(parseDurationMs(p), raw)));
-  if (ms.length > 2 || ms.some((m) => m === undefined))
-    throw new FieldError(`expected a wait like 1s or 500ms-2s, got "${value}"`);
-  const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
-  if (max < min) throw new FieldError(`wait range "${value}" has max below min`);
-  return [min, max];
-};
-/** `30s:10,1m:50,30s:0`: ramp to each target over each duration. */
-const stages = (raw: unknown): Stage[] => {
-  if (Array.isArray(raw))
-    return raw.map((s) => ({
-      durationS: duration(s.duration ?? s.durationS) / 1000,
-      target: number(0, false, MAX_USERS)(s.target) as number,
-    }));
-  return text(raw)
-    .split(',')
-    .map((part) => {
-      const [d, t] = part.split(':');
-      if (d === undefined || t === undefined)
-        throw new FieldError(`expected stages like 30s:10,1m:50, got "${part}"`);
-      return { durationS: duration(d) / 1000, target: number(0, false, MAX_USERS)(t) as number };
-    });
-};
-const list = (values: readonly string[]) => (raw: unknown) => {
-  const items = Array.isArray(raw)
-    ? raw.map(String)
-    : text(raw)
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-  for (const item of items)
-    if (!values.includes(item)) throw new FieldError(`unknown format "${item}" (${values.join(', ')})`);
-  return items;
-};
-/** A spec parser (throws RangeError) as a converter; config files may also give the spec's parts. */
+  (raw: unknown) =>
+    parseNumber(raw, min, integer, max);
+const duration = parseDuration;
+const oneOf = (values: readonly string[]) => (raw: unknown) => parseOneOf(values, raw);
+const bool = parseBool;
+const url = parseHttpUrl;
+const json = parseJsonObject;
+const wait = parseWait;
+const stages = parseStages;
+const list = (values: readonly string[]) => (raw: unknown) => parseList(values, raw, 'format');
 const spec =
   <T>(parse: (text: string) => T) =>
-  (raw: unknown): T => {
-    const value =
-      typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-        ? Object.entries(raw)
-            .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}=${String(v)}`)
-            .join(',')
-        : raw;
-    try {
-      return parse(Array.isArray(value) ? value.join(',') : text(value));
-    } catch (error) {
-      if (error instanceof RangeError) throw new FieldError(error.message);
-      throw error;
-    }
-  };
-const strings = (raw: unknown) => (Array.isArray(raw) ? raw.map(String) : [text(raw)]);
-/** RFC 9110 token characters: what a header name may contain. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/**
- * `Name: value` (a flag, repeatable), a list of those, or a `{ Name: value }` object (config
- * files) → [name, value] pairs. CR/LF in a value would smuggle a second header: refused.
- */
-const headers = (raw: unknown): [string, string][] => {
-  const pairs: [string, string][] =
-    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      ? Object.entries(raw).map(([name, value]) => [name, text(value)])
-      : strings(raw).map((line) => {
-          const colon = line.indexOf(':');
-          if (colon <= 0) throw new FieldError(`expected 'Name: value', got "${line}"`);
-          return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
-        });
-  for (const [name, value] of pairs) {
-    if (!HEADER_NAME.test(name)) throw new FieldError(`"${name}" is not a valid header name`);
-    if (/[\r\n\0]/.test(value)) throw new FieldError(`the value of header "${name}" contains a line break`);
-  }
-  return pairs;
-};
-/** A proxy URL (credentials allowed in it); `false` (config file) = ignore the environment. */
-const proxyUrl = (raw: unknown) => {
-  if (raw === false || raw === 'false' || raw === 'none') return false;
-  const value = text(raw);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new FieldError(`expected a proxy URL like http://user:pass@proxy:3128, got "${value}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new FieldError(`expected an http(s) proxy URL, got "${parsed.protocol}"`);
-  return value;
-};
+  (raw: unknown): T =>
+    parseSpec(parse, raw);
+const strings = parseStrings;
+const headers = parseHeaders;
+const proxyUrl = parseProxyUrl;
 
 export const FIELDS: readonly Field[] = [
   {
@@ -296,7 +176,7 @@ export const FIELDS: readonly Field[] = [
     help: 'scale-out: do only segment i of N equal parts of the load (users, rate, iterations, arrivals); N runs together do the whole',
     convert: (raw) => {
       const segment = parseSegment(text(raw));
-      if (typeof segment === 'string') throw new FieldError(segment);
+      if (typeof segment === 'string') throw new ValueError(segment);
       return segment;
     },
   },
@@ -307,7 +187,7 @@ export const FIELDS: readonly Field[] = [
     help: 'scale-out: wait until this Unix ms or ISO time and count history seconds from it (one clock for all segments)',
     convert: (raw) => {
       const ms = parseStartAt(text(raw));
-      if (typeof ms === 'string') throw new FieldError(ms);
+      if (typeof ms === 'string') throw new ValueError(ms);
       return ms;
     },
   },
@@ -585,7 +465,7 @@ export function convertField(field: Field, raw: unknown, where: string): unknown
   try {
     return field.convert(raw);
   } catch (error) {
-    if (error instanceof FieldError) throw new Error(`${where}: ${error.message}`);
+    if (error instanceof ValueError) throw new Error(`${where}: ${error.message}`);
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  */
 
 import type { RunConfig } from '../config/types.ts';
-import { parseDurationMs } from '../config/units.ts';
+import { parseWait as parseWaitSpec } from '../config/units.ts';
 import { authHeaders } from '../protocols/index.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Random } from '../util/random.ts';
@@ -82,14 +82,13 @@ export function pickWeighted<T extends { readonly weight?: number }>(items: read
   return items[items.length - 1] as T;
 }
 
-function parseWait(
+function userWait(
   wait: UserClassDefinition['wait'],
   fallback: readonly [number, number],
 ): readonly [number, number] {
   if (wait === undefined) return fallback;
-  if (typeof wait !== 'string') return wait;
-  const [a, b] = wait.split('-').map((p) => parseDurationMs(p) ?? 0);
-  return [a ?? 0, b ?? a ?? 0];
+  // A string was checked when the scenario loaded (scenario/validate.ts): the same parser as --wait.
+  return typeof wait === 'string' ? parseWaitSpec(wait) : wait;
 }
 
 export function createUserFactory(deps: UserFactoryDeps): (index: number) => VirtualUser {
@@ -125,7 +124,7 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
 
   return (index) => {
     const userClass = pickWeighted(deps.scenario.users, random);
-    const wait = parseWait(userClass.wait, config.waitMs);
+    const wait = userWait(userClass.wait, config.waitMs);
     const id = `streamload-user-${index}`;
     let lag: number | undefined;
     let requests = 0;

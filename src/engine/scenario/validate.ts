@@ -3,6 +3,8 @@
  * crash or hang it (an empty user list, a task that is not a function). Lists every problem found,
  * each naming where it is (`users[0].tasks[1].run`).
  */
+import { parseWait, ValueError } from '../../config/units.ts';
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 
@@ -19,7 +21,16 @@ function checkWeightsSum(items: readonly unknown[], where: string, problems: str
 }
 
 function checkWait(value: unknown, where: string, problems: string[]): void {
-  if (value === undefined || typeof value === 'string') return;
+  if (value === undefined) return;
+  if (typeof value === 'string') {
+    try {
+      parseWait(value);
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      problems.push(`${where}.wait: ${error.message}`);
+    }
+    return;
+  }
   const pair =
     Array.isArray(value) &&
     value.length === 2 &&
