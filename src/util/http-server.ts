@@ -60,14 +60,6 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   }
 }
 
-/** The Bearer token of a request, or undefined. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (header === undefined) return undefined;
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  return match?.[1]?.trim();
-}
-
 /**
  * Resolves once the server listens; returns the bound port. The accept backlog is 4096 (Node's
  * default is 511): a load test opens thousands of connections at once, and a full SYN queue would

@@ -3,15 +3,10 @@
  * purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  BodyTooLargeError,
-  bearerToken,
-  parseJsonObject,
-  readBody,
-  sendJson,
-  startEventStream,
-} from '../../util/http-server.ts';
+import { bearerToken } from '../../util/bearer.ts';
+import { sendJson, startEventStream } from '../../util/http-server.ts';
 import { createRandom } from '../../util/random.ts';
+import { createRouter, type RouteCall } from '../shared/router.ts';
 import { serveTarget } from '../shared/target-server.ts';
 import { createCapacityModel } from './capacity.ts';
 import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
@@ -275,75 +270,95 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    stats.requests++;
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy' });
-    if (req.method === 'GET' && path === '/_mock/stats') return sendJson(res, 200, snapshotStats());
-    if (options.apiKey !== undefined && bearerToken(req) !== options.apiKey) {
-      return openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
-    }
-    if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, {
-        object: 'list',
-        data: listed.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
-      });
-    }
-    const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(path);
-    if (req.method === 'GET' && modelMatch !== null) {
-      const id = decodeURIComponent(modelMatch[1] as string);
-      if (!serves(id))
-        return openAiError(
-          res,
-          404,
-          `The model \`${id}\` does not exist or you do not have access to it.`,
-          'invalid_request_error',
-          'model_not_found',
-        );
-      return sendJson(res, 200, { id, object: 'model', created: 1700000000, owned_by: 'streamload' });
-    }
-    const routes: Record<string, (body: Record<string, unknown>) => void | Promise<void>> = {
-      '/v1/chat/completions': (body) => chatCompletions(req, res, body),
-      '/v1/completions': (body) => completions(res, body),
-      '/v1/embeddings': (body) => embeddings(res, body),
-    };
-    const route = routes[path];
-    if (route === undefined)
+  function model(res: ServerResponse, id: string) {
+    if (!serves(id))
       return openAiError(
+        res,
+        404,
+        `The model \`${id}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        'model_not_found',
+      );
+    sendJson(res, 200, { id, object: 'model', created: 1700000000, owned_by: 'streamload' });
+  }
+
+  /** Checks the key and a request's size limits, then runs `route` on its body. */
+  const limited =
+    (route: (call: RouteCall<unknown>) => void | Promise<void>) => (call: RouteCall<unknown>) => {
+      const over = overLimit(call.path, call.req.headers, call.body);
+      if (over !== undefined) return openAiError(call.res, 400, over, 'invalid_request_error', 'over_limit');
+      return route(call);
+    };
+
+  const api = createRouter({
+    bodyLimit: BODY_LIMIT,
+    // The key is checked before routing: an unknown URL without the key is a 401, as at OpenAI.
+    guard: (req, res) => {
+      if (options.apiKey === undefined || bearerToken(req) === options.apiKey) return true;
+      openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+      return undefined;
+    },
+    notFound: (req, res, path) =>
+      openAiError(
         res,
         404,
         `Unknown request URL: ${req.method} ${path}.`,
         'invalid_request_error',
         'unknown_url',
-      );
-    if (req.method !== 'POST')
-      return openAiError(
+      ),
+    methodNotAllowed: (req, res, path, allowed) =>
+      openAiError(
         res,
         405,
         `Method ${req.method} not allowed for ${path}.`,
         'invalid_request_error',
         'method_not_allowed',
-      );
-    let text: string;
-    try {
-      text = await readBody(req, BODY_LIMIT);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError)
-        return openAiError(res, 413, 'Request body too large.', 'invalid_request_error', 'request_too_large');
-      throw error;
-    }
-    const body = parseJsonObject(text);
-    if (body === undefined)
-      return openAiError(
+        null,
+        { allow: allowed.join(', ') },
+      ),
+    bodyTooLarge: (res) =>
+      openAiError(res, 413, 'Request body too large.', 'invalid_request_error', 'request_too_large'),
+    badJson: (res) =>
+      openAiError(
         res,
         400,
         'We could not parse the JSON body of your request.',
         'invalid_request_error',
         null,
-      );
-    const over = overLimit(path, req.headers, body);
-    if (over !== undefined) return openAiError(res, 400, over, 'invalid_request_error', 'over_limit');
-    await route(body);
+      ),
+  })
+    // Health and counters answer without the key (probes and tests read them).
+    .route('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'healthy' }), { open: true })
+    .route('GET', '/_mock/stats', ({ res }) => sendJson(res, 200, snapshotStats()), { open: true })
+    .route('GET', '/v1/models', ({ res }) =>
+      sendJson(res, 200, {
+        object: 'list',
+        data: listed.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
+      }),
+    )
+    .route('GET', '/v1/models/:id', ({ res, params }) => model(res, params.id as string))
+    .route(
+      'POST',
+      '/v1/chat/completions',
+      limited(({ req, res, body }) => chatCompletions(req, res, body)),
+      { json: true },
+    )
+    .route(
+      'POST',
+      '/v1/completions',
+      limited(({ res, body }) => completions(res, body)),
+      { json: true },
+    )
+    .route(
+      'POST',
+      '/v1/embeddings',
+      limited(({ res, body }) => embeddings(res, body)),
+      { json: true },
+    );
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    return api.handle(req, res);
   }
 
   function snapshotStats(): MockLlmStats {

@@ -5,21 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../../util/http-server.ts';
+import type { RouteCall } from '../shared/router.ts';
 import { type ChatApp, type ChatflowApp, startVariables } from './app.ts';
+import type { AppContext, Served } from './app-context.ts';
 import { validateInputs } from './inputs.ts';
 import type { LlmClient } from './llm-client.ts';
 import { difyError } from './responses.ts';
-import { callLlm, type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
+import { callLlm, NO_OUTPUT, runWorkflow } from './runner.ts';
+import { wrongRoute } from './workflow-routes.ts';
 
-/** What the chat routes need from the server: counters, run records and its SSE writer. */
-export interface ChatRouteContext {
-  readonly stats: { runs: number; failed: number };
-  remember(run: RunRecord): void;
-  streamSink(res: ServerResponse, envelope: Record<string, unknown>): { emit: EventSink; end(): void };
-}
-
-export function createChatRoutes(ctx: ChatRouteContext) {
-  const { stats, remember, streamSink } = ctx;
+export function createChatRoutes(ctx: AppContext) {
+  const { stats } = ctx;
+  const streamSink = ctx.openStream;
 
   /** The fields every /v1/chat-messages request needs, or undefined after answering 400. */
   function chatRequest(res: ServerResponse, body: Record<string, unknown>) {
@@ -65,12 +62,7 @@ export function createChatRoutes(ctx: ChatRouteContext) {
     if (turn === undefined) return;
     const validated = validateInputs(startVariables(app), body.inputs ?? {});
     if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
-    const run = newRun(app, turn.user, validated.inputs);
-    remember(run);
-    stats.runs++;
-    res.on('close', () => {
-      if (run.status === 'running') run.abort.abort();
-    });
+    const run = ctx.beginRun(res, app, turn.user, validated.inputs);
     const envelope = {
       conversation_id: turn.conversationId,
       message_id: turn.messageId,
@@ -79,7 +71,7 @@ export function createChatRoutes(ctx: ChatRouteContext) {
       workflow_run_id: run.id,
     };
     const sink = turn.streaming ? streamSink(res, envelope) : undefined;
-    await runWorkflow(app, run, llmClient, sink?.emit ?? (() => {}), turn);
+    await runWorkflow(app, run, llmClient, sink ?? NO_OUTPUT, turn);
     const usage = usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
     const failed = run.status !== 'succeeded';
     if (failed) stats.failed++;
@@ -140,8 +132,13 @@ export function createChatRoutes(ctx: ChatRouteContext) {
           })
         : undefined;
     try {
-      const result = await callLlm(settings, pool, llmClient, abort.signal, (answer) =>
-        sink?.emit('message', { answer, from_variable_selector: null }),
+      const result = await callLlm(
+        settings,
+        pool,
+        llmClient,
+        abort.signal,
+        (answer) => sink?.emit('message', { answer, from_variable_selector: null }),
+        sink,
       );
       const usage = usageOf(result.promptTokens, result.completionTokens);
       if (sink === undefined) {
@@ -171,5 +168,12 @@ export function createChatRoutes(ctx: ChatRouteContext) {
     sink?.end();
   }
 
-  return { chatMessage, chatflowMessage };
+  /** `POST /v1/chat-messages`: a chat app or a chatflow; a workflow app's key is refused. */
+  function message({ res, body, context }: RouteCall<Served>): void | Promise<void> {
+    const { app, llm } = context;
+    if (app.mode === 'workflow') return wrongRoute(res, 'not_chat_app');
+    return app.mode === 'chat' ? chatMessage(res, app, body, llm) : chatflowMessage(res, app, body, llm);
+  }
+
+  return { message };
 }

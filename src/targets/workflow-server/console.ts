@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { bearerToken } from '../../util/bearer.ts';
 import { cookieHeader, parseCookieHeader } from '../../util/cookies.ts';
 import { parseJsonObject, readBody, sendJson } from '../../util/http-server.ts';
 import type { App } from './app.ts';
@@ -114,8 +115,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
 
   async function authorized(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const cookies = parseCookieHeader(req.headers.cookie);
-    const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const token = cookies.access_token ?? bearer;
+    const token = cookies.access_token ?? bearerToken(req);
     const csrf = token === undefined ? undefined : sessions.get(token);
     if (csrf === undefined) {
       difyError(res, 401, 'unauthorized', 'Unauthorized.');

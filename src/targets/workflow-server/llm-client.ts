@@ -4,6 +4,7 @@
  */
 import { Agent, request } from 'undici';
 import { createSseParser } from '../../sse/parser.ts';
+import { bearerHeader } from '../../util/bearer.ts';
 
 export interface LlmCall {
   readonly model: string;
@@ -11,6 +12,8 @@ export interface LlmCall {
   readonly params: Readonly<Record<string, unknown>>;
   readonly signal: AbortSignal;
   readonly onText: (text: string) => void;
+  /** The caller's client lags: a promise to await before reading more of the LLM's stream. */
+  readonly drained?: () => Promise<void> | undefined;
 }
 
 export interface LlmResult {
@@ -37,7 +40,7 @@ export function createLlmClient(baseUrl: string, apiKey?: string): LlmClient {
       signal: call.signal,
       headers: {
         'content-type': 'application/json',
-        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...bearerHeader(apiKey),
       },
       body: JSON.stringify({
         ...call.params,
@@ -84,7 +87,12 @@ export function createLlmClient(baseUrl: string, apiKey?: string): LlmClient {
       },
     });
     try {
-      for await (const data of response.body) parser.feed(data as Buffer);
+      for await (const data of response.body) {
+        parser.feed(data as Buffer);
+        // Waiting here stops reading the LLM's socket: TCP carries the slow client's pace upstream.
+        const lag = call.drained?.();
+        if (lag !== undefined) await lag;
+      }
     } catch (error) {
       throw new LlmError(`LLM stream broke: ${(error as Error).message}`);
     }

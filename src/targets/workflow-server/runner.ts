@@ -33,6 +33,16 @@ export interface RunRecord {
 /** Receives payload events (without the envelope, which the server adds). */
 export type EventSink = (event: string, fields: Record<string, unknown>) => void;
 
+/** Where a run reports: its events, and (streaming) the client's backpressure. */
+export interface RunOutput {
+  readonly emit: EventSink;
+  /** A promise while the client lags behind (the LLM stream waits for it), else undefined. */
+  drained?(): Promise<void> | undefined;
+}
+
+/** A blocking run's output: nothing is streamed, only the run record is kept. */
+export const NO_OUTPUT: RunOutput = { emit: () => {} };
+
 /** A chatflow run's message: its query and ids (`sys.query`, `sys.conversation_id`, `message.id`). */
 export interface ChatTurn {
   readonly query: string;
@@ -81,9 +91,10 @@ export async function runWorkflow(
   app: GraphApp,
   run: RunRecord,
   llm: LlmClient,
-  emit: EventSink,
+  output: RunOutput,
   chat?: ChatTurn,
 ): Promise<void> {
+  const { emit } = output;
   const started = performance.now();
   const pool = new Map<string, Record<string, unknown>>();
   pool.set('sys', {
@@ -151,10 +162,16 @@ export async function runWorkflow(
     } else {
       try {
         // A workflow streams LLM text as text_chunk; a chatflow only through its Answer nodes.
-        const result = await callLlm(node, pool, llm, run.abort.signal, (text) =>
-          answers === undefined
-            ? emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } })
-            : answers.delta(node.id, text),
+        const result = await callLlm(
+          node,
+          pool,
+          llm,
+          run.abort.signal,
+          (text) =>
+            answers === undefined
+              ? emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } })
+              : answers.delta(node.id, text),
+          output,
         );
         tokens = result.promptTokens + result.completionTokens;
         run.completionTokens += result.completionTokens;
@@ -235,9 +252,17 @@ export function callLlm(
   llm: LlmClient,
   signal: AbortSignal,
   onText: (text: string) => void,
+  output?: Pick<RunOutput, 'drained'>,
 ) {
   const messages = settings.promptTemplate
     .map((p) => ({ role: p.role, content: renderTemplate(p.text, pool) }))
     .filter((m) => m.content !== '');
-  return llm.complete({ model: settings.model, messages, params: settings.completionParams, signal, onText });
+  return llm.complete({
+    model: settings.model,
+    messages,
+    params: settings.completionParams,
+    signal,
+    onText,
+    ...(output?.drained === undefined ? {} : { drained: output.drained }),
+  });
 }

@@ -1,29 +1,29 @@
 /**
  * `streamload serve workflow`: a Dify Service API subset that really runs its apps' graphs and
  * streams LLM output from the (mock) LLM over HTTP. Error bodies follow Dify's `{code, message, status}`.
+ * This file wires the parts: the key → app lookup, the routes, the run store and the SSE sinks.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeSseEvent } from '../../sse/encoder.ts';
-import {
-  BodyTooLargeError,
-  bearerToken,
-  parseJsonObject,
-  readBody,
-  sendJson,
-  startEventStream,
-} from '../../util/http-server.ts';
+import { bearerToken } from '../../util/bearer.ts';
+import { sendJson } from '../../util/http-server.ts';
+import { createRouter, type Refusals, type RouterOptions } from '../shared/router.ts';
 import { serveTarget } from '../shared/target-server.ts';
-import { type App, startVariables, type WorkflowApp } from './app.ts';
+import type { App } from './app.ts';
+import type { AppContext, Served, WorkflowServerStats } from './app-context.ts';
 import { createChatRoutes } from './chat-routes.ts';
 import { type ConsoleApi, type ConsoleOptions, createConsoleApi } from './console.ts';
-import { validateInputs } from './inputs.ts';
-import { createLlmClient, type LlmClient } from './llm-client.ts';
+import { createLlmClient } from './llm-client.ts';
 import { difyError, parametersOf } from './responses.ts';
-import { type EventSink, newRun, type RunRecord, runWorkflow } from './runner.ts';
+import { createRunStore } from './run-store.ts';
+import { newRun } from './runner.ts';
+import { createSseSink } from './sse-sink.ts';
+import { createWorkflowRoutes } from './workflow-routes.ts';
+
+export type { WorkflowServerStats } from './app-context.ts';
 
 const BODY_LIMIT = 1024 * 1024;
 const MAX_RECORDS = 10_000;
 const PING_INTERVAL_MS = 10_000;
+const NOT_FOUND = 'The requested URL was not found on the server.';
 
 export interface WorkflowServerOptions {
   readonly port?: number;
@@ -39,14 +39,6 @@ export interface WorkflowServerOptions {
   readonly console?: ConsoleOptions;
 }
 
-export interface WorkflowServerStats {
-  requests: number;
-  runs: number;
-  streams: number;
-  events: number;
-  failed: number;
-}
-
 export interface WorkflowServer {
   readonly url: string;
   readonly port: number;
@@ -54,204 +46,98 @@ export interface WorkflowServer {
   close(): Promise<void>;
 }
 
+/** Dify's (Flask's) answers for a URL or method it does not serve, and for a bad body. */
+const DIFY_REFUSALS: Refusals = {
+  bodyLimit: BODY_LIMIT,
+  notFound: (_req, res) => difyError(res, 404, 'not_found', NOT_FOUND),
+  methodNotAllowed: (req, res) =>
+    difyError(
+      res,
+      405,
+      'method_not_allowed',
+      `The method ${req.method} is not allowed for the requested URL.`,
+    ),
+  bodyTooLarge: (res) => difyError(res, 413, 'request_entity_too_large', 'Request body too large.'),
+  badJson: (res) =>
+    difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.'),
+};
+
 export async function startWorkflowServer(options: WorkflowServerOptions): Promise<WorkflowServer> {
   const llm = createLlmClient(options.llmUrl, options.llmApiKey);
-  /** The app behind a Service API key, the LLM its nodes call, and whether it may run. */
-  function serving(token: string): { app: App; llm: LlmClient; published: boolean } | undefined {
-    const builtin = options.apps[token];
-    if (builtin !== undefined) return { app: builtin, llm, published: true };
-    const made = consoleApi?.appForKey(token);
-    return made === undefined ? undefined : { ...made, llm: made.llm ?? llm };
-  }
   const consoleApi: ConsoleApi | undefined =
     options.console === undefined ? undefined : createConsoleApi(options.console);
-  const runs = new Map<string, RunRecord>();
-  const tasks = new Map<string, RunRecord>();
   const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
-
-  function remember(run: RunRecord): void {
-    runs.set(run.id, run);
-    tasks.set(run.taskId, run);
-    if (runs.size > MAX_RECORDS) {
-      const oldest = runs.values().next().value as RunRecord;
-      runs.delete(oldest.id);
-      tasks.delete(oldest.taskId);
-    }
-  }
-
-  /** A sink that writes each event as one SSE block, with pings while the run is idle. */
-  function streamSink(
-    res: ServerResponse,
-    envelope: Record<string, unknown>,
-  ): { emit: EventSink; end(): void } {
-    startEventStream(res);
-    stats.streams++;
-    // Dify's ping is an event line with no data line, which encodeSseEvent cannot express.
-    const ping = setInterval(() => res.write('event: ping\n\n'), pingIntervalMs);
-    return {
-      emit(event, fields) {
-        stats.events++;
-        res.write(encodeSseEvent({ data: JSON.stringify({ event, ...envelope, ...fields }) }));
-      },
-      end() {
-        clearInterval(ping);
-        res.end();
-      },
-    };
-  }
-
-  const { chatMessage, chatflowMessage } = createChatRoutes({ stats, remember, streamSink });
-
-  async function workflowRun(
-    res: ServerResponse,
-    app: WorkflowApp,
-    body: Record<string, unknown>,
-    llmClient: LlmClient,
-  ): Promise<void> {
-    const mode = body.response_mode ?? 'blocking';
-    if (mode !== 'streaming' && mode !== 'blocking')
-      return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
-    if (typeof body.user !== 'string' || body.user === '')
-      return difyError(res, 400, 'invalid_param', 'Arg user must be provided.');
-    const validated = validateInputs(startVariables(app), body.inputs);
-    if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
-    const run = newRun(app, body.user, validated.inputs);
-    remember(run);
-    stats.runs++;
-    res.on('close', () => {
-      if (run.status === 'running') run.abort.abort();
-    });
-    if (mode === 'blocking') {
-      await runWorkflow(app, run, llmClient, () => {});
-      if (run.status === 'failed') stats.failed++;
-      return sendJson(res, 200, {
-        task_id: run.taskId,
-        workflow_run_id: run.id,
-        data: runDetail(run, false),
+  const runs = createRunStore(MAX_RECORDS);
+  const ctx: AppContext = {
+    stats,
+    runs,
+    beginRun(res, app, user, inputs) {
+      const run = newRun(app, user, inputs);
+      runs.remember(run);
+      stats.runs++;
+      res.on('close', () => {
+        if (run.status === 'running') run.abort.abort();
       });
-    }
-    const sink = streamSink(res, { workflow_run_id: run.id, task_id: run.taskId });
-    await runWorkflow(app, run, llmClient, sink.emit);
-    if (run.status === 'failed') stats.failed++;
-    sink.end();
-  }
+      return run;
+    },
+    openStream: (res, envelope) => createSseSink(res, envelope, { pingIntervalMs, counters: stats }),
+  };
+  const workflow = createWorkflowRoutes(ctx);
+  const chat = createChatRoutes(ctx);
 
-  function runDetail(run: RunRecord, withInputs: boolean) {
-    return {
-      id: run.id,
-      workflow_id: run.workflowId,
-      status: run.status,
-      ...(withInputs ? { inputs: run.inputs } : {}),
-      outputs: run.outputs,
-      error: run.error,
-      elapsed_time: run.elapsedTime,
-      total_tokens: run.totalTokens,
-      total_steps: run.totalSteps,
-      created_at: run.createdAt,
-      finished_at: run.finishedAt,
-    };
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    stats.requests++;
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'healthy' });
-    if (req.method === 'GET' && path === '/_mock/stats') return sendJson(res, 200, stats);
-    if (consoleApi !== undefined && path.startsWith('/console/api/'))
-      return consoleApi.handle(req, res, path);
-    if (!path.startsWith('/v1/'))
-      return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+  /** The Service API key of a request → its app and LLM, or undefined after answering 401/400. */
+  const authorize: RouterOptions<Served>['guard'] = (req, res) => {
     const token = bearerToken(req);
-    if (token === undefined)
-      return difyError(
-        res,
-        401,
-        'unauthorized',
-        "Authorization header must be provided and start with 'Bearer'",
-      );
-    const served = serving(token);
-    if (served === undefined) return difyError(res, 401, 'unauthorized', 'Access token is invalid');
-    const { app, llm: llmClient } = served;
+    if (token === undefined) {
+      difyError(res, 401, 'unauthorized', "Authorization header must be provided and start with 'Bearer'");
+      return undefined;
+    }
+    const builtin = options.apps[token];
+    const made = builtin === undefined ? consoleApi?.appForKey(token) : undefined;
+    if (builtin !== undefined) return { app: builtin, llm };
+    if (made === undefined) {
+      difyError(res, 401, 'unauthorized', 'Access token is invalid');
+      return undefined;
+    }
     // Dify: an app whose workflow was never published cannot be run (imports through the console start unpublished).
-    if (!served.published)
-      return difyError(res, 400, 'app_unavailable', 'App unavailable, please check your app configurations.');
-    const runMatch = /^\/v1\/workflows\/run\/([^/]+)$/.exec(path);
-    const stopMatch = /^\/v1\/(?:workflows\/tasks|chat-messages)\/([^/]+)\/stop$/.exec(path);
-    if (req.method === 'GET') {
-      if (path === '/v1/parameters') return sendJson(res, 200, parametersOf(app));
-      if (path === '/v1/info')
-        return sendJson(res, 200, {
-          name: app.name,
-          description: app.description,
-          tags: [],
-          mode: app.mode,
-          author_name: 'streamload',
-        });
-      if (runMatch !== null) {
-        if (app.mode === 'chat')
-          return difyError(
-            res,
-            400,
-            'not_workflow_app',
-            'Please check if your app mode matches the right API route.',
-          );
-        const run = runs.get(runMatch[1] as string);
-        return run === undefined
-          ? difyError(res, 404, 'not_found', 'Workflow run not found.')
-          : sendJson(res, 200, runDetail(run, true));
-      }
-      return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
+    if (!made.published) {
+      difyError(res, 400, 'app_unavailable', 'App unavailable, please check your app configurations.');
+      return undefined;
     }
-    if (req.method !== 'POST')
-      return difyError(
-        res,
-        405,
-        'method_not_allowed',
-        `The method ${req.method} is not allowed for the requested URL.`,
-      );
-    const known = path === '/v1/workflows/run' || path === '/v1/chat-messages' || stopMatch !== null;
-    if (!known) return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
-    let text: string;
-    try {
-      text = await readBody(req, BODY_LIMIT);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError)
-        return difyError(res, 413, 'request_entity_too_large', 'Request body too large.');
-      throw error;
-    }
-    const body = parseJsonObject(text);
-    if (body === undefined)
-      return difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
-    if (stopMatch !== null) {
-      const run = tasks.get(stopMatch[1] as string);
-      if (run !== undefined && run.status === 'running') run.abort.abort();
-      return sendJson(res, 200, { result: 'success' });
-    }
-    if (path === '/v1/workflows/run') {
-      if (app.mode !== 'workflow')
-        return difyError(
-          res,
-          400,
-          'not_workflow_app',
-          'Please check if your app mode matches the right API route.',
-        );
-      return workflowRun(res, app, body, llmClient);
-    }
-    if (app.mode === 'workflow')
-      return difyError(
-        res,
-        400,
-        'not_chat_app',
-        'Please check if your app mode matches the right API route.',
-      );
-    return app.mode === 'chat'
-      ? chatMessage(res, app, body, llmClient)
-      : chatflowMessage(res, app, body, llmClient);
-  }
+    return { app: made.app, llm: made.llm ?? llm };
+  };
+
+  const serviceApi = createRouter<Served>({ ...DIFY_REFUSALS, guard: authorize })
+    .route('GET', '/v1/parameters', ({ res, context }) => sendJson(res, 200, parametersOf(context.app)))
+    .route('GET', '/v1/info', ({ res, context: { app } }) =>
+      sendJson(res, 200, {
+        name: app.name,
+        description: app.description,
+        tags: [],
+        mode: app.mode,
+        author_name: 'streamload',
+      }),
+    )
+    .route('GET', '/v1/workflows/run/:id', workflow.detail)
+    .route('POST', '/v1/workflows/run', workflow.run, { json: true })
+    .route('POST', '/v1/workflows/tasks/:id/stop', workflow.stop, { json: true })
+    .route('POST', '/v1/chat-messages', chat.message, { json: true })
+    .route('POST', '/v1/chat-messages/:id/stop', workflow.stop, { json: true });
+
+  const root = createRouter<undefined>(DIFY_REFUSALS)
+    .route('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'healthy' }))
+    .route('GET', '/_mock/stats', ({ res }) => sendJson(res, 200, stats))
+    // The Service API checks its key before routing: an unknown /v1 URL without one is a 401.
+    .route('*', '/v1/*', ({ req, res }) => serviceApi.handle(req, res));
+  if (consoleApi !== undefined)
+    root.route('*', '/console/api/*', ({ req, res, path }) => consoleApi.handle(req, res, path));
 
   const target = await serveTarget(
-    handle,
+    (req, res) => {
+      stats.requests++;
+      return root.handle(req, res);
+    },
     (res, error) => difyError(res, 500, 'internal_server_error', `Internal Server Error: ${String(error)}`),
     { port: options.port ?? 5001, host: options.host ?? '127.0.0.1' },
   );
