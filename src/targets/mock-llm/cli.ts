@@ -7,6 +7,7 @@ import {
   probability,
 } from '../../config/units.ts';
 import { UsageError } from '../../errors.ts';
+import type { ServeIo } from '../shared/serve-until-signal.ts';
 import { parseModelList, parseTokenRange } from './options.ts';
 
 interface ServeLlmFlags {
@@ -30,7 +31,8 @@ interface ServeLlmFlags {
   overloadStatus: number;
 }
 
-export function registerServeLlm(serve: Command): void {
+/** `processIo` is called when the command runs: the entry point's view of the process (output, stop signals, parent). */
+export function registerServeLlm(serve: Command, processIo: () => ServeIo): void {
   serve
     .command('llm')
     .description(
@@ -108,6 +110,7 @@ export function registerServeLlm(serve: Command): void {
         );
       const { startMockLlm } = await import('./server.ts');
       const { serveUntilSignal } = await import('../shared/serve-until-signal.ts');
+      const io = processIo();
       const llm = await startMockLlm({
         port: flags.port,
         host: flags.host,
@@ -129,8 +132,8 @@ export function registerServeLlm(serve: Command): void {
         ...capacityOptions(flags),
         overloadStatus: flags.overloadStatus as 429 | 503,
       });
-      process.stdout.write(`mock LLM listening on ${llm.url}\n`);
-      await serveUntilSignal(llm.close);
+      io.stdout.write(`mock LLM listening on ${llm.url}\n`);
+      await serveUntilSignal(llm.close, io);
     });
 }
 

@@ -1,20 +1,36 @@
 /**
- * Keeps a `streamload serve …` command alive until SIGINT/SIGTERM/SIGHUP, then closes the server.
- * Started by a parent over IPC (the embedded targets of `run`), it also ends when the channel
- * closes: the parent died, even by SIGKILL, and nobody else will ever stop this child.
+ * Keeps a `streamload serve …` command alive until a stop signal, then closes the server. Started
+ * by a parent over IPC (the embedded targets of `run`), it also ends when that channel closes: the
+ * parent died, even by SIGKILL, and nobody else will ever stop this child. The process itself is
+ * read by the entry point (src/cli/commands/serve.ts), which hands both in.
  */
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+import type { GlobalState, Output } from '../../global-state.ts';
 
-export function serveUntilSignal(close: () => Promise<void>): Promise<void> {
+/** The IPC channel to the process that started this one (only when there is one). */
+export interface ParentChannel {
+  /** Calls `listener` once when the channel closes (the parent exited or died); returns the unsubscribe. */
+  onClose(listener: () => void): () => void;
+  /** Lets go of the channel: a connected one keeps the process alive, so the child would never exit. */
+  release(): void;
+}
+
+/** What a `serve` command needs from its process: where to print, and what stops it. */
+export interface ServeIo {
+  readonly stdout: Output;
+  readonly onStopSignal: GlobalState['onStopSignal'];
+  /** Undefined when nobody started this process over IPC. */
+  readonly parent: ParentChannel | undefined;
+}
+
+export function serveUntilSignal(close: () => Promise<void>, io: ServeIo): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
-      for (const signal of SIGNALS) process.off(signal, stop);
-      process.off('disconnect', stop);
-      // A connected channel keeps the process alive: let go of it, or the child never exits.
-      if (process.connected) process.disconnect();
+      offSignal();
+      offParent();
+      io.parent?.release();
       close().then(resolve, resolve);
     };
-    for (const signal of SIGNALS) process.on(signal, stop);
-    if (process.connected) process.once('disconnect', stop);
+    const offSignal = io.onStopSignal(stop);
+    const offParent = io.parent?.onClose(stop) ?? (() => {});
   });
 }

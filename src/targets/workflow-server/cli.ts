@@ -9,6 +9,7 @@ import {
 import { UsageError } from '../../errors.ts';
 import { capacityOptions } from '../mock-llm/cli.ts';
 import { parseTokenRange } from '../mock-llm/options.ts';
+import type { ServeIo } from '../shared/serve-until-signal.ts';
 import type { App } from './app.ts';
 
 interface ServeWorkflowFlags {
@@ -28,7 +29,8 @@ interface ServeWorkflowFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function registerServeWorkflow(serve: Command): void {
+/** `processIo` is called when the command runs: the entry point's view of the process (output, stop signals, parent). */
+export function registerServeWorkflow(serve: Command, processIo: () => ServeIo): void {
   serve
     .command('workflow')
     .description('Dify-compatible Service API (workflow and chat apps) that runs its graphs against an LLM')
@@ -93,6 +95,7 @@ export function registerServeWorkflow(serve: Command): void {
       const { startWorkflowServer } = await import('./server.ts');
       const { startMockLlm } = await import('../mock-llm/server.ts');
       const { serveUntilSignal } = await import('../shared/serve-until-signal.ts');
+      const io = processIo();
       const llm =
         flags.llmUrl === undefined
           ? await startMockLlm({
@@ -117,17 +120,17 @@ export function registerServeWorkflow(serve: Command): void {
         await llm?.close();
         throw error;
       });
-      process.stdout.write(
+      io.stdout.write(
         `workflow server listening on ${server.url} (LLM: ${flags.llmUrl ?? `embedded mock at ${llm?.url}`})\n`,
       );
       if (flags.consolePassword !== undefined)
-        process.stdout.write(
+        io.stdout.write(
           `console API on ${server.url}/console/api (apps made through it last as long as this server)\n`,
         );
       await serveUntilSignal(async () => {
         await server.close();
         await llm?.close();
-      });
+      }, io);
     });
 }
 
