@@ -209,7 +209,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
    * never settles) is abandoned so the run ends by run time + stop timeout + ABANDON_GRACE_MS.
    */
   function cutAll(reason: string): void {
-    for (const cut of [...inFlight]) cut(new Error(reason));
+    for (const request of [...inFlight]) request.cut(new Error(reason));
     abandonTimer ??= setTimeout(() => {
       abandoned = executor.abandon();
       for (const timer of sleeps) clearTimeout(timer);

@@ -20,7 +20,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
   // Below this many code units an event cannot exceed the cap: no need to count its bytes.
   const surelySmall = Math.floor(maxEventBytes / MAX_UTF8_BYTES_PER_UNIT);
   // ignoreBOM: the decoder keeps a BOM so the parser strips exactly one, as the spec says.
-  let decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let lastEventId = '';
   let retry: number | undefined;
   let failed = false;
@@ -67,7 +67,8 @@ export function createSseParser(options: SseParserOptions): SseParser {
 
   function reset(): void {
     parser.reset();
-    decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    // A decode without `stream` flushes the decoder and leaves it fresh: no new one per stream.
+    decoder.decode();
     lastEventId = '';
     retry = undefined;
     failed = false;
