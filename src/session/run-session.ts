@@ -10,6 +10,7 @@ import { segmentConfig } from '../distributed/share-config.ts';
 import { formatSegment } from '../distributed/shares.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
+import { loadScenario } from '../engine/scenario/load.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import { getProtocol } from '../protocols/index.ts';
 import { toJsonSummary } from '../report/run-json.ts';
@@ -127,6 +128,10 @@ export async function withSession<T>(
     }
   });
   try {
+    const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
+    // A scenario file's shape (its users, tasks, weights, waits) is checked before the targets and
+    // the preflight: a bad one exits 2 without a byte sent. The run's own load is then the cached module.
+    if (scenarioFile) await beforeLoad(loadScenario(config.scenario));
     let origin = config.target;
     if (origin === null) {
       embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
@@ -142,7 +147,6 @@ export async function withSession<T>(
         handle?.abort();
       });
     }
-    const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
     await beforeLoad(preflight(config, getProtocol(config), origin, { reachabilityOnly: scenarioFile }));
     const target = origin;
     const session: Session = {

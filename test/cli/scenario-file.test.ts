@@ -1,10 +1,13 @@
 /**
  * `run --scenario <file>` through the real CLI: the preflight only checks reachability (the file's
- * tasks choose their own paths), and every task's requests land in the request table.
+ * tasks choose their own paths), and every task's requests land in the request table; a user
+ * class's bad `wait` is refused before any request (it once became 0 ms without a word).
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli, tempDir } from './helpers.ts';
@@ -61,3 +64,41 @@ test('a scenario file runs through the CLI with a reachability-only preflight', 
   const names = summary.requests.map((entry) => entry.name);
   for (const name of ['stream', 'login']) assert.ok(names.includes(name), names.join(','));
 });
+
+for (const [label, wait] of [
+  ['a typo', "'1x'"],
+  ['a range with max below min', "'2s-1s'"],
+  ['a pair with a negative bound', '[-1, 5]'],
+] as const) {
+  test(`a scenario wait that is ${label} exits 2 naming the file, before any request`, {
+    timeout: 60_000,
+  }, async () => {
+    const file = join(tempDir(), 'bad-wait.ts');
+    writeFileSync(
+      file,
+      `export default { users: [{ name: 'u', wait: ${wait}, tasks: [{ run: async (ctx) => { await ctx.sse(); } }] }] };\n`,
+    );
+    const before = seen;
+    const r = await runCli(
+      [
+        'run',
+        '--target',
+        origin,
+        '--protocol',
+        'sse',
+        '--scenario',
+        file,
+        '--iterations',
+        '1',
+        '--out',
+        tempDir(),
+      ],
+      { timeoutMs: 45_000 },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(r.stderr.includes(file), r.stderr);
+    assert.match(r.stderr, /users\[0\]\.wait/);
+    assert.equal(seen, before, 'no request reached the target (not even the preflight)');
+  });
+}
