@@ -9,6 +9,8 @@
 /** Where lines go: `process.stdout`/`stderr`, or a test's buffer. */
 export interface Output {
   write(text: string): unknown;
+  /** A terminal: the live view redraws in place instead of appending. */
+  readonly isTTY?: boolean;
 }
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -19,6 +21,8 @@ export interface GlobalState {
   readonly cwd: string;
   readonly stdout: Output;
   readonly stderr: Output;
+  /** The user's terminal, when stdin is one: `setup` asks for a missing password there. */
+  readonly terminal?: { readonly input: NodeJS.ReadStream; readonly output: NodeJS.WriteStream };
   /** Calls `listener` on each SIGINT, SIGTERM or SIGHUP; returns the unsubscribe. */
   onStopSignal(listener: (signal: StopSignal) => void): () => void;
 }

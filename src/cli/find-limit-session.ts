@@ -21,6 +21,7 @@ import {
 } from '../find-limit/report.ts';
 import { findLimit } from '../find-limit/runner.ts';
 import type { SearchBounds } from '../find-limit/search.ts';
+import type { GlobalState, Output } from '../global-state.ts';
 import { currentEnvironment } from '../report/environment.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeFileAtomic, writeReports } from '../report/write.ts';
@@ -42,14 +43,18 @@ export interface FindLimitSettings {
   /** Extra args for the embedded targets (the demo gives its mock a capacity). */
   readonly embeddedArgs?: readonly string[];
   readonly label?: string;
-  readonly log?: NodeJS.WritableStream;
+  readonly log?: Output;
 }
 
 /** Margin for a step's stop and report beyond warmup + step time, in the budget arithmetic. */
 const STEP_OVERHEAD_MS = 3_000;
 
-export async function runFindLimit(base: RunConfig, settings: FindLimitSettings): Promise<number> {
-  const log = settings.log ?? process.stdout;
+export async function runFindLimit(
+  base: RunConfig,
+  state: GlobalState,
+  settings: FindLimitSettings,
+): Promise<number> {
+  const log = settings.log ?? state.stdout;
   const outDir = await prepareOutDir(base.out, settings.label ?? '-find-limit');
   const unit = base.rate === null ? 'users' : 'requests/s';
   const checks = stepChecks({
@@ -61,7 +66,7 @@ export async function runFindLimit(base: RunConfig, settings: FindLimitSettings)
   const start = await startFor(settings.processes);
   const startedAt = new Date();
   const rows: StepRow[] = [];
-  return withSession(base, settings, log, async (session) => {
+  return withSession(base, state, settings, log, async (session) => {
     log.write(
       `find-limit: ${unit === 'users' ? 'closed model, users' : 'open model, arrivals/s'} from ${settings.bounds.start} up to ${settings.bounds.max}; each step ${settings.warmupMs / 1000} s warmup + ${settings.stepTimeMs / 1000} s measured; budget ${settings.budgetMs / 1000} s\n` +
         `a step holds when: ${checks.join(', ')}\n\n${liveHeader()}`,

@@ -1,33 +1,59 @@
 #!/usr/bin/env node
 /**
- * The only module that touches argv, process exit codes and signals' final say.
- * Each command lives in `commands/<name>.ts` and exports `register(program)`; heavy modules are
- * imported lazily inside the command's action so `--help` stays fast.
+ * The entry point, and with `process-state.ts` the only module that touches argv, the exit code and
+ * the real process's stdio and signals: it builds the GlobalState once and hands it to every command
+ * (`commands/<name>.ts` exports `register(program, cli)`); each action resolves with its exit code.
+ * Heavy modules are imported lazily inside the command's action so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_USAGE, ExitError } from '../errors.ts';
+import { EXIT_OK, EXIT_USAGE, ExitError } from '../errors.ts';
+import type { GlobalState, Output } from '../global-state.ts';
 import { isSystemError, OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS } from './commands/index.ts';
+import type { CliContext } from './context.ts';
+import { processState } from './process-state.ts';
 
-export function buildProgram(): Command {
+/**
+ * The program with every command, reading and writing `state`; `onExitCode` receives what the
+ * action that ran resolved with. Tests that only parse may call it bare.
+ */
+export function buildProgram(
+  state: GlobalState = processState(),
+  onExitCode: (code: number) => void = () => {},
+): Command {
   const program = new Command('streamload')
     .description('Load testing and benchmarking for streaming (Server-Sent Events) HTTP APIs')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: () => {} });
-  for (const register of COMMANDS) register(program);
+    .configureOutput({
+      writeOut: (text) => state.stdout.write(text),
+      writeErr: (text) => state.stderr.write(text),
+      outputError: () => {},
+    });
+  const cli: CliContext = {
+    state,
+    action: (cmd, run) =>
+      cmd.action(async (...args: unknown[]) => {
+        onExitCode((await run(...(args as Parameters<typeof run>))) ?? EXIT_OK);
+      }),
+  };
+  for (const register of COMMANDS) register(program, cli);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Runs one command line against `state`; resolves with the process's exit code. */
+export async function main(argv: string[], state: GlobalState = processState()): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(state, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return exitCode;
   } catch (err) {
-    return reportFailure(err);
+    return reportFailure(err, state.stderr);
   }
 }
 
@@ -41,7 +67,7 @@ function tolerateClosedOutput(stream: NodeJS.WriteStream): void {
   });
 }
 
-function reportFailure(err: unknown): number {
+function reportFailure(err: unknown, stderr: Output): number {
   if (err instanceof CommanderError) {
     if (
       err.code === 'commander.helpDisplayed' ||
@@ -50,18 +76,18 @@ function reportFailure(err: unknown): number {
     ) {
       return 0;
     }
-    process.stderr.write(`streamload: ${err.message.replace(/^error: /, '')} (see --help)\n`);
+    stderr.write(`streamload: ${err.message.replace(/^error: /, '')} (see --help)\n`);
     return EXIT_USAGE;
   }
   if (err instanceof ExitError) {
-    if (err.message) process.stderr.write(`streamload: ${err.message}\n`);
+    if (err.message) stderr.write(`streamload: ${err.message}\n`);
     return err.exitCode;
   }
   if (err instanceof OperationalError || isSystemError(err)) {
-    process.stderr.write(`streamload: ${err.message.split('\n')[0]}\n`);
+    stderr.write(`streamload: ${err.message.split('\n')[0]}\n`);
     return EXIT_USAGE;
   }
-  process.stderr.write(
+  stderr.write(
     `streamload: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   return 70;

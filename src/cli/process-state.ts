@@ -7,6 +7,7 @@ export function processState(): GlobalState {
     cwd: process.cwd(),
     stdout: process.stdout,
     stderr: process.stderr,
+    ...(process.stdin.isTTY ? { terminal: { input: process.stdin, output: process.stdout } } : {}),
     onStopSignal(listener) {
       const bound = STOP_SIGNALS.map((signal) => {
         const handler = () => listener(signal);

@@ -11,6 +11,7 @@ import {
 } from '../distributed/index.ts';
 import { transportWarnings } from '../engine/transport.ts';
 import type { RunHandle } from '../engine/types.ts';
+import type { GlobalState } from '../global-state.ts';
 import { type LiveRunHandle, runJsonOf } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
 
@@ -82,11 +83,12 @@ export async function startScaledSession(
 
 export async function runScaledOut(
   config: RunConfig,
+  state: GlobalState,
   processesText: string,
   observer?: RunObserver,
 ): Promise<number> {
   const processes = parseProcesses(processesText);
-  const result = await runSession(config, {
+  const result = await runSession(config, state, {
     ...(observer === undefined ? {} : { observer }),
     start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }),
     usersPerProcess: Math.ceil(config.users / processes),

@@ -1,17 +1,19 @@
 /** `--web` on a command-line run (`run`, `master`): serve the live UI and /metrics while it lasts. */
+import type { GlobalState, Output } from '../global-state.ts';
 import type { RunObserver } from '../session/run-session.ts';
 
 export async function withWebUi(
   flags: Readonly<Record<string, unknown>>,
-  log: NodeJS.WritableStream,
+  state: GlobalState,
+  log: Output,
   run: (observer?: RunObserver) => Promise<number>,
 ): Promise<number> {
   if (flags.web !== true) return run();
   const { resolveWebOptions } = await import('../web/options.ts');
   const { WebController } = await import('../web/controller.ts');
   const { startWebServer } = await import('../web/server.ts');
-  const webOptions = resolveWebOptions(flags);
-  const controller = new WebController({ baseFlags: flags, env: process.env, cwd: process.cwd() });
+  const webOptions = resolveWebOptions(flags, state.env);
+  const controller = new WebController({ baseFlags: flags, env: state.env, cwd: state.cwd });
   const server = await startWebServer(controller, webOptions);
   log.write(`web UI: ${server.url}\n`);
   try {

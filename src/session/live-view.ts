@@ -3,6 +3,7 @@
  * on a TTY; appended as plain lines otherwise (CI logs), and on stderr when stdout carries JSON.
  */
 
+import type { Output } from '../global-state.ts';
 import { summarize } from '../metrics/summary.ts';
 import { bothViews } from '../report/operations.ts';
 import { fmt } from '../report/tables.ts';
@@ -13,7 +14,7 @@ export interface LiveViewOptions {
   readonly intervalMs: number;
   readonly runTimeMs: number | null;
   readonly iterations: number | null;
-  readonly stream: NodeJS.WriteStream;
+  readonly stream: Output;
 }
 
 export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): () => void {

@@ -12,6 +12,7 @@ import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-t
 import { preflight } from '../engine/preflight.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
+import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { getProtocol } from '../protocols/index.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
@@ -54,23 +55,31 @@ export interface SessionResult {
   readonly outDir: string;
 }
 
-export async function runSession(config: RunConfig, options: SessionOptions = {}): Promise<SessionResult> {
-  const log = config.jsonSummary ? process.stderr : process.stdout;
+/**
+ * `state` is the process's stdio and stop signals (given by the CLI): the live view, summary and
+ * notices go to stdout (stderr with --json-summary, whose JSON line keeps stdout), verdicts to stderr.
+ */
+export async function runSession(
+  config: RunConfig,
+  state: GlobalState,
+  options: SessionOptions = {},
+): Promise<SessionResult> {
+  const log = config.jsonSummary ? state.stderr : state.stdout;
   // Before the targets, the preflight and the load: a bad --out must cost nothing.
   const outDir =
     config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
   const users = options.usersPerProcess === undefined ? config.users : options.usersPerProcess;
   const fdWarning = config.rate === null && users !== null ? openFileWarning(users) : null;
-  if (fdWarning !== null) process.stderr.write(`streamload: ${fdWarning}\n`);
-  return withSession(config, options, log, async (session) => {
+  if (fdWarning !== null) state.stderr.write(`streamload: ${fdWarning}\n`);
+  return withSession(config, state, options, log, async (session) => {
     const { run, fatal } = await session.run(config, options);
     log.write(`\n${renderSummaryText(run)}`);
     const written = await writeReports(run, { outDir, formats: config.formats });
     log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
     options.observer?.finished({ run, outDir, files: written });
-    if (config.jsonSummary) process.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
+    if (config.jsonSummary) state.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
     const verdict = verdictOf(run, fatal);
-    for (const line of verdict.lines) process.stderr.write(`streamload: ${line}\n`);
+    for (const line of verdict.lines) state.stderr.write(`streamload: ${line}\n`);
     return { run, outDir, exitCode: verdict.exitCode };
   });
 }
@@ -99,8 +108,9 @@ export interface Session {
  */
 export async function withSession<T>(
   config: RunConfig,
+  state: Pick<GlobalState, 'stderr' | 'onStopSignal'>,
   options: Pick<SessionOptions, 'embeddedArgs'>,
-  log: NodeJS.WritableStream,
+  log: Output,
   use: (session: Session) => Promise<T>,
 ): Promise<T> {
   let embedded: EmbeddedTargets | undefined;
@@ -113,7 +123,7 @@ export async function withSession<T>(
   });
   interrupted.catch(() => {});
   const beforeLoad = <T>(step: Promise<T>): Promise<T> => Promise.race([step, interrupted]);
-  const stopSignals = onStopSignals((signal, count) => {
+  const stopSignals = countedStopSignals(state, (signal, count) => {
     stopRequested = true;
     if (handle === undefined) {
       interrupt(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
@@ -141,9 +151,7 @@ export async function withSession<T>(
       // connection_error of our own making, not the target's behaviour under load.
       embedded.onExit((description) => {
         fatal = description;
-        process.stderr.write(
-          `\nstreamload: ${description}; stopping the run, the reports are still written\n`,
-        );
+        state.stderr.write(`\nstreamload: ${description}; stopping the run, the reports are still written\n`);
         handle?.abort();
       });
     }
@@ -168,7 +176,7 @@ export async function withSession<T>(
               intervalMs: runConfig.liveIntervalMs,
               runTimeMs: runConfig.runTimeMs,
               iterations: segmentConfig(runConfig).iterations,
-              stream: log as NodeJS.WriteStream,
+              stream: log,
             })
           : () => {};
         let run: RunJson;
@@ -192,21 +200,16 @@ export async function withSession<T>(
 }
 
 /** SIGINT, SIGTERM and SIGHUP (a closed terminal) all stop the run; `count` says which time it is. */
-function onStopSignals(handler: (signal: NodeJS.Signals, count: number) => void): () => void {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function countedStopSignals(
+  state: Pick<GlobalState, 'onStopSignal'>,
+  handler: (signal: StopSignal, count: number) => void,
+): () => void {
   let count = 0;
-  const listeners = signals.map((signal) => {
-    const listener = () => handler(signal, ++count);
-    process.on(signal, listener);
-    return [signal, listener] as const;
-  });
-  return () => {
-    for (const [signal, listener] of listeners) process.off(signal, listener);
-  };
+  return state.onStopSignal((signal) => handler(signal, ++count));
 }
 
 /** Waits for `--start-at` (a signal ends the wait: the timer is cleared, nothing keeps the process). */
-async function untilStart(startAtMs: number, log: NodeJS.WritableStream, interrupted: Promise<never>) {
+async function untilStart(startAtMs: number, log: Output, interrupted: Promise<never>) {
   const waitMs = startAtMs - Date.now();
   if (waitMs <= 0) return;
   log.write(

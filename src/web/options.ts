@@ -43,7 +43,7 @@ export { isLoopback };
 
 export function resolveWebOptions(
   flags: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): WebOptions {
   const host = String(flags.webHost ?? DEFAULT_WEB_HOST);
   const portText = String(flags.webPort ?? DEFAULT_WEB_PORT);

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { EXIT_OK } from '../../errors.ts';
+import type { GlobalState } from '../../global-state.ts';
+import type { CliContext } from '../context.ts';
 
 interface DemoFlags {
   quick?: boolean;
   out?: string;
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, { state, action }: CliContext): void {
+  const cmd = program
     .command('demo')
     .description(
       'The classic benchmark on the embedded targets: LLM workflow streaming, then empty-workflow QPS',
@@ -22,56 +24,58 @@ export function register(program: Command): void {
         '  3. find-limit against a mock LLM with a capacity of 20 generations (serve llm --capacity 20):\n' +
         '     users from 10 up, 2 s warmup + 3 s per step, until ttft p95 passes 1.2 s;\n' +
         'prints the summaries and writes the reports of each.',
-    )
-    .action(async (flags: DemoFlags) => {
-      const { resolveRunConfig } = await import('../../config/resolve.ts');
-      const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
-      const { runSession } = await import('../../session/run-session.ts');
-      const { defaultReportDir } = await import('../../report/write.ts');
-      const prefix = flags.out ?? defaultReportDir();
-      const targets = await startEmbeddedTargets();
-      const resolve = (flagsFor: Record<string, unknown>) =>
-        resolveRunConfig({
-          flags: { ...flagsFor, target: targets.workflowUrl },
-          env: {},
-          cwd: process.cwd(),
-        });
-      try {
-        process.stdout.write(
-          `embedded targets: workflow server ${targets.workflowUrl}, mock LLM ${targets.llmUrl}\n\n`,
-        );
-        process.stdout.write('== 1/3 LLM workflow, streaming ==\n');
-        const llm = await runSession(
-          resolve({
-            scenario: 'llm',
-            apiKey: 'app-llm',
-            users: 10,
-            spawnRate: 2,
-            runTime: flags.quick ? 3_000 : 30_000,
-            out: `${prefix}-demo-llm`,
-          }),
-        );
-        process.stdout.write('\n== 2/3 empty workflow, blocking QPS ==\n');
-        const qps = await runSession(
-          resolve({
-            scenario: 'empty-qps',
-            apiKey: 'app-empty',
-            users: 10,
-            spawnRate: 10,
-            runTime: flags.quick ? 2_000 : 15_000,
-            out: `${prefix}-demo-qps`,
-          }),
-        );
-        process.stdout.write('\n== 3/3 find-limit: where does a mock LLM with capacity 20 break? ==\n');
-        const limit = await demoFindLimit(prefix, flags.quick === true);
-        process.stdout.write(
-          `\nDemo done. Reports:\n  ${llm.outDir}/report.html\n  ${qps.outDir}/report.html\n  ${prefix}-demo-find-limit/report.html\n`,
-        );
-        process.exitCode = Math.max(llm.exitCode, qps.exitCode, limit, EXIT_OK);
-      } finally {
-        await targets.close();
-      }
-    });
+    );
+  action(cmd, async (flags: DemoFlags) => {
+    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
+    const { runSession } = await import('../../session/run-session.ts');
+    const { defaultReportDir } = await import('../../report/write.ts');
+    const prefix = flags.out ?? defaultReportDir();
+    const targets = await startEmbeddedTargets();
+    const resolve = (flagsFor: Record<string, unknown>) =>
+      resolveRunConfig({
+        flags: { ...flagsFor, target: targets.workflowUrl },
+        env: {},
+        cwd: state.cwd,
+      });
+    try {
+      state.stdout.write(
+        `embedded targets: workflow server ${targets.workflowUrl}, mock LLM ${targets.llmUrl}\n\n`,
+      );
+      state.stdout.write('== 1/3 LLM workflow, streaming ==\n');
+      const llm = await runSession(
+        resolve({
+          scenario: 'llm',
+          apiKey: 'app-llm',
+          users: 10,
+          spawnRate: 2,
+          runTime: flags.quick ? 3_000 : 30_000,
+          out: `${prefix}-demo-llm`,
+        }),
+        state,
+      );
+      state.stdout.write('\n== 2/3 empty workflow, blocking QPS ==\n');
+      const qps = await runSession(
+        resolve({
+          scenario: 'empty-qps',
+          apiKey: 'app-empty',
+          users: 10,
+          spawnRate: 10,
+          runTime: flags.quick ? 2_000 : 15_000,
+          out: `${prefix}-demo-qps`,
+        }),
+        state,
+      );
+      state.stdout.write('\n== 3/3 find-limit: where does a mock LLM with capacity 20 break? ==\n');
+      const limit = await demoFindLimit(state, prefix, flags.quick === true);
+      state.stdout.write(
+        `\nDemo done. Reports:\n  ${llm.outDir}/report.html\n  ${qps.outDir}/report.html\n  ${prefix}-demo-find-limit/report.html\n`,
+      );
+      return Math.max(llm.exitCode, qps.exitCode, limit, EXIT_OK);
+    } finally {
+      await targets.close();
+    }
+  });
 }
 
 /**
@@ -80,7 +84,7 @@ export function register(program: Command): void {
  * about 21 users, with 200 ms to spare for a busy machine below the knee; the search finds it in
  * six 5-second steps.
  */
-async function demoFindLimit(prefix: string, quick: boolean): Promise<number> {
+async function demoFindLimit(state: GlobalState, prefix: string, quick: boolean): Promise<number> {
   const { resolveRunConfig } = await import('../../config/resolve.ts');
   const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
   const { runFindLimit } = await import('../find-limit-session.ts');
@@ -106,9 +110,9 @@ async function demoFindLimit(prefix: string, quick: boolean): Promise<number> {
         out: `${prefix}-demo-find-limit`,
       },
       env: {},
-      cwd: process.cwd(),
+      cwd: state.cwd,
     });
-    return await runFindLimit(config, {
+    return await runFindLimit(config, state, {
       bounds: { start: config.users, max: quick ? 20 : 200, resolution: 0.1, integer: true },
       stepTimeMs: quick ? 2_000 : 3_000,
       warmupMs: quick ? 1_000 : 2_000,

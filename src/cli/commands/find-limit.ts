@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { duration, positiveInteger, probability } from '../../config/units.ts';
 import { UsageError } from '../../errors.ts';
 import { PERCENTILES } from '../../metrics/names.ts';
+import type { CliContext } from '../context.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 
 /** find-limit's own flags (the load options are `run`'s). */
@@ -32,7 +33,7 @@ function percentile(text: string): number {
   return value;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('find-limit')
     .description('Step the load up until an SLO or threshold breaks; report the highest load that held')
@@ -88,7 +89,7 @@ Examples:
 
 Exit codes: 0 a limit was found (or the maximum held), 1 even the first step broke, 2 bad usage.`,
   );
-  cmd.action(async () => {
+  action(cmd, async () => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
     const { runFindLimit } = await import('../find-limit-session.ts');
     const flags = typedFlags(cmd);
@@ -103,7 +104,7 @@ Exit codes: 0 a limit was found (or the maximum held), 1 even the first step bro
       ['stages', '--stages'],
     ] as const)
       if (flags[key] !== undefined) throw new UsageError(`find-limit: ${flag} does not apply to find-limit`);
-    const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
+    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
     const open = config.rate !== null;
     if (open && own.maxUsers !== undefined)
       throw new UsageError('--max-users: the open model (--rate) steps the rate: use --max-rate');
@@ -118,7 +119,7 @@ Exit codes: 0 a limit was found (or the maximum held), 1 even the first step bro
       throw new UsageError(
         `${open ? '--max-rate' : '--max-users'}: ${max} is below the first step (${open ? '--rate' : '--users'} ${start})`,
       );
-    process.exitCode = await runFindLimit(config, {
+    return runFindLimit(config, state, {
       bounds: { start, max, resolution, integer: !open },
       stepTimeMs: (own.stepTime as number | undefined) ?? 30_000,
       warmupMs: flags.warmup === undefined ? 5_000 : config.warmupMs,

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { RegisterCommand } from '../context.ts';
 import { register as compare } from './compare.ts';
 import { register as demo } from './demo.ts';
 import { register as findLimit } from './find-limit.ts';
@@ -12,7 +12,7 @@ import { register as web } from './web.ts';
 import { register as worker } from './worker.ts';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+export const COMMANDS: readonly RegisterCommand[] = [
   run,
   demo,
   findLimit,

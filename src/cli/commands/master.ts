@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { addMasterOptions } from '../../distributed/master-options.ts';
 import { addWebOptions } from '../../web/options.ts';
+import type { CliContext } from '../context.ts';
 import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
 import { withWebUi } from '../web-attach.ts';
 
-export function register(program: Command): void {
+export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('master')
     .description(
@@ -22,20 +23,20 @@ export function register(program: Command): void {
       'flag (`ps` shows flags). Workers get the API key from the master after proving the token, or\n' +
       'use their own STREAMLOAD_API_KEY when it is set.',
   );
-  cmd.action(async () => {
+  action(cmd, async () => {
     const { parseMasterOptions } = await import('../../distributed/master-options.ts');
     const { resolveRunConfig } = await import('../../config/resolve.ts');
     const { runSession } = await import('../../session/run-session.ts');
     const { startScaledSession } = await import('../scale-out.ts');
-    const master = parseMasterOptions(cmd.opts(), process.env);
+    const master = parseMasterOptions(cmd.opts(), state.env);
     const flags = typedFlags(cmd);
     for (const key of ['expectWorkers', 'masterHost', 'masterPort', 'joinTimeout', 'masterToken'])
       delete flags[key];
-    const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
+    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
     refuseSegmentOptions(config, 'master');
-    const log = config.jsonSummary ? process.stderr : process.stdout;
-    process.exitCode = await withWebUi(flags, log, async (observer) => {
-      const result = await runSession(config, {
+    const log = config.jsonSummary ? state.stderr : state.stdout;
+    return withWebUi(flags, state, log, async (observer) => {
+      const result = await runSession(config, state, {
         ...(observer === undefined ? {} : { observer }),
         usersPerProcess: null,
         start: (c, origin) =>
@@ -43,7 +44,7 @@ export function register(program: Command): void {
             kind: 'master',
             ...master,
             onListening: (port) =>
-              process.stderr.write(
+              state.stderr.write(
                 `streamload: listening for workers on ${master.host}:${port}; waiting for ${master.expectWorkers}\n`,
               ),
           }),

@@ -1,15 +1,18 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunConfig } from '../../config/types.ts';
+import type { GlobalState } from '../../global-state.ts';
 import type { RunObserver } from '../../session/run-session.ts';
 import { addWebOptions } from '../../web/options.ts';
+import type { CliContext } from '../context.ts';
 import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
 import { withWebUi } from '../web-attach.ts';
 
 /** The config file `run` reads by itself from the current folder (what `streamload setup` writes). */
 const AUTO_CONFIG = 'streamload.yml';
 
-export function register(program: Command): void {
+export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('run')
     .description('Run a load test against a streaming (SSE) API and write reports')
@@ -34,32 +37,33 @@ Examples:
 
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
-  cmd.action(async () => {
+  action(cmd, async () => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
     const flags = typedFlags(cmd);
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
-    const found = flags.config === undefined && existsSync(AUTO_CONFIG);
+    const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));
     if (found) flags.config = AUTO_CONFIG;
-    const config = resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
+    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
-    const log = config.jsonSummary ? process.stderr : process.stdout;
+    const log = config.jsonSummary ? state.stderr : state.stdout;
     if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
-    process.exitCode = await withWebUi(flags, log, (observer) => runConfigured(config, processes, observer));
+    return withWebUi(flags, state, log, (observer) => runConfigured(config, state, processes, observer));
   });
 }
 
 /** One run to its end, in this process or split over `--processes`; resolves with the exit code. */
 export async function runConfigured(
   config: RunConfig,
+  state: GlobalState,
   processes: string | undefined,
   observer?: RunObserver,
 ): Promise<number> {
   if (processes !== undefined && processes !== '1') {
     const { runScaledOut } = await import('../scale-out.ts');
-    return runScaledOut(config, processes, observer);
+    return runScaledOut(config, state, processes, observer);
   }
   const { runSession } = await import('../../session/run-session.ts');
-  const result = await runSession(config, observer === undefined ? {} : { observer });
+  const result = await runSession(config, state, observer === undefined ? {} : { observer });
   return result.exitCode;
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { httpUrl } from '../../config/units.ts';
-import { UsageError } from '../../errors.ts';
+import { EXIT_OK, UsageError } from '../../errors.ts';
+import type { GlobalState } from '../../global-state.ts';
+import type { CliContext } from '../context.ts';
 
 interface SetupFlags {
   console?: string;
@@ -21,8 +23,8 @@ interface SetupFlags {
 const collect = (value: string, previous: string[]) => [...previous, value];
 const DEFAULT_SAVE = 'streamload.yml';
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, { state, action }: CliContext): void {
+  const cmd = program
     .command('setup')
     .description(
       'Set up a Dify for a load test: admin, login, model provider, import + publish DSL apps, API keys',
@@ -75,79 +77,81 @@ Examples:
       --dsl workflow_llm.yml --llm-base-url http://host.docker.internal:5004
   streamload run                 # reads ./streamload.yml: target, protocol and key of the first app
   streamload setup --check`,
-    )
-    .action(async (flags: SetupFlags) => {
-      const { runSetup, runSetupCheck, SetupError } = await import('../../setup/index.ts');
-      const write = (line: string) => process.stdout.write(line);
-      try {
-        if (flags.check === true) {
-          await runSetupCheck(
-            {
-              save: flags.save,
-              cwd: process.cwd(),
-              ...(flags.target === undefined ? {} : { target: flags.target }),
-            },
-            write,
-          );
-          return;
-        }
-        const console =
-          flags.console ?? (flags.target === undefined ? undefined : new URL(flags.target).origin);
-        if (console === undefined)
-          throw new UsageError('--console: give the Dify console URL (self-hosted: http://localhost:5001)');
-        const email =
-          flags.email ?? process.env.STREAMLOAD_DIFY_EMAIL ?? (await prompt('Dify admin email: ', false));
-        if (email === undefined || email === '')
-          throw new UsageError('--email: required (or env STREAMLOAD_DIFY_EMAIL)');
-        const password =
-          flags.password ??
-          process.env.STREAMLOAD_DIFY_PASSWORD ??
-          (await prompt('Dify admin password: ', true));
-        if (password === undefined || password === '')
-          throw new UsageError(
-            '--password: required (or env STREAMLOAD_DIFY_PASSWORD, or run on a terminal to be asked)',
-          );
-        const llmApiKey = flags.llmApiKey ?? process.env.STREAMLOAD_LLM_API_KEY;
-        await runSetup(
+    );
+  action(cmd, async (flags: SetupFlags) => {
+    const { runSetup, runSetupCheck, SetupError } = await import('../../setup/index.ts');
+    const write = (line: string) => state.stdout.write(line);
+    try {
+      if (flags.check === true) {
+        await runSetupCheck(
           {
-            console,
-            target: flags.target ?? console,
-            email,
-            password,
-            ...(flags.initAdmin === undefined ? {} : { initAdmin: flags.initAdmin }),
-            dsl: flags.dsl,
-            yes: flags.yes === true,
-            reuseKey: flags.reuseKey === true,
-            ...(flags.llmBaseUrl === undefined ? {} : { llmBaseUrl: flags.llmBaseUrl }),
-            ...(llmApiKey === undefined ? {} : { llmApiKey }),
-            installPlugins: flags.installPlugin,
             save: flags.save,
-            cwd: process.cwd(),
+            cwd: state.cwd,
+            ...(flags.target === undefined ? {} : { target: flags.target }),
           },
           write,
         );
-      } catch (error) {
-        if (error instanceof SetupError) throw new UsageError(error.message);
-        throw error;
+        return EXIT_OK;
       }
-    });
+      const console =
+        flags.console ?? (flags.target === undefined ? undefined : new URL(flags.target).origin);
+      if (console === undefined)
+        throw new UsageError('--console: give the Dify console URL (self-hosted: http://localhost:5001)');
+      const email =
+        flags.email ?? state.env.STREAMLOAD_DIFY_EMAIL ?? (await prompt(state, 'Dify admin email: ', false));
+      if (email === undefined || email === '')
+        throw new UsageError('--email: required (or env STREAMLOAD_DIFY_EMAIL)');
+      const password =
+        flags.password ??
+        state.env.STREAMLOAD_DIFY_PASSWORD ??
+        (await prompt(state, 'Dify admin password: ', true));
+      if (password === undefined || password === '')
+        throw new UsageError(
+          '--password: required (or env STREAMLOAD_DIFY_PASSWORD, or run on a terminal to be asked)',
+        );
+      const llmApiKey = flags.llmApiKey ?? state.env.STREAMLOAD_LLM_API_KEY;
+      await runSetup(
+        {
+          console,
+          target: flags.target ?? console,
+          email,
+          password,
+          ...(flags.initAdmin === undefined ? {} : { initAdmin: flags.initAdmin }),
+          dsl: flags.dsl,
+          yes: flags.yes === true,
+          reuseKey: flags.reuseKey === true,
+          ...(flags.llmBaseUrl === undefined ? {} : { llmBaseUrl: flags.llmBaseUrl }),
+          ...(llmApiKey === undefined ? {} : { llmApiKey }),
+          installPlugins: flags.installPlugin,
+          save: flags.save,
+          cwd: state.cwd,
+        },
+        write,
+      );
+      return EXIT_OK;
+    } catch (error) {
+      if (error instanceof SetupError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
 }
 
 /** Asks on the terminal (hidden for a password); undefined when stdin is not a terminal. */
-async function prompt(question: string, hidden: boolean): Promise<string | undefined> {
-  if (!process.stdin.isTTY) return undefined;
+async function prompt(state: GlobalState, question: string, hidden: boolean): Promise<string | undefined> {
+  const { terminal } = state;
+  if (terminal === undefined) return undefined;
   const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const rl = createInterface({ input: terminal.input, output: terminal.output, terminal: true });
   if (hidden) {
     // Echo nothing of what is typed: readline writes through _writeToOutput.
     const internal = rl as unknown as { _writeToOutput: (text: string) => void };
     internal._writeToOutput = (text) => {
-      if (text.startsWith(question)) process.stdout.write(question);
+      if (text.startsWith(question)) terminal.output.write(question);
     };
   }
   try {
     const answer = await rl.question(question);
-    if (hidden) process.stdout.write('\n');
+    if (hidden) terminal.output.write('\n');
     return answer.trim();
   } finally {
     rl.close();

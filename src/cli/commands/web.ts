@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.ts';
+import { EXIT_OK, UsageError } from '../../errors.ts';
 import { addWebOptions } from '../../web/options.ts';
+import type { CliContext } from '../context.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 
-export function register(program: Command): void {
+export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('web')
     .description('Serve the web UI and /metrics; start, watch, resize and stop runs from the browser')
@@ -34,7 +35,7 @@ Examples:
 
 Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
   );
-  cmd.action(async () => {
+  action(cmd, async () => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
     const { BUILTIN_SCENARIOS } = await import('../../config/types.ts');
     const { resolveWebOptions } = await import('../../web/options.ts');
@@ -42,37 +43,33 @@ Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
     const { startWebServer } = await import('../../web/server.ts');
     const { runConfigured } = await import('./run.ts');
     const flags = typedFlags(cmd);
-    const webOptions = resolveWebOptions(flags);
+    const webOptions = resolveWebOptions(flags, state.env);
     // Bad defaults fail here, with exit 2, not later on the page: every named scenario too.
     const named = scenarioFiles.filter((s) => !(BUILTIN_SCENARIOS as readonly string[]).includes(s));
     for (const scenario of named) {
-      resolveRunConfig({ flags: { ...flags, scenario }, env: process.env, cwd: process.cwd() });
-      if (!existsSync(resolve(process.cwd(), scenario)))
+      resolveRunConfig({ flags: { ...flags, scenario }, env: state.env, cwd: state.cwd });
+      if (!existsSync(resolve(state.cwd, scenario)))
         throw new UsageError(`--scenario: ${scenario} does not exist`);
     }
-    resolveRunConfig({ flags, env: process.env, cwd: process.cwd() });
+    resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     const controller = new WebController({
       baseFlags: flags,
-      env: process.env,
-      cwd: process.cwd(),
+      env: state.env,
+      cwd: state.cwd,
       scenarioFiles: named,
-      session: (config, observer) => runConfigured(config, processes, observer),
+      session: (config, observer) => runConfigured(config, state, processes, observer),
     });
     const server = await startWebServer(controller, webOptions);
-    process.stdout.write(
-      `web UI: ${server.url} (idle until a run is started from the page; Ctrl-C to exit)\n`,
-    );
+    state.stdout.write(`web UI: ${server.url} (idle until a run is started from the page; Ctrl-C to exit)\n`);
     await new Promise<void>((resolve) => {
-      const onSignal = () => {
+      const unsubscribe = state.onStopSignal(() => {
         // An active run's own handler stops it gracefully; exit once its reports are written.
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        unsubscribe();
         void controller.settled().then(resolve);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      });
     });
     await server.close();
+    return EXIT_OK;
   });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { port as parsePort } from '../../config/units.ts';
-import { ExitError, UsageError } from '../../errors.ts';
+import { EXIT_OK, ExitError, UsageError } from '../../errors.ts';
+import type { CliContext } from '../context.ts';
 
 interface WorkerOptions {
   readonly masterHost: string;
@@ -9,8 +10,8 @@ interface WorkerOptions {
   readonly masterToken?: string;
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, { state, action }: CliContext): void {
+  const cmd = program
     .command('worker')
     .description(
       'join a `streamload master`: run the share of the load it assigns, report a snapshot every second',
@@ -26,45 +27,50 @@ export function register(program: Command): void {
       'after',
       '\nThe API key comes from the master once this worker proved the token; when STREAMLOAD_API_KEY\n' +
         "is set here, the worker uses it instead of the master's.",
-    )
-    .action(async (options: WorkerOptions) => {
-      const port = parsePort('--master-port', 1)(options.masterPort);
-      const timeoutS = Number(options.connectTimeout);
-      if (!(timeoutS >= 0))
-        throw new UsageError(`--connect-timeout must be seconds ≥ 0, got ${options.connectTimeout}`);
-      const { loadStartShare } = await import('../../distributed/load-share.ts');
-      // Before dialing: a worker that cannot run the engine must not take a share.
-      const engineShare = await loadStartShare();
-      // A worker's own key wins: the master's need never cross the network.
-      const ownKey = process.env.STREAMLOAD_API_KEY;
-      const startShare: typeof engineShare =
-        ownKey === undefined || ownKey === ''
-          ? engineShare
-          : (config, share) => engineShare({ ...config, apiKey: ownKey }, share);
-      const tokenText = options.masterToken ?? process.env.STREAMLOAD_MASTER_TOKEN ?? '';
-      const { connectToMaster } = await import('../../distributed/ws.ts');
-      const { runWorker } = await import('../../distributed/worker.ts');
-      const log = (line: string): void => {
-        process.stderr.write(`streamload worker: ${line}\n`);
-      };
-      let link: Awaited<ReturnType<typeof connectToMaster>>;
-      try {
-        link = await connectToMaster(options.masterHost, port, { retryForMs: timeoutS * 1000, log });
-      } catch (err) {
-        throw new ExitError(err instanceof Error ? err.message : String(err), 1);
-      }
-      log(`connected to ${options.masterHost}:${port}`);
-      // SIGTERM (a pod being deleted) or Ctrl-C: end the share now; the master keeps what was sent.
-      const onSignal = (): void => link.close('worker interrupted');
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const outcome = await runWorker(link, startShare, {
+    );
+  action(cmd, async (options: WorkerOptions) => {
+    const port = parsePort('--master-port', 1)(options.masterPort);
+    const timeoutS = Number(options.connectTimeout);
+    if (!(timeoutS >= 0))
+      throw new UsageError(`--connect-timeout must be seconds ≥ 0, got ${options.connectTimeout}`);
+    const { loadStartShare } = await import('../../distributed/load-share.ts');
+    // Before dialing: a worker that cannot run the engine must not take a share.
+    const engineShare = await loadStartShare();
+    // A worker's own key wins: the master's need never cross the network.
+    const ownKey = state.env.STREAMLOAD_API_KEY;
+    const startShare: typeof engineShare =
+      ownKey === undefined || ownKey === ''
+        ? engineShare
+        : (config, share) => engineShare({ ...config, apiKey: ownKey }, share);
+    const tokenText = options.masterToken ?? state.env.STREAMLOAD_MASTER_TOKEN ?? '';
+    const { connectToMaster } = await import('../../distributed/ws.ts');
+    const { runWorker } = await import('../../distributed/worker.ts');
+    const log = (line: string): void => {
+      state.stderr.write(`streamload worker: ${line}\n`);
+    };
+    let link: Awaited<ReturnType<typeof connectToMaster>>;
+    try {
+      link = await connectToMaster(options.masterHost, port, { retryForMs: timeoutS * 1000, log });
+    } catch (err) {
+      throw new ExitError(err instanceof Error ? err.message : String(err), 1);
+    }
+    log(`connected to ${options.masterHost}:${port}`);
+    // SIGTERM (a pod being deleted) or Ctrl-C: end the share now; the master keeps what was sent.
+    const unsubscribe = state.onStopSignal(() => {
+      unsubscribe();
+      link.close('worker interrupted');
+    });
+    let outcome: Awaited<ReturnType<typeof runWorker>>;
+    try {
+      outcome = await runWorker(link, startShare, {
         log,
         ...(tokenText === '' ? {} : { token: tokenText }),
       });
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      if (outcome.exitCode !== 0) throw new ExitError(outcome.message, outcome.exitCode);
-      log(outcome.message);
-    });
+    } finally {
+      unsubscribe();
+    }
+    if (outcome.exitCode !== 0) throw new ExitError(outcome.message, outcome.exitCode);
+    log(outcome.message);
+    return EXIT_OK;
+  });
 }
