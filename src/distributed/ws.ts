@@ -4,8 +4,10 @@
  * (on Kubernetes the worker pods often start first).
  */
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
+import { listen } from '../util/http-server.ts';
 import type { Coordinator } from './coordinator.ts';
 import { createLink, type Link, type LinkOptions, webSocketTransport } from './link.ts';
 import { MAX_MESSAGE_BYTES } from './protocol.ts';
@@ -29,20 +31,17 @@ export async function listenForWorkers(
     readonly maxPending?: number;
   } & LinkOptions,
 ): Promise<WorkerListener> {
+  // The shared listen helper (accept backlog, one-line port errors); a plain HTTP request gets
+  // 426 Upgrade Required, as from a WebSocketServer that listens on its own.
+  const http = createServer((_req, res) =>
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required'),
+  );
+  const port = await listen(http, options.port, options.host);
   const server = new WebSocketServer({
-    host: options.host,
-    port: options.port,
+    server: http,
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: ({ req }, done) => done(!isBrowserRequest(req), 403, 'browsers may not join as workers'),
   });
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([err]) => {
-      throw new Error(
-        `cannot listen for workers on ${options.host}:${options.port}: ${(err as Error).message}`,
-      );
-    }),
-  ]);
   // Each unproven connection may hold 4 KiB for 5 s; a cap keeps a flood of them bounded too.
   const maxPending = options.maxPending ?? 256;
   let pending = 0;
@@ -63,15 +62,16 @@ export async function listenForWorkers(
       coordinator.addLink(createLink(webSocketTransport(socket, hello), `worker from ${from}`, options));
     });
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {
     host: options.host,
     port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close(() => {
+          http.closeAllConnections();
+          http.close(() => resolve());
+        });
       }),
   };
 }

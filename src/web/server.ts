@@ -4,10 +4,10 @@
  * pass the auth check; every state-changing one must also come from an allowed origin.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { encodeSseComment, encodeSseEvent } from '../sse/encoder.ts';
 import {
   BodyTooLargeError,
+  listen,
   parseJsonObject,
   readBody,
   sendJson,
@@ -161,14 +161,7 @@ export async function startWebServer(controller: WebController, options: WebOpti
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, options.host);
   hosts = createHostGuard(options, port);
   const host =
     options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
