@@ -7,6 +7,7 @@ import { JITTERS } from '../controls/backoff.ts';
 import { parseBackoff, parseCircuitBreaker, parseRetryOn } from '../controls/settings.ts';
 import { parseSegment } from '../distributed/shares.ts';
 import { ARRIVALS } from '../engine/arrivals.ts';
+import { PROTOCOLS } from '../protocols/names.ts';
 import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { parseStartAt } from './start-at.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS } from './types.ts';
@@ -73,8 +74,8 @@ export const FIELDS: readonly Field[] = [
     key: 'protocol',
     flag: '--protocol',
     arg: 'name',
-    help: 'workflow | chat | openai | sse (default: workflow)',
-    convert: oneOf(['workflow', 'chat', 'openai', 'sse']),
+    help: `${PROTOCOLS.join(' | ')} (default: workflow)`,
+    convert: oneOf(PROTOCOLS),
   },
   {
     key: 'apiKey',

@@ -1,7 +1,8 @@
 /** Dify chat-family apps (`POST /v1/chat-messages`): `message`/`agent_message` content, `message_end` terminal. */
 import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import { jsonHeaders, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
-import { difyHeaders, interpretDifyCommon } from './workflow.ts';
+import { interpretDifyCommon } from './workflow.ts';
 
 export function createChatProtocol(options: {
   apiKey?: string;
@@ -9,23 +10,17 @@ export function createChatProtocol(options: {
   headers?: Readonly<Record<string, string>>;
 }): Protocol {
   const path = options.path ?? '/v1/chat-messages';
-  const headers = difyHeaders(options.apiKey, options.headers);
+  const headers = jsonHeaders(options.apiKey, options.headers);
   return {
     name: 'chat',
     buildRequest(ctx: RequestContext) {
-      return {
-        method: 'POST',
-        path,
-        name: path,
-        headers,
-        body: JSON.stringify({
-          query: ctx.question,
-          inputs: ctx.inputs,
-          response_mode: ctx.responseMode,
-          user: ctx.user,
-          conversation_id: '',
-        }),
-      };
+      return jsonPost(path, headers, {
+        query: ctx.question,
+        inputs: ctx.inputs,
+        response_mode: ctx.responseMode,
+        user: ctx.user,
+        conversation_id: '',
+      });
     },
     createInterpreter() {
       return {

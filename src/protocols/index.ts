@@ -2,6 +2,7 @@
 import type { RunConfig } from '../config/types.ts';
 import { bearerHeader } from '../util/bearer.ts';
 import { createChatProtocol } from './chat.ts';
+import type { ProtocolName } from './names.ts';
 import { createOpenAiProtocol } from './openai.ts';
 import { createGenericSseProtocol } from './sse.ts';
 import type { Protocol } from './types.ts';
@@ -10,45 +11,37 @@ import { createWorkflowProtocol } from './workflow.ts';
 const opt = <K extends string, V>(key: K, value: V | null) =>
   value === null ? {} : ({ [key]: value } as Record<K, V>);
 
+/** Key, path and the run's headers: what every LLM protocol is built from. */
+const llmOptions = (config: RunConfig) => ({
+  ...opt('apiKey', config.apiKey),
+  ...opt('path', config.path),
+  headers: config.headers,
+});
+
+/** One factory per name in PROTOCOLS (names.ts): the mapped type refuses a protocol left out. */
+const FACTORIES: { readonly [P in ProtocolName]: (config: RunConfig) => Protocol } = {
+  workflow: (config) => createWorkflowProtocol(llmOptions(config)),
+  chat: (config) => createChatProtocol(llmOptions(config)),
+  openai: (config) => createOpenAiProtocol({ ...llmOptions(config), ...opt('model', config.model) }),
+  sse: (config) =>
+    createGenericSseProtocol({
+      ...opt('path', config.path),
+      method: config.method,
+      ...opt('body', config.body),
+      ...opt('terminalEvent', config.terminalEvent),
+      ...opt('terminalData', config.terminalData),
+      headers: authHeaders(config),
+    }),
+};
+
 export function getProtocol(config: RunConfig): Protocol {
-  switch (config.protocol) {
-    case 'workflow':
-      return createWorkflowProtocol({
-        ...opt('apiKey', config.apiKey),
-        ...opt('path', config.path),
-        headers: config.headers,
-      });
-    case 'chat':
-      return createChatProtocol({
-        ...opt('apiKey', config.apiKey),
-        ...opt('path', config.path),
-        headers: config.headers,
-      });
-    case 'openai':
-      return createOpenAiProtocol({
-        ...opt('apiKey', config.apiKey),
-        ...opt('path', config.path),
-        ...opt('model', config.model),
-        headers: config.headers,
-      });
-    case 'sse':
-      return createGenericSseProtocol({
-        ...opt('path', config.path),
-        method: config.method,
-        ...opt('body', config.body),
-        ...opt('terminalEvent', config.terminalEvent),
-        ...opt('terminalData', config.terminalData),
-        headers: authHeaders(config),
-      });
-  }
+  return FACTORIES[config.protocol](config);
 }
 
 /** The run's Bearer key (when any) under its `--header`s and User-Agent: what every request carries. */
 export function authHeaders(config: RunConfig): Record<string, string> {
-  return {
-    ...bearerHeader(config.apiKey),
-    ...config.headers,
-  };
+  return { ...bearerHeader(config.apiKey), ...config.headers };
 }
 
+export { PROTOCOLS, type ProtocolName } from './names.ts';
 export type { Protocol } from './types.ts';

@@ -3,8 +3,8 @@
  * content, a top-level `error` object is a stream error, usage (when sent) gives the token count.
  */
 
-import { bearerHeader } from '../util/bearer.ts';
 import { DONE, judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import { jsonHeaders, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
 export interface OpenAiOptions {
@@ -19,29 +19,19 @@ export interface OpenAiOptions {
 
 export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
   const path = options.path ?? '/v1/chat/completions';
-  const headers = {
-    'content-type': 'application/json',
-    ...bearerHeader(options.apiKey),
-    ...options.headers,
-  };
+  const headers = jsonHeaders(options.apiKey, options.headers);
   const model = options.model ?? 'gpt-4o-mini';
   return {
     name: 'openai',
     buildRequest(ctx: RequestContext) {
       const stream = ctx.responseMode === 'streaming';
-      return {
-        method: 'POST',
-        path,
-        name: path,
-        headers,
-        body: JSON.stringify({
-          model,
-          ...ctx.inputs,
-          messages: [{ role: 'user', content: ctx.question }],
-          stream,
-          ...(stream && options.includeUsage !== false ? { stream_options: { include_usage: true } } : {}),
-        }),
-      };
+      return jsonPost(path, headers, {
+        model,
+        ...ctx.inputs,
+        messages: [{ role: 'user', content: ctx.question }],
+        stream,
+        ...(stream && options.includeUsage !== false ? { stream_options: { include_usage: true } } : {}),
+      });
     },
     createInterpreter() {
       return {

@@ -4,8 +4,9 @@
  */
 import type { ErrorName } from '../metrics/names.ts';
 import type { SseEvent } from '../sse/types.ts';
+import type { ProtocolName } from './names.ts';
 
-export type ProtocolName = 'workflow' | 'chat' | 'openai' | 'sse';
+export type { ProtocolName };
 export type ResponseMode = 'streaming' | 'blocking';
 
 /** Inputs for one request, chosen by the virtual user. */

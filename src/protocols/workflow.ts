@@ -3,21 +3,9 @@
  * timings, `workflow_finished` (success only when status is succeeded) or `error` as terminal.
  */
 
-import { bearerHeader } from '../util/bearer.ts';
 import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import { jsonHeaders, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
-
-/** Dify's JSON + Bearer headers under the run's own (`--header`, User-Agent), which win. */
-export function difyHeaders(
-  apiKey: string | undefined,
-  extra: Readonly<Record<string, string>> = {},
-): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    ...bearerHeader(apiKey),
-    ...extra,
-  };
-}
 
 /** Interprets a Dify payload event shared by workflow and chat apps; undefined when not shared. */
 export function interpretDifyCommon(event: Record<string, unknown>): EventMeaning | undefined {
@@ -52,21 +40,15 @@ export function createWorkflowProtocol(options: {
   headers?: Readonly<Record<string, string>>;
 }): Protocol {
   const path = options.path ?? '/v1/workflows/run';
-  const headers = difyHeaders(options.apiKey, options.headers);
+  const headers = jsonHeaders(options.apiKey, options.headers);
   return {
     name: 'workflow',
     buildRequest(ctx: RequestContext) {
-      return {
-        method: 'POST',
-        path,
-        name: path,
-        headers,
-        body: JSON.stringify({
-          inputs: { question: ctx.question, query: ctx.question, ...ctx.inputs },
-          response_mode: ctx.responseMode,
-          user: ctx.user,
-        }),
-      };
+      return jsonPost(path, headers, {
+        inputs: { question: ctx.question, query: ctx.question, ...ctx.inputs },
+        response_mode: ctx.responseMode,
+        user: ctx.user,
+      });
     },
     createInterpreter() {
       // Output tokens: the LLM nodes' completion_tokens (a workflow's total_tokens includes the prompt).

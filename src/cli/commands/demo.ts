@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT_OK } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
+import type { SessionResult } from '../../session/run-session.ts';
 import type { CliContext } from '../context.ts';
 
 interface DemoFlags {
@@ -32,40 +33,41 @@ export function register(program: Command, { state, action }: CliContext): void 
     const { defaultReportDir } = await import('../../report/write.ts');
     const prefix = flags.out ?? defaultReportDir();
     const targets = await startEmbeddedTargets();
-    const resolve = (flagsFor: Record<string, unknown>) =>
-      resolveRunConfig({
-        flags: { ...flagsFor, target: targets.workflowUrl },
-        env: {},
-        cwd: state.cwd,
-      });
+    /** The two `run` phases on the shared targets (10 users each): banner, app, spawn rate, time. */
+    const phases = [
+      ['== 1/3 LLM workflow, streaming ==', 'llm', 'app-llm', 2, flags.quick ? 3_000 : 30_000, 'llm'],
+      [
+        '\n== 2/3 empty workflow, blocking QPS ==',
+        'empty-qps',
+        'app-empty',
+        10,
+        flags.quick ? 2_000 : 15_000,
+        'qps',
+      ],
+    ] as const;
     try {
       state.stdout.write(
         `embedded targets: workflow server ${targets.workflowUrl}, mock LLM ${targets.llmUrl}\n\n`,
       );
-      state.stdout.write('== 1/3 LLM workflow, streaming ==\n');
-      const llm = await runSession(
-        resolve({
-          scenario: 'llm',
-          apiKey: 'app-llm',
-          users: 10,
-          spawnRate: 2,
-          runTime: flags.quick ? 3_000 : 30_000,
-          out: `${prefix}-demo-llm`,
-        }),
-        state,
-      );
-      state.stdout.write('\n== 2/3 empty workflow, blocking QPS ==\n');
-      const qps = await runSession(
-        resolve({
-          scenario: 'empty-qps',
-          apiKey: 'app-empty',
-          users: 10,
-          spawnRate: 10,
-          runTime: flags.quick ? 2_000 : 15_000,
-          out: `${prefix}-demo-qps`,
-        }),
-        state,
-      );
+      const results = [];
+      for (const [title, scenario, apiKey, spawnRate, runTime, label] of phases) {
+        state.stdout.write(`${title}\n`);
+        const config = resolveRunConfig({
+          flags: {
+            scenario,
+            apiKey,
+            users: 10,
+            spawnRate,
+            runTime,
+            out: `${prefix}-demo-${label}`,
+            target: targets.workflowUrl,
+          },
+          env: {},
+          cwd: state.cwd,
+        });
+        results.push(await runSession(config, state));
+      }
+      const [llm, qps] = results as [SessionResult, SessionResult];
       state.stdout.write('\n== 3/3 find-limit: where does a mock LLM with capacity 20 break? ==\n');
       const limit = await demoFindLimit(state, prefix, flags.quick === true);
       state.stdout.write(
