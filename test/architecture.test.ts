@@ -77,3 +77,53 @@ test('src/config/ never imports src/report/ (a report reads the config and its t
     'move the type it needs down into src/config/ or src/metrics/ and let report/ import it',
   );
 });
+
+/**
+ * Process state (k6's cmd/state): argv, env, cwd, stdio, signals, IPC and the exit code belong to
+ * the entry points in src/cli/, which hand a GlobalState (src/global-state.ts) down. Read-only facts
+ * (pid, version, cpuUsage, memoryUsage, execPath, hrtime, platform) are not state and stay allowed.
+ * Unit tests beside the code (`*.test.ts`) may use the real process.
+ */
+const PROCESS_STATE =
+  /\bprocess\s*\.\s*(argv|env|stdout|stderr|stdin|exit|exitCode|on|once|off|send|connected|disconnect|cwd)\b|\{[^}]*\}\s*=\s*process\b/;
+
+/**
+ * Files that still touch process state, each its own entry point or waiting for its owner's change:
+ * the forked child of `--processes` reads argv and sets its exit code (child.ts), its IPC link to the
+ * parent (link.ts), and the scale-out notices' stderr default (coordinator.ts, start.ts).
+ * TODO(issue 15): the scale-out redesign passes these in; then this list is empty and goes.
+ */
+const PROCESS_STATE_ALLOWED: readonly string[] = [
+  'src/distributed/child.ts',
+  'src/distributed/coordinator.ts',
+  'src/distributed/link.ts',
+  'src/distributed/start.ts',
+];
+
+/** Code lines only: block comments, `//` lines and JSDoc lines say `process.env` without using it. */
+function codeLines(text: string): { line: number; code: string }[] {
+  const withoutBlocks = text.replace(/\/\*[\s\S]*?\*\//g, (block) => block.replace(/[^\n]/g, ' '));
+  return withoutBlocks
+    .split('\n')
+    .map((code, i) => ({ line: i + 1, code }))
+    .filter(({ code }) => !code.trim().startsWith('//'));
+}
+
+test('outside src/cli/, no module touches process state (argv, env, cwd, stdio, signals, IPC, exit code)', () => {
+  const found: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const path = relative(ROOT, file);
+    if (inside(path, 'src/cli') || path.endsWith('.test.ts') || PROCESS_STATE_ALLOWED.includes(path))
+      continue;
+    for (const { line, code } of codeLines(readFileSync(file, 'utf8')))
+      if (PROCESS_STATE.test(code)) found.push(`${path}:${line}: ${code.trim()}`);
+  }
+  assert.deepEqual(found, [], 'take a GlobalState (or the Output/env it needs) from the caller instead');
+});
+
+test('the process-state scan finds a use and passes over a comment (guards the pattern)', () => {
+  const hits = (text: string) => codeLines(text).filter(({ code }) => PROCESS_STATE.test(code)).length;
+  assert.equal(hits('const a = process.env.A;\nprocess.stdout.write("x");\nconst { argv } = process;'), 3);
+  assert.equal(hits('/** reads `process.env` */\n// process.exit()\nconst v = process.version;'), 0);
+  assert.equal(hits('const t = process.hrtime.bigint(); const p = process.pid;'), 0);
+});
