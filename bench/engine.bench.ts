@@ -1,17 +1,26 @@
 /**
- * Engine bench (`npm run bench:engine [-- --quick]`): our hot path (undici dispatch → SSE parser →
- * protocol → recorder) against a floor client (raw `http.request`, counting `\n\n`, nothing else),
- * both driving the same SSE target that runs in ANOTHER process. Each client runs in its own child
- * process so `process.cpuUsage` measures only that client.
+ * Engine bench (`npm run bench:engine [-- --quick] [--seconds S] [--repeat N] [--levels 50,500]
+ * [--source] [--hot-path]`): the real CLI against the floor client, whole process for both, driving
+ * the same SSE target in ANOTHER process, in the same bench run.
  *
- * A third client, undici's raw dispatch alone, shows how much of the engine's cost is the library's.
- * Reports events/s and client CPU µs per event at 50 / 500 / 2,000 streams, RSS per open stream
- * with 5,000 slow streams, and TTFE error vs the target's configured first-event delay.
- * Budgets: CPU/event ≤ 2× floor; ≤ 40 KB RSS per stream; TTFE error p99 ≤ 5 ms at 2,000 streams.
+ * - floor: bench/floor-client.mjs, raw `http.request` with keep-alive counting `\n\n`, nothing else;
+ * - cli: `streamload run --protocol sse` (compiled to .tmp/bench-cli as published installs run it;
+ *   `--source` runs src/ instead), live view on, per-second work, reports written, exit.
+ * Each is a process of its own whose CPU (user + system) and peak RSS over its whole life are
+ * written at exit by the bench/process-usage.mjs preload: start-up is counted, as a user pays it.
+ *
+ * Reports CPU µs per event at 50 / 500 / 2,000 streams (median of `--repeat` runs, order of the two
+ * clients alternated), each process's fixed cost (a one-request run), and RSS per open stream as
+ * the slope of peak RSS between two counts of slow streams held open.
+ * Budgets (issue 15): CPU/event ≤ 1.0× floor at every level; RSS per open stream ≤ 1.1× floor.
+ * `--hot-path` adds the old in-process rows: the engine's hot path alone and undici's raw dispatch.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { type RequestDeps, sendRequest } from '../src/engine/stream-request.ts';
@@ -23,6 +32,10 @@ const FIRST_EVENT_DELAY_MS = 20;
 const EVENT_GAP_MS = 10;
 const EVENTS_PER_STREAM = 20;
 const SELF = fileURLToPath(import.meta.url);
+const FLOOR_CLIENT = fileURLToPath(new URL('./floor-client.mjs', import.meta.url));
+const USAGE_PRELOAD = fileURLToPath(new URL('./process-usage.mjs', import.meta.url));
+const WORK = join(tmpdir(), `streamload-bench-engine-${process.pid}`);
+let processes = 0;
 
 interface ClientResult {
   events: number;
@@ -250,45 +263,250 @@ function ttfeError(r: ClientResult): string {
   return `${(r.ttfeP50 - FIRST_EVENT_DELAY_MS).toFixed(2)} / ${((r.ttfeP99 ?? 0) - FIRST_EVENT_DELAY_MS).toFixed(2)}`;
 }
 
+/** Whole-process CPU and peak RSS of one client process, with what it printed on stdout. */
+interface ProcessUsage {
+  readonly cpuUs: number;
+  readonly maxRssKb: number;
+  readonly stdout: string;
+}
+
+async function runProcess(args: readonly string[]): Promise<ProcessUsage> {
+  const file = join(WORK, `usage-${process.pid}-${++processes}.json`);
+  const child = spawn(process.execPath, ['--import', USAGE_PRELOAD, ...args], {
+    env: { ...process.env, STREAMLOAD_BENCH_USAGE: file },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${args.slice(0, 2).join(' ')} exited ${code}: ${stderr}`);
+  const usage = JSON.parse(readFileSync(file, 'utf8')) as { cpuUs: number; maxRssKb: number };
+  rmSync(file, { force: true });
+  return { ...usage, stdout };
+}
+
+interface Measured {
+  readonly events: number;
+  readonly cpuUs: number;
+  readonly maxRssKb: number;
+  readonly seconds: number;
+}
+
+async function floorProcess(
+  port: number,
+  streams: number,
+  seconds: number,
+  query: string,
+): Promise<Measured> {
+  const t0 = performance.now();
+  const run = await runProcess([FLOOR_CLIENT, String(port), String(streams), String(seconds), query]);
+  const { events } = JSON.parse(run.stdout) as { events: number };
+  return { events, cpuUs: run.cpuUs, maxRssKb: run.maxRssKb, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * The real CLI, as a user runs it: `streamload run` with its live view (on by default), the
+ * per-second work, the reports it writes at the end and its exit, against the same target.
+ */
+async function cliProcess(
+  cli: string,
+  port: number,
+  streams: number,
+  seconds: number,
+  query: string,
+  extra: readonly string[] = [],
+): Promise<Measured> {
+  const t0 = performance.now();
+  const run = await runProcess([
+    cli,
+    'run',
+    '--target',
+    `http://127.0.0.1:${port}`,
+    '--protocol',
+    'sse',
+    '--path',
+    `/?${query}`,
+    '--users',
+    String(streams),
+    '--spawn-rate',
+    String(streams),
+    '--out',
+    join(WORK, 'reports'),
+    '--json-summary',
+    ...(extra.length > 0 ? extra : ['--run-time', `${seconds}s`]),
+  ]);
+  const last = run.stdout.trimEnd().split('\n').at(-1) ?? '{}';
+  const summary = JSON.parse(last) as { totals: { events: number } };
+  return {
+    events: summary.totals.events,
+    cpuUs: run.cpuUs,
+    maxRssKb: run.maxRssKb,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/**
+ * The CLI as published runs compiled JavaScript (bin/streamload.js prefers dist/): build it into
+ * .tmp/ so the bench measures that, not Node's type stripping of every source file at start-up.
+ */
+function buildCli(): string {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const out = join(root, '.tmp', 'bench-cli');
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const build = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      join(out, 'dist'),
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
+    { stdio: 'inherit' },
+  );
+  if (build.status !== 0) throw new Error('tsc failed: cannot build the CLI to measure');
+  // report/validate.ts reads ../../schemas from dist/report/.
+  if (!existsSync(join(out, 'schemas'))) symlinkSync(join(root, 'schemas'), join(out, 'schemas'));
+  return join(out, 'dist', 'cli', 'main.js');
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? fallback : (process.argv[at + 1] ?? fallback);
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const seconds = Number(option('--seconds', quick ? '3' : '15'));
+  const repeats = Number(option('--repeat', quick ? '1' : '3'));
+  const levels = option('--levels', quick ? '50,200' : '50,500,2000')
+    .split(',')
+    .map(Number);
+  const cli = process.argv.includes('--source')
+    ? fileURLToPath(new URL('../src/cli/main.ts', import.meta.url))
+    : buildCli();
+  mkdirSync(WORK, { recursive: true });
   const target = spawnChild(['--target']);
   try {
     const [{ port }] = (await once(target, 'message')) as [{ port: number }];
-    const seconds = quick ? 1 : 5;
-    const levels = quick ? [50, 200] : [50, 500, 2000];
     const query = `events=${EVENTS_PER_STREAM}&gap=${EVENT_GAP_MS}`;
     console.log(
-      `target: ${EVENTS_PER_STREAM} events ${EVENT_GAP_MS} ms apart, first after ${FIRST_EVENT_DELAY_MS} ms; ${seconds} s per level${quick ? ' (quick)' : ''}`,
+      `target (own process): ${EVENTS_PER_STREAM} events of ~50 B, ${EVENT_GAP_MS} ms apart, first after ${FIRST_EVENT_DELAY_MS} ms`,
     );
-    console.log('streams  client  events/s   CPU µs/event  ratio  TTFE err p50/p99 ms');
-    for (const streams of levels) {
-      const args = [String(port), String(streams), String(seconds), query];
-      const floor = await inChild(['--floor', ...args]);
-      const undici = await inChild(['--undici', ...args]);
-      const engine = await inChild(['--engine', ...args]);
-      const floorCpu = floor.cpuUs / Math.max(1, floor.events);
-      const engineCpu = engine.cpuUs / Math.max(1, engine.events);
-      const row = (name: string, r: ClientResult, cpu: number, ratio: string): string =>
-        `${String(streams).padStart(7)}  ${name.padEnd(6)}  ${(r.events / r.seconds).toFixed(0).padStart(8)}   ${cpu.toFixed(2).padStart(12)}  ${ratio.padStart(5)}  ${ttfeError(r)}`;
-      console.log(row('floor', floor, floorCpu, ''));
-      const undiciCpu = undici.cpuUs / Math.max(1, undici.events);
-      console.log(row('undici', undici, undiciCpu, (undiciCpu / floorCpu).toFixed(2)));
-      console.log(row('engine', engine, engineCpu, (engineCpu / floorCpu).toFixed(2)));
-    }
-    // Memory: many slow streams held open (one event per second) for the whole measurement.
-    const slow = quick ? 500 : 5000;
-    const holdArgs = [String(port), String(slow), quick ? '2' : '6', 'events=3&gap=1000'];
-    const floorHeld = await inChild(['--floor', ...holdArgs]);
-    const undiciHeld = await inChild(['--undici', ...holdArgs]);
-    const held = await inChild(['--engine', ...holdArgs]);
-    const kb = (r: ClientResult) => `${(r.rssPerStreamKb ?? 0).toFixed(1)} KB`;
     console.log(
-      `RSS per open stream (${slow} slow streams): engine ${kb(held)}, undici alone ${kb(undiciHeld)}, node:http floor ${kb(floorHeld)} (budget 40 KB)`,
+      `clients: floor = bench/floor-client.mjs; cli = \`streamload run\` (${cli.endsWith('.ts') ? 'source' : 'compiled'}, live view on, reports written); whole-process CPU (process.resourceUsage at exit); ${seconds} s per run, ${repeats} run(s) per level, medians`,
     );
-    console.log('budgets: CPU/event ratio ≤ 2; TTFE error p99 ≤ 5 ms at 2,000 streams');
+    // Fixed cost: start-up, preflight, one request, reports and exit — what a run pays before its first event.
+    const fixedCli: number[] = [];
+    const fixedFloor: number[] = [];
+    const rows = new Map<
+      number,
+      { floor: number[]; cli: number[]; ratio: number[]; floorRate: number[]; cliRate: number[] }
+    >();
+    for (let r = 0; r < repeats; r++) {
+      fixedFloor.push((await floorProcess(port, 1, 0, 'events=1&gap=1')).cpuUs);
+      fixedCli.push((await cliProcess(cli, port, 1, 0, 'events=1&gap=1', ['--iterations', '1'])).cpuUs);
+      for (const streams of levels) {
+        // Alternate the order so a noisy neighbour does not always hit the same client.
+        const pair =
+          r % 2 === 0
+            ? [
+                await floorProcess(port, streams, seconds, query),
+                await cliProcess(cli, port, streams, seconds, query),
+              ]
+            : [
+                await cliProcess(cli, port, streams, seconds, query),
+                await floorProcess(port, streams, seconds, query),
+              ].reverse();
+        const [floor, engine] = pair as [Measured, Measured];
+        const row = rows.get(streams) ?? { floor: [], cli: [], ratio: [], floorRate: [], cliRate: [] };
+        const f = floor.cpuUs / Math.max(1, floor.events);
+        const c = engine.cpuUs / Math.max(1, engine.events);
+        row.floor.push(f);
+        row.cli.push(c);
+        row.ratio.push(c / f);
+        row.floorRate.push(floor.events / seconds);
+        row.cliRate.push(engine.events / seconds);
+        rows.set(streams, row);
+        console.log(
+          `  run ${r + 1} ${String(streams).padStart(5)} streams: floor ${f.toFixed(2)} µs/event (${floor.events} events), cli ${c.toFixed(2)} µs/event (${engine.events} events), ratio ${(c / f).toFixed(2)}`,
+        );
+      }
+    }
+    console.log(
+      `fixed cost per process (median): floor ${(median(fixedFloor) / 1000).toFixed(0)} ms CPU, cli ${(median(fixedCli) / 1000).toFixed(0)} ms CPU (start-up, preflight, 1 request, reports, exit)`,
+    );
+    console.log('streams  floor ev/s  cli ev/s  floor µs/ev  cli µs/ev  ratio (median)  runs  budget ≤ 1.00');
+    for (const [streams, row] of rows) {
+      const ratio = median(row.ratio);
+      console.log(
+        `${String(streams).padStart(7)}  ${median(row.floorRate).toFixed(0).padStart(10)}  ${median(row.cliRate).toFixed(0).padStart(8)}  ${median(row.floor).toFixed(2).padStart(11)}  ${median(row.cli).toFixed(2).padStart(9)}  ${ratio.toFixed(2).padStart(14)}  ${row.ratio.map((x) => x.toFixed(2)).join(' ')}  ${ratio <= 1 ? 'met' : 'OVER'}`,
+      );
+    }
+    // Memory: slow streams held open (one event a second); the slope between two stream counts is
+    // what one more open stream costs, whatever each process holds before its first stream.
+    const [low, high] = quick ? [200, 800] : [1000, 4000];
+    const hold = 'events=3&gap=1000';
+    const holdSeconds = quick ? 3 : 5;
+    const slope = async (client: (n: number) => Promise<Measured>): Promise<number[]> => {
+      const out: number[] = [];
+      for (let r = 0; r < repeats; r++) {
+        const a = await client(low);
+        const b = await client(high);
+        out.push((b.maxRssKb - a.maxRssKb) / (high - low));
+      }
+      return out;
+    };
+    const floorKb = await slope((n) => floorProcess(port, n, holdSeconds, hold));
+    const cliKb = await slope((n) => cliProcess(cli, port, n, holdSeconds, hold));
+    const rss = median(cliKb) / median(floorKb);
+    console.log(
+      `RSS per open stream (peak RSS slope ${low} → ${high} slow streams): floor ${median(floorKb).toFixed(1)} KB [${floorKb.map((x) => x.toFixed(1)).join(' ')}], cli ${median(cliKb).toFixed(1)} KB [${cliKb.map((x) => x.toFixed(1)).join(' ')}], ratio ${rss.toFixed(2)} (budget ≤ 1.10: ${rss <= 1.1 ? 'met' : 'OVER'})`,
+    );
+    if (process.argv.includes('--hot-path')) await hotPath(port, quick);
   } finally {
     target.kill();
+    rmSync(WORK, { recursive: true, force: true });
+  }
+}
+
+/** The hot path alone, in-process (undici dispatch → parser → protocol → recorder), as before. */
+async function hotPath(port: number, quick: boolean): Promise<void> {
+  const seconds = quick ? 1 : 5;
+  const levels = quick ? [50, 200] : [50, 500, 2000];
+  const query = `events=${EVENTS_PER_STREAM}&gap=${EVENT_GAP_MS}`;
+  console.log('hot path only (no start-up, no per-second work):');
+  console.log('streams  client  events/s   CPU µs/event  ratio  TTFE err p50/p99 ms');
+  for (const streams of levels) {
+    const args = [String(port), String(streams), String(seconds), query];
+    const floor = await inChild(['--floor', ...args]);
+    const undici = await inChild(['--undici', ...args]);
+    const engine = await inChild(['--engine', ...args]);
+    const floorCpu = floor.cpuUs / Math.max(1, floor.events);
+    const row = (name: string, r: ClientResult): string => {
+      const cpu = r.cpuUs / Math.max(1, r.events);
+      const ratio = r === floor ? '' : (cpu / floorCpu).toFixed(2);
+      return `${String(streams).padStart(7)}  ${name.padEnd(6)}  ${(r.events / r.seconds).toFixed(0).padStart(8)}   ${cpu.toFixed(2).padStart(12)}  ${ratio.padStart(5)}  ${ttfeError(r)}`;
+    };
+    console.log(row('floor', floor));
+    console.log(row('undici', undici));
+    console.log(row('engine', engine));
   }
 }
 
