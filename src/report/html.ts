@@ -4,11 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { CHART_COLORS, CHARTS, chartPoint } from './charts.ts';
 import { METRIC_DEFINITIONS } from './markdown.ts';
 import { bothViews, operationRows } from './operations.ts';
+import { requestTable } from './request-table.ts';
 import { sloTable } from './slo.ts';
 import { fmt } from './tables.ts';
 import { CHECK_COLUMNS, checkRows, transportRows } from './transport.ts';
@@ -40,23 +40,12 @@ export async function reportHtml(run: RunJson): Promise<string> {
   const bench = (slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo])
     .map((t) => `<h3>${esc(t.title)}</h3>${table(t.columns, [t.values.map((v) => fmt(v))])}`)
     .join('');
-  const requests = table(
-    ['Type', 'Name', 'Requests', 'Failures', 'Avg (ms)', 'Min', 'p50', 'p90', 'p95', 'p99', 'Max', 'req/s'],
-    run.requests.map((r) => [
-      r.name === AGGREGATED ? '' : r.method,
-      r.name,
-      r.requests,
-      r.failures,
-      fmt(r.duration.mean),
-      fmt(r.duration.min),
-      fmt(r.duration.p50),
-      fmt(r.duration.p90),
-      fmt(r.duration.p95),
-      fmt(r.duration.p99),
-      fmt(r.duration.max),
-      fmt(r.rps, 2),
-    ]),
+  const requestRows = requestTable(
+    run.requests,
+    ['type', 'name', 'requests', 'failures', 'avg', 'min', 'p50', 'p90', 'p95', 'p99', 'max', 'rps'],
+    1,
   );
+  const requests = table(requestRows.header, requestRows.rows);
   const errors = table(
     ['Method', 'Name', 'Error', 'Occurrences', 'Sample message'],
     run.failures.map((f) => [f.method, f.name, f.error, f.occurrences, f.message]),

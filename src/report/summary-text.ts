@@ -1,12 +1,26 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
-import { AGGREGATED } from '../metrics/summary.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { bothViews, operationRows } from './operations.ts';
+import { type RequestColumn, requestTable } from './request-table.ts';
 import { sloTable } from './slo.ts';
 import { fmt, textTable } from './tables.ts';
 import { escapeLines } from './text-safe.ts';
 import { CHECK_COLUMNS, checkRows, describeConnections } from './transport.ts';
 import type { RunJson } from './types.ts';
+
+/** Locust's console columns. */
+const SUMMARY_COLUMNS: readonly RequestColumn[] = [
+  'type',
+  'name',
+  'requests',
+  'failuresShare',
+  'avg',
+  'min',
+  'max',
+  'p50',
+  'rps',
+  'failuresPerSec',
+];
 
 const SSE_METRICS = ['ttfb', 'ttfe', 'ttft', 'tpot', 'stream_duration', 'request_duration', 'inter_event'];
 
@@ -15,23 +29,8 @@ export function renderSummaryText(run: RunJson): string {
   out.push(`streamload run ${run.status} — ${fmt(run.durationS)} s, target ${run.environment.target}`);
   if (run.partial !== null) out.push(`PARTIAL RESULT: ${run.partial.notice}`);
   out.push('');
-  out.push(
-    textTable(
-      ['Type', 'Name', '# reqs', '# fails', 'Avg', 'Min', 'Max', 'Med', 'req/s', 'failures/s'],
-      run.requests.map((r) => [
-        r.name === AGGREGATED ? '' : r.method,
-        r.name,
-        r.requests,
-        `${r.failures}(${fmt(r.requests === 0 ? 0 : (100 * r.failures) / r.requests, 2)}%)`,
-        fmt(r.duration.mean, 0),
-        fmt(r.duration.min, 0),
-        fmt(r.duration.max, 0),
-        fmt(r.duration.p50, 0),
-        fmt(r.rps, 2),
-        fmt(r.failuresPerSec, 2),
-      ]),
-    ),
-  );
+  const requests = requestTable(run.requests, SUMMARY_COLUMNS, 0);
+  out.push(textTable(requests.header, requests.rows));
   out.push('');
   const latencyRows = Object.keys(run.latency)
     .filter((name) => SSE_METRICS.includes(name) || name.startsWith('node_duration.'))

@@ -5,8 +5,10 @@
 
 import type { Output } from '../global-state.ts';
 import { summarize } from '../metrics/summary.ts';
+import type { RequestEntryStats } from '../metrics/types.ts';
 import { bothViews } from '../report/operations.ts';
-import { fmt } from '../report/tables.ts';
+import { type RequestColumn, requestTable } from '../report/request-table.ts';
+import { fmt, textTable } from '../report/tables.ts';
 import { escapeLines } from '../report/text-safe.ts';
 import type { LiveRunHandle } from '../run.ts';
 
@@ -15,6 +17,17 @@ export interface LiveViewOptions {
   readonly runTimeMs: number | null;
   readonly iterations: number | null;
   readonly stream: Output;
+}
+
+/** The console summary's request table, in the columns that fit a live block. */
+const LIVE_COLUMNS: readonly RequestColumn[] = ['type', 'name', 'requests', 'failures', 'avg', 'p95'];
+
+function requestLines(entries: readonly RequestEntryStats[]): string[] {
+  if (entries.length === 0) return [];
+  const { header, rows } = requestTable(entries, LIVE_COLUMNS, 0);
+  return textTable(header, rows)
+    .split('\n')
+    .map((line) => `  ${line}`);
 }
 
 export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): () => void {
@@ -48,10 +61,7 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
       `  goodput ${last?.good ?? 0}/s (avg ${fmt(s.goodput.avg)}), SLO attainment ${s.slo_attainment === null ? '—' : `${fmt(s.slo_attainment * 100, 2)}%`}`,
       ...(views === null ? [] : [`  ${views}`]),
       `  generator: loop delay p99 ${fmt(g?.loopDelayP99Ms, 2)} ms, CPU ${fmt((g?.cpu ?? 0) * 100, 0)}%${p.warnings.length > 0 ? `; WARNING: ${p.warnings.join('; ')}` : ''}`,
-      ...s.requests.map(
-        (r) =>
-          `  ${r.method.padEnd(5)} ${r.name.padEnd(28)} ${String(r.requests).padStart(8)} reqs ${String(r.failures).padStart(6)} fails  avg ${fmt(r.duration.mean, 0)} ms  p95 ${fmt(r.duration.p95, 0)} ms`,
-      ),
+      ...requestLines(s.requests),
     ];
     if (tty && drawnLines > 0) options.stream.write(`\x1b[${drawnLines}F\x1b[J`);
     // Request names, warnings and error names may carry server or scenario text.
