@@ -186,6 +186,28 @@ describe('workflow server over HTTP', () => {
     }
   });
 
+  test('routing answers as Dify (Flask) does: the key before a 404, 405 for a wrong method', async () => {
+    const send = async (method: string, path: string, key?: string) => {
+      const res = await request(`${server.url}${path}`, {
+        method,
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      });
+      return { status: res.statusCode, code: ((await res.body.json()) as { code?: string }).code };
+    };
+    assert.deepEqual(await send('GET', '/v1/nowhere'), { status: 401, code: 'unauthorized' });
+    assert.deepEqual(await send('GET', '/v1/nowhere', 'app-empty'), { status: 404, code: 'not_found' });
+    assert.deepEqual(await send('GET', '/nowhere'), { status: 404, code: 'not_found' });
+    assert.deepEqual(await send('GET', '/v1/chat-messages', 'app-chat'), {
+      status: 405,
+      code: 'method_not_allowed',
+    });
+    assert.deepEqual(await send('DELETE', '/v1/parameters', 'app-empty'), {
+      status: 405,
+      code: 'method_not_allowed',
+    });
+    assert.equal((await send('GET', '/health')).status, 200);
+  });
+
   test('an unreachable LLM fails the node and the run (workflow_finished failed)', async () => {
     const broken = await startWorkflowServer({ port: 0, llmUrl: 'http://127.0.0.1:9', apps: BUILTIN_APPS });
     try {

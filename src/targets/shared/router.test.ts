@@ -32,6 +32,7 @@ describe('router', () => {
       .route('POST', '/items/:id', ({ res, params, body }) => sendJson(res, 201, { id: params.id, body }), {
         json: true,
       })
+      .route('POST', '/actions/:name', ({ res, body }) => sendJson(res, 200, body), { json: 'or-empty' })
       .route('DELETE', '/items/:id/tags/:tag', ({ res, params }) => sendJson(res, 200, params))
       .route('*', '/files/*', ({ req, res, params }) =>
         sendJson(res, 200, { method: req.method, rest: params['*'] }),
@@ -76,6 +77,9 @@ describe('router', () => {
     for (const bad of ['', 'nope', '[1]', 'null', '"s"'])
       assert.equal((await call('POST', '/items/7', bad)).json.refused, 'bad_json', bad);
     assert.equal((await call('POST', '/items/7', `{"a":"${'x'.repeat(100)}"}`)).status, 413);
+    assert.deepEqual((await call('POST', '/actions/publish', '')).json, {}, "'or-empty': no body is {}");
+    assert.deepEqual((await call('POST', '/actions/publish', '{"b":2}')).json, { b: 2 });
+    assert.equal((await call('POST', '/actions/publish', '[]')).json.refused, 'bad_json');
   });
 
   test('a trailing * takes any method and the rest of the path', async () => {

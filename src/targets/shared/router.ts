@@ -12,8 +12,11 @@ import { BodyTooLargeError, parseJsonObject, readBody } from '../../util/http-se
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | '*';
 
 export interface RouteOptions {
-  /** Read the body as a JSON object before the handler (413 over the limit, 400 when not an object). */
-  readonly json?: boolean;
+  /**
+   * Read the body as a JSON object before the handler (413 over the limit, 400 when not an
+   * object); `'or-empty'`: an empty body is `{}` (Dify's console posts some actions bodiless).
+   */
+  readonly json?: boolean | 'or-empty';
   /** Skip the guard (health and counters answer without a key). */
   readonly open?: boolean;
 }
@@ -68,7 +71,7 @@ interface Route<C> {
   /** The pattern ends in `*`: the segments are a prefix. */
   readonly rest: boolean;
   readonly handler: RouteHandler<C>;
-  readonly json: boolean;
+  readonly json: boolean | 'or-empty';
   readonly open: boolean;
 }
 
@@ -93,7 +96,7 @@ export function createRouter<C = undefined>(options: RouterOptions<C>): Router<C
         segments,
         rest,
         handler,
-        json: routeOptions?.json === true,
+        json: routeOptions?.json ?? false,
         open: routeOptions?.open === true,
       });
       return router;
@@ -126,7 +129,7 @@ export function createRouter<C = undefined>(options: RouterOptions<C>): Router<C
       }
       let body = NO_BODY;
       if (found.route.json) {
-        const parsed = await readJsonBody(req, options.bodyLimit);
+        const parsed = await readJsonBody(req, options.bodyLimit, found.route.json === 'or-empty');
         if (parsed === 'too_large') return options.bodyTooLarge(res);
         if (parsed === undefined) return options.badJson(res);
         body = parsed;
@@ -158,13 +161,18 @@ function matchRoute<C>(route: Route<C>, parts: readonly string[]): Record<string
   return params;
 }
 
-/** The request's JSON object body; 'too_large' over `limit` bytes; undefined when not a JSON object. */
-export async function readJsonBody(
+/**
+ * The request's JSON object body ({} for an empty one when `emptyIsObject`); 'too_large' over
+ * `limit` bytes; undefined when not a JSON object.
+ */
+async function readJsonBody(
   req: IncomingMessage,
   limit: number,
+  emptyIsObject: boolean,
 ): Promise<Record<string, unknown> | 'too_large' | undefined> {
   try {
-    return parseJsonObject(await readBody(req, limit));
+    const text = await readBody(req, limit);
+    return text === '' && emptyIsObject ? {} : parseJsonObject(text);
   } catch (error) {
     if (error instanceof BodyTooLargeError) return 'too_large';
     throw error;

@@ -10,7 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { bearerToken } from '../../util/bearer.ts';
 import { cookieHeader, parseCookieHeader } from '../../util/cookies.ts';
-import { parseJsonObject, readBody, sendJson } from '../../util/http-server.ts';
+import { sendJson } from '../../util/http-server.ts';
+import { createRouter, type RouteCall } from '../shared/router.ts';
 import type { App } from './app.ts';
 import { DslError, parseDsl } from './dsl.ts';
 import { createLlmClient, type LlmClient } from './llm-client.ts';
@@ -23,6 +24,9 @@ const MAX_KEYS_PER_APP = 10;
 /** The model provider the reference server stands in for is always "installed". */
 const BUILTIN_PLUGINS = ['langgenius/openai'];
 const BODY_LIMIT = 4 * 1024 * 1024;
+const NOT_FOUND = 'The requested URL was not found on the server.';
+
+type Call = RouteCall<true | undefined>;
 
 interface ConsoleApp {
   readonly id: string;
@@ -45,7 +49,7 @@ export interface ConsoleOptions {
 
 export interface ConsoleApi {
   /** Answers one request under `/console/api`. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** The app behind a Service API key made here, the LLM its provider credentials name, and whether it is published. */
   appForKey(token: string): { app: App; llm: LlmClient | undefined; published: boolean } | undefined;
   close(): Promise<void>;
@@ -113,176 +117,205 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     });
   }
 
-  async function authorized(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  /** The session of a request (cookie, or Bearer for older clients), or undefined after answering 401. */
+  function authorized(req: IncomingMessage, res: ServerResponse): true | undefined {
     const cookies = parseCookieHeader(req.headers.cookie);
     const token = cookies.access_token ?? bearerToken(req);
     const csrf = token === undefined ? undefined : sessions.get(token);
     if (csrf === undefined) {
       difyError(res, 401, 'unauthorized', 'Unauthorized.');
-      return false;
+      return undefined;
     }
     if (req.method !== 'GET' && (req.headers['x-csrf-token'] !== csrf || cookies.csrf_token !== csrf)) {
       difyError(res, 401, 'unauthorized', 'CSRF token is missing or invalid.');
-      return false;
+      return undefined;
     }
     return true;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const route = path.slice('/console/api'.length);
-    const text = req.method === 'GET' ? '' : await readBody(req, BODY_LIMIT);
-    const body = text === '' ? {} : parseJsonObject(text);
-    if (body === undefined)
-      return difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
-    if (route === '/setup') {
-      if (req.method === 'GET')
-        return sendJson(
-          res,
-          200,
-          admin === undefined ? { step: 'not_started' } : { step: 'finished', setup_at: admin.setupAt },
-        );
-      if (admin !== undefined)
-        return difyError(res, 403, 'already_setup', 'Dify has been successfully installed.');
-      if (
-        typeof body.email !== 'string' ||
-        typeof body.name !== 'string' ||
-        typeof body.password !== 'string'
-      )
-        return difyError(res, 400, 'invalid_param', 'email, name and password are required.');
-      if (body.password !== options.password)
-        return difyError(res, 400, 'invalid_param', "password must be the server's --console-password");
-      admin = {
-        id: randomUUID(),
-        email: body.email,
-        name: body.name,
-        password: body.password,
-        setupAt: seconds(),
-      };
-      return sendJson(res, 201, { result: 'success' });
-    }
-    if (route === '/login' && req.method === 'POST') {
-      if (admin === undefined) return difyError(res, 401, 'not_setup', 'Dify has not been set up yet.');
-      if (body.email !== admin.email || body.password !== admin.password)
-        return difyError(res, 401, 'authentication_failed', 'Invalid email or password.');
-      const access = randomBytes(24).toString('hex');
-      const csrf = randomBytes(24).toString('hex');
-      sessions.set(access, csrf);
-      const attrs = 'Path=/; SameSite=Lax';
-      res.setHeader('set-cookie', [
-        `${cookieHeader({ access_token: access })}; HttpOnly; ${attrs}`,
-        `${cookieHeader({ refresh_token: randomBytes(24).toString('hex') })}; HttpOnly; ${attrs}`,
-        `${cookieHeader({ csrf_token: csrf })}; ${attrs}`,
-      ]);
-      return sendJson(res, 200, { result: 'success' });
-    }
-    if (!(await authorized(req, res))) return;
-    return authedRoute(req, res, route, body);
+  function setupState({ res }: Call) {
+    sendJson(
+      res,
+      200,
+      admin === undefined ? { step: 'not_started' } : { step: 'finished', setup_at: admin.setupAt },
+    );
   }
 
-  function authedRoute(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: string,
-    body: Record<string, unknown>,
-  ) {
-    const post = req.method === 'POST';
-    if (route === '/apps/imports' && post) {
-      if (body.mode !== 'yaml-content' || typeof body.yaml_content !== 'string')
-        return difyError(res, 400, 'invalid_param', 'mode yaml-content with yaml_content is required.');
-      const appId = typeof body.app_id === 'string' ? body.app_id : undefined;
-      const importId = randomUUID();
-      const version = String((parseYaml(body.yaml_content) as { version?: unknown } | null)?.version ?? '');
-      if (newer(version, CONSOLE_DSL_VERSION)) {
-        pending.set(importId, { id: importId, yaml: body.yaml_content, appId });
-        return sendJson(res, 202, {
-          id: importId,
-          status: 'pending',
-          app_id: null,
-          current_dsl_version: CONSOLE_DSL_VERSION,
-          imported_dsl_version: version,
-          error: '',
-        });
-      }
-      return importDsl(res, importId, body.yaml_content, appId);
+  function setup({ res, body }: Call) {
+    if (admin !== undefined)
+      return difyError(res, 403, 'already_setup', 'Dify has been successfully installed.');
+    if (typeof body.email !== 'string' || typeof body.name !== 'string' || typeof body.password !== 'string')
+      return difyError(res, 400, 'invalid_param', 'email, name and password are required.');
+    if (body.password !== options.password)
+      return difyError(res, 400, 'invalid_param', "password must be the server's --console-password");
+    admin = {
+      id: randomUUID(),
+      email: body.email,
+      name: body.name,
+      password: body.password,
+      setupAt: seconds(),
+    };
+    sendJson(res, 201, { result: 'success' });
+  }
+
+  function login({ res, body }: Call) {
+    if (admin === undefined) return difyError(res, 401, 'not_setup', 'Dify has not been set up yet.');
+    if (body.email !== admin.email || body.password !== admin.password)
+      return difyError(res, 401, 'authentication_failed', 'Invalid email or password.');
+    const access = randomBytes(24).toString('hex');
+    const csrf = randomBytes(24).toString('hex');
+    sessions.set(access, csrf);
+    const attrs = 'Path=/; SameSite=Lax';
+    res.setHeader('set-cookie', [
+      `${cookieHeader({ access_token: access })}; HttpOnly; ${attrs}`,
+      `${cookieHeader({ refresh_token: randomBytes(24).toString('hex') })}; HttpOnly; ${attrs}`,
+      `${cookieHeader({ csrf_token: csrf })}; ${attrs}`,
+    ]);
+    sendJson(res, 200, { result: 'success' });
+  }
+
+  function startImport({ res, body }: Call) {
+    if (body.mode !== 'yaml-content' || typeof body.yaml_content !== 'string')
+      return difyError(res, 400, 'invalid_param', 'mode yaml-content with yaml_content is required.');
+    const appId = typeof body.app_id === 'string' ? body.app_id : undefined;
+    const importId = randomUUID();
+    const version = String((parseYaml(body.yaml_content) as { version?: unknown } | null)?.version ?? '');
+    if (newer(version, CONSOLE_DSL_VERSION)) {
+      pending.set(importId, { id: importId, yaml: body.yaml_content, appId });
+      return sendJson(res, 202, {
+        id: importId,
+        status: 'pending',
+        app_id: null,
+        current_dsl_version: CONSOLE_DSL_VERSION,
+        imported_dsl_version: version,
+        error: '',
+      });
     }
-    const confirm = /^\/apps\/imports\/([^/]+)\/confirm$/.exec(route);
-    if (confirm !== null && post) {
-      const waiting = pending.get(confirm[1] as string);
-      if (waiting === undefined) return difyError(res, 404, 'not_found', 'Import not found.');
-      pending.delete(waiting.id);
-      return importDsl(res, waiting.id, waiting.yaml, waiting.appId);
-    }
-    const match = /^\/apps\/([^/]+)(\/.*)?$/.exec(route);
-    const entry = match === null ? undefined : apps.get(match[1] as string);
-    if (match !== null && match[1] !== 'imports') {
+    importDsl(res, importId, body.yaml_content, appId);
+  }
+
+  function confirmImport({ res, params }: Call) {
+    const waiting = pending.get(params.id as string);
+    if (waiting === undefined) return difyError(res, 404, 'not_found', 'Import not found.');
+    pending.delete(waiting.id);
+    importDsl(res, waiting.id, waiting.yaml, waiting.appId);
+  }
+
+  /** A route on one app (`/apps/:id/…`): 404 app_not_found for an unknown id. */
+  const onApp =
+    (answer: (res: ServerResponse, entry: ConsoleApp) => void) =>
+    ({ res, params }: Call) => {
+      const entry = apps.get(params.id as string);
       if (entry === undefined) return difyError(res, 404, 'app_not_found', 'App not found.');
-      const rest = match[2] ?? '';
-      if (rest === '' && req.method === 'GET') return sendJson(res, 200, appJson(entry));
-      if (rest === '/workflows/publish' && post) {
-        entry.published = true;
-        return sendJson(res, 201, { result: 'success', created_at: seconds() });
-      }
-      if (rest === '/api-keys' && req.method === 'GET') return sendJson(res, 200, { data: entry.keys });
-      if (rest === '/api-keys' && post) {
-        if (entry.keys.length >= MAX_KEYS_PER_APP)
-          return difyError(
-            res,
-            400,
-            'max_keys_exceeded',
-            `Cannot create more than ${MAX_KEYS_PER_APP} API keys.`,
-          );
-        const key = {
-          id: randomUUID(),
-          type: 'app',
-          token: `app-${randomBytes(12).toString('hex')}`,
-          last_used_at: null,
-          created_at: seconds(),
-        };
-        entry.keys.push(key);
-        keys.set(key.token, entry);
-        return sendJson(res, 201, key);
-      }
-    }
-    const deps = /^\/apps\/imports\/([^/]+)\/check-dependencies$/.exec(route);
-    if (deps !== null && req.method === 'GET') return sendJson(res, 200, { leaked_dependencies: [] });
-    const provider = /^\/workspaces\/current\/model-providers\/(.+)\/credentials$/.exec(route);
-    if (provider !== null) {
-      if (req.method === 'GET')
-        return sendJson(res, 200, {
-          credentials:
-            credentials === undefined
-              ? null
-              : { openai_api_base: credentials.base, openai_api_key: `${credentials.key.slice(0, 2)}******` },
-        });
-      const given = (body.credentials ?? {}) as Record<string, unknown>;
-      if (post && typeof given.openai_api_base === 'string' && given.openai_api_base !== '') {
-        const base = given.openai_api_base.replace(/\/+$/, '').replace(/\/v1$/, '');
-        const key = typeof given.openai_api_key === 'string' ? given.openai_api_key : '';
-        const previous = credentials;
-        credentials = { base: given.openai_api_base, key, llm: createLlmClient(base, key || undefined) };
-        void previous?.llm.close().catch(() => {});
-        return sendJson(res, 201, { result: 'success' });
-      }
-      return difyError(res, 400, 'invalid_param', 'credentials.openai_api_base is required.');
-    }
-    if (route === '/workspaces/current/plugin/list' && req.method === 'GET')
+      answer(res, entry);
+    };
+
+  function createKey(res: ServerResponse, entry: ConsoleApp) {
+    if (entry.keys.length >= MAX_KEYS_PER_APP)
+      return difyError(
+        res,
+        400,
+        'max_keys_exceeded',
+        `Cannot create more than ${MAX_KEYS_PER_APP} API keys.`,
+      );
+    const key = {
+      id: randomUUID(),
+      type: 'app',
+      token: `app-${randomBytes(12).toString('hex')}`,
+      last_used_at: null,
+      created_at: seconds(),
+    };
+    entry.keys.push(key);
+    keys.set(key.token, entry);
+    sendJson(res, 201, key);
+  }
+
+  /** `…/model-providers/<provider>/credentials`: the provider name has slashes (`langgenius/openai/openai`). */
+  function providerCredentials({ req, res, params, body }: Call) {
+    if (!(params['*'] as string).endsWith('/credentials')) return difyError(res, 404, 'not_found', NOT_FOUND);
+    if (req.method === 'GET')
       return sendJson(res, 200, {
+        credentials:
+          credentials === undefined
+            ? null
+            : { openai_api_base: credentials.base, openai_api_key: `${credentials.key.slice(0, 2)}******` },
+      });
+    const given = (body.credentials ?? {}) as Record<string, unknown>;
+    if (req.method !== 'POST' || typeof given.openai_api_base !== 'string' || given.openai_api_base === '')
+      return difyError(res, 400, 'invalid_param', 'credentials.openai_api_base is required.');
+    const base = given.openai_api_base.replace(/\/+$/, '').replace(/\/v1$/, '');
+    const key = typeof given.openai_api_key === 'string' ? given.openai_api_key : '';
+    const previous = credentials;
+    credentials = { base: given.openai_api_base, key, llm: createLlmClient(base, key || undefined) };
+    void previous?.llm.close().catch(() => {});
+    sendJson(res, 201, { result: 'success' });
+  }
+
+  function installPlugins({ res, body }: Call) {
+    const ids = Array.isArray(body.plugin_unique_identifiers) ? body.plugin_unique_identifiers : [];
+    for (const id of ids) plugins.add(String(id).split(':')[0] as string);
+    sendJson(res, 200, { all_installed: true, task_id: '' });
+  }
+
+  const json = { json: 'or-empty' } as const;
+  const open = { json: 'or-empty', open: true } as const;
+  const router = createRouter<true>({
+    bodyLimit: BODY_LIMIT,
+    guard: authorized,
+    notFound: (_req, res) => difyError(res, 404, 'not_found', NOT_FOUND),
+    methodNotAllowed: (req, res) =>
+      difyError(
+        res,
+        405,
+        'method_not_allowed',
+        `The method ${req.method} is not allowed for the requested URL.`,
+      ),
+    bodyTooLarge: (res) => difyError(res, 413, 'request_entity_too_large', 'Request body too large.'),
+    badJson: (res) =>
+      difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.'),
+  })
+    .route('GET', '/console/api/setup', setupState, { open: true })
+    .route('POST', '/console/api/setup', setup, open)
+    .route('POST', '/console/api/login', login, open)
+    .route('POST', '/console/api/apps/imports', startImport, json)
+    .route('POST', '/console/api/apps/imports/:id/confirm', confirmImport, json)
+    .route('GET', '/console/api/apps/imports/:id/check-dependencies', ({ res }) =>
+      sendJson(res, 200, { leaked_dependencies: [] }),
+    )
+    .route(
+      'GET',
+      '/console/api/apps/:id',
+      onApp((res, entry) => sendJson(res, 200, appJson(entry))),
+    )
+    .route(
+      'POST',
+      '/console/api/apps/:id/workflows/publish',
+      onApp((res, entry) => {
+        entry.published = true;
+        sendJson(res, 201, { result: 'success', created_at: seconds() });
+      }),
+      json,
+    )
+    .route(
+      'GET',
+      '/console/api/apps/:id/api-keys',
+      onApp((res, entry) => sendJson(res, 200, { data: entry.keys })),
+    )
+    .route('POST', '/console/api/apps/:id/api-keys', onApp(createKey), json)
+    .route('*', '/console/api/workspaces/current/model-providers/*', providerCredentials, json)
+    .route('GET', '/console/api/workspaces/current/plugin/list', ({ res }) =>
+      sendJson(res, 200, {
         plugins: [...plugins].map((id) => ({ plugin_id: id, plugin_unique_identifier: id, name: id })),
         total: plugins.size,
-      });
-    if (route === '/workspaces/current/plugin/install/marketplace' && post) {
-      const ids = Array.isArray(body.plugin_unique_identifiers) ? body.plugin_unique_identifiers : [];
-      for (const id of ids) plugins.add(String(id).split(':')[0] as string);
-      return sendJson(res, 200, { all_installed: true, task_id: '' });
-    }
-    const task = /^\/workspaces\/current\/plugin\/tasks\/([^/]+)$/.exec(route);
-    if (task !== null && req.method === 'GET')
-      return sendJson(res, 200, { task: { id: task[1], status: 'success', plugins: [] } });
-    return difyError(res, 404, 'not_found', 'The requested URL was not found on the server.');
-  }
+      }),
+    )
+    .route('POST', '/console/api/workspaces/current/plugin/install/marketplace', installPlugins, json)
+    .route('GET', '/console/api/workspaces/current/plugin/tasks/:id', ({ res, params }) =>
+      sendJson(res, 200, { task: { id: params.id, status: 'success', plugins: [] } }),
+    );
 
   return {
-    handle,
+    handle: (req, res) => router.handle(req, res),
     appForKey(token) {
       const entry = keys.get(token);
       return entry === undefined

@@ -131,7 +131,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     // The Service API checks its key before routing: an unknown /v1 URL without one is a 401.
     .route('*', '/v1/*', ({ req, res }) => serviceApi.handle(req, res));
   if (consoleApi !== undefined)
-    root.route('*', '/console/api/*', ({ req, res, path }) => consoleApi.handle(req, res, path));
+    root.route('*', '/console/api/*', ({ req, res }) => consoleApi.handle(req, res));
 
   const target = await serveTarget(
     (req, res) => {
