@@ -15,7 +15,7 @@ import { createRouter, type RouteCall } from '../shared/router.ts';
 import type { App } from './app.ts';
 import { DslError, parseDsl } from './dsl.ts';
 import { createLlmClient, type LlmClient } from './llm-client.ts';
-import { difyError } from './responses.ts';
+import { difyError, difyRefusals, NOT_FOUND } from './responses.ts';
 
 /** The DSL version this server speaks; a newer file's import waits for a confirm, as in Dify. */
 export const CONSOLE_DSL_VERSION = '0.4.0';
@@ -24,7 +24,6 @@ const MAX_KEYS_PER_APP = 10;
 /** The model provider the reference server stands in for is always "installed". */
 const BUILTIN_PLUGINS = ['langgenius/openai'];
 const BODY_LIMIT = 4 * 1024 * 1024;
-const NOT_FOUND = 'The requested URL was not found on the server.';
 
 type Call = RouteCall<true | undefined>;
 
@@ -259,21 +258,7 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
 
   const json = { json: 'or-empty' } as const;
   const open = { json: 'or-empty', open: true } as const;
-  const router = createRouter<true>({
-    bodyLimit: BODY_LIMIT,
-    guard: authorized,
-    notFound: (_req, res) => difyError(res, 404, 'not_found', NOT_FOUND),
-    methodNotAllowed: (req, res) =>
-      difyError(
-        res,
-        405,
-        'method_not_allowed',
-        `The method ${req.method} is not allowed for the requested URL.`,
-      ),
-    bodyTooLarge: (res) => difyError(res, 413, 'request_entity_too_large', 'Request body too large.'),
-    badJson: (res) =>
-      difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.'),
-  })
+  const router = createRouter<true>({ ...difyRefusals(BODY_LIMIT), guard: authorized })
     .route('GET', '/console/api/setup', setupState, { open: true })
     .route('POST', '/console/api/setup', setup, open)
     .route('POST', '/console/api/login', login, open)

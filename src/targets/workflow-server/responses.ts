@@ -1,6 +1,7 @@
-/** Dify-shaped answers shared by the Service API routes: error bodies and `GET /v1/parameters`. */
+/** Dify-shaped answers shared by the Service API and console routes: error bodies, refusals, `GET /v1/parameters`. */
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../../util/http-server.ts';
+import type { Refusals } from '../shared/router.ts';
 import { type App, startVariables } from './app.ts';
 
 /** Dify's error body `{code, message, status}` (401 adds its WWW-Authenticate). */
@@ -11,6 +12,26 @@ export function difyError(res: ServerResponse, status: number, code: string, mes
     { code, message, status },
     status === 401 ? { 'www-authenticate': 'Bearer realm="api"' } : {},
   );
+}
+
+export const NOT_FOUND = 'The requested URL was not found on the server.';
+
+/** Dify's (Flask's) answers for a URL or method it does not serve, and for a bad or large body. */
+export function difyRefusals(bodyLimit: number): Refusals {
+  return {
+    bodyLimit,
+    notFound: (_req, res) => difyError(res, 404, 'not_found', NOT_FOUND),
+    methodNotAllowed: (req, res) =>
+      difyError(
+        res,
+        405,
+        'method_not_allowed',
+        `The method ${req.method} is not allowed for the requested URL.`,
+      ),
+    bodyTooLarge: (res) => difyError(res, 413, 'request_entity_too_large', 'Request body too large.'),
+    badJson: (res) =>
+      difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.'),
+  };
 }
 
 /** `GET /v1/parameters`: the app's input form, every feature off. */

@@ -5,14 +5,14 @@
  */
 import { bearerToken } from '../../util/bearer.ts';
 import { sendJson } from '../../util/http-server.ts';
-import { createRouter, type Refusals, type RouterOptions } from '../shared/router.ts';
+import { createRouter, type RouterOptions } from '../shared/router.ts';
 import { serveTarget } from '../shared/target-server.ts';
 import type { App } from './app.ts';
 import type { AppContext, Served, WorkflowServerStats } from './app-context.ts';
 import { createChatRoutes } from './chat-routes.ts';
 import { type ConsoleApi, type ConsoleOptions, createConsoleApi } from './console.ts';
 import { createLlmClient } from './llm-client.ts';
-import { difyError, parametersOf } from './responses.ts';
+import { difyError, difyRefusals, parametersOf } from './responses.ts';
 import { createRunStore } from './run-store.ts';
 import { newRun } from './runner.ts';
 import { createSseSink } from './sse-sink.ts';
@@ -23,7 +23,6 @@ export type { WorkflowServerStats } from './app-context.ts';
 const BODY_LIMIT = 1024 * 1024;
 const MAX_RECORDS = 10_000;
 const PING_INTERVAL_MS = 10_000;
-const NOT_FOUND = 'The requested URL was not found on the server.';
 
 export interface WorkflowServerOptions {
   readonly port?: number;
@@ -46,21 +45,7 @@ export interface WorkflowServer {
   close(): Promise<void>;
 }
 
-/** Dify's (Flask's) answers for a URL or method it does not serve, and for a bad body. */
-const DIFY_REFUSALS: Refusals = {
-  bodyLimit: BODY_LIMIT,
-  notFound: (_req, res) => difyError(res, 404, 'not_found', NOT_FOUND),
-  methodNotAllowed: (req, res) =>
-    difyError(
-      res,
-      405,
-      'method_not_allowed',
-      `The method ${req.method} is not allowed for the requested URL.`,
-    ),
-  bodyTooLarge: (res) => difyError(res, 413, 'request_entity_too_large', 'Request body too large.'),
-  badJson: (res) =>
-    difyError(res, 400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.'),
-};
+const DIFY_REFUSALS = difyRefusals(BODY_LIMIT);
 
 export async function startWorkflowServer(options: WorkflowServerOptions): Promise<WorkflowServer> {
   const llm = createLlmClient(options.llmUrl, options.llmApiKey);
