@@ -4,9 +4,15 @@
  * ships (eventsource-parser + UTF-8 decoding + sizes + cap). Same process, same bytes.
  * Corpora: (a) Dify-style ~200-byte `data: {json}` events, (b) OpenAI chat.completion.chunk
  * events, (c) corpus (a) delivered one byte per chunk. Prints events/s and ns/event (median of runs).
+ * Then the interpreters: workflow / chat content events read from their name against JSON.parse.
  */
 import { createParser } from 'eventsource-parser';
+import { createChatProtocol } from '../src/protocols/chat.ts';
+import { parseEventJson } from '../src/protocols/json-events.ts';
+import type { Protocol } from '../src/protocols/types.ts';
+import { createWorkflowProtocol } from '../src/protocols/workflow.ts';
 import { createSseParser } from '../src/sse/parser.ts';
+import type { SseEvent } from '../src/sse/types.ts';
 import { createSseParser as createHandwrittenParser } from './handwritten-parser.ts';
 
 const quick = process.argv.includes('--quick');
@@ -125,3 +131,61 @@ console.log(`SSE parser benchmark (Node ${process.version}, median of ${RUNS} ru
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log('\nDecision rule: keep the hand-written parser only if its speed-up is ≥ 2× on (a) and (b).');
+
+// Interpretation, after the parser: the workflow and chat interpreters read a content event's
+// meaning from its `event` name (and chat's `answer`) without JSON.parse (protocols/json-events.ts).
+// Against: JSON.parse of every event, what the interpreters paid before. Kept only if it pays.
+function interpretation(): void {
+  const n = quick ? 20_000 : 200_000;
+  const workflowEvents = Array.from({ length: n }, (_, i) => ({
+    type: 'message',
+    data: `{"event":"text_chunk","workflow_run_id":"6f1c2a8e-93b4-4e0b-a1d2-8c7f${String(i % 10000).padStart(8, '0')}","task_id":"0d1e","data":{"text":"token ${i} é","from_variable_selector":["1757611992921","text"]}}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
+  // Real Dify writes Python's json.dumps spacing.
+  const chatEvents = Array.from({ length: n }, (_, i) => ({
+    type: 'message',
+    data: `{"event": "message", "task_id": "0d1e", "id": "m1", "message_id": "m1", "conversation_id": "c1", "answer": " word${i % 97}", "created_at": 1705395332}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
+  const nsPerEvent = (run: () => number): number => {
+    run();
+    const samples: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const start = process.hrtime.bigint();
+      if (run() !== n) throw new Error('interpretation: every event must be one token');
+      samples.push(Number(process.hrtime.bigint() - start) / n);
+    }
+    samples.sort((a, b) => a - b);
+    return samples[Math.floor(samples.length / 2)] as number;
+  };
+  const parseAll = (events: readonly { data: string }[]) => () => {
+    let tokens = 0;
+    for (const e of events) {
+      const parsed = parseEventJson(e.data);
+      if (parsed.ok && parsed.value.event !== undefined) tokens++;
+    }
+    return tokens;
+  };
+  const shipped = (protocol: Protocol, events: readonly SseEvent[]) => () => {
+    const interpreter = protocol.createInterpreter();
+    let tokens = 0;
+    for (const e of events) if (interpreter.interpret(e).kind === 'content') tokens++;
+    return tokens;
+  };
+  console.log(`\nInterpretation per content event (median of ${RUNS} runs of ${n} events)\n`);
+  console.log('| protocol | JSON.parse every event ns | shipped interpreter ns | saved |\n|---|---|---|---|');
+  for (const [name, protocol, events] of [
+    ['workflow text_chunk', createWorkflowProtocol({}), workflowEvents],
+    ['chat message', createChatProtocol({}), chatEvents],
+  ] as const) {
+    const before = nsPerEvent(parseAll(events));
+    const after = nsPerEvent(shipped(protocol, events));
+    console.log(
+      `| ${name} | ${before.toFixed(0)} | ${after.toFixed(0)} | ${((1 - after / before) * 100).toFixed(0)}% |`,
+    );
+  }
+}
+interpretation();

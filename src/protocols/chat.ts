@@ -1,8 +1,18 @@
 /** Dify chat-family apps (`POST /v1/chat-messages`): `message`/`agent_message` content, `message_end` terminal. */
-import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import {
+  eventNamed,
+  judgeJsonBody,
+  LIFECYCLE,
+  leadingEventAt,
+  nonEmptyString,
+  ONE_TOKEN,
+  parseEventJson,
+} from './json-events.ts';
 import { jsonHeaders, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 import { interpretDifyCommon } from './workflow.ts';
+
+const ANSWER_KEY = '"answer":';
 
 export function createChatProtocol(options: {
   apiKey?: string;
@@ -26,7 +36,15 @@ export function createChatProtocol(options: {
       return {
         endIsSuccess: false,
         interpret(sse): EventMeaning {
-          const parsed = parseEventJson(sse.data);
+          // Most events are message / agent_message: a token when their answer is not empty,
+          // which is read in place when it can be (json-events.ts), else by the full parse.
+          const { data } = sse;
+          const at = leadingEventAt(data);
+          if (at !== -1 && (eventNamed(data, at, 'message') || eventNamed(data, at, 'agent_message'))) {
+            const filled = nonEmptyString(data, ANSWER_KEY);
+            if (filled !== -1) return filled === 1 ? ONE_TOKEN : LIFECYCLE;
+          }
+          const parsed = parseEventJson(data);
           if (!parsed.ok) return parsed.failure;
           const event = parsed.value;
           if (event.event === 'message' || event.event === 'agent_message') {

@@ -40,6 +40,50 @@ export function judgeJsonBody(
     : { ok: false, error: 'stream_error' as const, message: verdict.message ?? 'the body reports a failure' };
 }
 
+const EVENT_KEY = '{"event":';
+const QUOTE = 34;
+const SPACE = 32;
+const CLOSE_BRACE = 125;
+
+/**
+ * Where the name of a leading `"event"` key starts in an event's data, else -1. Dify writes every
+ * event as `{"event": "<name>", …}` (compact, or with Python's `": "`), and most of a stream's
+ * events are content whose meaning is in that name (workflow `text_chunk`) or in one more key
+ * (chat `answer`): read there, they skip JSON.parse, which costs several times the SSE parser
+ * per event (`npm run bench:sse`). Only a complete object qualifies (it ends with `}`); any other
+ * shape (another key first, a cut event) returns -1 and takes the full parse, which judges it.
+ */
+export function leadingEventAt(data: string): number {
+  if (!data.startsWith(EVENT_KEY) || data.charCodeAt(data.length - 1) !== CLOSE_BRACE) return -1;
+  let at = EVENT_KEY.length;
+  while (data.charCodeAt(at) === SPACE) at++;
+  return data.charCodeAt(at) === QUOTE ? at + 1 : -1;
+}
+
+/**
+ * The leading event (at `at`, from leadingEventAt) is `name`: the name and its closing quote are
+ * there. Compared in place: no string is cut out of the data.
+ */
+export function eventNamed(data: string, at: number, name: string): boolean {
+  return data.startsWith(name, at) && data.charCodeAt(at + name.length) === QUOTE;
+}
+
+/**
+ * A top-level value of `key` (given as `"key":`) is a non-empty string (1) or an empty one (0),
+ * read in place; -1 when that cannot be told without parsing (absent, not a string, nested). Inside a JSON string every quote is escaped, so
+ * `"key":` found before the first nested `{` can only be a top-level key.
+ */
+export function nonEmptyString(data: string, quotedKey: string): -1 | 0 | 1 {
+  const found = data.indexOf(quotedKey, 1);
+  if (found === -1) return -1;
+  const nested = data.indexOf('{', 1);
+  if (nested !== -1 && nested < found) return -1;
+  let at = found + quotedKey.length;
+  while (data.charCodeAt(at) === SPACE) at++;
+  if (data.charCodeAt(at) !== QUOTE) return -1;
+  return data.charCodeAt(at + 1) === QUOTE ? 0 : 1;
+}
+
 export const LIFECYCLE: EventMeaning = { kind: 'lifecycle' };
 /** The meanings most events have, made once: the hot path allocates nothing to say them. */
 export const ONE_TOKEN: EventMeaning = { kind: 'content', tokens: 1 };

@@ -3,7 +3,14 @@
  * timings, `workflow_finished` (success only when status is succeeded) or `error` as terminal.
  */
 
-import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import {
+  eventNamed,
+  judgeJsonBody,
+  LIFECYCLE,
+  leadingEventAt,
+  ONE_TOKEN,
+  parseEventJson,
+} from './json-events.ts';
 import { jsonHeaders, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
@@ -56,6 +63,9 @@ export function createWorkflowProtocol(options: {
       return {
         endIsSuccess: false,
         interpret(sse): EventMeaning {
+          // Most events are text_chunk, whose meaning is its name: no parse (leadingEventAt).
+          const at = leadingEventAt(sse.data);
+          if (at !== -1 && eventNamed(sse.data, at, 'text_chunk')) return ONE_TOKEN;
           const parsed = parseEventJson(sse.data);
           if (!parsed.ok) return parsed.failure;
           const event = parsed.value;
