@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { port as parsePort } from '../../config/units.ts';
-import { EXIT_OK, ExitError, UsageError } from '../../errors.ts';
+import { nonNegativeNumber, port as parsePort } from '../../config/units.ts';
+import { EXIT_OK, ExitError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
 
 interface WorkerOptions {
@@ -30,9 +30,7 @@ export function register(program: Command, { state, action }: CliContext): void 
     );
   action(cmd, async (options: WorkerOptions) => {
     const port = parsePort('--master-port', 1)(options.masterPort);
-    const timeoutS = Number(options.connectTimeout);
-    if (!(timeoutS >= 0))
-      throw new UsageError(`--connect-timeout must be seconds ≥ 0, got ${options.connectTimeout}`);
+    const timeoutS = nonNegativeNumber('--connect-timeout')(options.connectTimeout);
     const { loadStartShare } = await import('../../distributed/load-share.ts');
     // Before dialing: a worker that cannot run the engine must not take a share.
     const engineShare = await loadStartShare();
