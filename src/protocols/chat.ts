@@ -8,19 +8,14 @@ import {
   ONE_TOKEN,
   parseEventJson,
 } from './json-events.ts';
-import { jsonHeaders, jsonPost } from './request.ts';
+import { type JsonProtocolOptions, jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 import { interpretDifyCommon } from './workflow.ts';
 
 const ANSWER_KEY = '"answer":';
 
-export function createChatProtocol(options: {
-  apiKey?: string;
-  path?: string;
-  headers?: Readonly<Record<string, string>>;
-}): Protocol {
-  const path = options.path ?? '/v1/chat-messages';
-  const headers = jsonHeaders(options.apiKey, options.headers);
+export function createChatProtocol(options: JsonProtocolOptions): Protocol {
+  const { path, headers } = jsonEndpoint(options, '/v1/chat-messages');
   return {
     name: 'chat',
     buildRequest(ctx: RequestContext) {

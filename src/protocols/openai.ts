@@ -4,22 +4,17 @@
  */
 
 import { DONE, judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
-import { jsonHeaders, jsonPost } from './request.ts';
+import { type JsonProtocolOptions, jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
-export interface OpenAiOptions {
-  apiKey?: string;
-  path?: string;
+export interface OpenAiOptions extends JsonProtocolOptions {
   model?: string;
   /** Send `stream_options.include_usage` (some gateways reject it). */
   includeUsage?: boolean;
-  /** The run's headers (`--header`, User-Agent), over the protocol's own. */
-  headers?: Readonly<Record<string, string>>;
 }
 
 export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
-  const path = options.path ?? '/v1/chat/completions';
-  const headers = jsonHeaders(options.apiKey, options.headers);
+  const { path, headers } = jsonEndpoint(options, '/v1/chat/completions');
   const model = options.model ?? 'gpt-4o-mini';
   return {
     name: 'openai',

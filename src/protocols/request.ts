@@ -2,8 +2,24 @@
 import { bearerHeader } from '../util/bearer.ts';
 import type { ProtocolRequest } from './types.ts';
 
+/** What the LLM protocols are built from: the run's key, its `--path` and its headers. */
+export interface JsonProtocolOptions {
+  apiKey?: string;
+  path?: string;
+  /** The run's headers (`--header`, User-Agent), over the protocol's own. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** The path (the protocol's own unless `--path`) and headers every request of the protocol uses. */
+export function jsonEndpoint(
+  options: JsonProtocolOptions,
+  defaultPath: string,
+): { readonly path: string; readonly headers: Record<string, string> } {
+  return { path: options.path ?? defaultPath, headers: jsonHeaders(options.apiKey, options.headers) };
+}
+
 /** JSON + Bearer headers under the run's own (`--header`, User-Agent), which win. */
-export function jsonHeaders(
+function jsonHeaders(
   apiKey: string | undefined,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {

@@ -11,7 +11,7 @@ import {
   ONE_TOKEN,
   parseEventJson,
 } from './json-events.ts';
-import { jsonHeaders, jsonPost } from './request.ts';
+import { type JsonProtocolOptions, jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
 /** Interprets a Dify payload event shared by workflow and chat apps; undefined when not shared. */
@@ -41,13 +41,8 @@ function nodeCompletionTokens(event: Record<string, unknown>): number {
   return typeof tokens === 'number' ? tokens : 0;
 }
 
-export function createWorkflowProtocol(options: {
-  apiKey?: string;
-  path?: string;
-  headers?: Readonly<Record<string, string>>;
-}): Protocol {
-  const path = options.path ?? '/v1/workflows/run';
-  const headers = jsonHeaders(options.apiKey, options.headers);
+export function createWorkflowProtocol(options: JsonProtocolOptions): Protocol {
+  const { path, headers } = jsonEndpoint(options, '/v1/workflows/run');
   return {
     name: 'workflow',
     buildRequest(ctx: RequestContext) {
