@@ -66,7 +66,7 @@ export interface RunEnd {
  * environment described. The one assembly for a single process and a scaled run (cli/scale-out.ts).
  */
 export function runJsonOf(config: RunConfig, origin: string, end: RunEnd): RunJson {
-  const thresholds = config.thresholds.map((t) => parseThreshold(t) as Threshold);
+  const thresholds = config.threshold.map((t) => parseThreshold(t) as Threshold);
   return buildRunJson({
     snapshot: end.snapshot,
     status: end.status,
@@ -84,7 +84,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
   // `--segment i/N`: this process does its share only; run.json records the whole config + segment.
   const config = segmentConfig(whole);
   const scenario = await loadScenario(config.scenario);
-  const objectives = config.slos.map((expr) => parseObjective(expr) as Objective);
+  const objectives = config.slo.map((expr) => parseObjective(expr) as Objective);
   const recorder = createRecorder({
     goodRequest: goodRequest(objectives),
     maxNamedSeries: config.maxSeries,
@@ -110,8 +110,8 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     origin: options.origin,
     recorder,
     maxEventBytes: config.maxEventBytes,
-    maxBodyBytes: config.maxBodyBytes,
-    idleTimeoutMs: config.idleTimeoutMs,
+    maxBodyBytes: config.maxBodySize,
+    idleTimeoutMs: config.idleTimeout,
     onResourceExhausted: (code) => exhausted.set(code, (exhausted.get(code) ?? 0) + 1),
     inFlight,
   };
@@ -177,10 +177,10 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     recorder.tick();
     feed.publish(() => recorder.snapshot());
   }, 1000);
-  const limitMs = config.runTimeMs ?? (config.stages !== null ? stageTotalS(config.stages) * 1000 : null);
+  const limitMs = config.runTime ?? (config.stages !== null ? stageTotalS(config.stages) * 1000 : null);
   // --warmup: the load runs that long first, then the recorder starts over, so nothing measured
   // during it (ramp-up, cold caches and connections) reaches any metric; the run time follows it.
-  const warmupMs = config.warmupMs ?? 0;
+  const warmupMs = config.warmup ?? 0;
   const warmupTimer =
     warmupMs > 0
       ? setTimeout(
@@ -199,8 +199,8 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     executor.stop();
     controls.close();
     cutTimer ??= setTimeout(
-      () => cutAll(`cut at the stop timeout (${config.stopTimeoutMs} ms)`),
-      config.stopTimeoutMs,
+      () => cutAll(`cut at the stop timeout (${config.stopTimeout} ms)`),
+      config.stopTimeout,
     );
   }
 
@@ -282,8 +282,8 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
       executor.stop();
       controls.close();
       cutTimer ??= setTimeout(
-        () => cutAll(`cut at the stop timeout (${config.stopTimeoutMs} ms)`),
-        config.stopTimeoutMs,
+        () => cutAll(`cut at the stop timeout (${config.stopTimeout} ms)`),
+        config.stopTimeout,
       );
     },
     abort() {

@@ -58,9 +58,9 @@ export async function runFindLimit(
   const outDir = await prepareOutDir(base.out, settings.label ?? '-find-limit');
   const unit = base.rate === null ? 'users' : 'requests/s';
   const checks = stepChecks({
-    slos: base.slos,
+    slos: base.slo,
     percentile: settings.sloPercentile,
-    thresholds: base.thresholds,
+    thresholds: base.threshold,
     maxErrorRate: settings.maxErrorRate,
   });
   const start = await startFor(settings.processes);
@@ -84,11 +84,11 @@ export async function runFindLimit(
       // A step is a timed run, whatever a --profile preset would bring.
       iterations: null,
       stages: null,
-      runTimeMs: settings.stepTimeMs,
-      warmupMs: settings.warmupMs,
-      thresholds: checks,
+      runTime: settings.stepTimeMs,
+      warmup: settings.warmupMs,
+      threshold: checks,
       out: dir,
-      formats: ['json'],
+      format: ['json'],
       jsonSummary: false,
     });
     const result = await findLimit<RunJson>({

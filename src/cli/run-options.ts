@@ -1,24 +1,25 @@
-/** The load options shared by `run` and `master`, declared once from the config field table. */
+/** The load options shared by `run` and `master`, declared once from the option table. */
 import type { Command } from 'commander';
-import { convertField, FIELDS } from '../config/fields.ts';
+import { convertOption, flagOf, helpOf, OPTION_NAMES, optionEntry } from '../config/fields.ts';
 import type { RunConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 
 export function addRunOptions(cmd: Command): Command {
-  for (const field of FIELDS) {
-    const flags = field.arg === undefined ? field.flag : `${field.flag} <${field.arg}>`;
-    if (field.arg === undefined) {
-      cmd.option(flags, field.help);
+  for (const name of OPTION_NAMES) {
+    const entry = optionEntry(name);
+    const flag = flagOf(name);
+    if (entry.arg === undefined) {
+      cmd.option(flag, helpOf(name));
       continue;
     }
-    cmd.option(flags, field.help, (raw: string, previous: unknown) => {
+    cmd.option(`${flag} <${entry.arg}>`, helpOf(name), (raw: string, previous: unknown) => {
       let value: unknown;
       try {
-        value = convertField(field, raw, field.flag);
+        value = convertOption(name, raw, flag);
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      return field.repeatable && Array.isArray(previous) ? [...previous, ...(value as unknown[])] : value;
+      return entry.repeatable && Array.isArray(previous) ? [...previous, ...(value as unknown[])] : value;
     });
   }
   // Commander turns this into `proxy: false`, which the config resolution reads as "go direct".

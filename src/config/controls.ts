@@ -1,6 +1,6 @@
 /** The client-side control options of a run, read from the option table's keys (flags, files, scenarios). */
 import type { ControlOptions } from '../controls/settings.ts';
-import { convertField, FIELDS } from './fields.ts';
+import { convertOption, type OptionName, optionNamed } from './fields.ts';
 
 /** Option-table keys that configure the controls (ControlOptions' keys). */
 export const CONTROL_KEYS = [
@@ -13,7 +13,7 @@ export const CONTROL_KEYS = [
   'jitter',
   'retryStreams',
   'circuitBreaker',
-] as const satisfies readonly (keyof ControlOptions)[];
+] as const satisfies readonly (keyof ControlOptions & OptionName)[];
 
 /** Already converted values (resolved flags, files, env) → ControlOptions; absent keys are null. */
 export function pickControls(given: Readonly<Record<string, unknown>>): ControlOptions {
@@ -29,10 +29,10 @@ export function pickControls(given: Readonly<Record<string, unknown>>): ControlO
 export function readControls(raw: Readonly<Record<string, unknown>>, where: string): ControlOptions {
   const converted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const field = FIELDS.find((f) => f.key === key || f.flag === `--${key}`);
-    if (field === undefined || !(CONTROL_KEYS as readonly string[]).includes(field.key))
+    const name = optionNamed(key);
+    if (name === undefined || !(CONTROL_KEYS as readonly string[]).includes(name))
       throw new Error(`${where}: unknown control "${key}" (${CONTROL_KEYS.join(', ')})`);
-    converted[field.key] = convertField(field, value, `${where}.${key}`);
+    converted[name] = convertOption(name, value, `${where}.${key}`);
   }
   return pickControls(converted);
 }

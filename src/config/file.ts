@@ -2,13 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Scalar } from 'yaml';
 import { UsageError } from '../errors.ts';
-import { convertField, FIELDS, type Field } from './fields.ts';
-
-const BY_NAME = new Map<string, Field>();
-for (const field of FIELDS) {
-  BY_NAME.set(field.key, field);
-  BY_NAME.set(field.flag.slice(2), field);
-}
+import { convertOption, optionNamed } from './fields.ts';
 
 export function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -34,11 +28,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
     const name = String(keyNode.value);
     // `streamload setup`'s record of what it made in Dify (apps, key ids): not a run option.
     if (name === 'setup') continue;
-    const field = BY_NAME.get(name);
-    if (field === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
+    const option = optionNamed(name);
+    if (option === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
     const raw = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
     try {
-      values[field.key] = convertField(field, raw, name);
+      values[option] = convertOption(option, raw, name);
     } catch (error) {
       throw new UsageError(`${file}:${line}: ${(error as Error).message}`);
     }

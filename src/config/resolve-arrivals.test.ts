@@ -19,7 +19,7 @@ test('--arrival and --burstiness: open model only; burstiness alone means gamma'
 });
 
 test('--slo: each objective checked before the load, the reason named', () => {
-  assert.deepEqual(resolve({ slo: ['ttft<500ms', 'tpot<=50ms'] }).slos, ['ttft<500ms', 'tpot<=50ms']);
+  assert.deepEqual(resolve({ slo: ['ttft<500ms', 'tpot<=50ms'] }).slo, ['ttft<500ms', 'tpot<=50ms']);
   assert.throws(() => resolve({ slo: ['ttft>1s'] }), /--slo: "ttft>1s": expected/);
   assert.throws(() => resolve({ slo: ['tfft<1s'] }), /--slo: "tfft<1s": unknown metric "tfft"/);
 });

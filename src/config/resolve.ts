@@ -6,49 +6,39 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { ArrivalKind } from '../engine/arrivals.ts';
 import { UsageError } from '../errors.ts';
-import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
 import { parseObjective } from '../slo/objectives.ts';
 import { VERSION } from '../version.ts';
 import { pickControls } from './controls.ts';
-import { convertField, FIELDS } from './fields.ts';
+import { ownOptions } from './derived.ts';
+import {
+  convertOption,
+  type DefaultContext,
+  envName,
+  OPTION_NAMES,
+  type OptionName,
+  type OptionValues,
+  optionEntry,
+} from './fields.ts';
 import { readConfigFile } from './file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
 import { describePool } from './question-pool.ts';
 import { redactSecrets } from './redact.ts';
-import { checkStartAt } from './start-at.ts';
+import { checkStartAt as startAtProblem } from './start-at.ts';
 import { parseThreshold } from './thresholds.ts';
 import {
   BUILTIN_SCENARIOS,
   type ProxySettings,
-  REPORT_FORMATS,
   type RunConfig,
   type Stage,
   type TlsSettings,
 } from './types.ts';
 
 export interface ConfigSources {
-  /** Explicitly given flags, already converted (keys as in FIELDS), plus `config`. */
+  /** Explicitly given flags, already converted (keys as in OPTIONS), plus `config`. */
   readonly flags: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
 }
-
-/** The classic suites' presets (PRODUCT.md): concurrency and a fixed number of requests. */
-const PROFILES = {
-  light: { users: 10, iterations: 100 },
-  normal: { users: 100, iterations: 1000 },
-  heavy: { users: 500, iterations: 5000 },
-  stress: { users: 1000, iterations: 10_000 },
-} as const;
-
-const SCENARIO_PRESETS: Record<string, { protocol?: ProtocolName; responseMode?: ResponseMode }> = {
-  stream: { responseMode: 'streaming' },
-  burst: { responseMode: 'streaming' },
-  blocking: { responseMode: 'blocking' },
-  'empty-qps': { protocol: 'workflow', responseMode: 'blocking' },
-  llm: { protocol: 'workflow', responseMode: 'streaming' },
-  'chat-completions': { protocol: 'openai', responseMode: 'streaming' },
-};
 
 export const DEFAULT_QUESTIONS = [
   'What is the capital of France?',
@@ -59,18 +49,16 @@ export const DEFAULT_QUESTIONS = [
   'List three ways to reduce tail latency.',
 ];
 
-/** The env variable for a field: apiKey → STREAMLOAD_API_KEY. */
-export function envName(key: string): string {
-  return `STREAMLOAD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-}
+export { envName };
 
-function fromEnv(env: ConfigSources['env']): Record<string, unknown> {
+/** The options given as `STREAMLOAD_*` variables, converted. */
+export function optionsFromEnv(env: ConfigSources['env']): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const field of FIELDS) {
-    const raw = env[envName(field.key)];
+  for (const name of OPTION_NAMES) {
+    const raw = env[envName(name)];
     if (raw === undefined || raw === '') continue;
     try {
-      values[field.key] = convertField(field, raw, envName(field.key));
+      values[name] = convertOption(name, raw, envName(name));
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -78,98 +66,97 @@ function fromEnv(env: ConfigSources['env']): Record<string, unknown> {
   return values;
 }
 
+/**
+ * Every option's value: the given one, else its default from the table, a computed default
+ * reading the other options it depends on (each resolved once, on first use).
+ */
+export function resolveOptions(given: Readonly<Record<string, unknown>>): OptionValues {
+  const values = new Map<OptionName, unknown>();
+  const value = <K extends OptionName>(name: K): OptionValues[K] => {
+    if (!values.has(name)) {
+      const entry = optionEntry(name);
+      const fallback = typeof entry.default === 'function' ? entry.default(context) : entry.default;
+      values.set(name, given[name] === undefined ? fallback : given[name]);
+    }
+    return values.get(name) as OptionValues[K];
+  };
+  const context: DefaultContext = {
+    get scenario() {
+      return value('scenario');
+    },
+    get profile() {
+      return value('profile');
+    },
+    get users() {
+      return value('users');
+    },
+    get iterations() {
+      return value('iterations');
+    },
+    get rate() {
+      return value('rate');
+    },
+    get stages() {
+      return value('stages');
+    },
+    get target() {
+      return value('target');
+    },
+    get protocol() {
+      return value('protocol');
+    },
+    given: (name) => given[name] !== undefined,
+  };
+  // Each option once, by the table's own typing of `value`.
+  return Object.fromEntries(OPTION_NAMES.map((name) => [name, value(name)])) as OptionValues;
+}
+
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const file =
     typeof sources.flags.config === 'string'
       ? readConfigFile(resolvePath(sources.cwd, sources.flags.config))
       : {};
-  const given: Record<string, unknown> = { ...fromEnv(sources.env), ...file, ...sources.flags };
-  const pick = <T>(key: string, fallback: T): T => (given[key] === undefined ? fallback : (given[key] as T));
+  const given: Record<string, unknown> = { ...optionsFromEnv(sources.env), ...file, ...sources.flags };
+  const options = resolveOptions(given);
 
-  const scenario = pick('scenario', 'stream');
+  const scenario = options.scenario;
   const isFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(scenario);
   if (isFile && !/\.[cm]?[tj]s$/.test(scenario)) {
     throw new UsageError(
       `--scenario: "${scenario}" is neither a built-in (${BUILTIN_SCENARIOS.join(', ')}) nor a .ts/.js file`,
     );
   }
-  const preset = SCENARIO_PRESETS[scenario] ?? {};
-  const profile = PROFILES[pick<keyof typeof PROFILES | undefined>('profile', undefined) ?? 'light'];
-  const hasProfile = given.profile !== undefined;
-  const users = pick('users', hasProfile ? profile.users : 10);
-  const target = pick<string | null>('target', null);
-  const protocol = pick<ProtocolName>('protocol', preset.protocol ?? 'workflow');
-  const rate = pick<number | null>('rate', null);
-  const stages = pick<Stage[] | null>('stages', null);
-  // A profile's request count applies unless the run is shaped otherwise (open model, stages).
-  const iterations = pick<number | null>(
-    'iterations',
-    hasProfile && rate === null && stages === null ? profile.iterations : null,
-  );
+  const { iterations, rate, stages } = options;
   if (iterations !== null && rate !== null)
     throw new UsageError('--iterations and --rate cannot be combined (fixed work or open model, not both)');
   if (stages !== null) checkStageLimits(stages, rate !== null);
-  const runTimeDefault = iterations !== null || stages !== null ? null : 30_000;
+  checkWarmup(given, iterations, stages);
+  checkArrivals(given, rate);
+  checkStartAt(options.startAt);
 
-  const thresholds = pick<string[]>('threshold', []);
-  for (const expr of thresholds) {
+  for (const expr of options.threshold) {
     const parsed = parseThreshold(expr);
     if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
   }
-
-  const slos = pick<string[]>('slo', []);
-  for (const expr of slos) {
+  for (const expr of options.slo) {
     const parsed = parseObjective(expr);
     if (typeof parsed === 'string') throw new UsageError(`--slo: ${parsed}`);
   }
 
   return {
-    target,
-    protocol,
-    apiKey: resolveApiKey(sources, given) ?? (target === null ? embeddedKey(protocol, scenario) : null),
-    path: pick<string | null>('path', null),
-    responseMode: pick<ResponseMode>('responseMode', preset.responseMode ?? 'streaming'),
+    ...ownOptions(options),
+    apiKey: resolveApiKey(sources, given) ?? options.apiKey,
     scenario: isFile ? resolvePath(sources.cwd, scenario) : scenario,
-    questions: loadQuestions(pick<string | null>('questions', null), sources.cwd),
-    inputs: pick('inputs', {}),
-    model: pick<string | null>('model', null),
-    users,
-    spawnRate: pick('spawnRate', Math.max(1, users / 5)),
-    runTimeMs: pick<number | null>('runTime', runTimeDefault),
-    warmupMs: warmupOf(given, iterations, stages),
-    iterations,
-    rate,
-    stages,
-    waitMs: pick<[number, number]>('wait', [0, 0]),
-    connectTimeoutMs: pick('connectTimeout', 10_000),
-    firstByteTimeoutMs: pick('firstByteTimeout', 60_000),
-    idleTimeoutMs: pick('idleTimeout', 60_000),
-    stopTimeoutMs: pick('stopTimeout', 10_000),
-    maxEventBytes: pick('maxEventBytes', 1024 * 1024),
-    maxBodyBytes: pick('maxBodySize', 8 * 1024 * 1024),
-    maxSeries: pick('maxSeries', 100),
-    thresholds,
-    slos,
-    out: pick<string | null>('out', null),
-    formats: pick<string[]>('format', [...REPORT_FORMATS]),
-    jsonSummary: pick('jsonSummary', false),
-    liveIntervalMs: pick('liveInterval', 5_000),
-    seed: pick('seed', 1),
-    method: pick('method', 'GET'),
-    body: pick<string | null>('body', null),
-    terminalEvent: pick<string | null>('terminalEvent', null),
-    terminalData: pick<string | null>('terminalData', null),
-    maxInFlight: pick('maxInFlight', 10_000),
-    ...arrivalsOf(given, rate),
-    headers: requestHeaders(pick<[string, string][]>('header', [])),
+    questions: loadQuestions(options.questions, sources.cwd),
+    headers: requestHeaders(options.header),
     // The embedded targets are this machine's own child process: the environment's proxy is for
     // reaching real deployments, not them (an explicit --proxy still applies).
-    proxy: target === null && typeof given.proxy !== 'string' ? null : resolveProxy(given.proxy, sources.env),
-    tls: resolveTls(given, sources.cwd),
-    http2: pick('http2', false),
-    controls: pickControls(given),
-    segment: pick('segment', null),
-    startAt: checkedStartAt(pick<number | null>('startAt', null)),
+    proxy:
+      options.target === null && typeof options.proxy !== 'string'
+        ? null
+        : resolveProxy(options.proxy, sources.env),
+    tls: resolveTls(options, sources.cwd),
+    controls: pickControls(options),
   };
 }
 
@@ -211,46 +198,36 @@ function checkStageLimits(stages: readonly Stage[], open: boolean): void {
 }
 
 /** `--start-at` no further than 24 h ahead and at most 60 s late, checked against this clock. */
-function checkedStartAt(startAt: number | null): number | null {
-  const why = startAt === null ? null : checkStartAt(startAt, Date.now());
+function checkStartAt(startAt: number | null): void {
+  const why = startAt === null ? null : startAtProblem(startAt, Date.now());
   if (why !== null) throw new UsageError(`--start-at: ${why}`);
-  return startAt;
 }
 
 /** `--warmup`: before a run time only (fixed work and stages have no steady part to wait for). */
-function warmupOf(
+function checkWarmup(
   given: Readonly<Record<string, unknown>>,
   iterations: number | null,
   stages: readonly Stage[] | null,
-): number {
-  const warmup = given.warmup as number | undefined;
-  if (warmup !== undefined && (iterations !== null || stages !== null))
+): void {
+  if (given.warmup !== undefined && (iterations !== null || stages !== null))
     throw new UsageError(
       `--warmup: only with a run time, not with ${iterations !== null ? '--iterations' : '--stages'}`,
     );
-  return warmup ?? 0;
 }
 
-/** `--arrival` and `--burstiness`: open model only; a burstiness alone means gamma arrivals. */
-function arrivalsOf(
-  given: Readonly<Record<string, unknown>>,
-  rate: number | null,
-): Pick<RunConfig, 'arrival' | 'burstiness'> {
+/** `--arrival` and `--burstiness`: open model only (a burstiness alone means gamma arrivals: fields.ts). */
+function checkArrivals(given: Readonly<Record<string, unknown>>, rate: number | null): void {
   const arrival = given.arrival as ArrivalKind | undefined;
-  const burstiness = given.burstiness as number | undefined;
+  const burstiness = given.burstiness;
   const flag = arrival !== undefined ? '--arrival' : '--burstiness';
   if (rate === null && (arrival !== undefined || burstiness !== undefined))
     throw new UsageError(`${flag}: arrivals are spaced only in the open model (add --rate)`);
   if (burstiness !== undefined && arrival !== undefined && arrival !== 'gamma')
     throw new UsageError(`--burstiness: the gamma shape needs --arrival gamma, not ${arrival}`);
-  return {
-    arrival: arrival ?? (burstiness === undefined ? 'constant' : 'gamma'),
-    burstiness: burstiness ?? 1,
-  };
 }
 
 /** `User-Agent: streamload/<version>` unless a header overrides it; names lower-cased so they override the protocol's. */
-function requestHeaders(pairs: readonly [string, string][]): Record<string, string> {
+function requestHeaders(pairs: readonly (readonly [string, string])[]): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': `streamload/${VERSION}` };
   for (const [name, value] of pairs) headers[name.toLowerCase()] = value;
   return headers;
@@ -281,10 +258,10 @@ function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings |
   return { http, https, noProxy: read('NO_PROXY') ?? '', source: 'env' };
 }
 
-function resolveTls(given: Record<string, unknown>, cwd: string): TlsSettings {
+function resolveTls(options: OptionValues, cwd: string): TlsSettings {
   const file = (key: 'ca' | 'cert' | 'key'): string | null => {
-    const value = given[key];
-    if (typeof value !== 'string') return null;
+    const value = options[key];
+    if (value === null) return null;
     const path = resolvePath(cwd, value);
     try {
       accessSync(path, constants.R_OK);
@@ -297,21 +274,14 @@ function resolveTls(given: Record<string, unknown>, cwd: string): TlsSettings {
     ca: file('ca'),
     cert: file('cert'),
     key: file('key'),
-    insecure: given.insecure === true,
-    servername: typeof given.servername === 'string' ? given.servername : null,
+    insecure: options.insecure,
+    servername: options.servername,
   };
   if ((tls.cert === null) !== (tls.key === null))
     throw new UsageError(
       `${tls.cert === null ? '--key' : '--cert'}: a client certificate needs both --cert FILE and --key FILE`,
     );
   return tls;
-}
-
-/** The documented keys of the embedded workflow server's built-in apps. */
-function embeddedKey(protocol: ProtocolName, scenario: string): string | null {
-  if (protocol === 'chat') return 'app-chat';
-  if (protocol === 'workflow') return scenario === 'empty-qps' ? 'app-empty' : 'app-llm';
-  return null;
 }
 
 function loadQuestions(file: string | null, cwd: string): string[] {

@@ -1,12 +1,8 @@
-/**
- * A fully resolved run: flags over config file over `STREAMLOAD_*` env over defaults. Plain JSON
- * (workers receive it over the wire), times in milliseconds unless the name says otherwise.
- */
+/** Run settings: resolved from flags over config file over `STREAMLOAD_*` env over defaults. */
 
 import type { ControlOptions } from '../controls/settings.ts';
-import type { Segment } from '../distributed/shares.ts';
-import type { ArrivalKind } from '../engine/arrivals.ts';
-import type { ProtocolName, ResponseMode } from '../protocols/types.ts';
+import type { FoldedOption } from './derived.ts';
+import type { OptionValues } from './fields.ts';
 
 export interface Stage {
   readonly durationS: number;
@@ -48,71 +44,28 @@ export interface TlsSettings {
   readonly servername: string | null;
 }
 
-export interface RunConfig {
-  /** Target origin (`http://host:port`); null = start the embedded targets. */
-  readonly target: string | null;
-  readonly protocol: ProtocolName;
-  readonly apiKey: string | null;
-  readonly path: string | null;
-  readonly responseMode: ResponseMode;
-  /** A built-in scenario name or a path to a TypeScript scenario file. */
-  readonly scenario: string;
+/** Settings computed from several options; derived.ts lists the options folded into each. */
+export interface DerivedSettings {
+  /** The question pool: the lines of `--questions FILE`, else a built-in pool. */
   readonly questions: readonly string[];
-  readonly inputs: Readonly<Record<string, unknown>>;
-  readonly model: string | null;
-  readonly users: number;
-  readonly spawnRate: number;
-  readonly runTimeMs: number | null;
-  /** Load before the measurement starts (excluded from every metric); the run time follows it. */
-  readonly warmupMs: number;
-  readonly iterations: number | null;
-  /** Open model: request arrivals per second. */
-  readonly rate: number | null;
-  readonly stages: readonly Stage[] | null;
-  /** Think time between a user's iterations, uniform in [min, max]. */
-  readonly waitMs: readonly [number, number];
-  readonly connectTimeoutMs: number;
-  readonly firstByteTimeoutMs: number;
-  /** Longest allowed gap between bytes of a stream. */
-  readonly idleTimeoutMs: number;
-  readonly stopTimeoutMs: number;
-  readonly maxEventBytes: number;
-  /** Largest blocking (non-stream) response body before `body_too_large`. */
-  readonly maxBodyBytes: number;
-  /** Most distinct names per named series (node titles, request names) before `(other)`. */
-  readonly maxSeries: number;
-  readonly thresholds: readonly string[];
-  /** Per-request objectives (`ttft<500ms`): a request is good when it succeeded and met them all. */
-  readonly slos: readonly string[];
-  /** Report folder; null = `reports/<stamp>/`. */
-  readonly out: string | null;
-  readonly formats: readonly string[];
-  readonly jsonSummary: boolean;
-  readonly liveIntervalMs: number;
-  readonly seed: number;
-  /** Generic `sse` protocol request shape and terminal rule. */
-  readonly method: string;
-  readonly body: string | null;
-  readonly terminalEvent: string | null;
-  readonly terminalData: string | null;
-  /** Open model: most requests in flight before arrivals are dropped (and counted). */
-  readonly maxInFlight: number;
-  /** Open model: how arrivals are spaced (engine/arrivals.ts). */
-  readonly arrival: ArrivalKind;
-  /** Gamma shape for `arrival: gamma`: 1 = Poisson, below 1 burstier. */
-  readonly burstiness: number;
-  /** Headers sent with every request (lower-case names; `user-agent` included), over the protocol's. */
+  /**
+   * Headers sent with every request over the protocol's: `User-Agent: streamload/<version>`, then
+   * `--header`s (lower-case names, so they override the protocol's).
+   */
   readonly headers: Readonly<Record<string, string>>;
+  /** `--proxy`, `--no-proxy`, else HTTP(S)_PROXY/NO_PROXY (none for the embedded targets). */
   readonly proxy: ProxySettings | null;
+  /** `--ca`, `--cert`, `--key` (paths resolved and checked readable), `--insecure`, `--servername`. */
   readonly tls: TlsSettings;
-  /** Offer HTTP/2 through ALPN (undici allowH2). */
-  readonly http2: boolean;
   /** Client-side controls as given (null = not given: a scenario's own `controls` may set it). */
   readonly controls: ControlOptions;
-  /** `--segment i/N` as `{ index: i − 1, of: N }`: this run does only that share (distributed/shares.ts). */
-  readonly segment?: Segment | null;
-  /** `--start-at`: the common start of all segments, Unix ms (null: start at once). */
-  readonly startAt?: number | null;
 }
+
+/**
+ * A fully resolved run: every option of the table (fields.ts) under its own name, typed by its
+ * entry, except those folded into a derived setting. Durations are milliseconds (`runTime`,
+ * `warmup`, `wait`, the timeouts, `liveInterval`), sizes bytes. A new option needs no line here.
+ */
+export type RunConfig = Omit<OptionValues, FoldedOption> & DerivedSettings;
 
 export const REPORT_FORMATS = ['txt', 'json', 'csv', 'junit', 'md', 'html'] as const;

@@ -30,7 +30,7 @@ export async function preflight(
   // The load's own transport (proxy, TLS, HTTP/2), so what passes here passes there.
   const transport = createTransport(config);
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), config.connectTimeoutMs + config.firstByteTimeoutMs);
+  const timer = setTimeout(() => abort.abort(), config.connectTimeout + config.firstByteTimeout);
   try {
     const res = await request(url, {
       method: req.method as 'POST',

@@ -12,7 +12,7 @@ import type { ProxySettings, RunConfig, TlsSettings } from '../config/types.ts';
 
 export type TransportConfig = Pick<
   RunConfig,
-  'proxy' | 'tls' | 'http2' | 'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs'
+  'proxy' | 'tls' | 'http2' | 'connectTimeout' | 'firstByteTimeout' | 'idleTimeout'
 >;
 
 /** `h2` when ALPN chose HTTP/2, else `http/1.1` (plain TCP, or a TLS server that refused h2). */
@@ -87,9 +87,9 @@ export function createTransport(
   const tls = { ...tlsConnectOptions(config.tls), allowH2: config.http2 };
   const common = {
     connections: null,
-    connectTimeout: config.connectTimeoutMs,
-    headersTimeout: config.firstByteTimeoutMs,
-    bodyTimeout: config.idleTimeoutMs,
+    connectTimeout: config.connectTimeout,
+    headersTimeout: config.firstByteTimeout,
+    bodyTimeout: config.idleTimeout,
     keepAliveTimeout: 30_000,
     // undici 8 offers h2 by default: without --http2 every stream keeps its own HTTP/1.1 connection.
     allowH2: config.http2,

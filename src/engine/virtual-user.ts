@@ -124,7 +124,7 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
 
   return (index) => {
     const userClass = pickWeighted(deps.scenario.users, random);
-    const wait = userWait(userClass.wait, config.waitMs);
+    const wait = userWait(userClass.wait, config.wait);
     const id = `streamload-user-${index}`;
     let lag: number | undefined;
     let requests = 0;

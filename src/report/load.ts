@@ -1,5 +1,6 @@
 /** Reads a run.json from disk and checks its schema and shape, with a clear error for anything else. */
 import { readFile } from 'node:fs/promises';
+import { upgradeConfigKeys } from '../config/legacy-keys.ts';
 import { UsageError } from '../errors.ts';
 import { RUN_SCHEMA, type RunJson } from './types.ts';
 import { runJsonSchema, shapeProblem } from './validate.ts';
@@ -22,5 +23,6 @@ export async function loadRunJson(file: string): Promise<RunJson> {
     throw new UsageError(`${file}: schema is ${JSON.stringify(schema)}, expected "${RUN_SCHEMA}"`);
   const problem = shapeProblem(value, runJsonSchema());
   if (problem !== null) throw new UsageError(`${file}: damaged run.json: ${problem}`);
-  return value as RunJson;
+  const run = value as RunJson;
+  return { ...run, config: upgradeConfigKeys(run.config) };
 }

@@ -121,8 +121,7 @@ function loadSettings(c: Record<string, unknown>): string {
   if (c.rate !== null && c.rate !== undefined)
     return `open model, ${String(c.rate)} arrivals/s${c.arrival === undefined ? '' : `, ${String(c.arrival)}${c.arrival === 'gamma' ? ` (burstiness ${String(c.burstiness)})` : ''}`}`;
   const parts = [`${String(c.users)} users`, `spawn rate ${String(c.spawnRate)}/s`];
-  if (c.runTimeMs !== null && c.runTimeMs !== undefined)
-    parts.push(`run time ${Number(c.runTimeMs) / 1000} s`);
+  if (c.runTime !== null && c.runTime !== undefined) parts.push(`run time ${Number(c.runTime) / 1000} s`);
   if (c.iterations !== null && c.iterations !== undefined) parts.push(`${String(c.iterations)} iterations`);
   return parts.join(', ');
 }

@@ -70,7 +70,7 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
           notice: `partial result: segment${missing.length === 1 ? '' : 's'} ${missing.map((i) => formatSegment({ index: i, of })).join(', ')} missing — ${of - missing.length} of ${of} segments merged`,
         };
   if (partial !== null) warnings.push(partial.notice);
-  const thresholds = ((first.run.config.thresholds as string[] | undefined) ?? []).map(
+  const thresholds = ((first.run.config.threshold as string[] | undefined) ?? []).map(
     (t) => parseThreshold(t) as Threshold,
   );
   const merged = buildRunJson({

@@ -5,9 +5,9 @@
 import type { BenchmarkTable } from './benchmark.ts';
 import type { RunJson } from './types.ts';
 
-/** The objectives a run was measured against (`config.slos`), empty for none. */
+/** The objectives a run was measured against (`config.slo`), empty for none. */
 export function objectivesOf(run: Pick<RunJson, 'config'>): string[] {
-  const slos = run.config.slos;
+  const slos = run.config.slo;
   return Array.isArray(slos) ? slos.map(String) : [];
 }
 

@@ -67,14 +67,14 @@ export async function runSession(
   const log = config.jsonSummary ? state.stderr : state.stdout;
   // Before the targets, the preflight and the load: a bad --out must cost nothing.
   const outDir =
-    config.formats.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
+    config.format.length === 0 ? (config.out ?? '') : await prepareOutDir(config.out, options.label);
   const users = options.usersPerProcess === undefined ? config.users : options.usersPerProcess;
   const fdWarning = config.rate === null && users !== null ? openFileWarning(users) : null;
   if (fdWarning !== null) state.stderr.write(`streamload: ${fdWarning}\n`);
   return withSession(config, state, options, log, async (session) => {
     const { run, fatal } = await session.run(config, options);
     log.write(`\n${renderSummaryText(run)}`);
-    const written = await writeReports(run, { outDir, formats: config.formats });
+    const written = await writeReports(run, { outDir, formats: config.format });
     log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
     options.observer?.finished({ run, outDir, files: written });
     if (config.jsonSummary) state.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
@@ -129,7 +129,7 @@ export async function withSession<T>(
       interrupt(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
     } else if (count === 1) {
       log.write(
-        `\n${signal}: stopping — in-flight streams get ${config.stopTimeoutMs / 1000} s to finish (press Ctrl-C again to cut them now)\n`,
+        `\n${signal}: stopping — in-flight streams get ${config.stopTimeout / 1000} s to finish (press Ctrl-C again to cut them now)\n`,
       );
       handle.stop();
     } else {
@@ -173,8 +173,8 @@ export async function withSession<T>(
         runOptions.observer?.started(running, runConfig);
         const stopLive = live
           ? startLiveView(running, {
-              intervalMs: runConfig.liveIntervalMs,
-              runTimeMs: runConfig.runTimeMs,
+              intervalMs: runConfig.liveInterval,
+              runTimeMs: runConfig.runTime,
               iterations: segmentConfig(runConfig).iterations,
               stream: log,
             })
@@ -241,7 +241,7 @@ export function describeLoad(whole: RunConfig, origin: string): string {
         ? `${config.users} users (spawn ${config.spawnRate}/s)`
         : `user stages ${stages} users (spawn ${config.spawnRate}/s)`;
   const work = config.iterations === null ? '' : `, ${config.iterations} requests`;
-  const time = config.runTimeMs === null ? '' : ` for ${config.runTimeMs / 1000} s`;
+  const time = config.runTime === null ? '' : ` for ${config.runTime / 1000} s`;
   const proxy = proxyFor(config.proxy, origin);
   const via = [
     ...(proxy === null ? [] : [`via proxy ${redactUrl(proxy)}`]),

@@ -5,14 +5,15 @@
  * preflight, live console, reports), so a run from the page leaves the same files behind.
  */
 import { basename, resolve as resolvePath } from 'node:path';
-import { convertField, FIELDS } from '../config/fields.ts';
+import { convertOption } from '../config/fields.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { LiveRunHandle } from '../run.ts';
 import type { RunObserver } from '../session/run-session.ts';
-import { type FormValues, type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
+import { type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
+import { FORM_OPTIONS, formFields, formLabel, formValues, isBlankable } from './form.ts';
 import { type PrometheusInput, renderPrometheus } from './prometheus.ts';
 
 /** A refusal the server turns into an HTTP status with a JSON `{ error }` body. */
@@ -43,12 +44,6 @@ export interface WebControllerOptions {
 
 type Listener = (event: 'view' | 'tick', data: View | Tick) => void;
 
-const FORM_FIELDS = ['target', 'apiKey', 'protocol', 'scenario', 'users', 'spawnRate', 'runTime'] as const;
-const FORM_LABELS: Record<string, string> = {
-  apiKey: 'API key',
-  spawnRate: 'spawn rate',
-  runTime: 'run time',
-};
 const MAX_USERS = 1_000_000;
 
 export class WebController implements RunObserver {
@@ -63,8 +58,8 @@ export class WebController implements RunObserver {
   private finalRun: MetricsSummary | undefined;
   private active: Promise<unknown> | undefined;
   private readonly listeners = new Set<Listener>();
-  /** What the form shows: the command line's values, then the last submitted ones. */
-  private form: FormValues;
+  /** What the form shows: the command line's values, then the last submitted ones (secrets never). */
+  private form: Record<string, string>;
 
   private readonly options: WebControllerOptions;
   /** Absolute paths of the scenario files the page may choose. */
@@ -73,16 +68,7 @@ export class WebController implements RunObserver {
   constructor(options: WebControllerOptions) {
     this.options = options;
     this.scenarioFiles = [...new Set((options.scenarioFiles ?? []).map((f) => resolvePath(options.cwd, f)))];
-    const flags = options.baseFlags;
-    const text = (value: unknown, fallback: string) => (value === undefined ? fallback : String(value));
-    this.form = {
-      target: text(flags.target, ''),
-      protocol: text(flags.protocol, ''),
-      scenario: text(flags.scenario, 'stream'),
-      users: text(flags.users, '10'),
-      spawnRate: text(flags.spawnRate, '2'),
-      runTime: flags.runTime === undefined ? '60s' : `${Number(flags.runTime) / 1000}s`,
-    };
+    this.form = formValues(options.baseFlags);
   }
 
   subscribe(listener: Listener): () => void {
@@ -97,9 +83,11 @@ export class WebController implements RunObserver {
       message: this.message,
       canStart: this.options.session !== undefined,
       canChangeUsers: this.state === 'running' && this.config?.rate === null,
-      // What the page shows of a config goes through the one redaction, like run.json does.
-      form: redactSecrets(this.form) as FormValues,
-      scenarios: [...BUILTIN_SCENARIOS, ...this.scenarioFiles],
+      // Secret fields are never sent back (form.ts); what else the page shows of a config goes
+      // through the one redaction, like run.json does.
+      form: formFields(redactSecrets(this.form) as Record<string, string>, {
+        scenario: [...BUILTIN_SCENARIOS, ...this.scenarioFiles],
+      }),
       reportDir: this.reportDir,
       reports: [...this.reportFiles.keys()].map((name): ReportLink => ({ name, href: `/reports/${name}` })),
       warnings: handle === undefined ? [] : handle.progress().warnings,
@@ -131,9 +119,7 @@ export class WebController implements RunObserver {
     if (session === undefined) throw new WebError(409, 'this run was configured on the command line');
     if (this.isActive()) throw new WebError(409, 'a run is already active: stop it first');
     const config = this.configFrom(form);
-    this.form = Object.fromEntries(
-      FORM_FIELDS.filter((key) => key !== 'apiKey').map((key) => [key, String(form[key] ?? '').trim()]),
-    ) as unknown as FormValues;
+    this.form = Object.fromEntries(FORM_OPTIONS.map((name) => [name, String(form[name] ?? '').trim()]));
     this.clear();
     this.setState('starting', '');
     await this.settled(); // the previous session may still be closing its embedded targets
@@ -268,13 +254,11 @@ export class WebController implements RunObserver {
   /** The form's strings, converted like the same flags would be; errors name the form field. */
   private configFrom(form: Partial<Record<string, unknown>>): RunConfig {
     const flags: Record<string, unknown> = { ...this.options.baseFlags };
-    for (const key of FORM_FIELDS) {
+    for (const key of FORM_OPTIONS) {
       const raw = form[key];
-      const field = FIELDS.find((f) => f.key === key);
-      if (field === undefined) continue;
       if (raw === undefined || raw === null || String(raw).trim() === '') {
         // An emptied target means the embedded targets; an empty protocol, the scenario's own.
-        if (key === 'target' || key === 'protocol') delete flags[key];
+        if (isBlankable(key)) delete flags[key];
         continue;
       }
       if (key === 'scenario') {
@@ -282,7 +266,7 @@ export class WebController implements RunObserver {
         continue;
       }
       try {
-        flags[key] = convertField(field, String(raw).trim(), FORM_LABELS[key] ?? key);
+        flags[key] = convertOption(key, String(raw).trim(), formLabel(key));
       } catch (error) {
         throw new WebError(400, (error as Error).message);
       }

@@ -4,6 +4,7 @@
  */
 import type { MetricsSummary } from '../metrics/types.ts';
 import { type ChartPoint, chartPoint } from '../report/charts.ts';
+import type { FormField } from './form.ts';
 
 export type WebState = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed';
 
@@ -41,16 +42,6 @@ export interface Tick {
   readonly ttfe: { readonly p50: number; readonly p95: number } | null;
 }
 
-/** The start form's fields (strings, as a user types them). */
-export interface FormValues {
-  readonly target: string;
-  readonly protocol: string;
-  readonly scenario: string;
-  readonly users: string;
-  readonly spawnRate: string;
-  readonly runTime: string;
-}
-
 export interface ReportLink {
   readonly name: string;
   readonly href: string;
@@ -64,9 +55,11 @@ export interface View {
   readonly canStart: boolean;
   /** True when the current run has a user count to change (closed model). */
   readonly canChangeUsers: boolean;
-  readonly form: FormValues;
-  /** What the form's scenario may be: the built-ins and the files named on the command line. */
-  readonly scenarios: readonly string[];
+  /**
+   * The start form's fields from the option table (form.ts), with their current values; the
+   * scenario's suggestions are what it may be: the built-ins and the files named on the command line.
+   */
+  readonly form: readonly FormField[];
   readonly reportDir: string | null;
   readonly reports: readonly ReportLink[];
   readonly warnings: readonly string[];

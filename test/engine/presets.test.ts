@@ -14,7 +14,7 @@ test('--profile light|normal|heavy|stress = 10/100, 100/1000, 500/5000, 1000/100
   const expected = { light: [10, 100], normal: [100, 1000], heavy: [500, 5000], stress: [1000, 10_000] };
   for (const [profile, [users, iterations]] of Object.entries(expected)) {
     const config = resolveRunConfig({ flags: { profile }, env: {}, cwd: process.cwd() });
-    assert.deepEqual([config.users, config.iterations, config.runTimeMs], [users, iterations, null], profile);
+    assert.deepEqual([config.users, config.iterations, config.runTime], [users, iterations, null], profile);
   }
   const own = resolveRunConfig({ flags: { profile: 'heavy', users: 50 }, env: {}, cwd: process.cwd() });
   assert.deepEqual([own.users, own.iterations], [50, 5000], 'flags override the preset');

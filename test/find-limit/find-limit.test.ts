@@ -78,7 +78,7 @@ describe('find-limit against serve llm --capacity 40', () => {
     for (const step of result.steps) {
       const run = JSON.parse(readFileSync(join(out, step.dir, 'run.json'), 'utf8'));
       assert.equal(run.config.users, step.load);
-      assert.equal(run.config.warmupMs, 2000);
+      assert.equal(run.config.warmup, 2000);
       assert.ok(run.durationS < 5 + 12, `measured ${run.durationS} s: the warmup is not in it`);
       assert.equal(run.thresholds[0].expr, 'ttft.p95<1200ms');
     }

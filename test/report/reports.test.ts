@@ -74,7 +74,7 @@ describe('report files', () => {
     assert.equal(run.totals.good, 0);
     assert.equal(run.slo_attainment, 0);
     assert.deepEqual(run.goodput, { max: 0, avg: 0, min: 0 });
-    assert.deepEqual(run.config.slos, ['ttft<10s', 'request_duration<1ms']);
+    assert.deepEqual(run.config.slo, ['ttft<10s', 'request_duration<1ms']);
     assert.deepEqual(run.thresholds[0], { expr: 'goodput.avg==0', actual: 0, limit: 0, ok: true });
     for (const file of ['summary.txt', 'report.md', 'report.html'])
       assert.match(readFileSync(join(out, file), 'utf8'), /SLO — ttft&lt;10s|SLO — ttft<10s/, file);

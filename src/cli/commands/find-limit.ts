@@ -122,7 +122,7 @@ Exit codes: 0 a limit was found (or the maximum held), 1 even the first step bro
     return runFindLimit(config, state, {
       bounds: { start, max, resolution, integer: !open },
       stepTimeMs: (own.stepTime as number | undefined) ?? 30_000,
-      warmupMs: flags.warmup === undefined ? 5_000 : config.warmupMs,
+      warmupMs: flags.warmup === undefined ? 5_000 : config.warmup,
       budgetMs: (own.budget as number | undefined) ?? 600_000,
       maxErrorRate: (own.maxErrorRate as number | undefined) ?? 0.01,
       sloPercentile: (own.sloPercentile as number | undefined) ?? 95,

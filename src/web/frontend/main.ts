@@ -1,24 +1,17 @@
 /** The streamload web UI: start form, controls, live numbers, charts, tables and report links. */
 import type { Tick, View } from '../feed.ts';
+import type { FormField } from '../form.ts';
 import { openFeed, post, withToken } from './api.ts';
 import { LiveCharts } from './charts.ts';
 import './style.css';
 import { renderErrors, renderRequests } from './tables.ts';
-
-const PROTOCOLS = ['', 'workflow', 'chat', 'openai', 'sse'];
 
 const app = document.getElementById('app') as HTMLElement;
 app.innerHTML = `
 <header><h1>streamload</h1><span id="state" class="state">connecting</span><span id="connection"></span></header>
 <p id="message" role="status"></p>
 <form id="start-form" class="panel">
-  <label>Target <input name="target" placeholder="empty = embedded reference targets" size="36"></label>
-  <label>API key <input name="apiKey" type="password" autocomplete="off" placeholder="from the command line"></label>
-  <label>Protocol <select name="protocol">${PROTOCOLS.map((p) => `<option value="${p}">${p === '' ? "(scenario's)" : p}</option>`).join('')}</select></label>
-  <label>Scenario <input name="scenario" list="scenarios" size="16"><datalist id="scenarios"></datalist></label>
-  <label>Users <input name="users" type="number" min="1" step="1" size="6"></label>
-  <label>Spawn rate (/s) <input name="spawnRate" type="number" min="0.1" step="any" size="6"></label>
-  <label>Run time <input name="runTime" placeholder="60s, 5m" size="8"></label>
+  <span id="form-fields"></span>
   <button id="start" type="submit">Start</button>
 </form>
 <div id="controls" class="panel">
@@ -46,6 +39,39 @@ const charts = new LiveCharts($('#charts'));
 let view: View | undefined;
 let formFilled = false;
 
+/** One start-form input, built from the field the server derived from the option table (web/form.ts). */
+function fieldElement(field: FormField): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.title = field.help;
+  label.append(`${field.label.charAt(0).toUpperCase()}${field.label.slice(1)} `);
+  const option = (value: string, text: string) =>
+    Object.assign(document.createElement('option'), { value, textContent: text });
+  if (field.input === 'select') {
+    const select = document.createElement('select');
+    select.append(...field.choices.map((c) => option(c.value, c.label)));
+    label.append(Object.assign(select, { name: field.name, value: field.value }));
+    return label;
+  }
+  const input = Object.assign(document.createElement('input'), {
+    type: field.input,
+    name: field.name,
+    value: field.value,
+    placeholder: field.placeholder,
+  });
+  if (field.input === 'password') input.autocomplete = 'off';
+  if (field.min !== undefined) input.min = String(field.min);
+  if (field.step !== undefined) input.step = field.step;
+  label.append(input);
+  if (field.choices.length > 0) {
+    // Suggestions (the scenarios the page may choose), not a closed list: the server checks.
+    const list = Object.assign(document.createElement('datalist'), { id: `${field.name}-choices` });
+    list.append(...field.choices.map((c) => option(c.value, c.label)));
+    input.setAttribute('list', list.id);
+    label.append(list);
+  }
+  return label;
+}
+
 function setMessage(text: string, isError = false): void {
   const el = $('#message');
   el.textContent = text;
@@ -68,13 +94,7 @@ function render(next: View): void {
   const active = next.state === 'starting' || next.state === 'running' || next.state === 'stopping';
   form.hidden = !next.canStart || active || next.state === 'finished';
   if (!formFilled) {
-    for (const [name, value] of Object.entries(next.form)) {
-      const input = form.elements.namedItem(name) as HTMLInputElement | null;
-      if (input !== null) input.value = value;
-    }
-    $('#scenarios').replaceChildren(
-      ...next.scenarios.map((s) => Object.assign(document.createElement('option'), { value: s })),
-    );
+    $('#form-fields').replaceChildren(...next.form.map(fieldElement));
     formFilled = true;
   }
   for (const el of form.querySelectorAll('input,select,button')) (el as HTMLInputElement).disabled = active;
