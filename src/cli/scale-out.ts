@@ -45,7 +45,8 @@ export async function startScaledSession(
 ): Promise<LiveRunHandle> {
   const startedAt = new Date();
   const scaled = await startScaledRun({
-    config: { ...config, target: origin } as unknown as Record<string, unknown>,
+    // RunConfig is plain JSON; each worker checks it on receipt (config/wire.ts configFromWire).
+    config: { ...config, target: origin },
     plan: planOf(config),
     placement,
     notice: (line) => process.stderr.write(`${line}\n`),

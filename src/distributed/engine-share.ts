@@ -5,13 +5,14 @@
  * embedded targets once).
  */
 import type { RunConfig } from '../config/types.ts';
+import { configFromWire } from '../config/wire.ts';
 import { startRun } from '../run.ts';
 import type { ShareRun, StartShare } from './types.ts';
 
 export const startShare: StartShare = async (config, share) => {
   // startRun computes the share from the segment alone (share-config.ts segmentConfig).
   const shared: RunConfig = {
-    ...(config as unknown as RunConfig),
+    ...configFromWire(config),
     segment: { index: share.index, of: share.of },
   };
   if (shared.target === null) throw new Error('a worker needs a resolved target origin');
