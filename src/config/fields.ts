@@ -399,6 +399,13 @@ export const OPTIONS = {
     value: flag,
     default: false,
   }),
+  maxConnections: option({
+    arg: 'n',
+    help: 'most TCP connections to the target per process; more requests wait for a free one, the wait counted in ttfb (HTTP/1.1 carries one stream per connection: a browser allows 6 per host)',
+    value: count(1, MAX_USERS),
+    default: null,
+    defaultHelp: 'no limit',
+  }),
   maxInFlight: option({
     arg: 'n',
     help: 'open model: most requests in flight before arrivals are dropped',

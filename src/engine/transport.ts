@@ -12,7 +12,7 @@ import type { ProxySettings, RunConfig, TlsSettings } from '../config/types.ts';
 
 export type TransportConfig = Pick<
   RunConfig,
-  'proxy' | 'tls' | 'http2' | 'connectTimeout' | 'firstByteTimeout' | 'idleTimeout'
+  'proxy' | 'tls' | 'http2' | 'connectTimeout' | 'firstByteTimeout' | 'idleTimeout' | 'maxConnections'
 >;
 
 /** `h2` when ALPN chose HTTP/2, else `http/1.1` (plain TCP, or a TLS server that refused h2). */
@@ -86,7 +86,8 @@ export function createTransport(
 ): Transport {
   const tls = { ...tlsConnectOptions(config.tls), allowH2: config.http2 };
   const common = {
-    connections: null,
+    // undici's pool size per origin: null = a new connection whenever none is free.
+    connections: config.maxConnections,
     connectTimeout: config.connectTimeout,
     headersTimeout: config.firstByteTimeout,
     bodyTimeout: config.idleTimeout,
