@@ -174,4 +174,19 @@ describe('report files', () => {
     const bad = await runCli(['compare', join(copy, 'a.json'), join(copy, 'missing.json')]);
     assert.equal(bad.code, 2);
   });
+
+  test('a run.json written with the config keys of before the option table still re-renders', async () => {
+    const copy = tempDir();
+    const { runTime, slo, threshold, format, ...config } = (readRun(out) as any).config;
+    const old = {
+      ...readRun(out),
+      config: { ...config, runTimeMs: runTime, slos: slo, thresholds: threshold, formats: format },
+    };
+    writeFileSync(join(copy, 'old.json'), JSON.stringify(old));
+    const rerender = await runCli(['report', join(copy, 'old.json'), '--format', 'md']);
+    assert.equal(rerender.code, 0, rerender.stderr);
+    const md = readFileSync(join(copy, 'report.md'), 'utf8');
+    assert.match(md, /run time 3 s/);
+    assert.match(md, /SLO — ttft<10s, request_duration<1ms/);
+  });
 });
