@@ -1,4 +1,5 @@
 /** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
+import { fileURLToPath } from 'node:url';
 import { redactSecrets } from '../config/redact.ts';
 import { redactConfig } from '../config/resolve.ts';
 import type { RunConfig } from '../config/types.ts';
@@ -11,9 +12,16 @@ import {
 } from '../distributed/index.ts';
 import { transportWarnings } from '../engine/transport.ts';
 import type { RunHandle } from '../engine/types.ts';
+import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
 import { type LiveRunHandle, runJsonOf } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
+import { processState } from './process-state.ts';
+
+/** The entry of a `--processes` child: process-child.js beside this file when built, .ts in the sources. */
+export const PROCESS_CHILD = fileURLToPath(
+  new URL(`./process-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 /** Progress for the live view from the merged per-second summaries. */
 export function withMergedProgress(handle: RunHandle): LiveRunHandle {
@@ -43,12 +51,13 @@ export async function startScaledSession(
   origin: string,
   placement: Placement,
 ): Promise<LiveRunHandle> {
-  const startedAt = new Date();
+  let startedAt = new Date();
   const scaled = await startScaledRun({
     // RunConfig is plain JSON; each worker checks it on receipt (config/wire.ts configFromWire).
     config: { ...config, target: origin },
     plan: planOf(config),
-    placement,
+    placement:
+      placement.kind === 'processes' ? { ...placement, entry: placement.entry ?? PROCESS_CHILD } : placement,
     notice: (line) => process.stderr.write(`${line}\n`),
     // Every process's connections are in the merged snapshot: one transport verdict for all.
     ownWarnings: (result) => transportWarnings(config, origin, result.snapshot.tcp ?? { opened: 0, h2: 0 }),
@@ -71,15 +80,38 @@ export async function startScaledSession(
   });
   try {
     await scaled.started;
+    if (scaled.startAt !== null) await untilCommonStart(scaled.startAt);
   } catch (error) {
-    // No run (no worker joined in time, or stopped first): the listener must not keep the process.
+    // No run (no worker joined in time, or stopped first): children and listener must not stay.
     await scaled.close();
     throw error;
   }
+  // The run's clock starts with the load, not with the fork or the join wait (D7).
+  startedAt = new Date(scaled.startAt ?? Date.now());
   // runSession awaits `done` and reports its failure; this branch only cleans up, so it must not
   // become an unhandled rejection when every worker was lost before measuring.
   scaled.handle.done.finally(() => scaled.close()).catch(() => {});
   return withMergedProgress(scaled.handle);
+}
+
+/**
+ * Waits for the children's common start, so the banner and the live view begin with the load. A
+ * stop signal first ends the run before any load, as during a `--start-at` wait (run-session.ts
+ * says so and exits 130; the caller ends the children).
+ */
+async function untilCommonStart(startAt: number): Promise<void> {
+  let off = (): void => {};
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, Math.max(0, startAt - Date.now()));
+      off = processState().onStopSignal((signal) => {
+        clearTimeout(timer);
+        reject(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
+      });
+    });
+  } finally {
+    off();
+  }
 }
 
 export async function runScaledOut(

@@ -1,21 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { memoryState } from '../global-state.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import { summarize } from '../metrics/summary.ts';
 import { createCoordinator } from './coordinator.ts';
 import { createLink } from './link.ts';
-import { createMemoryPair } from './memory-link.ts';
 import { createMergedRun, type MergedOutcome } from './merged-run.ts';
 import type { Share } from './shares.ts';
+import { createMemoryPair } from './test-link.ts';
 import { createSyntheticShare } from './test-share.ts';
 import type { StartShare } from './types.ts';
-import { runWorker, type WorkerOutcome } from './worker.ts';
+import { runWorker, type WorkerOptions, type WorkerOutcome } from './worker.ts';
 
-function connect(coordinator: ReturnType<typeof createCoordinator>, start: StartShare, version?: string) {
+function connect(
+  coordinator: ReturnType<typeof createCoordinator>,
+  start: StartShare,
+  version?: string,
+  options: WorkerOptions = {},
+) {
   const [masterSide, workerSide] = createMemoryPair();
   coordinator.addLink(createLink(masterSide, 'worker'));
   const link = createLink(workerSide, 'master');
-  return { link, outcome: runWorker(link, start, version === undefined ? {} : { version }) };
+  return { link, outcome: runWorker(link, start, version === undefined ? options : { ...options, version }) };
 }
 
 const plan = { users: 5, spawnRate: 5, rate: null, iterations: null };
@@ -176,6 +182,44 @@ describe('coordinator with workers over in-memory links', () => {
       result.workers.map((w) => w.status),
       ['stopped', 'stopped'],
     );
+    whole.close();
+  });
+
+  test('a worker stopped by its own Ctrl-C: stopped with its measurements, partial, a notice naming its segment', async () => {
+    const notices: string[] = [];
+    const coordinator = createCoordinator({
+      expectWorkers: 2,
+      config: {},
+      plan,
+      notice: (l) => notices.push(l),
+    });
+    const whole = createRecorder();
+    const start = createSyntheticShare({ whole, runMs: 2500 });
+    const own = memoryState();
+    const a = connect(coordinator, start);
+    const b = connect(coordinator, start, undefined, { onStopSignal: own.onStopSignal });
+    await coordinator.started;
+    await new Promise((r) => setTimeout(r, 1200));
+    own.signal('SIGINT');
+    const result = await coordinator.done;
+    const outcomes = await Promise.all([a.outcome, b.outcome]);
+    assert.deepEqual(
+      outcomes.map((o) => o.exitCode),
+      [0, 0],
+    );
+    assert.match(outcomes[1]!.message, /stopped on its own SIGINT/);
+    assert.deepEqual(
+      result.workers.map((w) => w.status),
+      ['completed', 'stopped'],
+    );
+    assert.ok((result.workers[1]!.totals?.requests ?? 0) > 0, 'its measurements are kept');
+    assert.equal(result.partial?.lostWorkers, 1);
+    assert.match(
+      result.partial?.notice ?? '',
+      /1 of 2 workers stopped before their share ended.*segment 2\/2/,
+    );
+    assert.match(notices.join('\n'), /stopped on its own: segment 2\/2 .*ends early/);
+    assert.doesNotMatch(notices.join('\n'), /lost/);
     whole.close();
   });
 });

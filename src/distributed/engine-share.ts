@@ -19,7 +19,6 @@ export const startShare: StartShare = async (config, share) => {
   const handle = await startRun(shared, { origin: shared.target });
   const run: ShareRun = {
     snapshot: (options) => handle.snapshot(options),
-    setUsers: (users) => handle.setUsers(users),
     stop: () => handle.stop(),
     abort: () => handle.abort(),
     done: handle.done.then((ended) => ({

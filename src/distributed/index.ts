@@ -1,10 +1,5 @@
 /** Scale-out: `--processes N` and `streamload master`/`worker`, one protocol, exact merges. */
-export {
-  type CoordinatorResult,
-  createCoordinator,
-  type PartialResult,
-  type WorkerReport,
-} from './coordinator.ts';
+export { createCoordinator } from './coordinator.ts';
 export {
   addMasterOptions,
   DEFAULT_MASTER_PORT,
@@ -13,7 +8,8 @@ export {
 } from './master-options.ts';
 export type { MergedOutcome } from './merged-run.ts';
 export { withScaleOut } from './partial.ts';
-export { parseProcesses } from './process-pool.ts';
+export type { PartialResult, ScaleOutResult, WorkerReport } from './parts.ts';
+export { parseProcesses } from './processes.ts';
 export { PROTOCOL_VERSION } from './protocol.ts';
 export { applyShare, type LoadShape, planOf } from './share-config.ts';
 export { type Plan, type Share, splitPlan } from './shares.ts';

@@ -1,9 +1,8 @@
 /**
- * A message link between master and worker over any transport (WebSocket, child-process IPC):
+ * A message link between master and worker over a transport (a WebSocket; in tests, memory):
  * parses and validates messages, sends a heartbeat every second and declares the peer lost when
  * nothing (message or heartbeat) arrived for `timeoutMs`. Closes once, with one reason.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { WebSocket } from 'ws';
 import { type Message, parseMessage } from './protocol.ts';
 
@@ -41,11 +40,6 @@ export interface LinkOptions {
   readonly heartbeatMs?: number;
   /** Silence after which the peer counts as lost (default 3 s). */
   readonly timeoutMs?: number;
-  /**
-   * Silence allowed before the peer's first message (default `timeoutMs`): a forked child loads
-   * the engine before it can say anything, and on a busy machine that blocks it for seconds.
-   */
-  readonly firstMessageTimeoutMs?: number;
 }
 
 export function createLink(transport: Transport, label: string, options: LinkOptions = {}): Link {
@@ -55,7 +49,6 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   const closeListeners: ((reason: string, cause: CloseCause) => void)[] = [];
   let closed = false;
   let lastHeardMs = performance.now();
-  let heardAny = false;
 
   const finish = (reason: string, cause: CloseCause = 'closed'): void => {
     if (closed) return;
@@ -66,7 +59,7 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   };
   const timer = setInterval(() => {
     const silentMs = performance.now() - lastHeardMs;
-    if (silentMs > (heardAny ? timeoutMs : (options.firstMessageTimeoutMs ?? timeoutMs))) {
+    if (silentMs > timeoutMs) {
       finish(`no message or heartbeat for ${(silentMs / 1000).toFixed(1)} s`);
       return;
     }
@@ -87,7 +80,6 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
   transport.onData((data) => {
     if (closed) return;
     lastHeardMs = performance.now();
-    heardAny = true;
     let message: Message;
     try {
       message = parseMessage(data);
@@ -145,48 +137,6 @@ export function webSocketTransport(socket: WebSocket, first?: string): Transport
       // terminate, not close: a lost peer would never answer the closing handshake.
       if (socket.readyState === socket.OPEN) socket.close(1000);
       setTimeout(() => socket.terminate(), 1000).unref();
-    },
-  };
-}
-
-/** The parent's side of a forked child's IPC channel. */
-export function childTransport(child: ChildProcess): Transport {
-  return {
-    send(message) {
-      // The callback takes a failed write (a child that just died: EPIPE) instead of an 'error'
-      // event nobody listens to; the child's 'exit' reports the loss.
-      if (child.connected) child.send(message, () => {});
-    },
-    onData(listener) {
-      child.on('message', listener);
-    },
-    onEnd(listener) {
-      child.on('exit', (code, signal) => listener(`process exited (${signal ?? `code ${code}`})`));
-      // A dying child drops its channel just before 'exit': wait a moment so the notice names the
-      // exit (SIGKILL, code 1) rather than the bare disconnect.
-      child.on('disconnect', () => setTimeout(() => listener('IPC channel closed'), 300).unref());
-    },
-    end() {
-      if (child.connected) child.disconnect();
-    },
-  };
-}
-
-/** A forked child's side of its IPC channel to the parent. */
-export function parentTransport(): Transport {
-  return {
-    send(message) {
-      if (process.send === undefined || !process.connected) throw new Error('no IPC channel to the parent');
-      process.send(message);
-    },
-    onData(listener) {
-      process.on('message', listener);
-    },
-    onEnd(listener) {
-      process.on('disconnect', () => listener('parent closed the IPC channel'));
-    },
-    end() {
-      if (process.connected) process.disconnect();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * A coordinator seen as a RunHandle: the same seam a single-process run offers, so the console,
- * web UI, thresholds and reports work unchanged on merged results. Ticks carry the summary of the
+ * A scaled run (`--processes` children or `master` workers) seen as a RunHandle: the same seam a
+ * single-process run offers, so the console, web UI, thresholds and reports work unchanged on
+ * merged results. Ticks carry the summary of the
  * exact merge; `finalize` turns the final merged snapshot, the partial notice and the run's outcome
  * (the parent's stop or abort over the workers' statuses, the workers' warnings) into run.json.
  */
@@ -8,8 +9,8 @@
 import { createSummaryFeed } from '../engine/summary-feed.ts';
 import type { RunHandle } from '../engine/types.ts';
 import type { RunJson } from '../report/types.ts';
-import type { Coordinator, CoordinatorResult, WorkerReport } from './coordinator.ts';
 import { mergeOutcomes, type PartOutcome } from './outcome.ts';
+import type { ScaleOut, ScaleOutResult, WorkerReport } from './parts.ts';
 import type { RunStatus } from './protocol.ts';
 
 /** The merged run's status and its workers' warnings (deduplicated, naming their segments). */
@@ -19,32 +20,35 @@ export interface MergedOutcome {
 }
 
 export function createMergedRun(
-  coordinator: Coordinator,
-  finalize: (result: CoordinatorResult, outcome: MergedOutcome) => RunJson | Promise<RunJson>,
+  scaled: ScaleOut,
+  finalize: (result: ScaleOutResult, outcome: MergedOutcome) => RunJson | Promise<RunJson>,
   /** The parent's own verdicts over the merged result (transport): the workers' copies are dropped. */
-  ownWarnings: (result: CoordinatorResult) => readonly string[] = () => [],
+  ownWarnings: (result: ScaleOutResult) => readonly string[] = () => [],
 ): RunHandle {
   const feed = createSummaryFeed();
-  coordinator.onTick((snapshot) => feed.publish(() => snapshot));
+  scaled.onTick((snapshot) => feed.publish(() => snapshot));
   // The parent's own word (Ctrl-C, the web UI's stop): what a single-process run records too.
   let own: RunStatus = 'completed';
   return {
     onTick: (listener) => feed.subscribe(listener),
-    setUsers(users) {
-      coordinator.setUsers(users);
+    setUsers() {
+      // Every part's share was fixed at the start (its segment); a new total would need new shares.
+      throw new Error(
+        'a scaled-out run (--processes, master) cannot change its user count while running: stop it and start one with the new --users',
+      );
     },
     snapshot(options) {
-      return coordinator.snapshot(options);
+      return scaled.snapshot(options);
     },
     stop() {
       if (own === 'completed') own = 'stopped';
-      coordinator.stop('graceful');
+      scaled.stop('graceful');
     },
     abort() {
       own = 'aborted';
-      coordinator.stop('abort');
+      scaled.stop('abort');
     },
-    done: coordinator.done.then((result) =>
+    done: scaled.done.then((result) =>
       finalize(
         result,
         mergeOutcomes({ status: own, warnings: ownWarnings(result) }, result.workers.flatMap(ended)),

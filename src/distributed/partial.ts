@@ -4,9 +4,9 @@
  * must see it, not only a reader of the JSON).
  */
 import type { RunJson } from '../report/types.ts';
-import type { CoordinatorResult } from './coordinator.ts';
+import type { ScaleOutResult } from './parts.ts';
 
-export function withScaleOut(run: RunJson, result: CoordinatorResult): RunJson {
+export function withScaleOut(run: RunJson, result: ScaleOutResult): RunJson {
   if (result.partial === null) return { ...run, partial: null };
   return { ...run, partial: result.partial, warnings: [...run.warnings, result.partial.notice] };
 }

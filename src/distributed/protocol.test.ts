@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLink } from './link.ts';
-import { createMemoryPair } from './memory-link.ts';
 import { helloMismatch, PROTOCOL_VERSION, parseMessage } from './protocol.ts';
+import { createMemoryPair } from './test-link.ts';
 import { createSyntheticShare } from './test-share.ts';
 import { runWorker } from './worker.ts';
 
@@ -27,8 +27,11 @@ test('parseMessage checks every field of a message, shares included', () => {
   const bad: [unknown, RegExp][] = [
     [{ type: 'assign', config: 'x', share }, /config must be an object/],
     [{ type: 'assign', config: {}, share: { ...share, users: -1 } }, /share\.users must be a whole number/],
-    [{ type: 'reshare', share: { ...share, index: 2 } }, /share\.index must be below share\.of/],
-    [{ type: 'reshare', share: { ...share, rate: 'fast' } }, /share\.rate must be null or a number/],
+    [{ type: 'assign', config: {}, share: { ...share, index: 2 } }, /share\.index must be below share\.of/],
+    [
+      { type: 'assign', config: {}, share: { ...share, rate: 'fast' } },
+      /share\.rate must be null or a number/,
+    ],
     [{ type: 'stop', mode: 'now' }, /mode must be graceful or abort/],
     [{ type: 'welcome', protocol: 2, version: 1, workerId: 'w' }, /version must be a string/],
     [{ type: 'hello', protocol: 2, version: 'v', host: 'h', pid: 1, token: 5 }, /token must be a string/],
@@ -70,13 +73,4 @@ test('a silent peer is declared lost after the heartbeat timeout', async () => {
   const reason = await new Promise<string>((resolve) => link.onClose(resolve));
   assert.match(reason, /no message or heartbeat for 0\.[2-4] s/);
   assert.equal(link.closed, true);
-});
-
-test('before its first message a peer gets firstMessageTimeoutMs (a child loading the engine)', async () => {
-  const [a] = createMemoryPair();
-  const link = createLink(a, 'child', { heartbeatMs: 50, timeoutMs: 100, firstMessageTimeoutMs: 30_000 });
-  // Well past timeoutMs, far below firstMessageTimeoutMs.
-  await new Promise((r) => setTimeout(r, 600));
-  assert.equal(link.closed, false, 'still waiting for the first message');
-  link.close();
 });

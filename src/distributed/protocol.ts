@@ -1,20 +1,21 @@
 /**
- * The master/worker wire protocol, shared by `--processes N` (IPC to child processes) and
- * `streamload master`/`worker` (WebSocket). One versioned, discriminated union: a new message or
- * a changed field bumps PROTOCOL_VERSION, and a peer speaking another version (or another
- * streamload VERSION, since shares carry engine config) is refused at hello.
+ * The scale-out messages: `streamload master`/`worker` over WebSocket, and the few a
+ * `--processes N` parent and its children exchange over IPC (assign, snapshot, stop, bye: a parent
+ * needs no hello or heartbeat from its own children). One versioned, discriminated union: a new
+ * message or a changed field bumps PROTOCOL_VERSION, and a worker speaking another version (or
+ * another streamload VERSION, since shares carry engine config) is refused at hello.
  *
- * Flow: worker → hello (with the master token over WebSocket: ws-auth.ts checks it before the
- * coordinator sees anything); master → welcome | refuse; master → assign (config + share) when the run
- * starts (or at once for a late worker); worker → snapshot every second (cumulative, history rows
- * after the last sent second); both → heartbeat every second; master → reshare | stop; worker →
- * bye (its status and warnings) with its final snapshot sent just before.
+ * Master and worker: worker → hello (with the master token: ws-auth.ts checks it before the
+ * coordinator sees anything); master → welcome | refuse; master → assign (config with the common
+ * `startAt`, share) when the run starts; worker → snapshot every second (cumulative, history rows
+ * after the last sent second); both → heartbeat every second; master → stop; worker → bye (its
+ * status and warnings) with its final snapshot sent just before.
  */
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { Share } from './shares.ts';
 
-// 2: hello carries the master token. 3: bye carries the share's status and warnings.
-export const PROTOCOL_VERSION = 3;
+// 2: hello carries the master token. 3: bye carries the share's status and warnings. 4: no reshare.
+export const PROTOCOL_VERSION = 4;
 
 /**
  * Largest message a peer accepts after the hello (WebSocket `maxPayload`). The largest message is a
@@ -57,12 +58,6 @@ export interface Assign {
   readonly share: Share;
 }
 
-/** A new share for a running worker (rebalance after a late join): only `users` may change live. */
-export interface Reshare {
-  readonly type: 'reshare';
-  readonly share: Share;
-}
-
 export interface SnapshotMessage {
   readonly type: 'snapshot';
   /** Cumulative state; `history` holds only rows after the previously sent snapshot's last second. */
@@ -92,14 +87,14 @@ export interface Bye {
   /** done: the share ran to its end (its final snapshot was sent just before); error: it failed. */
   readonly reason: 'done' | 'error';
   readonly message?: string;
-  /** With `done`: how the share ended (stopped when the master or the worker's own signal stopped it). */
+  /** With `done`: how the share ended (stopped: by the run's stop, or by the worker's own signal). */
   readonly status?: RunStatus;
   /** With `done`: the share's warnings (saturation, caps, transport…), merged by the master. */
   readonly warnings?: readonly string[];
 }
 
 export type WorkerMessage = Hello | SnapshotMessage | Heartbeat | Bye;
-export type MasterMessage = Welcome | Refuse | Assign | Reshare | Heartbeat | Stop;
+export type MasterMessage = Welcome | Refuse | Assign | Heartbeat | Stop;
 export type Message = WorkerMessage | MasterMessage;
 
 type Check = (value: Record<string, unknown>) => string | null;
@@ -150,7 +145,6 @@ const CHECKS: { readonly [K in Message['type']]: Check } = {
     }),
   refuse: (m) => fields(m, { reason: [isText, 'a string'] }),
   assign: (m) => (isObject(m.config) ? shareProblem(m.share) : 'config must be an object'),
-  reshare: (m) => shareProblem(m.share),
   snapshot: (m) => (isObject(m.snapshot) ? null : 'snapshot must be an object'),
   heartbeat: (m) => fields(m, { sentAtMs: [isAmount, 'a number'] }),
   stop: (m) => fields(m, { mode: [(v) => v === 'graceful' || v === 'abort', 'graceful or abort'] }),

@@ -1,7 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { splitInteger, splitPlan, splitRate, sumShares } from './shares.ts';
+import { type Plan, type Share, splitInteger, splitPlan, splitRate } from './shares.ts';
+
+/** The plan a set of shares adds up to. */
+function sumShares(shares: readonly Share[]): Plan {
+  const total = (pick: (s: Share) => number | null): number | null => {
+    if (shares.length === 0 || pick(shares[0]!) === null) return null;
+    return Math.round(shares.reduce((t, s) => t + (pick(s) ?? 0) * 1000, 0)) / 1000;
+  };
+  return {
+    users: shares.reduce((t, s) => t + s.users, 0),
+    spawnRate: total((s) => s.spawnRate) ?? 0,
+    rate: total((s) => s.rate),
+    iterations: total((s) => s.iterations),
+  };
+}
 
 test('integer splits sum exactly and differ by at most one', () => {
   fc.assert(

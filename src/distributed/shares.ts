@@ -105,20 +105,6 @@ export function splitPlan(plan: Plan, parts: number): Share[] {
   }));
 }
 
-/** The plan a set of shares adds up to (for "how much was lost"). */
-export function sumShares(shares: readonly Share[]): Plan {
-  const total = (pick: (s: Share) => number | null): number | null => {
-    if (shares.length === 0 || pick(shares[0]!) === null) return null;
-    return Math.round(shares.reduce((t, s) => t + (pick(s) ?? 0) * 1000, 0)) / 1000;
-  };
-  return {
-    users: shares.reduce((t, s) => t + s.users, 0),
-    spawnRate: total((s) => s.spawnRate) ?? 0,
-    rate: total((s) => s.rate),
-    iterations: total((s) => s.iterations),
-  };
-}
-
 /** "5 users", "2.5 arrivals/s", "40 iterations": the part of a plan that defines the load. */
 export function describeShare(share: Plan): string {
   if (share.rate !== null) return `${share.rate} arrivals/s`;

@@ -25,7 +25,7 @@ export function createSyntheticShare(options: {
     options.started?.push(share);
     const recorder = createRecorder();
     const targets = options.whole === undefined ? [recorder] : [recorder, options.whole];
-    let users = share.users;
+    const users = share.users;
     recorder.setUsers(users);
     const work = setInterval(() => {
       for (let i = 0; i < users; i++) {
@@ -70,10 +70,6 @@ export function createSyntheticShare(options: {
     const timer = setTimeout(() => end('completed'), options.runMs);
     const run: ShareRun = {
       snapshot: (o) => recorder.snapshot(o),
-      setUsers: (n) => {
-        users = n;
-        recorder.setUsers(n);
-      },
       stop: () => end('stopped'),
       abort: () => end('aborted'),
       done,

@@ -17,8 +17,6 @@ export interface ShareOutcome {
 export interface ShareRun {
   /** The recorder's cumulative state; `historyAfterS` trims rows the parent already has. */
   snapshot(options?: { readonly historyAfterS?: number }): Snapshot;
-  /** Closed model: change this share's user count while running (rebalance after a late join). */
-  setUsers(users: number): void;
   stop(): void;
   abort(): void;
   /** Resolves when the share has ended: its final snapshot, status and warnings. */

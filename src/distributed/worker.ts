@@ -1,30 +1,29 @@
 /**
- * The worker's side of the protocol, over any link: hello, wait for an assignment, run the share,
- * send a cumulative snapshot every second (only new history rows), obey reshare/stop, then send
- * the final snapshot and bye. Used by `streamload worker` (WebSocket) and by the children of
- * `--processes N` (IPC).
+ * `streamload worker`'s side of the protocol, over a WebSocket link to the master: hello (with the
+ * master token), wait for the assignment, then run and report the share (report-share.ts) until
+ * it ends or the master stops it. The worker's own stop signal ends its share early but cleanly:
+ * the master gets everything it measured, `stopped`, and a warning saying why.
  */
 import { hostname } from 'node:os';
-import type { Snapshot } from '../metrics/snapshot.ts';
+import type { StopSignal } from '../global-state.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
-import { helloMismatch, MAX_BYE_WARNINGS, PROTOCOL_VERSION, unexpected } from './protocol.ts';
-import type { ShareRun, StartShare } from './types.ts';
+import { helloMismatch, PROTOCOL_VERSION, unexpected } from './protocol.ts';
+import { reportShare, type ShareReport, type WorkerOutcome } from './report-share.ts';
+import type { StartShare } from './types.ts';
 
-export interface WorkerOutcome {
-  /** 0: share done; 1: master lost or the share failed; 2: refused (version, token) or an invalid message. */
-  readonly exitCode: 0 | 1 | 2;
-  readonly message: string;
-}
+export type { WorkerOutcome } from './report-share.ts';
 
 export interface WorkerOptions {
   readonly version?: string;
   readonly protocol?: number;
   readonly snapshotEveryMs?: number;
-  /** The master token, sent in the hello (WebSocket workers). */
+  /** The master token, sent in the hello. */
   readonly token?: string;
-  /** Progress lines ("assigned share 1/2: 5 users"). */
+  /** Progress lines ("assigned share 1/2"). */
   readonly log?: (line: string) => void;
+  /** This process's stop signals (GlobalState.onStopSignal): the first stops the share, the second cuts it. */
+  readonly onStopSignal?: (listener: (signal: StopSignal) => void) => () => void;
 }
 
 export function runWorker(
@@ -34,65 +33,29 @@ export function runWorker(
 ): Promise<WorkerOutcome> {
   const own = { protocol: options.protocol ?? PROTOCOL_VERSION, version: options.version ?? VERSION };
   const log = options.log ?? (() => {});
-  let run: ShareRun | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  let lastSentS = 0;
-  let sentStartedAtMs: number | undefined;
+  let report: ShareReport | null = null;
   let settled = false;
+  let signals = 0;
 
   return new Promise<WorkerOutcome>((resolve) => {
     const settle = (outcome: WorkerOutcome): void => {
       if (settled) return;
       settled = true;
-      clearInterval(timer);
+      unsubscribe();
       if (!link.closed) link.close(outcome.message);
       resolve(outcome);
     };
-    const sendSnapshot = (snapshot: Snapshot): void => {
-      link.send({ type: 'snapshot', snapshot });
-      sentStartedAtMs = snapshot.startedAtMs;
-      const last = snapshot.history.at(-1);
-      if (last !== undefined) lastSentS = Math.max(lastSentS, last.elapsedS);
-    };
-    const start = async (
-      config: Record<string, unknown>,
-      share: Parameters<StartShare>[1],
-    ): Promise<void> => {
-      try {
-        run = await startShare(config, share);
-      } catch (err) {
-        const message = `could not start the share: ${err instanceof Error ? err.message : String(err)}`;
-        link.send({ type: 'bye', reason: 'error', message });
-        settle({ exitCode: 1, message });
-        return;
-      }
-      const current = run;
-      timer = setInterval(() => {
-        if (link.closed) return;
-        let snapshot = current.snapshot({ historyAfterS: lastSentS });
-        if (sentStartedAtMs !== undefined && snapshot.startedAtMs !== sentStartedAtMs) {
-          // The recorder restarted (--warmup ended): its rows begin again at second 1.
-          lastSentS = 0;
-          snapshot = current.snapshot();
-        }
-        sendSnapshot(snapshot);
-      }, options.snapshotEveryMs ?? 1000);
-      current.done.then(
-        ({ snapshot: final, status, warnings }) => {
-          // Only the rows not sent yet: the master has the others, and a full history would make
-          // the last message of a long run outgrow the message cap (protocol.ts MAX_MESSAGE_BYTES).
-          if (sentStartedAtMs !== undefined && final.startedAtMs !== sentStartedAtMs) lastSentS = 0;
-          sendSnapshot({ ...final, history: final.history.filter((row) => row.elapsedS > lastSentS) });
-          link.send({ type: 'bye', reason: 'done', status, warnings: warnings.slice(0, MAX_BYE_WARNINGS) });
-          settle({ exitCode: 0, message: 'share done' });
-        },
-        (err: unknown) => {
-          const message = `share failed: ${err instanceof Error ? err.message : String(err)}`;
-          link.send({ type: 'bye', reason: 'error', message });
-          settle({ exitCode: 1, message });
-        },
-      );
-    };
+    const unsubscribe =
+      options.onStopSignal?.((signal) => {
+        signals++;
+        if (report === null) settle({ exitCode: 0, message: `${signal} before the run started` });
+        else if (signals === 1) {
+          log(
+            `${signal}: stopping this worker's share; the master keeps what it measured (again to cut now)`,
+          );
+          report.stopOwn(`the worker stopped on its own ${signal} before its share ended`);
+        } else report.stop('abort');
+      }) ?? (() => {});
 
     link.onMessage((message) => {
       switch (message.type) {
@@ -106,18 +69,14 @@ export function runWorker(
           settle({ exitCode: 2, message: `master refused this worker: ${message.reason}` });
           return;
         case 'assign':
-          if (run !== null) return;
+          if (report !== null) return;
           log(`assigned share ${message.share.index + 1}/${message.share.of}`);
-          void start(message.config, message.share);
-          return;
-        case 'reshare':
-          log(`new share: ${message.share.users} users`);
-          run?.setUsers(message.share.users);
+          report = reportShare(message.config, message.share, startShare, (m) => link.send(m), options);
+          void report.done.then(settle);
           return;
         case 'stop':
-          if (run === null) settle({ exitCode: 0, message: 'stopped before the run started' });
-          else if (message.mode === 'abort') run.abort();
-          else run.stop();
+          if (report === null) settle({ exitCode: 0, message: 'stopped before the run started' });
+          else report.stop(message.mode);
           return;
         case 'hello':
         case 'snapshot':
@@ -131,7 +90,7 @@ export function runWorker(
     });
     link.onClose((reason, cause) => {
       if (settled) return;
-      (run as ShareRun | null)?.abort();
+      (report as ShareReport | null)?.abandon();
       if (cause === 'invalid') settle({ exitCode: 2, message: `invalid message from the master: ${reason}` });
       else if (cause === 'refused')
         settle({

@@ -90,6 +90,19 @@ const masterPort = (stderr: string): number | undefined => {
   return match === null ? undefined : Number(match[1]);
 };
 
+/** Two `streamload worker`s of the master on `port`, once both have their share. */
+async function assignedWorkers(port: number): Promise<ReturnType<typeof cli>[]> {
+  const workers = [1, 2].map(() =>
+    cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]),
+  );
+  await until(
+    'both workers assigned',
+    () => (workers.every((w) => /assigned share/.test(w.stderr())) ? true : undefined),
+    30_000,
+  );
+  return workers;
+}
+
 describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
   let target = '';
   let out = '';
@@ -181,16 +194,9 @@ describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
       '0',
     ]);
     const port = await until('the master port', () => masterPort(master.stderr()), 10_000);
-    const workers = [1, 2].map(() =>
-      cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]),
-    );
     // Mid-run: once both have their share and have reported a second or two (a fixed sleep lost the
     // race on a busy machine: a worker killed before joining leaves the master waiting).
-    await until(
-      'both workers assigned',
-      () => (workers.every((w) => /assigned share/.test(w.stderr())) ? true : undefined),
-      30_000,
-    );
+    const workers = await assignedWorkers(port);
     await sleep(2000);
     workers[1]!.child.kill('SIGKILL');
     const { code, stdout, stderr } = await master.exited;
@@ -257,6 +263,36 @@ describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
       result.warnings.some((w: string) => /^segment 1\/1: more than 1 distinct node_duration/.test(w)),
       result.warnings.join('\n'),
     );
+  });
+
+  test('a worker stopped by its own Ctrl-C: the master records stopped, partial, with its measurements', {
+    timeout: 90_000,
+  }, async () => {
+    const dir = join(out, 'worker-sigint');
+    const master = cli(['master', ...embedded(dir), '--expect-workers', '2', '--master-port', '0']);
+    const port = await until('the master port', () => masterPort(master.stderr()), 30_000);
+    const workers = await assignedWorkers(port);
+    await sleep(2500);
+    workers[1]!.child.kill('SIGINT');
+    const stopped = await workers[1]!.exited;
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stderr, /SIGINT: stopping this worker's share/);
+    // The other worker still runs its share: the run's own stop ends it.
+    await sleep(500);
+    master.child.kill('SIGINT');
+    const { code, stderr } = await master.exited;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /stopped on its own: segment 2\/2/);
+    assert.doesNotMatch(stderr, / lost \(/);
+    const result = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.equal(result.status, 'stopped');
+    assert.equal(result.partial.lostWorkers, 1);
+    assert.match(result.partial.notice, /1 of 2 workers stopped before their share ended/);
+    assert.ok(
+      result.warnings.some((w: string) => /^segment 2\/2: the worker stopped on its own SIGINT/.test(w)),
+      result.warnings.join('\n'),
+    );
+    assert.ok(result.totals.requests > 0);
   });
 
   test('run --processes 2 --iterations: the live view counts the merged requests, not 0/N throughout', {

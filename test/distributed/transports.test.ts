@@ -1,15 +1,16 @@
 /**
- * The coordinator over real transports, with a synthetic share (no engine): forked child
- * processes over IPC (`--processes N`), and workers dialing a WebSocket master on 127.0.0.1.
+ * Scale-out over real transports, with a synthetic share (no engine): forked child processes over
+ * IPC (`--processes N`, no coordinator), and workers dialing a WebSocket master on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { createCoordinator } from '../../src/distributed/coordinator.ts';
-import { forkWorkers } from '../../src/distributed/process-pool.ts';
+import { forkProcesses } from '../../src/distributed/processes.ts';
 import { createSyntheticShare } from '../../src/distributed/test-share.ts';
 import { runWorker } from '../../src/distributed/worker.ts';
 import { connectToMaster, listenForWorkers } from '../../src/distributed/ws.ts';
@@ -24,22 +25,30 @@ async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
+/** The children's exit codes, once they all exited. */
+const exitCodes = (children: readonly ChildProcess[]) =>
+  Promise.all(
+    children.map((c) => (c.exitCode !== null ? c.exitCode : once(c, 'exit').then(([code]) => code))),
+  );
+
 const SHARE_MODULE = fileURLToPath(new URL('../../src/distributed/test-share.ts', import.meta.url));
+const CHILD_ENTRY = fileURLToPath(new URL('../../src/cli/process-child.ts', import.meta.url));
 const plan = { users: 4, spawnRate: 4, rate: null, iterations: null };
 
-describe('child processes over IPC', { timeout: 20_000 }, () => {
+describe('child processes over IPC', { timeout: 90_000 }, () => {
   test('two processes complete; merged totals are the sum of what each reported', async () => {
-    const coordinator = createCoordinator({
-      expectWorkers: 2,
+    const pool = forkProcesses({
+      processes: 2,
       config: { syntheticRunMs: 2200 },
       plan,
+      entry: CHILD_ENTRY,
+      args: [SHARE_MODULE],
       notice: () => {},
     });
-    const pool = forkWorkers(coordinator, 2, { startShareModule: SHARE_MODULE });
     try {
       const perSecond: number[] = [];
-      coordinator.onTick((s) => perSecond.push(s.totals.requests));
-      const result = await coordinator.done;
+      pool.onTick((s) => perSecond.push(s.totals.requests));
+      const result = await pool.done;
       assert.equal(result.partial, null);
       const summary = summarize(result.snapshot);
       // 4 users, one request each per 20 ms for ~2.2 s: well over 200 requests.
@@ -59,10 +68,7 @@ describe('child processes over IPC', { timeout: 20_000 }, () => {
         plan.users,
       );
       assert.ok(perSecond.length >= 1 && perSecond.every((n, i) => i === 0 || n >= perSecond[i - 1]!));
-      const codes = await Promise.all(
-        pool.children.map((c) => (c.exitCode !== null ? c.exitCode : once(c, 'exit').then(([code]) => code))),
-      );
-      assert.deepEqual(codes, [0, 0]);
+      assert.deepEqual(await exitCodes(pool.children), [0, 0]);
     } finally {
       await pool.close();
     }
@@ -70,18 +76,19 @@ describe('child processes over IPC', { timeout: 20_000 }, () => {
 
   test('SIGKILL of one process mid-run: the run completes partial, with a clear notice', async () => {
     const notices: string[] = [];
-    const coordinator = createCoordinator({
-      expectWorkers: 2,
+    const pool = forkProcesses({
+      processes: 2,
       config: { syntheticRunMs: 3500 },
       plan,
+      entry: CHILD_ENTRY,
+      args: [SHARE_MODULE],
       notice: (l) => notices.push(l),
     });
-    const pool = forkWorkers(coordinator, 2, { startShareModule: SHARE_MODULE });
     try {
-      await coordinator.started;
-      await new Promise((r) => setTimeout(r, 2000));
+      // Mid-run: 2 s after the common start.
+      await new Promise((r) => setTimeout(r, pool.startAt - Date.now() + 2000));
       pool.children[1]!.kill('SIGKILL');
-      const result = await coordinator.done;
+      const result = await pool.done;
       assert.ok(result.partial);
       assert.equal(result.partial.lostWorkers, 1);
       assert.match(
@@ -90,6 +97,62 @@ describe('child processes over IPC', { timeout: 20_000 }, () => {
       );
       assert.match(notices.join('\n'), /lost \(process exited \(SIGKILL\)\): the run continues/);
       assert.ok(summarize(result.snapshot).totals.requests > 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  /** Two children of a long synthetic share, and the common start plus `afterMs`. */
+  async function longRun(afterMs: number, notices: string[] = []) {
+    const pool = forkProcesses({
+      processes: 2,
+      config: { syntheticRunMs: 60_000 },
+      plan,
+      entry: CHILD_ENTRY,
+      args: [SHARE_MODULE],
+      notice: (l) => notices.push(l),
+    });
+    await new Promise((r) => setTimeout(r, pool.startAt - Date.now() + afterMs));
+    return pool;
+  }
+
+  test("the parent's stop: every child ends stopped with what it measured; nothing is partial", async () => {
+    const pool = await longRun(1500);
+    try {
+      pool.stop('graceful');
+      const result = await pool.done;
+      assert.equal(result.partial, null);
+      assert.deepEqual(
+        result.workers.map((w) => w.status),
+        ['stopped', 'stopped'],
+      );
+      assert.ok(result.workers.every((w) => (w.totals?.requests ?? 0) > 0));
+      assert.deepEqual(await exitCodes(pool.children), [0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a child stopped by its own SIGTERM: stopped, its measurements kept, partial with a notice', async () => {
+    const notices: string[] = [];
+    const pool = await longRun(1500, notices);
+    try {
+      pool.children[0]!.kill('SIGTERM');
+      await until(() => notices.length > 0, 15_000);
+      pool.stop('graceful');
+      const result = await pool.done;
+      assert.deepEqual(
+        result.workers.map((w) => w.status),
+        ['stopped', 'stopped'],
+      );
+      assert.ok((result.workers[0]!.totals?.requests ?? 0) > 0, 'its measurements are kept');
+      assert.match(result.workers[0]!.warnings.join('\n'), /stopped on its own SIGTERM/);
+      assert.equal(result.partial?.lostWorkers, 1);
+      assert.match(
+        result.partial?.notice ?? '',
+        /1 of 2 workers stopped before their share ended.*segment 1\/2: 2 users\) stopped on its own/,
+      );
+      assert.match(notices.join('\n'), /process 1 .*stopped on its own: segment 1\/2 .*ends early/);
     } finally {
       await pool.close();
     }

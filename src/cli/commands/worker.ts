@@ -53,20 +53,13 @@ export function register(program: Command, { state, action }: CliContext): void 
       throw new ExitError(err instanceof Error ? err.message : String(err), 1);
     }
     log(`connected to ${options.masterHost}:${port}`);
-    // SIGTERM (a pod being deleted) or Ctrl-C: end the share now; the master keeps what was sent.
-    const unsubscribe = state.onStopSignal(() => {
-      unsubscribe();
-      link.close('worker interrupted');
+    const outcome = await runWorker(link, startShare, {
+      log,
+      ...(tokenText === '' ? {} : { token: tokenText }),
+      // Ctrl-C or SIGTERM (a pod being deleted): the share stops, and the master gets everything
+      // measured so far with `stopped`; a second signal cuts the in-flight streams.
+      onStopSignal: state.onStopSignal,
     });
-    let outcome: Awaited<ReturnType<typeof runWorker>>;
-    try {
-      outcome = await runWorker(link, startShare, {
-        log,
-        ...(tokenText === '' ? {} : { token: tokenText }),
-      });
-    } finally {
-      unsubscribe();
-    }
     if (outcome.exitCode !== 0) throw new ExitError(outcome.message, outcome.exitCode);
     log(outcome.message);
     return EXIT_OK;

@@ -1,4 +1,4 @@
-/** Two linked in-memory transports (tests, and a worker inside the master's own process). */
+/** Test helper: two linked in-memory transports, for coordinator and worker tests without sockets. */
 import type { Transport } from './link.ts';
 import type { Message } from './protocol.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { parseProcesses } from './process-pool.ts';
+import { parseProcesses } from './processes.ts';
 
 test('--processes: auto is the core count; otherwise a whole number ≥ 1', () => {
   assert.equal(parseProcesses('auto'), availableParallelism());
