@@ -23,25 +23,25 @@ export const PROCESS_CHILD = fileURLToPath(
   new URL(`./process-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
-/** Progress for the live view from the merged per-second summaries. */
+/**
+ * Progress for the live view from the merge so far: the same snapshot the view summarizes, so its
+ * count never lags behind the rows it shows (a short run may end before the next merged tick).
+ */
 export function withMergedProgress(handle: RunHandle): LiveRunHandle {
   const began = performance.now();
-  let users = 0;
-  let requests = 0;
-  handle.onTick((summary) => {
-    users = summary.history.at(-1)?.users ?? users;
-    // With --iterations, progress is in requests (as in one process); cut ones were sent too.
-    requests = summary.totals.requests + summary.totals.cancelled;
-  });
   return {
     ...handle,
-    progress: () => ({
-      elapsedMs: performance.now() - began,
-      iterations: requests,
-      users,
-      dropped: 0,
-      warnings: [],
-    }),
+    progress: () => {
+      const { totals, users } = handle.snapshot();
+      return {
+        elapsedMs: performance.now() - began,
+        // With --iterations, progress is in requests (as in one process); cut ones were sent too.
+        iterations: totals.requests + (totals.cancelled ?? 0),
+        users,
+        dropped: 0,
+        warnings: [],
+      };
+    },
   };
 }
 
