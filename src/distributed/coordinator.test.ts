@@ -137,7 +137,7 @@ describe('coordinator with workers over in-memory links', () => {
 
   test('every worker is assigned one common start time', async () => {
     const configs: Record<string, unknown>[] = [];
-    const coordinator = createCoordinator({ expectWorkers: 2, config: { users: 5 }, plan });
+    const coordinator = createCoordinator({ expectWorkers: 2, config: { users: 5 }, plan, notice: () => {} });
     const before = Date.now();
     const whole = createRecorder();
     const start: StartShare = (config, share) => {

@@ -21,7 +21,7 @@ export interface CoordinatorOptions {
   /** How long to wait for the expected workers (default 60 s). */
   readonly joinTimeoutMs?: number;
   /** Notices a user must see (lost worker, late worker, refused peer). */
-  readonly notice?: (line: string) => void;
+  readonly notice: (line: string) => void;
   readonly version?: string;
 }
 
@@ -41,7 +41,7 @@ interface Worker {
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const own = { protocol: PROTOCOL_VERSION, version: options.version ?? VERSION };
-  const notice = options.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { notice } = options;
   const parts = createParts({ notice });
   const workers: Worker[] = [];
   let nextId = 1;
