@@ -251,9 +251,17 @@ describe('scale-out through the CLI', { skip, timeout: 180_000 }, () => {
   }, async () => {
     const dir = join(out, 'master-sigint');
     const master = cli(['master', ...embedded(dir), '--expect-workers', '1', '--master-port', '0']);
-    afterLoadStarts(master.child, 2500, () => master.child.kill('SIGINT'));
     const port = await until('the master port', () => masterPort(master.stderr()), 30_000);
     const worker = cli(['worker', '--master-host', '127.0.0.1', '--master-port', String(port)]);
+    // Not afterLoadStarts: the master's "streamload: listening…" line has "load: " in it, and a
+    // worker that takes longer than 2.5 s to start then finds a master already interrupted.
+    await until(
+      'the worker assigned',
+      () => (/assigned share/.test(worker.stderr()) ? true : undefined),
+      30_000,
+    );
+    await sleep(2500);
+    master.child.kill('SIGINT');
     const { code, stderr } = await master.exited;
     assert.equal(code, 0, stderr);
     assert.equal((await worker.exited).code, 0);
