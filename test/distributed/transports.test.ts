@@ -102,7 +102,10 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
     }
   });
 
-  /** Two children of a long synthetic share, and the common start plus `afterMs`. */
+  /**
+   * Two children of a long synthetic share, once both reported their users (a child loading slowly
+   * on a busy machine may start after the common start) and `afterMs` more.
+   */
   async function longRun(afterMs: number, notices: string[] = []) {
     const pool = forkProcesses({
       processes: 2,
@@ -112,7 +115,8 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
       args: [SHARE_MODULE],
       notice: (l) => notices.push(l),
     });
-    await new Promise((r) => setTimeout(r, pool.startAt - Date.now() + afterMs));
+    await until(() => pool.snapshot().users === plan.users, 30_000);
+    await new Promise((r) => setTimeout(r, afterMs));
     return pool;
   }
 
