@@ -4,10 +4,13 @@ import { redactSecrets } from '../config/redact.ts';
 import { redactConfig } from '../config/resolve.ts';
 import type { RunConfig } from '../config/types.ts';
 import {
-  type Placement,
+  createMergedRun,
+  forkProcesses,
+  type MasterOptions,
   parseProcesses,
   planOf,
-  startScaledRun,
+  type ScaledRun,
+  startMaster,
   withScaleOut,
 } from '../distributed/index.ts';
 import { transportWarnings } from '../engine/transport.ts';
@@ -45,6 +48,11 @@ export function withMergedProgress(handle: RunHandle): LiveRunHandle {
   };
 }
 
+/** Where the parts of a scaled run run: N children of this process, or `streamload worker`s. */
+export type Placement =
+  | { readonly kind: 'processes'; readonly processes: number }
+  | ({ readonly kind: 'master'; readonly onListening?: (port: number) => void } & MasterOptions);
+
 /** A run split over N local processes or K remote workers, behind a LiveRunHandle. */
 export async function startScaledSession(
   config: RunConfig,
@@ -52,16 +60,19 @@ export async function startScaledSession(
   placement: Placement,
 ): Promise<LiveRunHandle> {
   let startedAt = new Date();
-  const scaled = await startScaledRun({
+  const parts = {
     // RunConfig is plain JSON; each worker checks it on receipt (config/wire.ts configFromWire).
     config: { ...config, target: origin },
     plan: planOf(config),
-    placement:
-      placement.kind === 'processes' ? { ...placement, entry: placement.entry ?? PROCESS_CHILD } : placement,
-    notice: (line) => process.stderr.write(`${line}\n`),
-    // Every process's connections are in the merged snapshot: one transport verdict for all.
-    ownWarnings: (result) => transportWarnings(config, origin, result.snapshot.tcp ?? { opened: 0, h2: 0 }),
-    finalize: (result, outcome) =>
+    notice: (line: string) => process.stderr.write(`${line}\n`),
+  };
+  const scaled: ScaledRun =
+    placement.kind === 'processes'
+      ? forkProcesses({ ...parts, processes: placement.processes, entry: PROCESS_CHILD })
+      : await startMaster({ ...parts, ...placement });
+  const handle = createMergedRun(
+    scaled,
+    (result, outcome) =>
       withScaleOut(
         runJsonOf(config, origin, {
           snapshot: result.snapshot,
@@ -77,7 +88,11 @@ export async function startScaledSession(
         }),
         result,
       ),
-  });
+    // Every process's connections are in the merged snapshot: one transport verdict for all.
+    (result) => transportWarnings(config, origin, result.snapshot.tcp ?? { opened: 0, h2: 0 }),
+  );
+  // A join timeout rejects `started` and `done` together: `done` must not go unobserved.
+  handle.done.catch(() => {});
   try {
     await scaled.started;
     if (scaled.startAt !== null) await untilCommonStart(scaled.startAt);
@@ -90,8 +105,8 @@ export async function startScaledSession(
   startedAt = new Date(scaled.startAt ?? Date.now());
   // runSession awaits `done` and reports its failure; this branch only cleans up, so it must not
   // become an unhandled rejection when every worker was lost before measuring.
-  scaled.handle.done.finally(() => scaled.close()).catch(() => {});
-  return withMergedProgress(scaled.handle);
+  handle.done.finally(() => scaled.close()).catch(() => {});
+  return withMergedProgress(handle);
 }
 
 /**

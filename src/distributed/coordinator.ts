@@ -10,9 +10,10 @@
 import { OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
-import { createParts, type PartInbox, type ScaleOut } from './parts.ts';
+import { createParts, type PartInbox, type ScaledRun, type ScaleOut } from './parts.ts';
 import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
 import { type Plan, splitPlan } from './shares.ts';
+import { listenForWorkers } from './ws.ts';
 
 export interface CoordinatorOptions {
   readonly expectWorkers: number;
@@ -162,4 +163,27 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       else parts.stop(mode);
     },
   };
+}
+
+/** `streamload master`: a coordinator behind its worker listener. */
+export async function startMaster(
+  options: CoordinatorOptions & {
+    readonly host: string;
+    readonly port: number;
+    /** The master token workers must prove in their hello; null: none (loopback only). */
+    readonly token: string | null;
+    /** Called once the listener is up (tests read the ephemeral port). */
+    readonly onListening?: (port: number) => void;
+  },
+): Promise<ScaledRun> {
+  const coordinator = createCoordinator(options);
+  const listener = await listenForWorkers(coordinator, {
+    host: options.host,
+    port: options.port,
+    token: options.token,
+    onRefused: (from) =>
+      options.notice(`refused a connection from ${from}: no valid hello with the master token`),
+  });
+  options.onListening?.(listener.port);
+  return { ...coordinator, startAt: null, close: () => listener.close() };
 }

@@ -1,7 +1,9 @@
 /**
- * A message link between master and worker over a transport (a WebSocket; in tests, memory):
- * parses and validates messages, sends a heartbeat every second and declares the peer lost when
- * nothing (message or heartbeat) arrived for `timeoutMs`. Closes once, with one reason.
+ * A message link over a transport (master and worker over a WebSocket; a `--processes` child over
+ * its IPC channel; in tests, memory): parses and validates messages and closes once, with one
+ * reason. Between master and worker it sends a heartbeat every second and declares the peer lost
+ * when nothing (message or heartbeat) arrived for `timeoutMs`; a child's link has none (`heartbeatMs:
+ * 0`): its parent sees its exit, and it sees the channel close.
  */
 import type { WebSocket } from 'ws';
 import { type Message, parseMessage } from './protocol.ts';
@@ -37,6 +39,7 @@ export interface Link {
 }
 
 export interface LinkOptions {
+  /** Default 1 s; 0: no heartbeats and no silence timeout. */
   readonly heartbeatMs?: number;
   /** Silence after which the peer counts as lost (default 3 s). */
   readonly timeoutMs?: number;
@@ -57,16 +60,13 @@ export function createLink(transport: Transport, label: string, options: LinkOpt
     transport.end();
     for (const listener of closeListeners) listener(reason, cause);
   };
-  const timer = setInterval(() => {
+  const beat = (): void => {
     const silentMs = performance.now() - lastHeardMs;
-    if (silentMs > timeoutMs) {
-      finish(`no message or heartbeat for ${(silentMs / 1000).toFixed(1)} s`);
-      return;
-    }
-    safeSend({ type: 'heartbeat', sentAtMs: Date.now() });
-  }, heartbeatMs);
+    if (silentMs > timeoutMs) finish(`no message or heartbeat for ${(silentMs / 1000).toFixed(1)} s`);
+    else safeSend({ type: 'heartbeat', sentAtMs: Date.now() });
+  };
   // A heartbeat timer alone must not keep a finished process alive.
-  timer.unref();
+  const timer = heartbeatMs > 0 ? setInterval(beat, heartbeatMs).unref() : undefined;
 
   const safeSend = (message: Message): void => {
     if (closed) return;

@@ -55,6 +55,16 @@ export interface ScaleOut {
   readonly done: Promise<ScaleOutResult>;
 }
 
+/** A scaled run as its starter hands it over (processes.ts, coordinator.ts startMaster). */
+export interface ScaledRun extends ScaleOut {
+  /** Resolves when every part has its share (master: every expected worker joined). */
+  readonly started: Promise<void>;
+  /** The common start (epoch ms) when known at once (`--processes`); null: the master's join sets it. */
+  readonly startAt: number | null;
+  /** Ends children or the listener (after `done`, or to clean up after a failure). */
+  close(): Promise<void>;
+}
+
 /** What a part's transport delivers to the books. Calls after the part ended are ignored. */
 export interface PartInbox {
   /** A cumulative snapshot (history rows after the last one sent); throws when it does not merge. */

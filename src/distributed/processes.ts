@@ -8,7 +8,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.ts';
-import { createParts, type ScaleOut } from './parts.ts';
+import { createParts, type ScaledRun } from './parts.ts';
 import { type Message, parseMessage } from './protocol.ts';
 import { type Plan, splitPlan } from './shares.ts';
 
@@ -45,7 +45,7 @@ export interface ProcessesOptions {
   readonly startAt?: number;
 }
 
-export interface Processes extends ScaleOut {
+export interface Processes extends ScaledRun {
   readonly children: readonly ChildProcess[];
   /** The common start every child's second 1 counts from. */
   readonly startAt: number;
@@ -103,6 +103,7 @@ export function forkProcesses(options: ProcessesOptions): Processes {
     snapshot: parts.snapshot,
     stop: parts.stop,
     done: parts.done,
+    started: Promise.resolve(),
     children,
     startAt,
     async close(graceMs = 2000) {

@@ -1,8 +1,9 @@
 /**
- * `streamload worker`'s side of the protocol, over a WebSocket link to the master: hello (with the
- * master token), wait for the assignment, then run and report the share (report-share.ts) until
- * it ends or the master stops it. The worker's own stop signal ends its share early but cleanly:
- * the master gets everything it measured, `stopped`, and a warning saying why.
+ * A worker's side of the protocol: `streamload worker` over a WebSocket link to the master (hello
+ * with the master token first), or a `--processes` child over its IPC link to the parent (no
+ * hello: `hello: false`). It waits for the assignment, then runs and reports the share
+ * (report-share.ts) until it ends or upstream stops it. Its own stop signal ends the share early
+ * but cleanly: upstream gets everything it measured, `stopped`, and a warning saying why.
  */
 import { hostname } from 'node:os';
 import type { StopSignal } from '../global-state.ts';
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   readonly snapshotEveryMs?: number;
   /** The master token, sent in the hello. */
   readonly token?: string;
+  /** false: no hello (a `--processes` child: its parent forked it and sends the share at once). */
+  readonly hello?: boolean;
   /** Progress lines ("assigned share 1/2"). */
   readonly log?: (line: string) => void;
   /** This process's stop signals (GlobalState.onStopSignal): the first stops the share, the second cuts it. */
@@ -98,15 +101,16 @@ export function runWorker(
           message:
             'the master refused this worker: wrong or missing master token (--master-token or STREAMLOAD_MASTER_TOKEN, as given to the master)',
         });
-      else settle({ exitCode: 1, message: `lost the master: ${reason}` });
+      else settle({ exitCode: 1, message: `lost the ${link.label}: ${reason}` });
     });
-    link.send({
-      type: 'hello',
-      protocol: own.protocol,
-      version: own.version,
-      host: hostname(),
-      pid: process.pid,
-      ...(options.token === undefined ? {} : { token: options.token }),
-    });
+    if (options.hello !== false)
+      link.send({
+        type: 'hello',
+        protocol: own.protocol,
+        version: own.version,
+        host: hostname(),
+        pid: process.pid,
+        ...(options.token === undefined ? {} : { token: options.token }),
+      });
   });
 }
