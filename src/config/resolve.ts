@@ -51,10 +51,13 @@ export const DEFAULT_QUESTIONS = [
 
 export { envName };
 
-/** The options given as `STREAMLOAD_*` variables, converted. */
-export function optionsFromEnv(env: ConfigSources['env']): Record<string, unknown> {
+/** The options given as `STREAMLOAD_*` variables, converted (only `names`: a command's own share). */
+export function optionsFromEnv(
+  env: ConfigSources['env'],
+  names: readonly OptionName[] = OPTION_NAMES,
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const name of OPTION_NAMES) {
+  for (const name of names) {
     const raw = env[envName(name)];
     if (raw === undefined || raw === '') continue;
     try {
@@ -236,8 +239,9 @@ function requestHeaders(pairs: readonly (readonly [string, string])[]): Record<s
 /**
  * `--proxy URL` sends everything through URL; `--no-proxy` (false) goes direct; otherwise the
  * usual environment variables, the lower-case form first as curl and undici read them.
+ * Also `setup`'s: one reading of the proxy options for every command that talks HTTP.
  */
-function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings | null {
+export function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings | null {
   if (flag === false) return null;
   if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
   const read = (name: string) => env[name.toLowerCase()] || env[name] || null;
@@ -258,7 +262,11 @@ function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings |
   return { http, https, noProxy: read('NO_PROXY') ?? '', source: 'env' };
 }
 
-function resolveTls(options: OptionValues, cwd: string): TlsSettings {
+/** `--ca`, `--cert`, `--key` (checked readable), `--insecure`, `--servername`; `run`'s and `setup`'s. */
+export function resolveTls(
+  options: Pick<OptionValues, 'ca' | 'cert' | 'key' | 'insecure' | 'servername'>,
+  cwd: string,
+): TlsSettings {
   const file = (key: 'ca' | 'cert' | 'key'): string | null => {
     const value = options[key];
     if (value === null) return null;

@@ -1,7 +1,13 @@
 /** One DSL app, from file to a working key: import (or reuse), publish, API key, `GET /v1/parameters`. */
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { bearerHeader } from '../util/bearer.ts';
-import { type ConsoleClient, type ConsoleResponse, describeFailure, SetupError } from './console-client.ts';
+import {
+  type ConsoleClient,
+  type ConsoleResponse,
+  describeFailure,
+  SetupError,
+  unreachable,
+} from './console-client.ts';
 import type { DslFile } from './dsl-file.ts';
 import type { Progress } from './progress.ts';
 import type { SavedApp } from './saved-config.ts';
@@ -26,6 +32,8 @@ export interface AppStepOptions {
   readonly reuseKey: boolean;
   /** Service API origin, for the key check. */
   readonly target: string;
+  /** How the Service API is reached (proxy, TLS): the console client's dispatcher. */
+  readonly dispatcher: Dispatcher;
 }
 
 async function importDsl(client: ConsoleClient, dsl: DslFile, overAppId: string | undefined, yes: boolean) {
@@ -101,7 +109,7 @@ export async function setupApp(
     }
   }
   const key = await ensureKey(client, appId, dsl.name, previous, options.reuseKey, progress);
-  const parameters = await checkKey(options.target, key.token, dsl.name, progress);
+  const parameters = await checkKey(options.target, key.token, dsl.name, progress, options.dispatcher);
   const inputs = placeholderInputs(parameters, protocolFor(mode) ?? 'workflow');
   const names = Object.keys(inputs);
   if (names.length > 0)
@@ -182,6 +190,7 @@ export async function checkKey(
   key: string,
   name: string,
   progress: Progress,
+  dispatcher: Dispatcher,
   // biome-ignore lint/suspicious/noExplicitAny: /v1/parameters is untyped JSON, read field by field.
 ): Promise<Record<string, any>> {
   let status: number;
@@ -189,14 +198,14 @@ export async function checkKey(
   try {
     const res = await request(`${target}/v1/parameters`, {
       headers: bearerHeader(key),
+      dispatcher,
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     });
     status = res.statusCode;
     text = await res.body.text();
   } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    throw new SetupError(`cannot reach the Service API at ${target} (${code}): is --target right?`);
+    throw unreachable('the Service API', target, error, 'is --target right?');
   }
   if (status !== 200) {
     let reason = text.slice(0, 200);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { getGlobalDispatcher } from 'undici';
 import { createConsoleClient } from './console-client.ts';
 
 /** A console that logs in one way and records what the next call carried. */
@@ -24,7 +25,7 @@ test('older Dify: tokens in the login body are sent back as Bearer', async () =>
     res.end('{"result":"success","data":{"access_token":"tok-1","refresh_token":"r"}}');
   });
   try {
-    const client = createConsoleClient(dify.url);
+    const client = createConsoleClient(dify.url, getGlobalDispatcher());
     assert.equal(await client.login('a@b.c', 'pw'), 'token');
     await client.call('POST', '/apps/imports', {});
     assert.equal(dify.seen[0]?.authorization, 'Bearer tok-1');
@@ -45,7 +46,7 @@ test('current Dify on https: __Host- cookies come back, with X-CSRF-Token on non
     res.end('{"result":"success"}');
   });
   try {
-    const client = createConsoleClient(dify.url);
+    const client = createConsoleClient(dify.url, getGlobalDispatcher());
     assert.equal(await client.login('a@b.c', 'pw'), 'cookie');
     await client.call('GET', '/apps');
     await client.call('POST', '/apps/imports', {});
@@ -65,8 +66,24 @@ test('a 200 login whose result is not success is a failure', async () => {
     res.end('{"result":"fail","data":"workspace not found"}');
   });
   try {
-    const outcome = await createConsoleClient(dify.url).login('a@b.c', 'pw');
+    const outcome = await createConsoleClient(dify.url, getGlobalDispatcher()).login('a@b.c', 'pw');
     assert.equal(typeof outcome, 'object');
+  } finally {
+    await dify.close();
+  }
+});
+
+test('a cookie session without its CSRF cookie (a proxy kept one Set-Cookie) fails at login, naming why', async () => {
+  const dify = await fakeConsole((res) => {
+    res.setHeader('set-cookie', ['access_token=acc; HttpOnly; Path=/']);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"result":"success"}');
+  });
+  try {
+    await assert.rejects(
+      createConsoleClient(dify.url, getGlobalDispatcher()).login('a@b.c', 'pw'),
+      /answered without its csrf_token cookie: .*--no-proxy, NO_PROXY or over https/,
+    );
   } finally {
     await dify.close();
   }

@@ -5,7 +5,8 @@
  * cookies (`__Host-` prefixed on https) and want `X-CSRF-Token` on every non-GET call. Sending the
  * bearer token, the cookies and the CSRF header together satisfies both.
  */
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
+import { describeCertificateError } from '../engine/certificate-error.ts';
 import { bearerHeader } from '../util/bearer.ts';
 import { cookieHeader, parseSetCookies } from '../util/cookies.ts';
 
@@ -25,11 +26,25 @@ export interface ConsoleClient {
   readonly origin: string;
   /** One console call (`path` under /console/api); throws SetupError only when the host cannot be reached. */
   call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ConsoleResponse>;
-  /** Logs in; the session style the server used, or undefined with the failed answer. */
+  /**
+   * Logs in; the session style the server used, or the failed answer. Throws SetupError for a
+   * cookie session that came without its CSRF cookie (no later call could succeed).
+   */
   login(email: string, password: string): Promise<SessionStyle | ConsoleResponse>;
 }
 
 const TIMEOUT_MS = 30_000;
+
+/**
+ * A request that got no answer, as one line: a certificate failure names the option that fixes it,
+ * worded as `run`'s preflight words it; anything else gets `hint` (which option to check).
+ */
+export function unreachable(what: string, origin: string, error: unknown, hint: string): SetupError {
+  const certificate = describeCertificateError(error as Error);
+  if (certificate !== undefined) return new SetupError(`TLS: ${origin}: ${certificate}`);
+  const code = (error as { code?: string }).code ?? (error as Error).message;
+  return new SetupError(`cannot reach ${what} at ${origin} (${code}): ${hint}`);
+}
 
 /** `{code, message}` of a Dify error body as one short text, e.g. `401 unauthorized: Invalid email…`. */
 export function describeFailure(response: ConsoleResponse): string {
@@ -43,7 +58,8 @@ function cookie(cookies: Record<string, string>, name: string): string | undefin
   return cookies[name] ?? cookies[`__Host-${name}`];
 }
 
-export function createConsoleClient(origin: string): ConsoleClient {
+/** `dispatcher`: how the console is reached (proxy, TLS), the one `run` would build from the same options. */
+export function createConsoleClient(origin: string, dispatcher: Dispatcher): ConsoleClient {
   const base = `${origin.replace(/\/+$/, '')}/console/api`;
   const cookies: Record<string, string> = {};
   let bearer: string | undefined;
@@ -58,15 +74,13 @@ export function createConsoleClient(origin: string): ConsoleClient {
       return await request(`${base}${path}`, {
         method,
         headers,
+        dispatcher,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         headersTimeout: TIMEOUT_MS,
         bodyTimeout: TIMEOUT_MS,
       });
     } catch (error) {
-      const code = (error as { code?: string }).code ?? (error as Error).message;
-      throw new SetupError(
-        `cannot reach the Dify console at ${origin} (${code}): is it running, and is --console right?`,
-      );
+      throw unreachable('the Dify console', origin, error, 'is it running, and is --console right?');
     }
   }
 
@@ -98,6 +112,12 @@ export function createConsoleClient(origin: string): ConsoleClient {
       }
       const fromCookie = cookie(cookies, 'access_token');
       if (fromCookie === undefined) return response;
+      // Without the CSRF cookie every non-GET call would fail with a 401 that names no cause. Seen
+      // with a plain-http forward proxy that forwards one Set-Cookie of several (tinyproxy 1.11).
+      if (cookie(cookies, 'csrf_token') === undefined)
+        throw new SetupError(
+          `login at ${origin} answered without its csrf_token cookie: something between here and the console dropped Set-Cookie headers (a forward proxy on plain http? reach the console with --no-proxy, NO_PROXY or over https)`,
+        );
       bearer = fromCookie;
       return 'cookie';
     },

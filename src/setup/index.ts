@@ -4,6 +4,7 @@
  * first failure throws a SetupError whose message is the one line to act on.
  */
 import { relative, resolve } from 'node:path';
+import type { Dispatcher } from 'undici';
 import { ensureAdmin, login } from './account.ts';
 import { checkKey, protocolFor, setupApp } from './app-steps.ts';
 import { createConsoleClient, SetupError } from './console-client.ts';
@@ -31,6 +32,8 @@ export interface SetupOptions {
   /** The config file to write (and to read what a previous setup made). */
   readonly save: string;
   readonly cwd: string;
+  /** Carries every request setup makes (console, key checks): `run`'s proxy and TLS options. */
+  readonly dispatcher: Dispatcher;
 }
 
 export async function runSetup(options: SetupOptions, write: (line: string) => void): Promise<void> {
@@ -39,7 +42,7 @@ export async function runSetup(options: SetupOptions, write: (line: string) => v
   const previous = readSaved(savePath);
   // Read every DSL first: a missing file fails before anything changes in Dify.
   const dsls = options.dsl.map((file) => readDslFile(resolve(options.cwd, file)));
-  const client = createConsoleClient(options.console);
+  const client = createConsoleClient(options.console, options.dispatcher);
   await ensureAdmin(client, { ...options, initAdmin: options.initAdmin }, progress);
   await login(client, options, progress);
   for (const identifier of options.installPlugins) await installPlugin(client, identifier, progress);
@@ -78,7 +81,12 @@ export async function runSetup(options: SetupOptions, write: (line: string) => v
       client,
       { ...dsl, file: label },
       index < 0 ? undefined : apps[index],
-      { yes: options.yes, reuseKey: options.reuseKey, target: options.target },
+      {
+        yes: options.yes,
+        reuseKey: options.reuseKey,
+        target: options.target,
+        dispatcher: options.dispatcher,
+      },
       progress,
     );
     if (index < 0) apps.push(made);
@@ -106,7 +114,7 @@ export async function runSetup(options: SetupOptions, write: (line: string) => v
 
 /** `setup --check`: every saved app's key still answers `GET /v1/parameters`. */
 export async function runSetupCheck(
-  options: { save: string; cwd: string; target?: string },
+  options: { save: string; cwd: string; target?: string; dispatcher: Dispatcher },
   write: (line: string) => void,
 ): Promise<void> {
   const progress = createProgress(write);
@@ -120,7 +128,7 @@ export async function runSetupCheck(
   for (const app of saved.setup.apps) {
     if (app.apiKey === undefined)
       throw new SetupError(`${options.save}: app ${app.name} has no API key: re-run setup`);
-    await checkKey(target, app.apiKey, app.name, progress);
+    await checkKey(target, app.apiKey, app.name, progress, options.dispatcher);
   }
   write(`${options.save} is valid: ${saved.setup.apps.length} app(s) answer on ${target}\n`);
 }

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { optionsFromEnv, resolveProxy, resolveTls } from '../../config/resolve.ts';
 import { httpUrl } from '../../config/units.ts';
+import { createTransport, type Transport, transportWarnings } from '../../engine/transport.ts';
 import { EXIT_OK, UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
 import type { CliContext } from '../context.ts';
+import { addTransportOptions, TRANSPORT_OPTIONS, typedFlags } from '../run-options.ts';
 
 interface SetupFlags {
   console?: string;
@@ -65,22 +68,27 @@ export function register(program: Command, { state, action }: CliContext): void 
       [],
     )
     .option('--save <file>', 'config file to write (run reads ./streamload.yml by itself)', DEFAULT_SAVE)
-    .option('--check', 'only re-validate the saved config: every app key answers GET /v1/parameters')
-    .addHelpText(
-      'after',
-      `
+    .option('--check', 'only re-validate the saved config: every app key answers GET /v1/parameters');
+  // The console and the Service API are reached as `run` reaches its target: same flags, same env.
+  addTransportOptions(cmd).addHelpText(
+    'after',
+    `
 Every step prints one line and is safe to repeat: a re-run reuses the apps and keys recorded in
 the saved file. The file holds API keys and is written with mode 0600. Failures exit 2 with one line.
+Every request (console, key checks, --check) goes through the proxy and TLS settings \`run\` uses:
+--proxy/--no-proxy or HTTP_PROXY/HTTPS_PROXY/NO_PROXY, --ca, --insecure, --cert/--key, --servername.
 
 Examples:
   streamload setup --console http://localhost:5001 --email admin@example.com --init-admin Admin \\
       --dsl workflow_llm.yml --llm-base-url http://host.docker.internal:5004
   streamload run                 # reads ./streamload.yml: target, protocol and key of the first app
   streamload setup --check`,
-    );
+  );
   action(cmd, async (flags: SetupFlags) => {
     const { runSetup, runSetupCheck, SetupError } = await import('../../setup/index.ts');
     const write = (line: string) => state.stdout.write(line);
+    const transport = setupTransport(cmd, state, write);
+    const { dispatcher } = transport;
     try {
       if (flags.check === true) {
         await runSetupCheck(
@@ -88,6 +96,7 @@ Examples:
             save: flags.save,
             cwd: state.cwd,
             ...(flags.target === undefined ? {} : { target: flags.target }),
+            dispatcher,
           },
           write,
         );
@@ -125,6 +134,7 @@ Examples:
           installPlugins: flags.installPlugin,
           save: flags.save,
           cwd: state.cwd,
+          dispatcher,
         },
         write,
       );
@@ -132,9 +142,50 @@ Examples:
     } catch (error) {
       if (error instanceof SetupError) throw new UsageError(error.message);
       throw error;
+    } finally {
+      await transport.close();
     }
   });
 }
+
+/**
+ * The dispatcher of every request setup makes, from `run`'s own readers: the same flags (and
+ * `STREAMLOAD_*` env), HTTP(S)_PROXY/NO_PROXY, and the same one-line errors for bad values. No HTTP/2:
+ * the console calls are a handful of small requests.
+ */
+function setupTransport(cmd: Command, state: GlobalState, write: (line: string) => void): Transport {
+  const given: Record<string, unknown> = {
+    ...optionsFromEnv(state.env, TRANSPORT_OPTIONS),
+    ...typedFlags(cmd),
+  };
+  const text = (name: 'ca' | 'cert' | 'key' | 'servername') =>
+    typeof given[name] === 'string' ? given[name] : null;
+  const tls = resolveTls(
+    {
+      ca: text('ca'),
+      cert: text('cert'),
+      key: text('key'),
+      insecure: given.insecure === true,
+      servername: text('servername'),
+    },
+    state.cwd,
+  );
+  // --insecure is said out loud, as `run` says it (no origin needed: only the TLS warning applies).
+  for (const warning of transportWarnings({ tls, http2: false }, '', { opened: 0, h2: 0 }))
+    write(`! ${warning}\n`);
+  return createTransport({
+    proxy: resolveProxy(given.proxy, state.env),
+    tls,
+    http2: false,
+    connectTimeout: 10_000,
+    firstByteTimeout: TIMEOUT_MS,
+    idleTimeout: TIMEOUT_MS,
+    maxConnections: null,
+  });
+}
+
+/** What one console call may take before setup gives up on it. */
+const TIMEOUT_MS = 30_000;
 
 /** Asks on the terminal (hidden for a password); undefined when stdin is not a terminal. */
 async function prompt(state: GlobalState, question: string, hidden: boolean): Promise<string | undefined> {
