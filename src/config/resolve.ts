@@ -77,9 +77,10 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
   const values = new Map<OptionName, unknown>();
   const value = <K extends OptionName>(name: K): OptionValues[K] => {
     if (!values.has(name)) {
-      const entry = optionEntry(name);
-      const fallback = typeof entry.default === 'function' ? entry.default(context) : entry.default;
-      values.set(name, given[name] === undefined ? fallback : given[name]);
+      const { default: fallback } = optionEntry(name);
+      const computed = () => (typeof fallback === 'function' ? fallback(context) : fallback);
+      // A given value wins; a default is only computed (reading other options) when it applies.
+      values.set(name, given[name] === undefined ? computed() : given[name]);
     }
     return values.get(name) as OptionValues[K];
   };
