@@ -34,26 +34,86 @@ export function compareRuns(a: RunJson, b: RunJson, tolerance: number): Compared
     const tb = tablesB.get(ta.title);
     if (tb === undefined || ta.title === 'Connections') continue; // connections follow the load, not the server
     ta.columns.forEach((column, i) => {
-      const va = ta.values[i] ?? null;
-      const vb = tb.values[i] ?? null;
-      const change = va === null || vb === null ? null : vb - va;
-      const relative = change === null || va === 0 || va === null ? null : change / Math.abs(va);
-      const worse =
-        relative !== null && (higherIsBetter(ta.title, column) ? -relative : relative) > tolerance;
-      out.push({ table: ta.title, column, a: va, b: vb, change, relative, regression: worse });
+      const higher = higherIsBetter(ta.title, column);
+      out.push(valueChange(ta.title, column, ta.values[i] ?? null, tb.values[i] ?? null, tolerance, higher));
     });
   }
-  const errorChange = b.error_rate - a.error_rate;
-  out.push({
-    table: 'Errors',
-    column: 'error rate',
-    a: a.error_rate,
-    b: b.error_rate,
-    change: errorChange,
-    relative: a.error_rate === 0 ? null : errorChange / a.error_rate,
-    regression: errorChange > tolerance * Math.max(a.error_rate, 0.01),
-  });
+  out.push(rateChange('Errors', 'error rate', a.error_rate, b.error_rate, tolerance, false));
+  out.push(...compareOperations(a, b, tolerance));
   return out;
+}
+
+/** A value from a to b: a regression when it moved the wrong way by more than the tolerance of a. */
+function valueChange(
+  table: string,
+  column: string,
+  a: number | null,
+  b: number | null,
+  tolerance: number,
+  higherBetter: boolean,
+): ComparedValue {
+  const change = a === null || b === null ? null : b - a;
+  const relative = change === null || a === 0 || a === null ? null : change / Math.abs(a);
+  const worse = relative !== null && (higherBetter ? -relative : relative) > tolerance;
+  return { table, column, a, b, change, relative, regression: worse };
+}
+
+/**
+ * A share (0..1) from a to b: a regression when it moved the wrong way by more than the tolerance
+ * of itself, with 1 % as the floor so a move from 0 is judged too.
+ */
+function rateChange(
+  table: string,
+  column: string,
+  a: number,
+  b: number,
+  tolerance: number,
+  higherBetter: boolean,
+): ComparedValue {
+  const change = b - a;
+  return {
+    table,
+    column,
+    a,
+    b,
+    change,
+    relative: a === 0 ? null : change / a,
+    regression: (higherBetter ? -change : change) > tolerance * Math.max(a, 0.01),
+  };
+}
+
+/**
+ * What users saw when client-side controls were on (run.json `operations`: each logical operation
+ * once, retries included), compared only when both runs have it: the requests above are the
+ * server's view, which retries inflate.
+ */
+function compareOperations(a: RunJson, b: RunJson, tolerance: number): ComparedValue[] {
+  const opsA = a.operations ?? null;
+  const opsB = b.operations ?? null;
+  if (opsA === null || opsB === null) return [];
+  const perOperation = (ops: NonNullable<RunJson['operations']>) =>
+    ops.total === 0 ? 0 : ops.retries.total / ops.total;
+  const rows = [
+    rateChange('Operations', 'success rate', opsA.success_rate, opsB.success_rate, tolerance, true),
+    rateChange('Operations', 'error rate', opsA.error_rate, opsB.error_rate, tolerance, false),
+    rateChange('Operations', 'refused rate', opsA.rejection_rate, opsB.rejection_rate, tolerance, false),
+    // More retries per operation: the server failed more often (judged like a share).
+    rateChange(
+      'Operations',
+      'retries per operation',
+      perOperation(opsA),
+      perOperation(opsB),
+      tolerance,
+      false,
+    ),
+  ];
+  // Latency as users saw it, backoffs and every attempt included.
+  for (const stat of ['p50', 'p95', 'p99'] as const) {
+    const va = a.latency.operation_duration?.[stat] ?? null;
+    const vb = b.latency.operation_duration?.[stat] ?? null;
+    rows.push(valueChange('Operation duration (ms)', stat.toUpperCase(), va, vb, tolerance, false));
+  }
+  return rows;
 }
 
 export function renderComparison(
