@@ -12,6 +12,7 @@ import type { ErrorName } from '../metrics/names.ts';
 import type { Recorder, RequestResult } from '../metrics/types.ts';
 import type { Protocol, StreamInterpreter } from '../protocols/types.ts';
 import type { SseEvent } from '../sse/types.ts';
+import type { Mutable } from '../util/mutable.ts';
 import {
   classifyStatus,
   classifyTransportError,
@@ -56,8 +57,6 @@ const ERROR_BODY_SAMPLE = 300;
 export const ERROR_BODY_KEEP_BYTES = ERROR_BODY_SAMPLE * 4;
 /** Node may fire a timer up to a millisecond before performance.now() says it is due. */
 const TIMER_SLACK_MS = 1;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class RequestTimer {
   readonly #deps: TimerDeps;

@@ -7,8 +7,8 @@ import type { RunConfig } from '../config/types.ts';
 import { parseWait as parseWaitSpec } from '../config/units.ts';
 import { authHeaders } from '../protocols/index.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
+import type { Mutable } from '../util/mutable.ts';
 import type { Random } from '../util/random.ts';
-
 import { describeThrown } from '../util/thrown.ts';
 import { BudgetSpent, type RequestBudget } from './request-budget.ts';
 import type { RequestControls } from './request-controls.ts';
@@ -26,7 +26,7 @@ import {
   type ResponseBody,
   responseBody,
 } from './scenario/response.ts';
-import { type RequestDeps, sendRequest } from './stream-request.ts';
+import { type RequestDeps, type SendOptions, sendRequest } from './stream-request.ts';
 
 export interface UserFactoryDeps {
   readonly config: RunConfig;
@@ -151,20 +151,19 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
         kept = deps.keepResponses ? createKeptResponse() : undefined;
         body = undefined;
         const sink = kept;
-        const options = {
-          stream,
-          ...(withProtocol ? { protocol } : {}),
-          ...(scheduleLagMs === undefined ? {} : { scheduleLagMs }),
-          ...(sink === undefined ? {} : { keep: sink }),
-          ...(sink === undefined || checks === undefined
-            ? {}
-            : {
-                verify: () => {
-                  body = responseBody(sink);
-                  return runChecks(checks, body);
-                },
-              }),
-        };
+        // Set field by field: spreading conditional literals made and copied up to four objects per request.
+        const options: Mutable<SendOptions> = { stream };
+        if (withProtocol) options.protocol = protocol;
+        if (scheduleLagMs !== undefined) options.scheduleLagMs = scheduleLagMs;
+        if (sink !== undefined) {
+          options.keep = sink;
+          if (checks !== undefined) {
+            options.verify = () => {
+              body = responseBody(sink);
+              return runChecks(checks, body);
+            };
+          }
+        }
         scheduleLagMs = undefined; // a retry is not late
         return sendRequest(deps.request, request, options);
       };
