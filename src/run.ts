@@ -8,7 +8,7 @@ import { redactConfig } from './config/resolve.ts';
 import { lateMs } from './config/start-at.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
-import { resolveControls } from './controls/settings.ts';
+import { type ControlOptions, mergeControls, resolveControls } from './controls/settings.ts';
 import { segmentConfig } from './distributed/share-config.ts';
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
@@ -17,6 +17,7 @@ import { stageTotalS } from './engine/executors/stages.ts';
 import type { Executor } from './engine/executors/types.ts';
 import { createRequestBudget } from './engine/request-budget.ts';
 import { createRequestControls } from './engine/request-controls.ts';
+import type { ScenarioDefinition } from './engine/scenario/define.ts';
 import { loadScenario } from './engine/scenario/load.ts';
 import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
@@ -80,6 +81,13 @@ export function runJsonOf(config: RunConfig, origin: string, end: RunEnd): RunJs
   });
 }
 
+/** The client-side controls in effect: the run's own (flags, config file, env) over the scenario's `controls`. */
+export function effectiveControls(config: RunConfig, scenario: ScenarioDefinition): ControlOptions {
+  const own =
+    scenario.controls === undefined ? undefined : readControls(scenario.controls, 'scenario controls');
+  return mergeControls(config.controls, own);
+}
+
 export async function startRun(whole: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
   // `--segment i/N`: this process does its share only; run.json records the whole config + segment.
   const config = segmentConfig(whole);
@@ -115,10 +123,11 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     onResourceExhausted: (code) => exhausted.set(code, (exhausted.get(code) ?? 0) + 1),
     inFlight,
   };
+  const controlOptions = effectiveControls(config, scenario);
   const controls = createRequestControls({
     settings: resolveControls(
-      config.controls,
-      scenario.controls === undefined ? undefined : readControls(scenario.controls, 'scenario controls'),
+      controlOptions,
+      undefined,
       // This process's share (--processes, workers, --segment): rate, burst and concurrency split.
       config.segment ?? undefined,
     ),
@@ -262,7 +271,8 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     selfCheck.close();
     recorder.tick(); // close the last, partial second so the history adds up to the totals
     finalSnapshot = recorder.snapshot();
-    const run = runJsonOf(whole, options.origin, {
+    // run.json says what limited the client: the scenario's own controls included.
+    const run = runJsonOf({ ...whole, controls: controlOptions }, options.origin, {
       snapshot: finalSnapshot,
       status,
       startedAt,

@@ -13,11 +13,12 @@ import {
   startMaster,
   withScaleOut,
 } from '../distributed/index.ts';
+import { loadScenario } from '../engine/scenario/load.ts';
 import { transportWarnings } from '../engine/transport.ts';
 import type { RunHandle } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
-import { type LiveRunHandle, runJsonOf } from '../run.ts';
+import { effectiveControls, type LiveRunHandle, runJsonOf } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
 import { processState } from './process-state.ts';
 
@@ -60,6 +61,8 @@ export async function startScaledSession(
   placement: Placement,
 ): Promise<LiveRunHandle> {
   let startedAt = new Date();
+  // The parts apply the scenario's own controls; run.json echoes them as one process's does.
+  const controls = effectiveControls(config, await loadScenario(config.scenario));
   const parts = {
     // RunConfig is plain JSON; each worker checks it on receipt (config/wire.ts configFromWire).
     config: { ...config, target: origin },
@@ -79,7 +82,7 @@ export async function startScaledSession(
           status: outcome.status,
           startedAt,
           recorded: {
-            ...redactConfig(config),
+            ...redactConfig({ ...config, controls }),
             // The placement carries the master token.
             placement: redactSecrets({ ...placement, onListening: undefined }),
           },

@@ -23,7 +23,8 @@ const DESCRIPTIONS: { readonly [K in keyof typeof DERIVED_SCHEMAS]: string } = {
   headers: 'Headers sent with every request (User-Agent, then --header; credential values as ***).',
   proxy: '--proxy, --no-proxy or HTTP(S)_PROXY/NO_PROXY; null = straight to the target.',
   tls: '--ca, --cert, --key (resolved paths), --insecure, --servername.',
-  controls: 'Client-side controls as given (null = not given).',
+  controls:
+    "Client-side controls in effect: the run's own (flags, file, env) over the scenario's `controls` (null = given by neither).",
 };
 
 function ownProperty(name: OptionName): Record<string, unknown> {

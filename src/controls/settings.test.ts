@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBackoff, parseCircuitBreaker, parseRetryOn, resolveControls } from './settings.ts';
+import {
+  mergeControls,
+  parseBackoff,
+  parseCircuitBreaker,
+  parseRetryOn,
+  resolveControls,
+} from './settings.ts';
 
 test('option specs parse; bad ones throw a message naming the part', () => {
   assert.deepEqual(parseBackoff('500ms..30s'), { minMs: 500, maxMs: 30_000 });
@@ -41,4 +47,15 @@ test('run options override the scenario; shares of rate, burst and concurrency s
     shares.reduce((t, s) => t + s.maxConcurrency!, 0),
     5,
   );
+});
+
+test("mergeControls: the run's own over the scenario's, null where neither gives one", () => {
+  assert.deepEqual(
+    mergeControls(
+      { retry: 2, clientRate: null, jitter: null, circuitBreaker: null },
+      { retry: 5, clientRate: 7, jitter: 'equal' },
+    ),
+    { retry: 2, clientRate: 7, jitter: 'equal', circuitBreaker: null },
+  );
+  assert.deepEqual(mergeControls({ retry: null }, undefined), { retry: null });
 });

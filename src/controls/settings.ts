@@ -137,6 +137,17 @@ export function isJitter(value: string): value is Jitter {
 }
 
 /**
+ * The controls in effect, still as options: each one the run gives (flag, config file, env) over
+ * the scenario's own `controls`; null where neither gives it. What run.json echoes as config.controls.
+ */
+export function mergeControls(run: ControlOptions, scenario: ControlOptions | undefined): ControlOptions {
+  const merged: Record<string, unknown> = { ...run };
+  for (const [key, value] of Object.entries(scenario ?? {}))
+    merged[key] = run[key as keyof ControlOptions] ?? value ?? null;
+  return merged as ControlOptions;
+}
+
+/**
  * The settings one process runs with: run options over the scenario's, then defaults. Under
  * `--processes`/workers the rate, burst and concurrency are split so the shares sum to the whole
  * (each share at least 1 token of burst and 1 slot, so no share stalls).
@@ -146,8 +157,8 @@ export function resolveControls(
   scenario: ControlOptions | undefined,
   share?: { readonly index: number; readonly of: number },
 ): ControlSettings {
-  const pick = <K extends keyof ControlOptions>(key: K): ControlOptions[K] =>
-    run[key] ?? scenario?.[key] ?? null;
+  const merged = mergeControls(run, scenario);
+  const pick = <K extends keyof ControlOptions>(key: K): ControlOptions[K] => merged[key] ?? null;
   const of = share?.of ?? 1;
   const index = share?.index ?? 0;
   const rate = pick('clientRate');

@@ -294,6 +294,56 @@ export default defineScenario({
   }
 });
 
+test("a scenario's own controls are echoed in run.json config.controls, flags over them, in one process and in --processes 2", async () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const dir = tempDir();
+  const index = new URL('../../src/index.ts', import.meta.url).href;
+  writeFileSync(
+    join(dir, 'scenario.ts'),
+    `import { defineScenario } from '${index}';
+export default defineScenario({
+  controls: { retry: 2, backoff: '5ms..20ms', clientRate: 500, 'max-concurrency': 3 },
+  users: [{ name: 'u', tasks: [{ name: 'ok', run: (ctx) => ctx.http({ path: '/ok' }) }] }],
+});
+`,
+  );
+  try {
+    const args = ['--protocol', 'sse', '--scenario', join(dir, 'scenario.ts'), '--users', '2'];
+    for (const extra of [[], ['--processes', '2']]) {
+      const r = await run(url, [...args, '--iterations', '20', '--retry', '4', '--jitter', 'none', ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      const { controls } = r.run.config;
+      assert.deepEqual(
+        {
+          retry: controls.retry,
+          jitter: controls.jitter,
+          backoff: controls.backoff,
+          clientRate: controls.clientRate,
+          maxConcurrency: controls.maxConcurrency,
+          circuitBreaker: controls.circuitBreaker,
+        },
+        {
+          retry: 4, // the flag over the scenario's 2
+          jitter: 'none',
+          backoff: { minMs: 5, maxMs: 20 },
+          clientRate: 500,
+          maxConcurrency: 3,
+          circuitBreaker: null, // given by neither
+        },
+        `config.controls ${extra.join(' ')}`,
+      );
+      assert.equal(r.run.operations.total, 20, 'the controls were on');
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
 test('--processes 2 --client-rate 20: the processes share the rate (10 s → 200 ± 10 % at the server)', async () => {
   await withLlm(FAST, async (llm) => {
     const r = await run(llm.url, [
