@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, test } from 'node:test';
-import { createHostGuard } from './guard.ts';
+import { createHostGuard, isAuthorized } from './guard.ts';
+import type { WebOptions } from './options.ts';
 
 const post = (origin: string | undefined, extra: Record<string, string> = {}) =>
   ({ headers: { ...(origin === undefined ? {} : { origin }), ...extra } }) as unknown as IncomingMessage;
@@ -56,5 +57,19 @@ describe('host guard', () => {
     ])
       assert.equal(guard.originAllowed(post(origin)), false, origin);
     assert.equal(guard.originAllowed(post(undefined, { 'sec-fetch-site': 'cross-site' })), false);
+  });
+});
+
+describe('isAuthorized', () => {
+  const options = { auth: null, token: 'tok3n' } as unknown as WebOptions;
+  const url = new URL('http://localhost:8089/api/view');
+  const withHeader = (authorization: string) => post(undefined, { authorization });
+
+  test('a Bearer token is read by the shared reader: scheme in any case, the token compared exactly', () => {
+    for (const header of ['Bearer tok3n', 'bearer tok3n', 'BEARER   tok3n'])
+      assert.equal(isAuthorized(withHeader(header), url, options), true, header);
+    for (const header of ['Bearer tok3', 'Bearer tok3n2', 'Basic tok3n', 'tok3n', 'Bearer '])
+      assert.equal(isAuthorized(withHeader(header), url, options), false, header);
+    assert.equal(isAuthorized(post(undefined), url, options), false, 'no header');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerToken } from '../util/bearer.ts';
 import type { WebOptions } from './options.ts';
 
 function safeEqual(a: string, b: string): boolean {
@@ -18,7 +19,9 @@ export function isAuthorized(req: IncomingMessage, url: URL, options: WebOptions
   if (options.auth === null && options.token === null) return true;
   const header = req.headers.authorization ?? '';
   if (options.token !== null) {
-    if (header.startsWith('Bearer ') && safeEqual(header.slice(7), options.token)) return true;
+    // The one Bearer reader (scheme in any case); the compare stays constant-time.
+    const bearer = bearerToken(req);
+    if (bearer !== undefined && safeEqual(bearer, options.token)) return true;
     const query = url.searchParams.get('token');
     if (query !== null && safeEqual(query, options.token)) return true;
   }

@@ -183,6 +183,15 @@ describe('web UI safety and run --web (CLI)', { timeout: 60_000 }, () => {
         200,
       );
       assert.equal((await fetch(`${token.url}/api/view?token=tok3`)).status, 401);
+      assert.equal(
+        (await fetch(`${token.url}/api/view`, { headers: { authorization: 'bearer tok3n' } })).status,
+        200,
+        'the scheme in any case, as every Bearer reader takes it',
+      );
+      assert.equal(
+        (await fetch(`${token.url}/api/view`, { headers: { authorization: 'Bearer tok3' } })).status,
+        401,
+      );
     } finally {
       await token.stop();
     }
