@@ -1,9 +1,11 @@
 /**
  * The package's programmatic entry: start runs from code and write scenario files.
  */
-export type { RunConfig, Stage } from './config/types.ts';
+
 // Client-side controls for scenario code (a run's own are set with --client-rate, --retry, …).
-export { backoffDelayMs, type Jitter, parseRetryAfterMs } from './controls/backoff.ts';
+export type { Jitter } from './config/control-options.ts';
+export type { RunConfig, Stage } from './config/types.ts';
+export { backoffDelayMs, parseRetryAfterMs } from './controls/backoff.ts';
 export {
   type BreakerState,
   type CircuitBreaker,

@@ -3,12 +3,14 @@
  * hot path and returns a RunHandle (live summaries each second, setUsers, stop, abort, the final
  * run.json). The CLI, the web UI and scale-out workers all drive runs through here.
  */
+
+import type { ControlOptions } from './config/control-options.ts';
 import { readControls } from './config/controls.ts';
 import { redactConfig } from './config/resolve.ts';
 import { lateMs } from './config/start-at.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
-import { type ControlOptions, mergeControls, resolveControls } from './controls/settings.ts';
+import { mergeControls, resolveControls } from './controls/settings.ts';
 import { segmentConfig } from './distributed/share-config.ts';
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';

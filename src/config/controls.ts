@@ -1,5 +1,5 @@
 /** The client-side control options of a run, read from the option table's keys (flags, files, scenarios). */
-import type { ControlOptions } from '../controls/settings.ts';
+import type { ControlOptions } from './control-options.ts';
 import { convertOption, type OptionName, optionNamed } from './fields.ts';
 
 /** Option-table keys that configure the controls (ControlOptions' keys). */

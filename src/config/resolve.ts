@@ -4,10 +4,10 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type { ArrivalKind } from '../engine/arrivals.ts';
 import { UsageError } from '../errors.ts';
 import { parseObjective } from '../slo/objectives.ts';
 import { VERSION } from '../version.ts';
+import type { ArrivalKind } from './arrival-kinds.ts';
 import { pickControls } from './controls.ts';
 import { ownOptions } from './derived.ts';
 import {

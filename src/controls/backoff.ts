@@ -3,8 +3,7 @@
  * `Retry-After` header (RFC 9110 §10.2.3: delay-seconds or an HTTP-date).
  */
 
-export const JITTERS = ['full', 'equal', 'none'] as const;
-export type Jitter = (typeof JITTERS)[number];
+import type { Jitter } from '../config/control-options.ts';
 
 export interface BackoffPolicy {
   /** Delay before the first retry (before jitter). */

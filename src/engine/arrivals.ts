@@ -8,10 +8,8 @@
  *
  * Drawn from a seeded generator (`--seed`), so a run's schedule can be repeated exactly.
  */
+import type { ArrivalKind } from '../config/arrival-kinds.ts';
 import { createRandom, type Random } from '../util/random.ts';
-
-export const ARRIVALS = ['constant', 'poisson', 'gamma'] as const;
-export type ArrivalKind = (typeof ARRIVALS)[number];
 
 export interface ArrivalOptions {
   readonly kind: ArrivalKind;

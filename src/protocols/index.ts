@@ -1,8 +1,8 @@
 /** Picks the protocol a run speaks from its configuration. */
+import type { ProtocolName } from '../config/protocol-names.ts';
 import type { RunConfig } from '../config/types.ts';
 import { bearerHeader } from '../util/bearer.ts';
 import { createChatProtocol } from './chat.ts';
-import type { ProtocolName } from './names.ts';
 import { createOpenAiProtocol } from './openai.ts';
 import { createGenericSseProtocol } from './sse.ts';
 import type { Protocol } from './types.ts';
@@ -18,7 +18,7 @@ const llmOptions = (config: RunConfig) => ({
   headers: config.headers,
 });
 
-/** One factory per name in PROTOCOLS (names.ts): the mapped type refuses a protocol left out. */
+/** One factory per name in PROTOCOLS (config/protocol-names.ts): the mapped type refuses a protocol left out. */
 const FACTORIES: { readonly [P in ProtocolName]: (config: RunConfig) => Protocol } = {
   workflow: (config) => createWorkflowProtocol(llmOptions(config)),
   chat: (config) => createChatProtocol(llmOptions(config)),
@@ -43,5 +43,4 @@ export function authHeaders(config: RunConfig): Record<string, string> {
   return { ...bearerHeader(config.apiKey), ...config.headers };
 }
 
-export { PROTOCOLS, type ProtocolName } from './names.ts';
 export type { Protocol } from './types.ts';

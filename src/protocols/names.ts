@@ -1,7 +1,0 @@
-/**
- * The protocols a run can speak, once: `--protocol`'s accepted values and help, the config's type
- * and `getProtocol`'s table all come from this list (a new protocol is added here first).
- */
-export const PROTOCOLS = ['workflow', 'chat', 'openai', 'sse'] as const;
-
-export type ProtocolName = (typeof PROTOCOLS)[number];
