@@ -7,11 +7,11 @@
 import type { ControlOptions } from './config/control-options.ts';
 import { readControls } from './config/controls.ts';
 import { redactConfig } from './config/resolve.ts';
+import { segmentConfig } from './config/share-config.ts';
 import { lateMs } from './config/start-at.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
 import { mergeControls, resolveControls } from './controls/settings.ts';
-import { segmentConfig } from './distributed/share-config.ts';
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
 import { createOpenExecutor } from './engine/executors/open.ts';

@@ -2,13 +2,13 @@
 import { fileURLToPath } from 'node:url';
 import { redactSecrets } from '../config/redact.ts';
 import { redactConfig } from '../config/resolve.ts';
+import { planOf } from '../config/share-config.ts';
 import type { RunConfig } from '../config/types.ts';
 import {
   createMergedRun,
   forkProcesses,
   type MasterOptions,
   parseProcesses,
-  planOf,
   type ScaledRun,
   startMaster,
   withScaleOut,

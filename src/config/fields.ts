@@ -9,12 +9,12 @@
  * checks that it does.
  */
 
-import { formatSegment, parseSegment } from '../distributed/shares.ts';
 import { ARRIVALS } from './arrival-kinds.ts';
 import { JITTERS, parseBackoff, parseCircuitBreaker, parseRetryOn } from './control-options.ts';
 import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { embeddedKey, PROFILE_NAMES, PROFILES, type ProfileName, SCENARIO_PRESETS } from './presets.ts';
 import { PROTOCOLS, type ProtocolName } from './protocol-names.ts';
+import { formatSegment, parseSegment } from './shares.ts';
 import { parseStartAt } from './start-at.ts';
 import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
 import { formatDuration, ValueError } from './units.ts';

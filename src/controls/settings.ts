@@ -9,7 +9,7 @@ import {
   RETRY_CAUSES,
   type RetryCause,
 } from '../config/control-options.ts';
-import { splitInteger, splitRate } from '../distributed/shares.ts';
+import { splitInteger, splitRate } from '../config/shares.ts';
 import type { BackoffPolicy } from './backoff.ts';
 
 export interface RetrySettings {

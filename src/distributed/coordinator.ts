@@ -7,12 +7,13 @@
  * worker that arrives after the start is refused with a clear line (it would run a share nobody
  * planned).
  */
+
+import { type Plan, splitPlan } from '../config/shares.ts';
 import { OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';
 import { createParts, type PartInbox, type ScaledRun, type ScaleOut } from './parts.ts';
 import { helloMismatch, type Message, PROTOCOL_VERSION, unexpected } from './protocol.ts';
-import { type Plan, splitPlan } from './shares.ts';
 import { listenForWorkers } from './ws.ts';
 
 export interface CoordinatorOptions {

@@ -11,6 +11,4 @@ export { withScaleOut } from './partial.ts';
 export type { PartialResult, ScaledRun, ScaleOutResult, WorkerReport } from './parts.ts';
 export { forkProcesses, parseProcesses } from './processes.ts';
 export { PROTOCOL_VERSION } from './protocol.ts';
-export { applyShare, type LoadShape, planOf } from './share-config.ts';
-export { type Plan, type Share, splitPlan } from './shares.ts';
 export type { ShareRun, StartShare } from './types.ts';

@@ -3,8 +3,9 @@
  * given to `streamload merge`): the most severe status, and every part's warnings once each,
  * prefixed with the segments that raised it so the reader knows where to look.
  */
+
+import { formatSegment, type Segment } from '../config/shares.ts';
 import type { RunStatus } from './protocol.ts';
-import { formatSegment, type Segment } from './shares.ts';
 
 /** One part's end: how it ended and what it warned about. */
 export interface PartOutcome {

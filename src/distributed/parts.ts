@@ -10,12 +10,13 @@
  * partial. A part that stopped on its own (its own Ctrl-C or SIGTERM, not the run's stop) ends
  * `stopped` with everything it measured; its share did not finish, so the result is partial too.
  */
+
+import { describeShare, formatSegment, type Share } from '../config/shares.ts';
 import { createSnapshotMerger } from '../metrics/merger.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import type { Snapshot, SnapshotTotals } from '../metrics/snapshot.ts';
 import { OperationalError } from '../util/operational-error.ts';
 import type { RunStatus } from './protocol.ts';
-import { describeShare, formatSegment, type Share } from './shares.ts';
 
 /** run.json's `partial`: how many parts did not deliver their whole share, and which. */
 export interface PartialResult {

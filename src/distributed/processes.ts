@@ -7,10 +7,10 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { type Plan, splitPlan } from '../config/shares.ts';
 import { UsageError } from '../errors.ts';
 import { createParts, type ScaledRun } from './parts.ts';
 import { type Message, parseMessage } from './protocol.ts';
-import { type Plan, splitPlan } from './shares.ts';
 
 /** `--processes`: `auto` → the number of cores; otherwise a whole number ≥ 1 (a commander argParser). */
 export function parseProcesses(value: string): number {

@@ -11,8 +11,9 @@
  * after the last sent second); both → heartbeat every second; master → stop; worker → bye (its
  * status and warnings) with its final snapshot sent just before.
  */
+
+import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
-import type { Share } from './shares.ts';
 
 // 2: hello carries the master token. 3: bye carries the share's status and warnings. 4: no reshare.
 export const PROTOCOL_VERSION = 4;

@@ -4,9 +4,10 @@
  * cumulative snapshot every second (only the history rows not sent yet), then the final snapshot
  * and a bye with the share's status and warnings.
  */
+
+import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import { MAX_BYE_WARNINGS, type WorkerMessage } from './protocol.ts';
-import type { Share } from './shares.ts';
 import type { ShareRun, StartShare } from './types.ts';
 
 export interface WorkerOutcome {

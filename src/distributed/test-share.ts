@@ -4,10 +4,11 @@
  * which an exact merge must reproduce. Also a `startShare` module for forked test children
  * (config.syntheticRunMs sets how long a share runs).
  */
+
+import { planOf } from '../config/share-config.ts';
+import { type Share, splitPlan } from '../config/shares.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import type { Recorder } from '../metrics/types.ts';
-import { planOf } from './share-config.ts';
-import { type Share, splitPlan } from './shares.ts';
 import type { ShareOutcome, ShareRun, StartShare } from './types.ts';
 
 export function createSyntheticShare(options: {

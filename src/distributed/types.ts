@@ -2,9 +2,10 @@
  * The one seam between scale-out and the engine: a worker runs its share of the configured load
  * and exposes the recorder's cumulative snapshot. `src/run.ts` provides the implementation.
  */
+
+import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { RunStatus } from './protocol.ts';
-import type { Share } from './shares.ts';
 
 /** How a share ended: what a single-process run's run.json says, for the master to merge. */
 export interface ShareOutcome {

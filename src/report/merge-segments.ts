@@ -4,9 +4,10 @@
  * mergeSnapshots a `--processes` run uses — histograms added, counters summed, history rows aligned
  * by second since the common `--start-at` — and the result is summarized like any run.
  */
+
+import { formatSegment, type Segment } from '../config/shares.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import { mergeWarnings, worstStatus } from '../distributed/outcome.ts';
-import { formatSegment, type Segment } from '../distributed/shares.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
 import { buildRunJson } from './run-json.ts';
 import type { RunJson } from './types.ts';

@@ -5,9 +5,9 @@
  */
 import { proxyFor } from '../config/proxy.ts';
 import { redactUrl } from '../config/redact.ts';
+import { segmentConfig } from '../config/share-config.ts';
+import { formatSegment } from '../config/shares.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
-import { segmentConfig } from '../distributed/share-config.ts';
-import { formatSegment } from '../distributed/shares.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
 import { loadScenario } from '../engine/scenario/load.ts';

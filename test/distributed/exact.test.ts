@@ -10,10 +10,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { planOf } from '../../src/config/share-config.ts';
+import { type Segment, splitPlan } from '../../src/config/shares.ts';
 import { createCoordinator } from '../../src/distributed/coordinator.ts';
 import { forkProcesses } from '../../src/distributed/processes.ts';
-import { planOf } from '../../src/distributed/share-config.ts';
-import { type Segment, splitPlan } from '../../src/distributed/shares.ts';
 import { iterationShare } from '../../src/distributed/test-share.ts';
 import { runWorker } from '../../src/distributed/worker.ts';
 import { connectToMaster, listenForWorkers } from '../../src/distributed/ws.ts';

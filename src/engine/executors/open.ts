@@ -3,8 +3,9 @@
  * the load down (no coordinated omission). Each arrival's lag behind its schedule is recorded, and
  * arrivals beyond `maxInFlight` are dropped and counted rather than queued without bound.
  */
+
+import { type Segment, takesArrival } from '../../config/shares.ts';
 import type { Stage } from '../../config/types.ts';
-import { type Segment, takesArrival } from '../../distributed/shares.ts';
 import type { NextGap } from '../arrivals.ts';
 import type { VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';

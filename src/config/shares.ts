@@ -1,7 +1,10 @@
 /**
  * Splitting the planned load over workers so the parts sum exactly to the whole: users, spawn
  * rate, arrival rate and iterations. Fractional rates are split in thousandths (integers), so
- * `sum(parts) === total` holds for any total with at most three decimals.
+ * `sum(parts) === total` holds for any total with at most three decimals. In config/ (pure
+ * arithmetic on option values) because every layer above needs it: fields.ts parses `--segment`,
+ * controls/ split their rate, engine/ takes its arrivals, report/ labels merged segments, run.ts
+ * runs its share and distributed/ hands shares to workers.
  */
 
 /**
