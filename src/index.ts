@@ -30,7 +30,6 @@ export {
   type UserClassDefinition,
 } from './engine/scenario/define.ts';
 export type { KeptEvent, ResponseBody } from './engine/scenario/response.ts';
-export type { RunHandle } from './engine/types.ts';
 export type { MetricsSummary, RequestResult } from './metrics/types.ts';
 export type { RunJson } from './report/types.ts';
-export { type LiveRunHandle, type StartRunOptions, startRun } from './run.ts';
+export { type LiveRunHandle, type RunHandle, type StartRunOptions, startRun } from './run.ts';

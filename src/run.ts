@@ -26,10 +26,10 @@ import type { RequestDeps } from './engine/stream-request.ts';
 import { createSummaryFeed } from './engine/summary-feed.ts';
 import { createTaskErrors } from './engine/task-errors.ts';
 import { createTransport, transportWarnings } from './engine/transport.ts';
-import type { RunHandle } from './engine/types.ts';
 import { createUserFactory } from './engine/virtual-user.ts';
 import { createRecorder } from './metrics/recorder.ts';
 import type { Snapshot } from './metrics/snapshot.ts';
+import type { MetricsSummary } from './metrics/types.ts';
 import { getProtocol } from './protocols/index.ts';
 import { currentEnvironment } from './report/environment.ts';
 import { buildRunJson } from './report/run-json.ts';
@@ -45,6 +45,30 @@ export interface StartRunOptions {
   readonly origin: string;
   /** Extra warnings the caller knows about (e.g. from preflight). */
   readonly warnings?: readonly string[];
+}
+
+/**
+ * The seam between a run and what drives or watches it (CLI, web UI, worker processes, a scaled
+ * run's merge): `startRun` returns one. Here beside startRun, not in engine/, because `done` resolves
+ * with run.json (report/), which the run assembles and the engine never sees.
+ */
+export interface RunHandle {
+  /** Every second: the cumulative summary so far (history included). Returns an unsubscribe. */
+  onTick(listener: (summary: MetricsSummary) => void): () => void;
+  /** Change the target user count while running (closed model); spawns or retires users at the spawn rate. */
+  setUsers(users: number): void;
+  /** Graceful stop: no new requests; in-flight streams finish or are cut at the stop timeout. */
+  stop(): void;
+  /** Cut everything now; what was measured is still reported. */
+  abort(): void;
+  /**
+   * The recorder's cumulative state as a mergeable snapshot (scale-out: a worker process sends it
+   * every second; `historyAfterS` keeps only newer history rows). Stays valid after `done` resolves,
+   * where it returns the final state.
+   */
+  snapshot(options?: { readonly historyAfterS?: number }): Snapshot;
+  /** Resolves after the last in-flight request ends, with the final run.json object. */
+  readonly done: Promise<RunJson>;
 }
 
 export interface LiveRunHandle extends RunHandle {

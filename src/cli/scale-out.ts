@@ -15,10 +15,9 @@ import {
 } from '../distributed/index.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
 import { transportWarnings } from '../engine/transport.ts';
-import type { RunHandle } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
-import { effectiveControls, type LiveRunHandle, runJsonOf } from '../run.ts';
+import { effectiveControls, type LiveRunHandle, type RunHandle, runJsonOf } from '../run.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
 import { processState } from './process-state.ts';
 

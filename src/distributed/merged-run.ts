@@ -7,9 +7,9 @@
  */
 
 import { createSummaryFeed } from '../engine/summary-feed.ts';
-import type { RunHandle } from '../engine/types.ts';
+import { mergeOutcomes, type PartOutcome } from '../report/outcome.ts';
 import type { RunJson } from '../report/types.ts';
-import { mergeOutcomes, type PartOutcome } from './outcome.ts';
+import type { RunHandle } from '../run.ts';
 import type { ScaleOut, ScaleOutResult, WorkerReport } from './parts.ts';
 import type { RunStatus } from './protocol.ts';
 

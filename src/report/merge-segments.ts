@@ -7,8 +7,8 @@
 
 import { formatSegment, type Segment } from '../config/shares.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
-import { mergeWarnings, worstStatus } from '../distributed/outcome.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
+import { mergeWarnings, worstStatus } from './outcome.ts';
 import { buildRunJson } from './run-json.ts';
 import type { RunJson } from './types.ts';
 

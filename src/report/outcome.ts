@@ -1,11 +1,15 @@
 /**
  * One run outcome from several parts (the workers of `--processes N` or `master`, the segments
  * given to `streamload merge`): the most severe status, and every part's warnings once each,
- * prefixed with the segments that raised it so the reader knows where to look.
+ * prefixed with the segments that raised it so the reader knows where to look. In report/ because
+ * `streamload merge` (merge-segments.ts) needs it as much as a scaled run (distributed/merged-run.ts).
  */
 
 import { formatSegment, type Segment } from '../config/shares.ts';
-import type { RunStatus } from './protocol.ts';
+import type { RunJson } from './types.ts';
+
+/** How a run or a part ended (run.json `status`; the worker protocol sends the same words). */
+type RunStatus = RunJson['status'];
 
 /** One part's end: how it ended and what it warned about. */
 export interface PartOutcome {
