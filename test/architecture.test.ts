@@ -113,3 +113,115 @@ test('the process-state scan finds a use and passes over a comment (guards the p
   assert.equal(hits('/** reads `process.env` */\n// process.exit()\nconst v = process.version;'), 0);
   assert.equal(hits('const t = process.hrtime.bigint(); const p = process.pid;'), 0);
 });
+
+/**
+ * The layers of src/, bottom to top, declared once. A folder (or a file directly in src/) may import
+ * only itself and the layers below it; folders in one layer are siblings and never import each other.
+ * Why each sits where it does:
+ * - util/, errors.ts, version.ts, global-state.ts: helpers, the error taxonomy and the injected
+ *   process state every layer uses; they import nothing of ours.
+ * - metrics/, sse/: the measuring core (histograms, snapshots) and the SSE parser/encoder.
+ * - slo/: per-request objectives over metrics; below config/ because resolve.ts parses `--slo` with it.
+ * - config/: the option table and every value parser. It holds the value lists and spec parsers whose
+ *   behaviour lives higher up (protocol-names.ts, arrival-kinds.ts, control-options.ts) and the
+ *   segment/share arithmetic (shares.ts, share-config.ts), which controls/, engine/, report/, run.ts
+ *   and distributed/ all use: pure functions of option values.
+ * - protocols/, controls/: what a request says and means; what may hold a request back. Both read config.
+ * - engine/: executors, virtual users, the hot path; drives protocols/ and controls/.
+ * - report/: run.json and its renderings (and merging segments' outcomes). It reads metrics/ and
+ *   config/ only; it sits above engine/ as the brief's order has it, though it does not need engine/.
+ * - run.ts: one run in this process, engine/ + report/ composed; its RunHandle is the seam above.
+ * - distributed/: runs shares of a run (run.ts) in other processes and merges them.
+ * - session/, find-limit/, setup/, targets/: what one command does (a run session with its live view
+ *   and reports; the find-limit search; Dify setup; the embedded targets), siblings over the layers above.
+ * - web/: the web UI, which starts runs through session/.
+ * - cli/, index.ts: the entry points (the command line; the package's programmatic API).
+ * Unit tests (`*.test.ts`) are checked too, except the ones in ALLOWED_UPWARD.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['util', 'errors.ts', 'version.ts', 'global-state.ts'],
+  ['metrics', 'sse'],
+  ['slo'],
+  ['config'],
+  ['protocols', 'controls'],
+  ['engine'],
+  ['report'],
+  ['run.ts'],
+  ['distributed'],
+  ['session', 'find-limit', 'setup', 'targets'],
+  ['web'],
+  ['cli', 'index.ts'],
+];
+
+/**
+ * Upward imports still allowed, each with its reason: `from -> to` file paths. Keep it short; only a
+ * unit test belongs here (nothing imports a test, so it cannot close a cycle of the shipped modules).
+ */
+const ALLOWED_UPWARD: ReadonlyMap<string, string> = new Map([
+  [
+    'src/slo/objectives.test.ts -> src/config/thresholds.ts',
+    'checks --threshold on goodput/slo_attainment over merged objectives: the two meet only in this test',
+  ],
+]);
+
+/** `src/config/fields.ts` → `config`; `src/run.ts` → `run.ts`; outside src/ → undefined. */
+function unitOf(path: string): string | undefined {
+  if (!inside(path, 'src')) return undefined;
+  return path.slice('src/'.length).split('/')[0];
+}
+
+function layerOf(unit: string): number {
+  return LAYERS.findIndex((layer) => layer.includes(unit));
+}
+
+/** Every import from one unit to another that is not strictly below it, as a readable line. */
+function upwardImports(all: readonly Edge[]): string[] {
+  const found: string[] = [];
+  for (const e of all) {
+    const from = unitOf(e.from);
+    const to = unitOf(e.to);
+    if (from === undefined || to === undefined || from === to) continue;
+    if (ALLOWED_UPWARD.has(`${e.from} -> ${e.to}`)) continue;
+    const [a, b] = [layerOf(from), layerOf(to)];
+    if (a >= 0 && b >= 0 && b < a) continue;
+    found.push(`${e.from} -> ${e.to} (${from} -> ${to}: layer ${a} imports layer ${b})`);
+  }
+  return found;
+}
+
+test('every folder and top-level file of src/ has a layer (a new one must be placed)', () => {
+  const units = new Set(
+    sourceFiles(SRC)
+      .map((f) => unitOf(relative(ROOT, f)))
+      .filter((u) => u !== undefined),
+  );
+  assert.deepEqual(
+    [...units].filter((u) => layerOf(u) < 0),
+    [],
+  );
+  assert.deepEqual(
+    LAYERS.flat().filter((u) => !units.has(u)),
+    [],
+    'a layer names a folder that no longer exists',
+  );
+});
+
+test('imports point down the layers: no folder imports its own layer or one above it', () => {
+  assert.deepEqual(
+    upwardImports(edges()),
+    [],
+    'move what the lower layer needs down (see LAYERS for the order and why)',
+  );
+});
+
+test('the layer check names an upward import and its edge (guards the check)', () => {
+  const found = upwardImports([
+    { from: 'src/config/fields.ts', to: 'src/distributed/shares.ts' },
+    { from: 'src/engine/x.ts', to: 'src/config/y.ts' },
+    { from: 'src/protocols/a.ts', to: 'src/controls/b.ts' },
+  ]);
+  assert.deepEqual(found, [
+    'src/config/fields.ts -> src/distributed/shares.ts (config -> distributed: layer 3 imports layer 8)',
+    'src/protocols/a.ts -> src/controls/b.ts (protocols -> controls: layer 4 imports layer 4)',
+  ]);
+});
