@@ -73,7 +73,6 @@ export interface PartInbox {
   /** Its share ended; its final snapshot came just before. */
   bye(status: RunStatus, warnings: readonly string[]): void;
   lose(reason: string): void;
-  readonly ended: boolean;
 }
 
 export interface Parts extends ScaleOut {
@@ -177,9 +176,6 @@ export function createParts(options: { readonly notice: (line: string) => void }
       };
       parts.push(part);
       return {
-        get ended() {
-          return part.state !== 'running';
-        },
         snapshot(snapshot) {
           if (part.state !== 'running') return;
           merger.add(part.id, snapshot);

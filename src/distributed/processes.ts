@@ -49,8 +49,8 @@ export interface Processes extends ScaledRun {
   readonly children: readonly ChildProcess[];
   /** The common start every child's second 1 counts from. */
   readonly startAt: number;
-  /** Kills every child still running (SIGKILL after `graceMs` of SIGTERM). */
-  close(graceMs?: number): Promise<void>;
+  /** Kills every child still running (SIGKILL after 2 s of SIGTERM). */
+  close(): Promise<void>;
 }
 
 export function forkProcesses(options: ProcessesOptions): Processes {
@@ -106,13 +106,13 @@ export function forkProcesses(options: ProcessesOptions): Processes {
     started: Promise.resolve(),
     children,
     startAt,
-    async close(graceMs = 2000) {
+    async close() {
       await Promise.all(
         children.map(async (child) => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
           child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
           await exited;
           clearTimeout(timer);
         }),
