@@ -183,6 +183,11 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
     this.#drainTimer = undefined;
     this.#parsing = undefined;
     this.#controller = undefined;
+    // A pooled handler must not keep a finished run alive (its recorder, dispatcher, scenario).
+    this.#deps = undefined as unknown as RequestDeps;
+    this.#options = undefined as unknown as SendOptions;
+    this.#timer = undefined as unknown as RequestTimer;
+    this.#resolve = undefined as unknown as (result: RequestResult) => void;
     if (free.length < MAX_FREE_HANDLERS) free.push(this);
   }
 
@@ -234,7 +239,7 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#settled) return; // draining after the terminal event
+    if (this.#settled) return; // draining after the terminal event (or released)
     const timer = this.#timer;
     timer.chunk(chunk.length);
     if (this.#options.keep !== undefined) keepChunk(this.#options.keep, chunk);
@@ -263,12 +268,14 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
   }
 
   onResponseEnd(): void {
+    if (this.#released) return; // undici ends a request once; a pooled handler ignores strays
     this.#responseEnded = true;
     this.#finish();
     this.#release();
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.#released) return;
     this.#noteExhaustion(err);
     this.#timer.transportError(err);
     this.#body = undefined;
