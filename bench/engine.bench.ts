@@ -13,7 +13,8 @@
  * clients alternated), each process's fixed cost (a one-request run), and RSS per open stream as
  * the slope of peak RSS between two counts of slow streams held open.
  * Budgets (issue 15): CPU/event ≤ 1.0× floor at every level; RSS per open stream ≤ 1.1× floor.
- * `--hot-path` adds the old in-process rows: the engine's hot path alone and undici's raw dispatch.
+ * `--compare DIST/cli/main.js` adds another build of the CLI (before a change) to the same runs;
+ * `--no-rss` skips the memory part. `--hot-path` adds the old in-process rows: the engine's hot path alone and undici's raw dispatch.
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -401,6 +402,8 @@ async function main(): Promise<void> {
   const cli = process.argv.includes('--source')
     ? fileURLToPath(new URL('../src/cli/main.ts', import.meta.url))
     : buildCli();
+  // `--compare DIST/cli/main.js`: another build of the CLI (e.g. before a change) measured in the same runs.
+  const compare = option('--compare', '');
   mkdirSync(WORK, { recursive: true });
   const target = spawnChild(['--target']);
   try {
@@ -417,7 +420,14 @@ async function main(): Promise<void> {
     const fixedFloor: number[] = [];
     const rows = new Map<
       number,
-      { floor: number[]; cli: number[]; ratio: number[]; floorRate: number[]; cliRate: number[] }
+      {
+        floor: number[];
+        cli: number[];
+        ratio: number[];
+        floorRate: number[];
+        cliRate: number[];
+        compare: number[];
+      }
     >();
     for (let r = 0; r < repeats; r++) {
       fixedFloor.push((await floorProcess(port, 1, 0, 'events=1&gap=1')).cpuUs);
@@ -435,7 +445,14 @@ async function main(): Promise<void> {
                 await floorProcess(port, streams, seconds, query),
               ].reverse();
         const [floor, engine] = pair as [Measured, Measured];
-        const row = rows.get(streams) ?? { floor: [], cli: [], ratio: [], floorRate: [], cliRate: [] };
+        const row = rows.get(streams) ?? {
+          floor: [],
+          cli: [],
+          ratio: [],
+          floorRate: [],
+          cliRate: [],
+          compare: [],
+        };
         const f = floor.cpuUs / Math.max(1, floor.events);
         const c = engine.cpuUs / Math.max(1, engine.events);
         row.floor.push(f);
@@ -444,8 +461,15 @@ async function main(): Promise<void> {
         row.floorRate.push(floor.events / seconds);
         row.cliRate.push(engine.events / seconds);
         rows.set(streams, row);
+        let other = '';
+        if (compare !== '') {
+          const before = await cliProcess(compare, port, streams, seconds, query);
+          const b = before.cpuUs / Math.max(1, before.events);
+          row.compare.push(b / f);
+          other = `, compared cli ${b.toFixed(2)} µs/event (${before.events} events), ratio ${(b / f).toFixed(2)}`;
+        }
         console.log(
-          `  run ${r + 1} ${String(streams).padStart(5)} streams: floor ${f.toFixed(2)} µs/event (${floor.events} events), cli ${c.toFixed(2)} µs/event (${engine.events} events), ratio ${(c / f).toFixed(2)}`,
+          `  run ${r + 1} ${String(streams).padStart(5)} streams: floor ${f.toFixed(2)} µs/event (${floor.events} events), cli ${c.toFixed(2)} µs/event (${engine.events} events), ratio ${(c / f).toFixed(2)}${other}`,
         );
       }
     }
@@ -456,7 +480,7 @@ async function main(): Promise<void> {
     for (const [streams, row] of rows) {
       const ratio = median(row.ratio);
       console.log(
-        `${String(streams).padStart(7)}  ${median(row.floorRate).toFixed(0).padStart(10)}  ${median(row.cliRate).toFixed(0).padStart(8)}  ${median(row.floor).toFixed(2).padStart(11)}  ${median(row.cli).toFixed(2).padStart(9)}  ${ratio.toFixed(2).padStart(14)}  ${row.ratio.map((x) => x.toFixed(2)).join(' ')}  ${ratio <= 1 ? 'met' : 'OVER'}`,
+        `${String(streams).padStart(7)}  ${median(row.floorRate).toFixed(0).padStart(10)}  ${median(row.cliRate).toFixed(0).padStart(8)}  ${median(row.floor).toFixed(2).padStart(11)}  ${median(row.cli).toFixed(2).padStart(9)}  ${ratio.toFixed(2).padStart(14)}  ${row.ratio.map((x) => x.toFixed(2)).join(' ')}  ${ratio <= 1 ? 'met' : 'OVER'}${row.compare.length === 0 ? '' : `  compared cli: ratio ${median(row.compare).toFixed(2)} (${row.compare.map((x) => x.toFixed(2)).join(' ')})`}`,
       );
     }
     // Memory: slow streams held open (one event a second); the slope between two stream counts is
@@ -473,12 +497,19 @@ async function main(): Promise<void> {
       }
       return out;
     };
+    if (process.argv.includes('--no-rss')) return;
     const floorKb = await slope((n) => floorProcess(port, n, holdSeconds, hold));
     const cliKb = await slope((n) => cliProcess(cli, port, n, holdSeconds, hold));
     const rss = median(cliKb) / median(floorKb);
     console.log(
       `RSS per open stream (peak RSS slope ${low} → ${high} slow streams): floor ${median(floorKb).toFixed(1)} KB [${floorKb.map((x) => x.toFixed(1)).join(' ')}], cli ${median(cliKb).toFixed(1)} KB [${cliKb.map((x) => x.toFixed(1)).join(' ')}], ratio ${rss.toFixed(2)} (budget ≤ 1.10: ${rss <= 1.1 ? 'met' : 'OVER'})`,
     );
+    if (compare !== '') {
+      const otherKb = await slope((n) => cliProcess(compare, port, n, holdSeconds, hold));
+      console.log(
+        `  compared cli: ${median(otherKb).toFixed(1)} KB [${otherKb.map((x) => x.toFixed(1)).join(' ')}], ratio ${(median(otherKb) / median(floorKb)).toFixed(2)}`,
+      );
+    }
     if (process.argv.includes('--hot-path')) await hotPath(port, quick);
   } finally {
     target.kill();
