@@ -92,7 +92,8 @@ export function afterLoadStarts(
   let seen = '';
   const watch = (d: Buffer) => {
     seen += String(d);
-    if (!seen.includes('load: ')) return;
+    // At a line start: every `streamload: …` notice contains "load: " too.
+    if (!/(?:^|\n)load: /.test(seen)) return;
     child.stdout?.off('data', watch);
     child.stderr?.off('data', watch);
     setTimeout(act, delayMs);
