@@ -8,21 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { readRun, runCli, tempDir } from './helpers.ts';
+import { closeServer, listenLocal, readRun, runCli, tempDir, withMockLlm } from './helpers.ts';
 
 const FAST = { port: 0, seed: 1, firstTokenMs: 5, interTokenMs: 1, tokens: [4, 4] as const };
 const PREFLIGHT = 1; // the one request `run` sends before the load
-
-/** A mock LLM for the length of `body`. */
-async function withLlm(options: Parameters<typeof startMockLlm>[0], body: (llm: MockLlm) => Promise<void>) {
-  const llm = await startMockLlm(options);
-  try {
-    await body(llm);
-  } finally {
-    await llm.close();
-  }
-}
 
 async function run(target: string, args: readonly string[], timeoutMs = 120_000) {
   const out = tempDir();
@@ -35,7 +24,7 @@ async function run(target: string, args: readonly string[], timeoutMs = 120_000)
 
 describe("against serve llm --fail-429 30%: the server's view and the users' view", () => {
   test('without retry the error rate is about 30 %; no operations are reported', async () => {
-    await withLlm({ ...FAST, faultRates: { rate_limit: 0.3 } }, async (llm) => {
+    await withMockLlm({ ...FAST, faultRates: { rate_limit: 0.3 } }, async (llm) => {
       const r = await run(llm.url, ['--protocol', 'openai', '--users', '10', '--iterations', '300']);
       assert.equal(r.code, 0, r.stderr);
       const s = r.run;
@@ -49,7 +38,7 @@ describe("against serve llm --fail-429 30%: the server's view and the users' vie
   });
 
   test('with --retry 3: ≥ 97 % of operations succeed, every attempt is a request the server saw, retries = requests − operations', async () => {
-    await withLlm({ ...FAST, faultRates: { rate_limit: 0.3 } }, async (llm) => {
+    await withMockLlm({ ...FAST, faultRates: { rate_limit: 0.3 } }, async (llm) => {
       const r = await run(llm.url, [
         '--protocol',
         'openai',
@@ -100,7 +89,7 @@ describe("against serve llm --fail-429 30%: the server's view and the users' vie
 });
 
 test('--client-rate 20 for 30 s: 600 ± 5 % requests at the server; the wait is queue_wait, not latency', async () => {
-  await withLlm(FAST, async (llm) => {
+  await withMockLlm(FAST, async (llm) => {
     const r = await run(llm.url, [
       '--protocol',
       'openai',
@@ -123,7 +112,7 @@ test('--client-rate 20 for 30 s: 600 ± 5 % requests at the server; the wait is 
 });
 
 test('--max-concurrency 5: never more than 5 streams open, at the server or in any second', async () => {
-  await withLlm({ ...FAST, firstTokenMs: 50, interTokenMs: 10, tokens: [10, 10] }, async (llm) => {
+  await withMockLlm({ ...FAST, firstTokenMs: 50, interTokenMs: 10, tokens: [10, 10] }, async (llm) => {
     let serverMax = 0;
     const poll = setInterval(() => {
       serverMax = Math.max(serverMax, llm.stats().active);
@@ -165,15 +154,14 @@ async function failingTarget() {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: ok\n\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const url = await listenLocal(server);
   return {
     url,
     failed: () => failed,
     recover: () => {
       failing = false;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
 }
 
@@ -236,8 +224,7 @@ test('scenario files: `controls` set the run policy; ctx.withRetry and createTok
     const fail = req.url === '/flaky' && flaky++ % 2 === 0;
     res.writeHead(fail ? 503 : 200, { 'content-type': 'application/json' }).end('{}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const url = await listenLocal(server);
   const dir = tempDir();
   const index = new URL('../../src/index.ts', import.meta.url).href;
   writeFileSync(
@@ -290,7 +277,7 @@ export default defineScenario({
     assert.equal(count, s.totals.requests + PREFLIGHT);
     assert.ok(s.connections.maxConcurrent <= 2);
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 });
 
@@ -299,8 +286,7 @@ test("a scenario's own controls are echoed in run.json config.controls, flags ov
     req.resume();
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const url = await listenLocal(server);
   const dir = tempDir();
   const index = new URL('../../src/index.ts', import.meta.url).href;
   writeFileSync(
@@ -340,12 +326,12 @@ export default defineScenario({
       assert.equal(r.run.operations.total, 20, 'the controls were on');
     }
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 });
 
 test('--processes 2 --client-rate 20: the processes share the rate (10 s → 200 ± 10 % at the server)', async () => {
-  await withLlm(FAST, async (llm) => {
+  await withMockLlm(FAST, async (llm) => {
     const r = await run(llm.url, [
       '--protocol',
       'openai',

@@ -1,46 +1,31 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: assertions walk the JSON summary.
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { describe, test } from 'node:test';
 import type { MockFault } from '../../src/targets/mock-llm/options.ts';
-import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { runCli, tempDir } from './helpers.ts';
+import { listenLocal, runCli, tempDir, withMockLlm } from './helpers.ts';
 
 async function withMock(fault: MockFault | null, args: readonly string[], check: (summary: any) => void) {
   // Seed 1 draws 0.63 first, so the preflight request is never faulted at rate 0.5.
-  const llm = await startMockLlm({
-    port: 0,
-    seed: 1,
-    firstTokenMs: 100,
-    interTokenMs: 2,
-    tokens: [8, 8],
-    ...(fault === null ? {} : { faultRates: { [fault]: 0.5 } }),
-  });
-  try {
-    const r = await runCli([
-      'run',
-      '--target',
-      llm.url,
-      '--protocol',
-      'openai',
-      '--out',
-      tempDir(),
-      '--json-summary',
-      ...args,
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    check(r.summary);
-  } finally {
-    await llm.close();
-  }
-}
-
-function listen(server: Server | import('node:net').Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`),
-    ),
+  const options = { port: 0, seed: 1, firstTokenMs: 100, interTokenMs: 2, tokens: [8, 8] as const };
+  await withMockLlm(
+    { ...options, ...(fault === null ? {} : { faultRates: { [fault]: 0.5 } }) },
+    async (llm) => {
+      const r = await runCli([
+        'run',
+        '--target',
+        llm.url,
+        '--protocol',
+        'openai',
+        '--out',
+        tempDir(),
+        '--json-summary',
+        ...args,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      check(r.summary);
+    },
   );
 }
 
@@ -77,7 +62,7 @@ describe('each fault maps to its error name', () => {
       if (n % 2 === 0) res.end(`data: not json\n\ndata: [DONE]\n\n`);
       else res.end(`data: {"choices":[{"delta":{"content":"${'x'.repeat(400)}"}}]}\n\ndata: [DONE]\n\n`);
     });
-    const url = await listen(server);
+    const url = await listenLocal(server);
     try {
       const r = await runCli([
         'run',
@@ -119,7 +104,7 @@ describe('each fault maps to its error name', () => {
         );
       else socket.resetAndDestroy();
     });
-    const url = await listen(net);
+    const url = await listenLocal(net);
     try {
       const r = await runCli([
         'run',
@@ -148,7 +133,7 @@ describe('each fault maps to its error name', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });
-    const url = await listen(server);
+    const url = await listenLocal(server);
     try {
       const r = await runCli([
         'run',

@@ -5,6 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunJson } from '../../src/report/types.ts';
+import type { MockLlmOptions } from '../../src/targets/mock-llm/options.ts';
+import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
+import { BUILTIN_APPS } from '../../src/targets/workflow-server/builtin-apps.ts';
+import {
+  startWorkflowServer,
+  type WorkflowServer,
+  type WorkflowServerOptions,
+} from '../../src/targets/workflow-server/server.ts';
 
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -78,6 +86,50 @@ export function listenLocal(server: import('node:net').Server): Promise<string> 
       resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`),
     ),
   );
+}
+
+/** Stops a server listening; resolves once it has. */
+export function closeServer(server: import('node:net').Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A mock LLM on 127.0.0.1 for the length of `body`, closed whatever `body` does. */
+export async function withMockLlm<T>(
+  options: MockLlmOptions,
+  body: (llm: MockLlm) => Promise<T>,
+): Promise<T> {
+  const llm = await startMockLlm(options);
+  try {
+    return await body(llm);
+  } finally {
+    await llm.close();
+  }
+}
+
+export interface WorkflowTarget {
+  readonly llm: MockLlm;
+  readonly server: WorkflowServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The reference workflow server (the built-in apps unless `server` names others; `console` serves
+ * the console API `setup` drives) and the mock LLM its LLM nodes call, both on 127.0.0.1.
+ */
+export async function startWorkflowTarget(
+  llmOptions: MockLlmOptions,
+  server: Partial<Omit<WorkflowServerOptions, 'llmUrl'>> = {},
+): Promise<WorkflowTarget> {
+  const llm = await startMockLlm({ port: 0, ...llmOptions });
+  const started = await startWorkflowServer({ port: 0, apps: BUILTIN_APPS, ...server, llmUrl: llm.url });
+  return {
+    llm,
+    server: started,
+    async close() {
+      await started.close();
+      await llm.close();
+    },
+  };
 }
 
 /**

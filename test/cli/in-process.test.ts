@@ -5,11 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { main } from '../../src/cli/main.ts';
 import { memoryState } from '../../src/global-state.ts';
-import { readRun, tempDir } from './helpers.ts';
+import { listenLocal, readRun, tempDir } from './helpers.ts';
 
 let server: http.Server;
 let origin = '';
@@ -23,8 +22,7 @@ before(async () => {
     // A short stream, so the run keeps starting new ones until it is stopped.
     setTimeout(() => res.end('data: {"a":2}\n\n'), 50);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenLocal(server);
 });
 
 after(() => server.close());

@@ -3,22 +3,24 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { BUILTIN_APPS } from '../../src/targets/workflow-server/builtin-apps.ts';
-import { startWorkflowServer, type WorkflowServer } from '../../src/targets/workflow-server/server.ts';
-import { afterLoadStarts, readRun, runCli, tempDir } from './helpers.ts';
+import type { WorkflowServer } from '../../src/targets/workflow-server/server.ts';
+import {
+  afterLoadStarts,
+  readRun,
+  runCli,
+  startWorkflowTarget,
+  tempDir,
+  type WorkflowTarget,
+} from './helpers.ts';
 
 describe('streamload run against the workflow server', () => {
-  let llm: MockLlm;
+  let target: WorkflowTarget;
   let server: WorkflowServer;
   before(async () => {
-    llm = await startMockLlm({ port: 0, firstTokenMs: 20, interTokenMs: 2, tokens: [10, 10] });
-    server = await startWorkflowServer({ port: 0, llmUrl: llm.url, apps: BUILTIN_APPS });
+    target = await startWorkflowTarget({ firstTokenMs: 20, interTokenMs: 2, tokens: [10, 10] });
+    server = target.server;
   });
-  after(async () => {
-    await server.close();
-    await llm.close();
-  });
+  after(() => target.close());
 
   test('counts equal the server counters; ttft after ttfe; node durations; reports written', async () => {
     const out = tempDir();

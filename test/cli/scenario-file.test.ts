@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli, tempDir } from './helpers.ts';
+import { listenLocal, runCli, tempDir } from './helpers.ts';
 
 let server: http.Server;
 let origin = '';
@@ -27,8 +26,7 @@ before(async () => {
     // The protocol's default path ('/') does not exist on this API: only reachability matters.
     res.writeHead(req.url === '/' ? 404 : 200, { 'content-type': 'application/json' }).end('{}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenLocal(server);
 });
 
 after(() => server.close());

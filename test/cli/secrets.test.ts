@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli, tempDir } from './helpers.ts';
+import { closeServer, listenLocal, runCli, tempDir } from './helpers.ts';
 
 const SECRET = 'hunter2pw';
 
@@ -24,10 +23,9 @@ describe('secrets', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end('event: done\ndata: {}\n\n');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = await listenLocal(server);
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => closeServer(server));
 
   const withCredentials = () => origin.replace('http://', `http://user:${SECRET}@`);
 

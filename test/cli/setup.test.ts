@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { BUILTIN_APPS } from '../../src/targets/workflow-server/builtin-apps.ts';
-import { startWorkflowServer, type WorkflowServer } from '../../src/targets/workflow-server/server.ts';
-import { runCli, tempDir } from './helpers.ts';
+import type { WorkflowServer } from '../../src/targets/workflow-server/server.ts';
+import { runCli, startWorkflowTarget, tempDir, type WorkflowTarget } from './helpers.ts';
 
 const PASSWORD = 'Load-Test-9';
 const CHATFLOW = fileURLToPath(new URL('../fixtures/chatflow.yml', import.meta.url));
@@ -57,26 +56,23 @@ workflow:
 `;
 
 describe('streamload setup against the reference console', () => {
-  let defaultLlm: MockLlm;
+  let target: WorkflowTarget;
   let providerLlm: MockLlm;
   let server: WorkflowServer;
   let dir: string;
   before(async () => {
-    defaultLlm = await startMockLlm({ port: 0, firstTokenMs: 2, interTokenMs: 1, tokens: [3, 3] });
+    target = await startWorkflowTarget(
+      { firstTokenMs: 2, interTokenMs: 1, tokens: [3, 3] },
+      { console: { password: PASSWORD } },
+    );
+    server = target.server;
     providerLlm = await startMockLlm({ port: 0, firstTokenMs: 2, interTokenMs: 1, tokens: [4, 4] });
-    server = await startWorkflowServer({
-      port: 0,
-      llmUrl: defaultLlm.url,
-      apps: BUILTIN_APPS,
-      console: { password: PASSWORD },
-    });
     dir = tempDir();
     writeFileSync(join(dir, 'llm.yml'), WORKFLOW_DSL);
     writeFileSync(join(dir, 'bad.yml'), BAD_DSL);
   });
   after(async () => {
-    await server.close();
-    await defaultLlm.close();
+    await target.close();
     await providerLlm.close();
   });
 

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readRun, runCli, tempDir } from '../cli/helpers.ts';
+import { listenLocal, readRun, runCli, tempDir } from '../cli/helpers.ts';
 
 const NODES_PER_RUN = 60;
 
@@ -34,8 +33,7 @@ test('random node titles and a large question pool stay bounded', { timeout: 120
     parts.push(workflowEvent('workflow_finished', { status: 'succeeded' }));
     res.end(parts.join(''));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = await listenLocal(server);
   try {
     const dir = tempDir();
     const questions = join(dir, 'questions.txt');

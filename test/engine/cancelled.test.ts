@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveRunConfig } from '../../src/config/resolve.ts';
 import { startRun } from '../../src/index.ts';
 import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { runCli, tempDir } from '../cli/helpers.ts';
+import { listenLocal, runCli, tempDir } from '../cli/helpers.ts';
 
 test('a fault-free run whose last streams are cut at the stop timeout: 0 failures, cancelled > 0, exit 0', {
   timeout: 120_000,
@@ -83,8 +82,7 @@ test('an abort (the second Ctrl-C) cuts open streams as cancelled, keeping what 
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('data: {"a":1}\n\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = await listenLocal(server);
   try {
     const config = resolveRunConfig({
       flags: { target: origin, protocol: 'sse', users: 3, spawnRate: 100, runTime: 60_000 },

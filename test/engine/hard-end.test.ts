@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readRun, runCli, tempDir } from '../cli/helpers.ts';
+import { listenLocal, readRun, runCli, tempDir } from '../cli/helpers.ts';
 
 let server: http.Server;
 let origin = '';
@@ -20,8 +19,7 @@ before(async () => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.end('data: {"a":1}\n\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenLocal(server);
 });
 
 after(() => server.close());

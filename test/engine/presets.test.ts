@@ -5,10 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
 import { resolveRunConfig } from '../../src/config/resolve.ts';
-import { runCli, tempDir } from '../cli/helpers.ts';
+import { listenLocal, runCli, tempDir } from '../cli/helpers.ts';
 
 test('--profile light|normal|heavy|stress = 10/100, 100/1000, 500/5000, 1000/10000 users/requests', () => {
   const expected = { light: [10, 100], normal: [100, 1000], heavy: [500, 5000], stress: [1000, 10_000] };
@@ -38,8 +37,7 @@ before(async () => {
     // Held open a while, so requests fired together overlap at the server.
     setTimeout(() => res.end('event: done\ndata: {}\n\n'), 400);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenLocal(server);
 });
 
 after(() => server.close());

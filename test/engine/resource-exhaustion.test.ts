@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { MAIN, readRun, tempDir } from '../cli/helpers.ts';
+import { listenLocal, MAIN, readRun, tempDir } from '../cli/helpers.ts';
 
 test('EMFILE under ulimit -n 256 with 1000 users: counted, warned once, ends on time', {
   timeout: 120_000,
@@ -20,8 +19,7 @@ test('EMFILE under ulimit -n 256 with 1000 users: counted, warned once, ends on 
     const t = setTimeout(() => res.end('data: {"a":2}\n\n'), 1000);
     res.on('close', () => clearTimeout(t));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = await listenLocal(server);
   const out = tempDir();
   const args = [
     MAIN,

@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
-import { runCli, tempDir } from '../cli/helpers.ts';
+import { listenLocal, runCli, tempDir } from '../cli/helpers.ts';
 import { type RunningServer, serverDir, startTinyproxy } from './real-servers.ts';
 
 let target: http.Server;
@@ -24,8 +23,7 @@ before(async () => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.end('data: {"n":1}\n\nevent: done\ndata: {}\n\n');
   });
-  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  origin = await listenLocal(target);
   proxy = await startTinyproxy(serverDir());
 });
 

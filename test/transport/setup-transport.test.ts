@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { BUILTIN_APPS } from '../../src/targets/workflow-server/builtin-apps.ts';
-import { startWorkflowServer, type WorkflowServer } from '../../src/targets/workflow-server/server.ts';
-import { runCli, tempDir } from '../cli/helpers.ts';
+import type { WorkflowServer } from '../../src/targets/workflow-server/server.ts';
+import { runCli, startWorkflowTarget, tempDir, type WorkflowTarget } from '../cli/helpers.ts';
 import {
   type Certificates,
   freePort,
@@ -34,23 +32,18 @@ const NO_ENV_PROXY = {
   no_proxy: '',
 };
 
-let llm: MockLlm;
+let target: WorkflowTarget;
 let server: WorkflowServer;
 
 before(async () => {
-  llm = await startMockLlm({ port: 0, firstTokenMs: 2, interTokenMs: 1, tokens: [3, 3] });
-  server = await startWorkflowServer({
-    port: 0,
-    llmUrl: llm.url,
-    apps: BUILTIN_APPS,
-    console: { password: PASSWORD },
-  });
+  target = await startWorkflowTarget(
+    { firstTokenMs: 2, interTokenMs: 1, tokens: [3, 3] },
+    { console: { password: PASSWORD } },
+  );
+  server = target.server;
 });
 
-after(async () => {
-  await server?.close();
-  await llm?.close();
-});
+after(() => target?.close());
 
 /** `setup` of the chatflow fixture against `console`, in `cwd`, with `env` over a proxy-free one. */
 function setup(console: string, cwd: string, env: Record<string, string>, ...extra: string[]) {

@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { runCli, tempDir } from '../cli/helpers.ts';
+import { closeServer, listenLocal, runCli, tempDir } from '../cli/helpers.ts';
 import { startWebCli, type WebCli, waitForView } from './helpers.ts';
 
 const INDEX = pathToFileURL(new URL('../../src/index.ts', import.meta.url).pathname).href;
@@ -82,8 +81,7 @@ describe('web UI against hostile pages', { timeout: 120_000 }, () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end('data: {}\n\n');
     });
-    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-    attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
+    attackerUrl = await listenLocal(attacker);
     web = await startWebCli([
       'web',
       '--web-port',
@@ -101,7 +99,7 @@ describe('web UI against hostile pages', { timeout: 120_000 }, () => {
   });
   after(async () => {
     await web?.stop();
-    await new Promise<void>((resolve) => attacker.close(() => resolve()));
+    await closeServer(attacker);
   });
 
   test('a rebinding Host is refused on every route; its POST starts nothing', async () => {
