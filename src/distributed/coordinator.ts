@@ -129,6 +129,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
         worker.link.close('done');
         return;
       case 'heartbeat':
+      case 'ready':
       case 'welcome':
       case 'refuse':
       case 'assign':

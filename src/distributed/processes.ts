@@ -1,9 +1,11 @@
 /**
- * `--processes N`: N children of this same Node running segments 1/N … N/N from one common start,
- * set a little ahead so every child has loaded the engine by then. No hello and no heartbeats: a
- * parent knows its own children. Each gets its share in one message; the parent merges the
- * snapshots they report every second (parts.ts) and learns of a child's end from its bye or its
- * exit. Child stdout goes to the parent's stderr, so the parent alone owns stdout (`--json-summary`).
+ * `--processes N`: N children of this same Node running segments 1/N … N/N from one common start.
+ * No hello and no heartbeats: a parent knows its own children. Each says `ready` once it has loaded
+ * the engine; when all have (a guessed lead would be too short on a loaded machine, and a late child
+ * would silently do less of its share), the parent sets the start a moment ahead and sends each its
+ * share in one message. It merges the snapshots they report every second (parts.ts) and learns of a
+ * child's end from its bye or its exit. Child stdout goes to the parent's stderr, so the parent alone
+ * owns stdout (`--json-summary`).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -21,13 +23,11 @@ export function parseProcesses(value: string): number {
   return n;
 }
 
-/**
- * From the fork to the common start: a child loads the engine in ~0.5 s on an idle core; N of them
- * share the cores. A child later than that still runs its share, with a warning (run.ts).
- */
-export function startLeadMs(processes: number): number {
-  return Math.min(10_000, 2000 + 500 * processes);
-}
+/** From the last `ready` to the common start: the assign messages' trip over IPC. */
+const START_MARGIN_MS = 250;
+
+/** A child that has not loaded the engine by then is killed and its segment lost (bounded start). */
+const READY_TIMEOUT_MS = 60_000;
 
 /** After an abort, children still running this long are killed (a hung child cannot hold the run). */
 const ABORT_GRACE_MS = 5000;
@@ -41,23 +41,38 @@ export interface ProcessesOptions {
   readonly entry: string;
   readonly args?: readonly string[];
   readonly notice: (line: string) => void;
-  /** The common start (epoch ms); default: now + startLeadMs. */
+  /** The common start (epoch ms); default: a moment after every child is ready. */
   readonly startAt?: number;
 }
 
 export interface Processes extends ScaledRun {
   readonly children: readonly ChildProcess[];
-  /** The common start every child's second 1 counts from. */
-  readonly startAt: number;
+  /** The common start every child's second 1 counts from: null until `started` resolves. */
+  readonly startAt: number | null;
   /** Kills every child still running (SIGKILL after 2 s of SIGTERM). */
   close(): Promise<void>;
 }
 
 export function forkProcesses(options: ProcessesOptions): Processes {
   const parts = createParts({ notice: options.notice });
-  const startAt = options.startAt ?? Date.now() + startLeadMs(options.processes);
-  const config = { ...options.config, startAt };
+  let startAt: number | null = null;
+  let markStarted = (): void => {};
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  // Children still loading; the assigns of those that are ready. A child that is gone before it
+  // was ready (its part is lost) is no longer awaited.
+  const loading = new Set<number>();
+  const assigns: (() => void)[] = [];
+  const startIfAllReady = (): void => {
+    if (startAt !== null || loading.size > 0) return;
+    clearTimeout(readyTimer);
+    startAt = options.startAt ?? Date.now() + START_MARGIN_MS;
+    for (const assign of assigns) assign();
+    markStarted();
+  };
   const children = splitPlan(options.plan, options.processes).map((share, i) => {
+    loading.add(i);
     const child = fork(options.entry, [...(options.args ?? [])], {
       stdio: ['ignore', 2, 2, 'ipc'],
       // Inherit nothing odd (--test, --inspect) from the parent's command line.
@@ -71,10 +86,16 @@ export function forkProcesses(options: ProcessesOptions): Processes {
       send({ type: 'stop', mode });
       if (mode === 'abort') setTimeout(() => child.kill('SIGKILL'), ABORT_GRACE_MS).unref();
     });
+    const settleLoading = (): void => {
+      if (loading.delete(i)) startIfAllReady();
+    };
     child.on('message', (data) => {
       try {
         const message = parseMessage(data);
-        if (message.type === 'snapshot') part.snapshot(message.snapshot);
+        if (message.type === 'ready') {
+          assigns.push(() => send({ type: 'assign', config: { ...options.config, startAt }, share }));
+          settleLoading();
+        } else if (message.type === 'snapshot') part.snapshot(message.snapshot);
         else if (message.type === 'bye' && message.reason === 'error')
           part.lose(message.message ?? 'the share failed');
         else if (message.type === 'bye') part.bye(message.status ?? 'completed', message.warnings ?? []);
@@ -87,26 +108,35 @@ export function forkProcesses(options: ProcessesOptions): Processes {
     // Lost only once the channel is drained too: a bye read after the exit still counts.
     let exit: string | null = null;
     const gone = (): void => {
-      if (exit !== null && !child.connected) part.lose(`process exited (${exit})`);
+      if (exit === null || child.connected) return;
+      part.lose(`process exited (${exit})`);
+      settleLoading();
     };
     child.on('exit', (code, signal) => {
       exit = signal ?? `code ${code}`;
       gone();
     });
     child.on('disconnect', gone);
-    send({ type: 'assign', config, share });
     return child;
   });
+  // Bounded: a child that never loads is killed; its exit loses its segment and the rest start.
+  const readyTimer = setTimeout(() => {
+    for (const i of loading) children[i]?.kill('SIGKILL');
+  }, READY_TIMEOUT_MS);
+  readyTimer.unref();
   parts.seal();
   return {
     onTick: parts.onTick,
     snapshot: parts.snapshot,
     stop: parts.stop,
     done: parts.done,
-    started: Promise.resolve(),
+    started,
     children,
-    startAt,
+    get startAt() {
+      return startAt;
+    },
     async close() {
+      clearTimeout(readyTimer);
       await Promise.all(
         children.map(async (child) => {
           if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,7 +1,7 @@
 /**
  * The scale-out messages: `streamload master`/`worker` over WebSocket, and the few a
- * `--processes N` parent and its children exchange over IPC (assign, snapshot, stop, bye: a parent
- * needs no hello or heartbeat from its own children). One versioned, discriminated union: a new
+ * `--processes N` parent and its children exchange over IPC (ready, assign, snapshot, stop, bye: a
+ * parent needs no hello or heartbeat from its own children, only to know when each has loaded). One versioned, discriminated union: a new
  * message or a changed field bumps PROTOCOL_VERSION, and a worker speaking another version (or
  * another streamload VERSION, since shares carry engine config) is refused at hello.
  *
@@ -16,7 +16,8 @@ import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 
 // 2: hello carries the master token. 3: bye carries the share's status and warnings. 4: no reshare.
-export const PROTOCOL_VERSION = 4;
+// 5: ready (a --processes child has loaded the engine).
+export const PROTOCOL_VERSION = 5;
 
 /**
  * Largest message a peer accepts after the hello (WebSocket `maxPayload`). The largest message is a
@@ -59,6 +60,11 @@ export interface Assign {
   readonly share: Share;
 }
 
+/** A `--processes` child has loaded the engine: once all have, the parent sets the common start. */
+export interface Ready {
+  readonly type: 'ready';
+}
+
 export interface SnapshotMessage {
   readonly type: 'snapshot';
   /** Cumulative state; `history` holds only rows after the previously sent snapshot's last second. */
@@ -94,7 +100,7 @@ export interface Bye {
   readonly warnings?: readonly string[];
 }
 
-export type WorkerMessage = Hello | SnapshotMessage | Heartbeat | Bye;
+export type WorkerMessage = Hello | Ready | SnapshotMessage | Heartbeat | Bye;
 export type MasterMessage = Welcome | Refuse | Assign | Heartbeat | Stop;
 export type Message = WorkerMessage | MasterMessage;
 
@@ -145,6 +151,7 @@ const CHECKS: { readonly [K in Message['type']]: Check } = {
       workerId: [isText, 'a string'],
     }),
   refuse: (m) => fields(m, { reason: [isText, 'a string'] }),
+  ready: () => null,
   assign: (m) => (isObject(m.config) ? shareProblem(m.share) : 'config must be an object'),
   snapshot: (m) => (isObject(m.snapshot) ? null : 'snapshot must be an object'),
   heartbeat: (m) => fields(m, { sentAtMs: [isAmount, 'a number'] }),

@@ -21,7 +21,7 @@ export interface WorkerOptions {
   readonly snapshotEveryMs?: number;
   /** The master token, sent in the hello. */
   readonly token?: string;
-  /** false: no hello (a `--processes` child: its parent forked it and sends the share at once). */
+  /** false: no hello (a `--processes` child): it says `ready` and its parent sends the share. */
   readonly hello?: boolean;
   /** Progress lines ("assigned share 1/2"). */
   readonly log?: (line: string) => void;
@@ -82,6 +82,7 @@ export function runWorker(
           else report.stop(message.mode);
           return;
         case 'hello':
+        case 'ready':
         case 'snapshot':
         case 'heartbeat':
         case 'bye':
@@ -103,7 +104,9 @@ export function runWorker(
         });
       else settle({ exitCode: 1, message: `lost the ${link.label}: ${reason}` });
     });
-    if (options.hello !== false)
+    // A child says it has loaded (its parent then sets the common start); a worker says hello.
+    if (options.hello === false) link.send({ type: 'ready' });
+    else
       link.send({
         type: 'hello',
         protocol: own.protocol,

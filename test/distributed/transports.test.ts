@@ -32,6 +32,7 @@ const exitCodes = (children: readonly ChildProcess[]) =>
   );
 
 const SHARE_MODULE = fileURLToPath(new URL('../../src/distributed/test-share.ts', import.meta.url));
+const SLOW_SHARE_MODULE = fileURLToPath(new URL('../fixtures/shares/slow-loading.ts', import.meta.url));
 const CHILD_ENTRY = fileURLToPath(new URL('../../src/cli/process-child.ts', import.meta.url));
 const plan = { users: 4, spawnRate: 4, rate: null, iterations: null };
 
@@ -86,7 +87,8 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
     });
     try {
       // Mid-run: 2 s after the common start.
-      await new Promise((r) => setTimeout(r, pool.startAt - Date.now() + 2000));
+      await pool.started;
+      await new Promise((r) => setTimeout(r, (pool.startAt as number) - Date.now() + 2000));
       pool.children[1]!.kill('SIGKILL');
       const result = await pool.done;
       assert.ok(result.partial);
@@ -97,6 +99,41 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
       );
       assert.match(notices.join('\n'), /lost \(process exited \(SIGKILL\)\): the run continues/);
       assert.ok(summarize(result.snapshot).totals.requests > 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('the common start waits for the slowest child to load: none starts late or does less', async () => {
+    const forkedAt = Date.now();
+    const pool = forkProcesses({
+      processes: 2,
+      config: { syntheticRunMs: 1500 },
+      plan,
+      entry: CHILD_ENTRY,
+      args: [SLOW_SHARE_MODULE],
+      notice: () => {},
+    });
+    try {
+      const before = pool.startAt;
+      assert.equal(before, null, 'no start is set before the children have loaded');
+      await pool.started;
+      // The module takes 4 s to load: a start guessed at the fork would have passed by then.
+      const startedAfterMs = (pool.startAt ?? Number.NaN) - forkedAt;
+      assert.ok(startedAfterMs >= 4000, `start ${startedAfterMs} ms after the fork`);
+      const result = await pool.done;
+      assert.equal(result.partial, null);
+      assert.deepEqual(
+        result.workers.map((w) => w.status),
+        ['completed', 'completed'],
+      );
+      // Every second of the merged history has every user: both children began at the same instant.
+      const rows = summarize(result.snapshot).history;
+      assert.ok(rows.length >= 1);
+      assert.ok(
+        rows.every((row) => row.users === plan.users),
+        JSON.stringify(rows.map((r) => r.users)),
+      );
     } finally {
       await pool.close();
     }
