@@ -237,7 +237,8 @@ describe('web UI safety and run --web (CLI)', { timeout: 60_000 }, () => {
       '--spawn-rate',
       '100',
       '--run-time',
-      '5s',
+      // Long enough that /metrics is still served after the view showed both processes, under load.
+      '10s',
       '--format',
       'json',
       '--json-summary',
