@@ -4,7 +4,8 @@
  * - `recorder.event()` (every SSE event) and `recorder.request()` (every request), against a
  *   floor that only bumps the same counters;
  * - `histogramStats` (one pass, hand-written bucket arithmetic) against the library's getters;
- * - `snapshot()` + `summarize()` (once per second for the live view), cold and warm, and a 4-way merge.
+ * - `snapshot()` + `summarize()` (once per second for the live view), cold and warm, and a 4-way merge;
+ * - run.json's cumulative duration columns after a simulated hour.
  * Each case checks its own result count. `--quick` runs a small, fast pass (CI, smoke).
  *
  *   node bench/metrics.bench.ts [--quick]
@@ -15,12 +16,15 @@ import {
   createHistogram,
   createRecorder,
   createSnapshotMerger,
+  encodeHistogram,
   histogramStats,
   mergeSnapshots,
   PERCENTILES,
   type RequestResult,
   summarize,
 } from '../src/metrics/index.ts';
+import type { SnapshotRow } from '../src/metrics/history.ts';
+import { cumulativeDurations } from '../src/report/cumulative.ts';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 200_000 : 5_000_000;
@@ -220,6 +224,24 @@ row('snapshot + summarize after 60 s of history (median of 15)', `${minuteMs.toF
 row('snapshot + summarize after a simulated hour (3600 s)', `${hourMs.toFixed(2)} ms`);
 row('  hour / minute', `${(hourMs / minuteMs).toFixed(1)}×`);
 hourly.close();
+
+// run.json's cumulative "Total" columns after an hour: 3600 per-second duration histograms of 500
+// requests each, 0.2–20 s (an LLM run at ~2,000 streams), built once at the end of a run.
+const hourRows = Array.from({ length: quick ? 300 : 3600 }, () => {
+  const h = createHistogram();
+  for (let i = 0; i < 500; i++) h.recordValue(Math.round((200 + rand() * rand() * 20_000) * 1000));
+  return { durationHistogram: encodeHistogram(h) } as SnapshotRow;
+});
+const cumulativeMs: number[] = [];
+for (let round = 0; round < 3; round++) {
+  const start = performance.now();
+  assert.equal(cumulativeDurations(hourRows).length, hourRows.length);
+  cumulativeMs.push(performance.now() - start);
+}
+row(
+  `run.json cumulative durations, ${hourRows.length} s of history (median of 3)`,
+  `${cumulativeMs.sort((a, b) => a - b)[1]!.toFixed(0)} ms`,
+);
 
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(
