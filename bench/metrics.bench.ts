@@ -12,6 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { build, initWebAssemblySync } from 'hdr-histogram-js';
+import type { SnapshotRow } from '../src/metrics/history.ts';
 import {
   createHistogram,
   createRecorder,
@@ -23,7 +24,6 @@ import {
   type RequestResult,
   summarize,
 } from '../src/metrics/index.ts';
-import type { SnapshotRow } from '../src/metrics/history.ts';
 import { cumulativeDurations } from '../src/report/cumulative.ts';
 
 const quick = process.argv.includes('--quick');
