@@ -1,8 +1,17 @@
 /** Reads a YAML or JSON config file into field values, with file:line on every error. */
 import { readFileSync } from 'node:fs';
-import { isMap, LineCounter, parseDocument, type Scalar } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Scalar } from 'yaml';
 import { UsageError } from '../errors.ts';
 import { convertOption, optionNamed } from './fields.ts';
+
+/**
+ * yaml is 72 modules (~40 ms of CPU at start-up): loaded when a config file is read, not by every
+ * run that resolves its options without one. Synchronous, as option resolution is.
+ */
+function loadYaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
+}
 
 export function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -13,6 +22,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
       `--config: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
+  const { isMap, LineCounter, parseDocument } = loadYaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const first = doc.errors[0];
