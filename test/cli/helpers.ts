@@ -1,8 +1,8 @@
 /** Runs the real CLI as a child process and collects what a user would see. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunJson } from '../../src/report/types.ts';
 import type { MockLlmOptions } from '../../src/targets/mock-llm/options.ts';
@@ -152,4 +152,17 @@ export function afterLoadStarts(
   };
   child.stdout?.on('data', watch);
   child.stderr?.on('data', watch);
+}
+
+/**
+ * The absolute path of a system program (nginx, tinyproxy, ip, openssl): PATH first, then the sbin
+ * folders Debian installs daemons in, which a non-login or non-root PATH often lacks. The bare name
+ * when nowhere (the spawn then fails with ENOENT naming it).
+ */
+export function systemCommand(name: string): string {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return name;
 }

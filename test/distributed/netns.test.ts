@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAIN, readRun } from '../cli/helpers.ts';
+import { MAIN, readRun, systemCommand } from '../cli/helpers.ts';
+
+const IP = systemCommand('ip');
 
 const id = process.pid % 10_000;
 const subnet = `10.201.${process.pid % 250}`;
@@ -24,20 +26,20 @@ const hosts = [
 ];
 
 function ip(...args: string[]): string | null {
-  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(IP, args, { encoding: 'utf8', timeout: 10_000 });
   return r.status === 0 ? null : `ip ${args.join(' ')}: ${r.stderr.trim() || r.error?.message}`;
 }
 
 function canUseNetns(): string | false {
   if (process.getuid?.() !== 0) return 'needs root (ip netns)';
-  if (spawnSync('ip', ['-V']).status !== 0) return 'needs iproute2 (ip)';
+  if (spawnSync(IP, ['-V']).status !== 0) return 'needs iproute2 (ip)';
   return false;
 }
 const skip = canUseNetns();
 
 const children = new Set<ChildProcess>();
 function inNamespace(ns: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, MAIN, ...args], {
+  const child = spawn(IP, ['netns', 'exec', ns, process.execPath, MAIN, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

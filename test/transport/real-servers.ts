@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemCommand } from '../cli/helpers.ts';
 
 /** A folder the servers' unprivileged workers (user nobody) may write their logs and temp files in. */
 export function serverDir(): string {
@@ -96,7 +97,9 @@ export async function startTinyproxy(dir: string): Promise<RunningServer> {
       '',
     ].join('\n'),
   );
-  const child = spawn('tinyproxy', ['-d', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(systemCommand('tinyproxy'), ['-d', '-c', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
@@ -122,7 +125,7 @@ export interface Certificates {
 /** A private CA and a server certificate it signed for 127.0.0.1 and localhost. */
 export function makeCertificates(dir: string): Certificates {
   const path = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const openssl = (...args: string[]) => execFileSync(systemCommand('openssl'), args, { stdio: 'pipe' });
   const key = (name: string) => ['-newkey', 'rsa:2048', '-nodes', '-keyout', path(`${name}.key`)];
   openssl(
     'req',
@@ -217,7 +220,7 @@ http {
 }
 `,
   );
-  const child = spawn('nginx', ['-p', dir, '-c', config, '-e', join(dir, 'error.log')], {
+  const child = spawn(systemCommand('nginx'), ['-p', dir, '-c', config, '-e', join(dir, 'error.log')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
