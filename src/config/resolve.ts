@@ -69,6 +69,19 @@ export function optionsFromEnv(
   return values;
 }
 
+type ContextOption = Exclude<keyof DefaultContext, 'given'> & OptionName;
+/** The options DefaultContext exposes (every field but `given`: the `satisfies` makes the list exact). */
+const CONTEXT_OPTIONS = Object.keys({
+  scenario: 0,
+  profile: 0,
+  users: 0,
+  iterations: 0,
+  rate: 0,
+  stages: 0,
+  target: 0,
+  protocol: 0,
+} satisfies Record<Exclude<keyof DefaultContext, 'given'>, 0>) as ContextOption[];
+
 /**
  * Every option's value: the given one, else its default from the table, a computed default
  * reading the other options it depends on (each resolved once, on first use).
@@ -84,33 +97,9 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
     }
     return values.get(name) as OptionValues[K];
   };
-  const context: DefaultContext = {
-    get scenario() {
-      return value('scenario');
-    },
-    get profile() {
-      return value('profile');
-    },
-    get users() {
-      return value('users');
-    },
-    get iterations() {
-      return value('iterations');
-    },
-    get rate() {
-      return value('rate');
-    },
-    get stages() {
-      return value('stages');
-    },
-    get target() {
-      return value('target');
-    },
-    get protocol() {
-      return value('protocol');
-    },
-    given: (name) => given[name] !== undefined,
-  };
+  // The options a computed default may read, each resolved on first read.
+  const context = { given: (name: string) => given[name] !== undefined } as DefaultContext;
+  for (const name of CONTEXT_OPTIONS) Object.defineProperty(context, name, { get: () => value(name) });
   // Each option once, by the table's own typing of `value`.
   return Object.fromEntries(OPTION_NAMES.map((name) => [name, value(name)])) as OptionValues;
 }
