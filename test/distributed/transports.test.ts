@@ -36,16 +36,16 @@ const SLOW_SHARE_MODULE = fileURLToPath(new URL('../fixtures/shares/slow-loading
 const CHILD_ENTRY = fileURLToPath(new URL('../../src/cli/process-child.ts', import.meta.url));
 const plan = { users: 4, spawnRate: 4, rate: null, iterations: null };
 
+/** Two children of the synthetic share (or of `module`) over IPC. */
+const forkTwo = (
+  config: Record<string, unknown>,
+  notice: (line: string) => void = () => {},
+  module = SHARE_MODULE,
+) => forkProcesses({ processes: 2, config, plan, entry: CHILD_ENTRY, args: [module], notice });
+
 describe('child processes over IPC', { timeout: 90_000 }, () => {
   test('two processes complete; merged totals are the sum of what each reported', async () => {
-    const pool = forkProcesses({
-      processes: 2,
-      config: { syntheticRunMs: 2200 },
-      plan,
-      entry: CHILD_ENTRY,
-      args: [SHARE_MODULE],
-      notice: () => {},
-    });
+    const pool = forkTwo({ syntheticRunMs: 2200 });
     try {
       const perSecond: number[] = [];
       pool.onTick((s) => perSecond.push(s.totals.requests));
@@ -77,14 +77,7 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
 
   test('SIGKILL of one process mid-run: the run completes partial, with a clear notice', async () => {
     const notices: string[] = [];
-    const pool = forkProcesses({
-      processes: 2,
-      config: { syntheticRunMs: 3500 },
-      plan,
-      entry: CHILD_ENTRY,
-      args: [SHARE_MODULE],
-      notice: (l) => notices.push(l),
-    });
+    const pool = forkTwo({ syntheticRunMs: 3500 }, (l) => notices.push(l));
     try {
       // Mid-run: 2 s after the common start.
       await pool.started;
@@ -106,14 +99,7 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
 
   test('the common start waits for the slowest child to load: none starts late or does less', async () => {
     const forkedAt = Date.now();
-    const pool = forkProcesses({
-      processes: 2,
-      config: { syntheticRunMs: 1500 },
-      plan,
-      entry: CHILD_ENTRY,
-      args: [SLOW_SHARE_MODULE],
-      notice: () => {},
-    });
+    const pool = forkTwo({ syntheticRunMs: 1500 }, () => {}, SLOW_SHARE_MODULE);
     try {
       const before = pool.startAt;
       assert.equal(before, null, 'no start is set before the children have loaded');
@@ -144,14 +130,7 @@ describe('child processes over IPC', { timeout: 90_000 }, () => {
    * on a busy machine may start after the common start) and `afterMs` more.
    */
   async function longRun(afterMs: number, notices: string[] = []) {
-    const pool = forkProcesses({
-      processes: 2,
-      config: { syntheticRunMs: 60_000 },
-      plan,
-      entry: CHILD_ENTRY,
-      args: [SHARE_MODULE],
-      notice: (l) => notices.push(l),
-    });
+    const pool = forkTwo({ syntheticRunMs: 60_000 }, (l) => notices.push(l));
     await until(() => pool.snapshot().users === plan.users, 30_000);
     await new Promise((r) => setTimeout(r, afterMs));
     return pool;
