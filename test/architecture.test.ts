@@ -121,6 +121,8 @@ test('the process-state scan finds a use and passes over a comment (guards the p
  * - util/, errors.ts, version.ts, global-state.ts: helpers, the error taxonomy and the injected
  *   process state every layer uses; they import nothing of ours.
  * - metrics/, sse/: the measuring core (histograms, snapshots) and the SSE parser/encoder.
+ *   monitor/ (the target's resources: /proc, the Docker engine, Prometheus scrapes) sits beside them:
+ *   it measures the other side and imports only util/; config/ checks `--monitor` specs with it.
  * - slo/: per-request objectives over metrics; below config/ because resolve.ts parses `--slo` with it.
  * - config/: the option table and every value parser. It holds the value lists and spec parsers whose
  *   behaviour lives higher up (protocol-names.ts, arrival-kinds.ts, control-options.ts) and the
@@ -140,7 +142,7 @@ test('the process-state scan finds a use and passes over a comment (guards the p
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['util', 'errors.ts', 'version.ts', 'global-state.ts'],
-  ['metrics', 'sse'],
+  ['metrics', 'sse', 'monitor'],
   ['slo'],
   ['config'],
   ['protocols', 'controls'],

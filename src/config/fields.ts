@@ -28,6 +28,7 @@ import {
   httpUrl,
   jsonObject,
   listOf,
+  monitorSpecs,
   oneOf,
   proxyUrl,
   retryCauses,
@@ -314,6 +315,20 @@ export const OPTIONS = {
     value: texts,
     default: [],
     repeatable: true,
+  }),
+  monitor: option({
+    arg: 'spec',
+    help: 'sample the target during the run (repeatable): pid:N, cmd:PATTERN (like pgrep -f), docker:NAME|ID, prometheus:URL[#metric,…]',
+    value: monitorSpecs,
+    default: [],
+    repeatable: true,
+    web: { label: 'monitor', placeholder: 'pid:N, cmd:PATTERN, docker:NAME, prometheus:URL' },
+  }),
+  monitorInterval: option({
+    arg: 'dur',
+    help: 'how often --monitor samples each source',
+    value: duration,
+    default: 1_000,
   }),
   out: option({
     arg: 'dir',

@@ -3,6 +3,7 @@
  * (value-schema.ts, for run.json's schema and the worker protocol's check) and how it is written back
  * for a person (the web form, help defaults). The option table (fields.ts) picks one per option.
  */
+import { parseMonitorSpecs } from '../monitor/spec.ts';
 import { RETRY_CAUSES } from './control-options.ts';
 import { MAX_DURATION_MS } from './limits.ts';
 import {
@@ -162,6 +163,22 @@ export const texts: Value<readonly string[]> = {
   schema: { type: 'array', items: { type: 'string' } },
   show: shown,
   example: 'x',
+};
+
+/** Repeatable `--monitor` sources: each spec checked when read, kept as written (run.json echoes them). */
+export const monitorSpecs: Value<readonly string[]> = {
+  parse: (raw) => {
+    const list = parseStrings(raw);
+    try {
+      parseMonitorSpecs(list);
+    } catch (error) {
+      throw new ValueError((error as Error).message);
+    }
+    return list;
+  },
+  schema: { type: 'array', items: { type: 'string' } },
+  show: shown,
+  example: 'pid:1',
 };
 
 /** `Name: value` lines → [name, value] pairs. */

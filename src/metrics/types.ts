@@ -150,6 +150,11 @@ export interface HistoryRow {
   readonly generator: GeneratorSample | null;
   /** Client-side controls this second (operations, retries, breaker, limiter wait); only with controls on. */
   readonly controls?: ControlsSecond;
+  /**
+   * run.json only, with `--monitor`: each source's last sample taken within this second (source as
+   * written → series → value); absent when no source sampled in it.
+   */
+  readonly monitor?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface MetricsSummary {

@@ -90,7 +90,7 @@ export const CHARTS: readonly ChartSpec[] = [
   },
 ];
 
-export const CHART_COLORS = ['#1f77b4', '#d62728', '#2ca02c'] as const;
+export const CHART_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'] as const;
 
 export function chartPoint(h: HistoryRow): ChartPoint {
   return {

@@ -1,4 +1,5 @@
 /** Locust-compatible CSVs: the same column names and order, so existing tooling reads them. */
+import { monitorColumns } from './monitor.ts';
 import { PERCENTILES } from '../metrics/names.ts';
 import { AGGREGATED } from '../metrics/summary.ts';
 import type { LatencyStats } from '../metrics/types.ts';
@@ -78,6 +79,8 @@ export function statsCsv(run: RunJson): string {
  */
 export function historyCsv(run: RunJson): string {
   let bytes = 0;
+  // With --monitor, one column per source and series after Locust's columns (empty when unsampled).
+  const monitor = monitorColumns(run);
   const rows = run.history.map((h) => {
     bytes += h.bytes;
     const pct = PERCENT_COLUMNS.map((c) =>
@@ -100,9 +103,11 @@ export function historyCsv(run: RunJson): string {
       total ? round(total.max) : 'N/A',
       // Bytes received so far per completed request (streams still open add their bytes too).
       h.totalRequests > 0 ? bytes / h.totalRequests : 0,
+      ...monitor.map(([source, series]) => h.monitor?.[source]?.[series] ?? ''),
     ];
   });
-  return `${[HISTORY_HEADER, ...rows].map(csvLine).join('\n')}\n`;
+  const header = [...HISTORY_HEADER, ...monitor.map(([source, series]) => `${source} ${series}`)];
+  return `${[header, ...rows].map(csvLine).join('\n')}\n`;
 }
 
 export function failuresCsv(run: RunJson): string {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { benchmarkTables } from './benchmark.ts';
 import { CHART_COLORS, CHARTS, chartPoint } from './charts.ts';
 import { METRIC_DEFINITIONS } from './markdown.ts';
+import { MONITOR_COLUMNS, monitorCharts, monitorRows } from './monitor.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { requestTable } from './request-table.ts';
 import { sloTable } from './slo.ts';
@@ -35,7 +36,8 @@ export async function uplotAssets(): Promise<{ js: string; css: string }> {
 
 export async function reportHtml(run: RunJson): Promise<string> {
   const { js: uplotJs, css: uplotCss } = await uplotAssets();
-  const history = run.history.map(chartPoint);
+  const monitor = monitorCharts(run);
+  const history = run.history.map((row, i) => ({ ...chartPoint(row), ...monitor.points[i] }));
   const slo = sloTable(run);
   const bench = (slo === null ? benchmarkTables(run) : [...benchmarkTables(run), slo])
     .map((t) => `<h3>${esc(t.title)}</h3>${table(t.columns, [t.values.map((v) => fmt(v))])}`)
@@ -64,7 +66,10 @@ export async function reportHtml(run: RunJson): Promise<string> {
     ]),
   );
   // Charts of what a run did not have (the controls') are left out rather than drawn empty.
-  const charts = CHARTS.filter((c) => history.some((h) => c.series.some(([key]) => h[key] !== null)));
+  const charts = [
+    ...CHARTS.filter((c) => history.some((h) => c.series.some(([key]) => h[key] !== null))),
+    ...monitor.charts,
+  ];
   const views = bothViews(run);
   const controls =
     views === null
@@ -89,6 +94,7 @@ ${controls}
 <h2>Benchmark</h2>${bench}
 <h2>Requests</h2>${requests}
 <h2>Latency (ms)</h2>${latency}
+${monitorRows(run).length === 0 ? '' : `<h2>Target resources</h2>${table(MONITOR_COLUMNS, monitorRows(run))}`}
 <h2>Errors</h2>${run.failures.length === 0 ? '<p>No errors.</p>' : errors}
 ${checkRows(run).length === 0 ? '' : `<h2>Checks</h2>${table(CHECK_COLUMNS, checkRows(run))}`}
 <h2>Transport</h2>${table(['Item', 'Value'], transportRows(run))}

@@ -1,4 +1,5 @@
 /** report.md: the benchmark tables, metric definitions and the test environment. */
+import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
@@ -80,6 +81,8 @@ export function reportMarkdown(run: RunJson): string {
     out.push('## Client-side controls', '', `${views[0]!.toUpperCase()}${views.slice(1)}.`, '');
     out.push(markdownTable(["Users' view", ''], operationRows(run)), '');
   }
+  const monitor = monitorRows(run);
+  if (monitor.length > 0) out.push('## Target resources', '', markdownTable(MONITOR_COLUMNS, monitor), '');
   if (run.thresholds.length > 0) {
     out.push(
       '## Thresholds',

@@ -1,4 +1,5 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
+import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { type RequestColumn, requestTable } from './request-table.ts';
@@ -84,6 +85,12 @@ export function renderSummaryText(run: RunJson): string {
         ]),
       ),
     );
+  }
+  const monitor = monitorRows(run);
+  if (monitor.length > 0) {
+    out.push('');
+    out.push('Target resources (--monitor)');
+    out.push(textTable(MONITOR_COLUMNS, monitor));
   }
   out.push('');
   const g = run.generator;

@@ -2,6 +2,7 @@
 
 import type { ThresholdResult } from '../config/thresholds.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
+import type { MonitorReport } from '../monitor/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 
 // Defined beside the threshold parser (config/ sits below report/); re-exported for run.json's readers.
@@ -50,6 +51,11 @@ export interface RunJson extends MetricsSummary {
   readonly environment: RunEnvironment;
   /** Generator saturation and other notices a reader must see. */
   readonly warnings: readonly string[];
+  /**
+   * With `--monitor`: the target's resources per source (the spec as written, credentials redacted):
+   * its kind and min/avg/max of each series; each history row carries the second's samples.
+   */
+  readonly monitor?: MonitorReport;
   /** Encoded HDR histograms by metric name (same keys as `latency`). */
   readonly histograms: Record<string, string>;
   /**

@@ -17,6 +17,8 @@ export interface LiveViewOptions {
   readonly runTimeMs: number | null;
   readonly iterations: number | null;
   readonly stream: Output;
+  /** More lines under the block (the target's monitor). */
+  readonly extraLines?: () => readonly string[];
 }
 
 /** The console summary's request table, in the columns that fit a live block. */
@@ -61,6 +63,7 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
       `  goodput ${last?.good ?? 0}/s (avg ${fmt(s.goodput.avg)}), SLO attainment ${s.slo_attainment === null ? '—' : `${fmt(s.slo_attainment * 100, 2)}%`}`,
       ...(views === null ? [] : [`  ${views}`]),
       `  generator: loop delay p99 ${fmt(g?.loopDelayP99Ms, 2)} ms, CPU ${fmt((g?.cpu ?? 0) * 100, 0)}%${p.warnings.length > 0 ? `; WARNING: ${p.warnings.join('; ')}` : ''}`,
+      ...(options.extraLines?.() ?? []),
       ...requestLines(s.requests),
     ];
     if (tty && drawnLines > 0) options.stream.write(`\x1b[${drawnLines}F\x1b[J`);

@@ -11,9 +11,12 @@ import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
-import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
+import { EXIT_INTERRUPTED, ExitError, UsageError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
+import { type Monitor, type MonitorResult, startMonitor } from '../monitor/monitor.ts';
+import { parseMonitorSpecs } from '../monitor/spec.ts';
 import { getProtocol } from '../protocols/index.ts';
+import { withMonitor } from '../report/monitor.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
@@ -108,7 +111,7 @@ export interface Session {
  */
 export async function withSession<T>(
   config: RunConfig,
-  state: Pick<GlobalState, 'stderr' | 'onStopSignal'>,
+  state: Pick<GlobalState, 'stderr' | 'onStopSignal' | 'env'>,
   options: Pick<SessionOptions, 'embeddedArgs'>,
   log: Output,
   use: (session: Session) => Promise<T>,
@@ -161,11 +164,21 @@ export async function withSession<T>(
       async run(runConfig, runOptions = {}) {
         if (runConfig.startAt !== null && runConfig.startAt !== undefined)
           await untilStart(runConfig.startAt, log, interrupted);
-        const running = await beforeLoad(
-          (runOptions.start ?? ((c, o) => startRun(c, { origin: o })))(runConfig, target),
-        );
+        // The target's monitor samples from before the load to its end, in this process only (the
+        // one that owns the run, never per worker); a source it cannot read now is exit 2.
+        const monitor = await beforeLoad(startTargetMonitor(runConfig, state.env));
+        let running: LiveRunHandle;
+        try {
+          running = await beforeLoad(
+            (runOptions.start ?? ((c, o) => startRun(c, { origin: o })))(runConfig, target),
+          );
+        } catch (error) {
+          monitor?.stop();
+          throw error;
+        }
         handle = running;
         if (fatal !== null) running.abort();
+        let monitorResult: MonitorResult | undefined;
         const live = runOptions.live !== false;
         if (live) log.write(describeLoad(runConfig, target));
         if (live && runConfig.tls.insecure)
@@ -177,6 +190,9 @@ export async function withSession<T>(
               runTimeMs: runConfig.runTime,
               iterations: segmentConfig(runConfig).iterations,
               stream: log,
+              ...(monitor === null
+                ? {}
+                : { extraLines: () => monitor.latestLines().map((l) => `  target ${l}`) }),
             })
           : () => {};
         let run: RunJson;
@@ -184,7 +200,9 @@ export async function withSession<T>(
           run = await running.done;
         } finally {
           stopLive();
+          if (monitor !== null) monitorResult = monitor.stop();
         }
+        if (monitorResult !== undefined) run = withMonitor(run, monitorResult);
         return { run: fatal === null ? run : { ...run, warnings: [...run.warnings, fatal] }, fatal };
       },
       get stopRequested() {
@@ -196,6 +214,20 @@ export async function withSession<T>(
   } finally {
     stopSignals();
     await embedded?.close();
+  }
+}
+
+/** `--monitor`'s sources started and checked (null without any); a source that cannot be read is a UsageError. */
+async function startTargetMonitor(config: RunConfig, env: GlobalState['env']): Promise<Monitor | null> {
+  if (config.monitor.length === 0) return null;
+  try {
+    return await startMonitor(parseMonitorSpecs(config.monitor), {
+      intervalMs: config.monitorInterval,
+      dockerHost: env.DOCKER_HOST,
+      selfPid: process.pid,
+    });
+  } catch (error) {
+    throw new UsageError(`--monitor ${(error as Error).message}`);
   }
 }
 

@@ -31,7 +31,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on the port (bounded: 50 tries, 100 ms apart). */
-async function waitForPort(port: number, child: ChildProcess, what: string, output: () => string) {
+export async function waitForPort(port: number, child: ChildProcess, what: string, output: () => string) {
   for (let attempt = 0; attempt < 50; attempt++) {
     if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${output()}`);
     const open = await new Promise<boolean>((resolve) => {
@@ -55,7 +55,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
+export function stopper(child: ChildProcess): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -1,0 +1,126 @@
+/** Puts what `--monitor` sampled into run.json: the per-source summary and each second's samples. */
+import { formatSeriesValue, type MonitorResult } from '../monitor/monitor.ts';
+import type { RunJson } from './types.ts';
+
+/**
+ * run.json with the monitor's report, each history row carrying the last sample of each source
+ * taken within its second (a row spans the second ending at its `t`), and the monitor's warnings.
+ */
+export function withMonitor(run: RunJson, result: MonitorResult): RunJson {
+  if (result.samples.size === 0) return run;
+  const history = run.history.map((row) => {
+    const monitor: Record<string, Record<string, number>> = Object.create(null);
+    let any = false;
+    for (const [source, samples] of result.samples) {
+      const last = lastWithin(samples, row.t - 1000, row.t);
+      if (last === undefined) continue;
+      monitor[source] = { ...last.values };
+      any = true;
+    }
+    return any ? { ...row, monitor } : row;
+  });
+  return {
+    ...run,
+    history,
+    monitor: result.report,
+    warnings: [...run.warnings, ...result.warnings],
+  };
+}
+
+/** The last sample with from < t ≤ to (samples are in time order). */
+function lastWithin<T extends { readonly t: number }>(
+  samples: readonly T[],
+  from: number,
+  to: number,
+): T | undefined {
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const s = samples[i] as T;
+    if (s.t <= from) return undefined;
+    if (s.t <= to) return s;
+  }
+  return undefined;
+}
+
+export const MONITOR_COLUMNS = ['source', 'series', 'min', 'avg', 'max', 'samples'];
+
+/** One row per source and series, values in their unit (the console summary, report.md). */
+export function monitorRows(run: RunJson): string[][] {
+  const rows: string[][] = [];
+  for (const [source, report] of Object.entries(run.monitor ?? {})) {
+    const series = Object.entries(report.summary);
+    if (series.length === 0)
+      rows.push([source, report.error ?? 'no sample', '', '', '', String(report.samples)]);
+    for (const [name, s] of series)
+      rows.push([
+        source,
+        name,
+        formatSeriesValue(name, s.min),
+        formatSeriesValue(name, s.avg),
+        formatSeriesValue(name, s.max),
+        String(report.samples),
+      ]);
+  }
+  return rows;
+}
+
+/** `source:series` for every series of the run, in a stable order (stats_history.csv columns). */
+export function monitorColumns(run: RunJson): [string, string][] {
+  return Object.entries(run.monitor ?? {}).flatMap(([source, report]) =>
+    Object.keys(report.summary).map((series) => [source, series] as [string, string]),
+  );
+}
+
+/** A chart of monitor series: like charts.ts' ChartSpec, with keys of the points made here. */
+export interface MonitorChart {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly series: readonly (readonly [string, string])[];
+}
+
+const MIB = 1024 * 1024;
+
+/** How a series is drawn: which chart of its source it joins, its unit and scale. */
+function chartGroup(series: string): {
+  readonly group: string;
+  readonly unit: string;
+  readonly scale: number;
+} {
+  if (series === 'cpu_pct') return { group: 'cpu', unit: '% of a core', scale: 1 };
+  if (series === 'rss_bytes' || series === 'mem_bytes') return { group: 'memory', unit: 'MiB', scale: MIB };
+  if (series.endsWith('_bytes_per_s')) return { group: 'io', unit: 'MiB/s', scale: MIB };
+  if (series === 'processes') return { group: 'processes', unit: 'count', scale: 1 };
+  return { group: `metric ${series}`, unit: series, scale: 1 };
+}
+
+/**
+ * report.html's monitor charts, on the same time axis as the load's: per source, CPU, memory, I/O
+ * and each Prometheus metric; `points[i]` holds row i's values under the charts' keys.
+ */
+export function monitorCharts(run: RunJson): {
+  charts: MonitorChart[];
+  points: Record<string, number | null>[];
+} {
+  const charts = new Map<string, { title: string; unit: string; series: [string, string][] }>();
+  const keys: { key: string; source: string; series: string; scale: number }[] = [];
+  Object.entries(run.monitor ?? {}).forEach(([source, report], s) => {
+    for (const series of Object.keys(report.summary)) {
+      const { group, unit, scale } = chartGroup(series);
+      const id = `monitor-${s}-${group.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+      const key = `m${keys.length}`;
+      keys.push({ key, source, series, scale });
+      const chart = charts.get(id) ?? { title: `Target ${source}: ${group}`, unit, series: [] };
+      chart.series.push([key, series]);
+      charts.set(id, chart);
+    }
+  });
+  const points = run.history.map((row) => {
+    const point: Record<string, number | null> = {};
+    for (const k of keys) {
+      const v = row.monitor?.[k.source]?.[k.series];
+      point[k.key] = v === undefined ? null : v / k.scale;
+    }
+    return point;
+  });
+  return { charts: [...charts].map(([id, c]) => ({ id, ...c })), points };
+}
