@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   createHistogram,
   createLiveHistogram,
+  cumulativeCounts,
   decodeHistogram,
   encodeHistogram,
   histogramStats,
@@ -161,4 +162,11 @@ describe('encode, decode, merge', () => {
   test('a corrupt string is a clear error', () => {
     assert.throws(() => decodeHistogram('not-a-histogram'), /not an encoded HDR histogram/);
   });
+});
+
+test('cumulativeCounts: values ≤ each bound, as Prometheus buckets count them', () => {
+  const h = createHistogram();
+  for (const v of [5, 10, 10, 250, 4000, 1_000_000]) h.recordValue(v);
+  assert.deepEqual(cumulativeCounts(h, [1, 5, 10, 100, 1000, 10_000, 2_000_000]), [0, 1, 3, 3, 4, 5, 6]);
+  assert.deepEqual(cumulativeCounts(createHistogram(), [1, 2]), [0, 0]);
 });

@@ -182,3 +182,26 @@ export function histogramStats(histogram: JsHistogram, unit: HistogramUnit): Lat
 export function statsFromEncoded(encoded: string, unit: HistogramUnit): LatencyStats {
   return histogramStats(decodeHistogram(encoded), unit);
 }
+
+/**
+ * How many recorded values are ≤ each bound (ascending, in the histogram's own unit): Prometheus'
+ * cumulative `_bucket{le}` counts, in one pass over the counts. A value counts under a bound when
+ * the lowest value of its HDR bucket is ≤ the bound (exact to the histogram's 3 significant digits).
+ */
+export function cumulativeCounts(histogram: JsHistogram, bounds: readonly number[]): number[] {
+  const out = new Array<number>(bounds.length).fill(0);
+  const total = histogram.totalCount;
+  if (total === 0) return out;
+  const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = histogram;
+  let seen = 0;
+  let b = 0;
+  for (let i = 0; i < histogram.countsArrayLength && seen < total; i++) {
+    const count = histogram.getCountAtIndex(i);
+    if (count === 0) continue;
+    const lowest = lowestAtIndex(i, half, halfMagnitude, rangeAtIndex(i, halfMagnitude, unitMagnitude));
+    while (b < bounds.length && lowest > (bounds[b] as number)) out[b++] = seen;
+    seen += count;
+  }
+  while (b < bounds.length) out[b++] = seen;
+  return out;
+}

@@ -3,6 +3,8 @@ declare module 'parse-prometheus-text-format' {
     readonly value?: string;
     readonly labels?: Record<string, string>;
     readonly quantiles?: Record<string, string>;
+    /** Histograms: cumulative count by `le`. */
+    readonly buckets?: Record<string, string>;
     readonly count?: string;
     readonly sum?: string;
   }

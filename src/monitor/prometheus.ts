@@ -61,7 +61,11 @@ export function readScrape(
       matched = true;
     }
     if (matched)
-      out.set(s.text, { value: sum, counter: family.type === 'COUNTER' || s.name.endsWith('_total') });
+      // A histogram's or summary's value is its _sum, which only grows: a rate, like a counter's.
+      out.set(s.text, {
+        value: sum,
+        counter: (family.type !== 'GAUGE' && family.type !== 'UNTYPED') || s.name.endsWith('_total'),
+      });
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /** Locust-compatible CSVs: the same column names and order, so existing tooling reads them. */
-import { monitorColumns } from './monitor.ts';
+
 import { PERCENTILES } from '../metrics/names.ts';
 import { AGGREGATED } from '../metrics/summary.ts';
 import type { LatencyStats } from '../metrics/types.ts';
+import { monitorColumns } from './monitor.ts';
 import type { RunJson } from './types.ts';
 
 const PERCENT_COLUMNS = [...PERCENTILES.map((p) => `${p}%`), '100%'];

@@ -1,6 +1,7 @@
 /** report.md: the benchmark tables, metric definitions and the test environment. */
-import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
+
 import { benchmarkTables } from './benchmark.ts';
+import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { sloTable } from './slo.ts';
 import { fmt, markdownTable } from './tables.ts';

@@ -1,6 +1,7 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
-import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
+
 import { benchmarkTables } from './benchmark.ts';
+import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { type RequestColumn, requestTable } from './request-table.ts';
 import { sloTable } from './slo.ts';

@@ -2,8 +2,8 @@
 
 import type { ThresholdResult } from '../config/thresholds.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
-import type { MonitorReport } from '../monitor/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
+import type { MonitorReport } from '../monitor/types.ts';
 
 // Defined beside the threshold parser (config/ sits below report/); re-exported for run.json's readers.
 export type { ThresholdResult };

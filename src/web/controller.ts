@@ -56,6 +56,8 @@ export class WebController implements RunObserver {
   private reportDir: string | null = null;
   private reportFiles = new Map<string, string>();
   private finalRun: MetricsSummary | undefined;
+  /** The finished run's histograms (run.json's), for /metrics' buckets after the run. */
+  private finalHistograms: Readonly<Record<string, string>> | undefined;
   private active: Promise<unknown> | undefined;
   private readonly listeners = new Set<Listener>();
   /** What the form shows: the command line's values, then the last submitted ones (secrets never). */
@@ -100,6 +102,8 @@ export class WebController implements RunObserver {
     const running = this.state === 'running' || this.state === 'stopping';
     const input: PrometheusInput = {
       summary: this.finalRun ?? this.summary,
+      // While running, the live snapshot's (decoded per scrape, not per second: off the hot path).
+      histograms: this.finalRun === undefined ? this.handle?.snapshot().histograms : this.finalHistograms,
       users: running ? (this.handle?.progress().users ?? 0) : 0,
       activeConnections: running ? (last?.activeConnections ?? 0) : 0,
       running,
@@ -161,11 +165,12 @@ export class WebController implements RunObserver {
   }
 
   finished(result: {
-    readonly run: MetricsSummary;
+    readonly run: MetricsSummary & { readonly histograms: Readonly<Record<string, string>> };
     readonly outDir: string;
     readonly files: readonly string[];
   }): void {
     this.finalRun = result.run;
+    this.finalHistograms = result.run.histograms;
     this.summary = result.run;
     this.handle = undefined;
     this.reportDir = result.outDir;
@@ -220,6 +225,7 @@ export class WebController implements RunObserver {
   private clear(): void {
     this.summary = undefined;
     this.finalRun = undefined;
+    this.finalHistograms = undefined;
     this.sentPoints = 0;
     this.reportDir = null;
     this.reportFiles = new Map();

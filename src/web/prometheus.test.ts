@@ -23,7 +23,7 @@ const ok = (over: Partial<RequestResult> = {}): RequestResult => ({
   ...over,
 });
 
-function sampleSummary(): MetricsSummary {
+function sampleSummary(): MetricsSummary & { histograms: Record<string, string> } {
   const recorder = createRecorder(createTestClock());
   try {
     recorder.streamOpened();
@@ -34,7 +34,8 @@ function sampleSummary(): MetricsSummary {
     recorder.request(ok({ ok: false, error: 'timeout', message: 'idle 30 s', stream: false, events: 0 }));
     recorder.request(ok({ ok: false, cancelled: true }));
     recorder.value('node_duration.LLM', 80);
-    return summarize(recorder.snapshot());
+    const snapshot = recorder.snapshot();
+    return { ...summarize(snapshot), histograms: { ...snapshot.histograms } };
   } finally {
     recorder.close();
   }
@@ -43,7 +44,13 @@ function sampleSummary(): MetricsSummary {
 describe('Prometheus exposition', () => {
   test('parses as Prometheus text: families typed, counters and summaries equal the summary', () => {
     const summary = sampleSummary();
-    const text = renderPrometheus({ summary, users: 3, activeConnections: 2, running: true });
+    const text = renderPrometheus({
+      summary,
+      histograms: summary.histograms,
+      users: 3,
+      activeConnections: 2,
+      running: true,
+    });
     const families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
     const value = (name: string) => Number(families.get(name)?.metrics[0]?.value);
 
@@ -80,15 +87,42 @@ describe('Prometheus exposition', () => {
     );
     assert.equal(Number(failures.find((m) => m.labels?.error === 'timeout')?.value), 1);
 
-    const ttfe = families.get('streamload_ttfe_seconds');
+    const ttfe = families.get('streamload_ttfe_exact_seconds');
     assert.equal(ttfe?.type, 'SUMMARY');
     const series = ttfe?.metrics[0];
     assert.equal(Number(series?.count), summary.latency.ttfe?.count);
     assert.ok(Math.abs(Number(series?.quantiles?.['0.5']) - (summary.latency.ttfe?.p50 ?? 0) / 1000) < 1e-6);
     assert.match(ttfe?.help ?? '', /first complete SSE event/);
-    const node = families.get('streamload_node_duration_seconds')?.metrics[0];
+    const node = families.get('streamload_node_duration_exact_seconds')?.metrics[0];
     assert.ok(Math.abs(Number(node?.quantiles?.['0.5']) - 0.08) < 0.0001, 'HDR keeps 3 significant digits');
-    assert.match(text, /^streamload_node_duration_seconds_count\{node="LLM"\} 1$/m);
+    assert.match(text, /^streamload_node_duration_exact_seconds_count\{node="LLM"\} 1$/m);
+  });
+
+  test('latencies are histograms with cumulative buckets (histogram_quantile across workers)', () => {
+    const summary = sampleSummary();
+    const text = renderPrometheus({
+      summary,
+      histograms: summary.histograms,
+      users: 0,
+      activeConnections: 0,
+      running: true,
+    });
+    const families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+    const ttfe = families.get('streamload_ttfe_seconds');
+    assert.equal(ttfe?.type, 'HISTOGRAM');
+    // Four TTFEs (three of 20 ms, one of 40 ms): none ≤ 10 ms, three ≤ 25 ms, all ≤ 50 ms.
+    assert.equal(summary.latency.ttfe?.count, 4);
+    assert.match(text, /^streamload_ttfe_seconds_bucket\{le="0.01"\} 0$/m);
+    assert.match(text, /^streamload_ttfe_seconds_bucket\{le="0.025"\} 3$/m);
+    assert.match(text, /^streamload_ttfe_seconds_bucket\{le="0.05"\} 4$/m);
+    assert.match(text, /^streamload_ttfe_seconds_bucket\{le="\+Inf"\} 4$/m);
+    assert.match(text, /^streamload_ttfe_seconds_count 4$/m);
+    assert.match(text, /^streamload_node_duration_seconds_bucket\{node="LLM",le="0.1"\} 1$/m);
+    assert.match(text, /^streamload_events_per_stream_bucket\{le="5"\} 0$/m, 'counts get count buckets');
+    assert.match(text, /^streamload_events_per_stream_bucket\{le="10"\} 2$/m);
+    // Every family once, with its own HELP and TYPE before its samples.
+    const types = text.split('\n').filter((l) => l.startsWith('# TYPE '));
+    assert.equal(new Set(types).size, types.length);
   });
 
   test('before any run: gauges at zero, counters present at zero, no summaries', () => {
@@ -96,6 +130,6 @@ describe('Prometheus exposition', () => {
     const families = parsePrometheusTextFormat(text);
     assert.ok(families.some((f) => f.name === 'streamload_requests_total'));
     assert.equal(families.find((f) => f.name === 'streamload_events_total')?.metrics[0]?.value, '0');
-    assert.ok(!families.some((f) => f.type === 'SUMMARY'));
+    assert.ok(!families.some((f) => f.type === 'SUMMARY' || f.type === 'HISTOGRAM'));
   });
 });

@@ -4,7 +4,13 @@
  * Written by hand rather than with prom-client: our numbers are already exact (merged HDR
  * histograms, counters from the recorder), and prom-client's Summary would re-estimate quantiles
  * from re-fed observations. The format is a few lines of text.
+ *
+ * Latencies are histograms (`streamload_ttft_seconds_bucket{le}`, `_sum`, `_count`), so PromQL's
+ * histogram_quantile works across workers and pods; the exact HDR quantiles of this process stay
+ * as summaries named `…_exact_seconds`.
  */
+
+import { cumulativeCounts, decodeHistogram } from '../metrics/histogram.ts';
 import {
   COUNT_METRICS,
   ERROR_NAMES,
@@ -22,6 +28,8 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export interface PrometheusInput {
   /** The latest summary of the current (or last) run; absent before the first run. */
   readonly summary: MetricsSummary | undefined;
+  /** The same run's encoded HDR histograms by metric (µs for latencies): the `_bucket` counts. */
+  readonly histograms?: Readonly<Record<string, string>>;
   readonly users: number;
   readonly activeConnections: number;
   readonly running: boolean;
@@ -43,10 +51,21 @@ function labels(pairs: Record<string, string>): string {
   return entries.length === 0 ? '' : `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
 }
 
+/**
+ * Bucket bounds for LLM-serving latencies (seconds): a first token in 5 ms from a cache to minutes
+ * for a long generation. Counts per stream (events, tokens, bytes) get their own powers of ten.
+ */
+export const LATENCY_BUCKETS_S: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+];
+export const COUNT_BUCKETS: readonly number[] = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000,
+];
+
 /** Collects families so each gets its HELP and TYPE line once, before its samples. */
 class Exposition {
   private readonly lines: string[] = [];
-  family(name: string, type: 'counter' | 'gauge' | 'summary', help: string): this {
+  family(name: string, type: 'counter' | 'gauge' | 'summary' | 'histogram', help: string): this {
     this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     return this;
   }
@@ -85,19 +104,62 @@ function summaryName(metric: string): {
     : { name: `streamload_${metric}_seconds`, pairs: {}, scale: 1e-3, help: `${help} (seconds)` };
 }
 
-function addSummaries(out: Exposition, latency: Record<string, LatencyStats>): void {
-  const byName = new Map<
-    string,
-    { help: string; series: { pairs: Record<string, string>; scale: number; stats: LatencyStats }[] }
-  >();
+interface Series {
+  readonly metric: string;
+  readonly pairs: Record<string, string>;
+  readonly scale: number;
+  readonly stats: LatencyStats;
+}
+
+/** The latency metrics grouped into families (node durations share one, labelled by node). */
+function families(latency: Record<string, LatencyStats>): Map<string, { help: string; series: Series[] }> {
+  const byName = new Map<string, { help: string; series: Series[] }>();
   for (const [metric, stats] of Object.entries(latency)) {
     const { name, pairs, scale, help } = summaryName(metric);
     const family = byName.get(name) ?? { help, series: [] };
-    family.series.push({ pairs, scale, stats });
+    family.series.push({ metric, pairs, scale, stats });
     byName.set(name, family);
   }
-  for (const [name, { help, series }] of byName) {
-    out.family(name, 'summary', help);
+  return byName;
+}
+
+/** `streamload_ttft_seconds` → `streamload_ttft_exact_seconds` (`…_events_per_stream` → `…_events_per_stream_exact`). */
+function exactName(name: string): string {
+  return name.endsWith('_seconds') ? `${name.slice(0, -'_seconds'.length)}_exact_seconds` : `${name}_exact`;
+}
+
+/** Cumulative bucket counts from the run's HDR histograms: histogram_quantile works on merged series. */
+function addHistograms(
+  out: Exposition,
+  latency: Record<string, LatencyStats>,
+  histograms: Readonly<Record<string, string>>,
+): void {
+  for (const [name, { help, series }] of families(latency)) {
+    const present = series.filter((s) => histograms[s.metric] !== undefined);
+    if (present.length === 0) continue;
+    out.family(name, 'histogram', help);
+    for (const { metric, pairs, scale, stats } of present) {
+      const latencyMetric = scale !== 1;
+      const bounds = latencyMetric ? LATENCY_BUCKETS_S : COUNT_BUCKETS;
+      // Latencies are recorded in µs: a bound of s seconds is s × 1e6 there.
+      const counts = cumulativeCounts(
+        decodeHistogram(histograms[metric] as string),
+        bounds.map((b) => (latencyMetric ? b * 1e6 : b)),
+      );
+      bounds.forEach((le, i) => {
+        out.sample(`${name}_bucket`, counts[i] as number, { ...pairs, le: String(le) });
+      });
+      out.sample(`${name}_bucket`, stats.count, { ...pairs, le: '+Inf' });
+      out.sample(`${name}_sum`, stats.mean * stats.count * scale, pairs);
+      out.sample(`${name}_count`, stats.count, pairs);
+    }
+  }
+}
+
+function addSummaries(out: Exposition, latency: Record<string, LatencyStats>): void {
+  for (const [histogramName, { help, series }] of families(latency)) {
+    const name = exactName(histogramName);
+    out.family(name, 'summary', `${help}; exact HDR quantiles of this process`);
     for (const { pairs, scale, stats } of series) {
       for (const [q, key] of QUANTILES) out.sample(name, stats[key] * scale, { ...pairs, quantile: q });
       out.sample(`${name}_sum`, stats.mean * stats.count * scale, pairs);
@@ -182,6 +244,7 @@ export function renderPrometheus(input: PrometheusInput): string {
   }
 
   if (s?.operations) addOperations(out, s);
+  if (s !== undefined && input.histograms !== undefined) addHistograms(out, s.latency, input.histograms);
   if (s !== undefined) addSummaries(out, s.latency);
   return out.text();
 }

@@ -139,7 +139,13 @@ describe('streamload web (HTTP)', { timeout: 60_000 }, () => {
       const error = m.labels?.error as keyof RunJson['errors'];
       assert.equal(Number(m.value), run.errors[error], error);
     }
-    assert.equal(Number(families.get('streamload_ttfe_seconds')?.metrics[0]?.count), run.latency.ttfe?.count);
+    assert.equal(
+      Number(families.get('streamload_ttfe_exact_seconds')?.metrics[0]?.count),
+      run.latency.ttfe?.count,
+    );
+    assert.equal(families.get('streamload_ttfe_seconds')?.type, 'HISTOGRAM');
+    const buckets = families.get('streamload_ttfe_seconds')?.metrics[0]?.buckets;
+    assert.equal(Number(buckets?.['+Inf']), run.latency.ttfe?.count, 'the +Inf bucket counts every TTFE');
     assert.equal(value('streamload_running'), 0);
 
     const reset = await postJson(web.url, '/api/reset');
