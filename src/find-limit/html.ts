@@ -21,6 +21,22 @@ export async function findLimitHtml(result: FindLimitJson): Promise<string> {
     goodput: byLoad.map((s) => s.goodputAvg),
     held: byLoad.map((s) => s.held),
   };
+  // With --monitor: the target's CPU (left axis) and memory (right axis) against the same load.
+  const sources = [...new Set(byLoad.flatMap((s) => Object.keys(s.target ?? {})))];
+  const target = {
+    load: chart.load,
+    cpu: sources.map((source) => [
+      `${source} CPU avg (%)`,
+      byLoad.map((s) => s.target?.[source]?.cpuPctAvg ?? null),
+    ]),
+    memory: sources.map((source) => [
+      `${source} memory max (MiB)`,
+      byLoad.map((s) => {
+        const bytes = s.target?.[source]?.memoryMaxBytes;
+        return bytes === null || bytes === undefined ? null : bytes / 2 ** 20;
+      }),
+    ]),
+  };
   const rows = result.steps.map((s) => [
     s.index,
     fmt(s.load, 2),
@@ -51,6 +67,7 @@ export async function findLimitHtml(result: FindLimitJson): Promise<string> {
     )
     .join('');
   const data = JSON.stringify(chart).replace(/</g, '\\u003c');
+  const targetData = JSON.stringify(target).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>streamload find-limit — ${esc(result.startedAt)}</title>
 <style>${css}
@@ -61,6 +78,7 @@ th:last-child,td:last-child{text-align:left}th{background:#f3f3f3}.limit{font-si
 <p class="limit">${esc(result.limit)}</p>
 <p>${esc(result.startedAt)} → ${esc(result.endedAt)}, target ${esc(result.environment.target)}. Each step: ${result.warmupMs / 1000} s warmup (not measured), then ${result.stepTimeMs / 1000} s measured. A step holds when every check passes: ${result.checks.map((c) => `<code>${esc(c)}</code>`).join(', ')}.</p>
 <h2>The knee</h2><div id="knee"></div>
+${sources.length === 0 ? '' : '<h2>The target at each load</h2><div id="target"></div>'}
 <h2>Steps (latencies in ms)</h2>${steps}
 <h2>Each step's run.json</h2><ul>${links}</ul>
 <script>${js}</script>
@@ -82,6 +100,24 @@ new uPlot({
   ],
 }, [KNEE.load, ...KNEE.series.map(([, values]) => values), KNEE.goodput], document.getElementById('knee'));
 document.getElementById('knee').dataset.points = String(KNEE.load.length);
+const TARGET = ${targetData};
+if (TARGET.cpu.length > 0) {
+  new uPlot({
+    width: 900, height: 300,
+    scales: { x: { time: false }, pct: {}, mib: {} },
+    axes: [
+      { label: 'load (' + KNEE.unit + ')' },
+      { scale: 'pct', label: 'CPU (% of a core)' },
+      { scale: 'mib', side: 1, label: 'memory (MiB)', grid: { show: false } },
+    ],
+    series: [
+      { label: 'load' },
+      ...TARGET.cpu.map(([label], i) => ({ label, scale: 'pct', stroke: colors[i % colors.length], width: 2, points: { show: true }, spanGaps: true })),
+      ...TARGET.memory.map(([label], i) => ({ label, scale: 'mib', stroke: colors[i % colors.length], width: 2, dash: [6, 4], points: { show: true }, spanGaps: true })),
+    ],
+  }, [TARGET.load, ...TARGET.cpu.map(([, v]) => v), ...TARGET.memory.map(([, v]) => v)], document.getElementById('target'));
+  document.getElementById('target').dataset.points = String(TARGET.load.length);
+}
 </script></body></html>
 `;
 }

@@ -4,6 +4,7 @@
  * run.json sits in its own folder beside them.
  */
 
+import { formatSeriesValue } from '../monitor/monitor.ts';
 import { fmt, markdownTable, textTable } from '../report/tables.ts';
 import type { RunEnvironment, RunJson } from '../report/types.ts';
 import { describeActual, describeAgainstLimit } from './checks.ts';
@@ -30,6 +31,35 @@ export interface StepRow {
   readonly sloAttainment: number | null;
   /** Each check with its actual value (`ttft p95 462 ms < 500 ms`). */
   readonly checks: readonly { readonly expr: string; readonly ok: boolean; readonly text: string }[];
+  /**
+   * With `--monitor`: the target during the step's measured time, per source: mean CPU (100 = one
+   * core) and highest memory (RSS or the container's), null when the source has none.
+   */
+  readonly target?: Readonly<Record<string, TargetAtStep>>;
+}
+
+export interface TargetAtStep {
+  readonly cpuPctAvg: number | null;
+  readonly memoryMaxBytes: number | null;
+}
+
+/** A step's target resources from its run.json's monitor (absent without --monitor). */
+function targetAtStep(run: RunJson): Record<string, TargetAtStep> | undefined {
+  if (run.monitor === undefined) return undefined;
+  const out: Record<string, TargetAtStep> = {};
+  for (const [source, m] of Object.entries(run.monitor)) {
+    const memory = m.summary.rss_bytes ?? m.summary.mem_bytes;
+    out[source] = { cpuPctAvg: m.summary.cpu_pct?.avg ?? null, memoryMaxBytes: memory?.max ?? null };
+  }
+  return out;
+}
+
+/** `target pid:42: CPU avg 97.0%, memory max 1.2 GiB` per source (the live table and summaries). */
+export function targetLines(row: StepRow): string[] {
+  return Object.entries(row.target ?? {}).map(
+    ([source, t]) =>
+      `target ${source}: CPU avg ${t.cpuPctAvg === null ? '—' : formatSeriesValue('cpu_pct', t.cpuPctAvg)}, memory max ${t.memoryMaxBytes === null ? '—' : formatSeriesValue('rss_bytes', t.memoryMaxBytes)}`,
+  );
 }
 
 export interface FindLimitJson {
@@ -69,6 +99,7 @@ export function stepRow(step: Step<RunJson>, dir: string): StepRow {
     goodputAvg: run.goodput.avg,
     sloAttainment: run.slo_attainment,
     checks: run.thresholds.map((t) => ({ expr: t.expr, ok: t.ok, text: describeAgainstLimit(t) })),
+    ...(run.monitor === undefined ? {} : { target: targetAtStep(run) }),
   };
 }
 
@@ -117,9 +148,10 @@ export function liveHeader(): string {
 }
 
 export function liveRow(row: StepRow, unit: FindLimitJson['unit']): string {
-  return `${cells(row, unit)
+  const line = cells(row, unit)
     .map((c, i) => (i === 0 ? c.padEnd(WIDTHS[i]!) : i === COLUMNS.length - 1 ? c : c.padStart(WIDTHS[i]!)))
-    .join('  ')}\n`;
+    .join('  ');
+  return [line, ...targetLines(row).map((t) => `      ${t}`)].map((l) => `${l}\n`).join('');
 }
 
 /** The closing line. */
@@ -171,6 +203,7 @@ export function findLimitMarkdown(result: FindLimitJson): string {
     '',
     markdownTable([...COLUMNS.slice(0, -1), 'verdict', 'details'], rows),
     '',
+    ...targetSection(result),
     '## Checks per step',
     '',
     markdownTable(
@@ -185,6 +218,26 @@ export function findLimitMarkdown(result: FindLimitJson): string {
     `Target: ${result.environment.target}. Machine: ${result.environment.cpus} × ${result.environment.cpuModel}, Node ${result.environment.node}, streamload ${result.environment.streamload}.`,
     '',
   ].join('\n');
+}
+
+/** report.md's "Target resources by step" (with --monitor). */
+function targetSection(result: FindLimitJson): string[] {
+  const rows = result.steps.flatMap((row) =>
+    Object.entries(row.target ?? {}).map(([source, t]) => [
+      row.index,
+      fmt(row.load, 2),
+      source,
+      t.cpuPctAvg === null ? '—' : formatSeriesValue('cpu_pct', t.cpuPctAvg),
+      t.memoryMaxBytes === null ? '—' : formatSeriesValue('rss_bytes', t.memoryMaxBytes),
+    ]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '## Target resources by step',
+    '',
+    markdownTable(['step', 'load', 'source', 'CPU avg', 'memory max'], rows),
+    '',
+  ];
 }
 
 /** The plain-text table of every step (for the console at the end and summary.txt). */

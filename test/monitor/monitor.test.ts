@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { FindLimitJson } from '../../src/find-limit/report.ts';
 import { MAIN, readRun, runCli, tempDir, withMockLlm } from '../cli/helpers.ts';
 import { freePort, waitForPort } from '../transport/real-servers.ts';
 import { startDockerd, startNodeExporter } from './real-targets.ts';
@@ -94,6 +95,50 @@ describe('--monitor pid: and cmd: on a real mock LLM process', () => {
     assert.match(html, /id="chart-monitor-1-memory"/);
     assert.match(r.stdout, new RegExp(`target ${pid}: cpu_pct [0-9.]+%, rss_bytes`));
     assert.match(r.stdout, /Target resources \(--monitor\)/);
+  });
+
+  test('find-limit: each step carries the target CPU and memory, in find-limit.json, report.md and the knee page', async () => {
+    const out = tempDir();
+    const pid = `pid:${llm.pid}`;
+    const r = await runCli(
+      [
+        'find-limit',
+        '--target',
+        origin,
+        '--protocol',
+        'openai',
+        '--users',
+        '2',
+        '--max-users',
+        '4',
+        '--slo',
+        'ttft<5s',
+        '--step-time',
+        '2s',
+        '--warmup',
+        '1s',
+        '--budget',
+        '2m',
+        '--monitor',
+        pid,
+        '--monitor-interval',
+        '500ms',
+        '--out',
+        out,
+      ],
+      { timeoutMs: 150_000 },
+    );
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const result = JSON.parse(readFileSync(join(out, 'find-limit.json'), 'utf8')) as FindLimitJson;
+    assert.ok(result.steps.length >= 1);
+    for (const step of result.steps) {
+      const target = step.target?.[pid];
+      assert.ok(target !== undefined && target.cpuPctAvg !== null, JSON.stringify(step));
+      assert.ok((target.memoryMaxBytes ?? 0) > 10 * 1024 * 1024);
+    }
+    assert.match(r.stdout, new RegExp(`target ${pid}: CPU avg [0-9.]+%, memory max`));
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /## Target resources by step/);
+    assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<div id="target"><\/div>/);
   });
 
   test('a process that spins shows its CPU (cmd: matches every process of the pattern)', async () => {

@@ -20,7 +20,7 @@ function exposedNames(): Set<string> {
   const recorder = createRecorder(createTestClock());
   try {
     recorder.streamOpened();
-    recorder.event(100);
+    recorder.event(100, undefined);
     recorder.event(100, 5);
     recorder.streamClosed();
     const base = { method: 'POST', name: '/v1/chat/completions', durationMs: 200, contentBytes: 200 };
