@@ -25,9 +25,11 @@ export interface ChartPoint {
   readonly retries: number | null;
   readonly breaker: number | null;
   readonly queueWaitMs: number | null;
+  /** `--monitor`: the second's sample per source (source → series → value); null without one. */
+  readonly monitor: Readonly<Record<string, Readonly<Record<string, number>>>> | null;
 }
 
-export type ChartKey = Exclude<keyof ChartPoint, 't'>;
+export type ChartKey = Exclude<keyof ChartPoint, 't' | 'monitor'>;
 
 export interface ChartSpec {
   readonly id: string;
@@ -105,7 +107,32 @@ export function chartPoint(h: HistoryRow): ChartPoint {
     ttfeP95: h.ttfeP95,
     failures: h.failures,
     ...controlsPoint(h),
+    monitor: h.monitor ?? null,
   };
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Which chart of its source a `--monitor` series joins, its unit and its divisor: CPU, memory
+ * (MiB), I/O (MiB/s), process count, and a chart of its own for each Prometheus metric. One rule
+ * for report.html and the web UI.
+ */
+export function monitorChartGroup(series: string): {
+  readonly group: string;
+  readonly unit: string;
+  readonly scale: number;
+} {
+  if (series === 'cpu_pct') return { group: 'cpu', unit: '% of a core', scale: 1 };
+  if (series === 'rss_bytes' || series === 'mem_bytes') return { group: 'memory', unit: 'MiB', scale: MIB };
+  if (series.endsWith('_bytes_per_s')) return { group: 'io', unit: 'MiB/s', scale: MIB };
+  if (series === 'processes') return { group: 'processes', unit: 'count', scale: 1 };
+  return { group: `metric ${series}`, unit: series, scale: 1 };
+}
+
+/** A chart id for a source (by its index) and group: only letters, digits and dashes. */
+export function monitorChartId(sourceIndex: number, group: string): string {
+  return `monitor-${sourceIndex}-${group.replace(/[^a-zA-Z0-9]+/g, '-')}`;
 }
 
 function controlsPoint(

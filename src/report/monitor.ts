@@ -1,5 +1,6 @@
 /** Puts what `--monitor` sampled into run.json: the per-source summary and each second's samples. */
 import { formatSeriesValue, type MonitorResult } from '../monitor/monitor.ts';
+import { monitorChartGroup, monitorChartId } from './charts.ts';
 import type { RunJson } from './types.ts';
 
 /**
@@ -78,21 +79,6 @@ export interface MonitorChart {
   readonly series: readonly (readonly [string, string])[];
 }
 
-const MIB = 1024 * 1024;
-
-/** How a series is drawn: which chart of its source it joins, its unit and scale. */
-function chartGroup(series: string): {
-  readonly group: string;
-  readonly unit: string;
-  readonly scale: number;
-} {
-  if (series === 'cpu_pct') return { group: 'cpu', unit: '% of a core', scale: 1 };
-  if (series === 'rss_bytes' || series === 'mem_bytes') return { group: 'memory', unit: 'MiB', scale: MIB };
-  if (series.endsWith('_bytes_per_s')) return { group: 'io', unit: 'MiB/s', scale: MIB };
-  if (series === 'processes') return { group: 'processes', unit: 'count', scale: 1 };
-  return { group: `metric ${series}`, unit: series, scale: 1 };
-}
-
 /**
  * report.html's monitor charts, on the same time axis as the load's: per source, CPU, memory, I/O
  * and each Prometheus metric; `points[i]` holds row i's values under the charts' keys.
@@ -105,8 +91,8 @@ export function monitorCharts(run: RunJson): {
   const keys: { key: string; source: string; series: string; scale: number }[] = [];
   Object.entries(run.monitor ?? {}).forEach(([source, report], s) => {
     for (const series of Object.keys(report.summary)) {
-      const { group, unit, scale } = chartGroup(series);
-      const id = `monitor-${s}-${group.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+      const { group, unit, scale } = monitorChartGroup(series);
+      const id = monitorChartId(s, group);
       const key = `m${keys.length}`;
       keys.push({ key, source, series, scale });
       const chart = charts.get(id) ?? { title: `Target ${source}: ${group}`, unit, series: [] };

@@ -44,7 +44,8 @@ export interface SessionOptions {
 }
 
 export interface RunObserver {
-  started(handle: LiveRunHandle, config: RunConfig): void;
+  /** `monitor`: the target's latest samples (`--monitor`), null without sources. */
+  started(handle: LiveRunHandle, config: RunConfig, monitor: Pick<Monitor, 'latest'> | null): void;
   finished(result: {
     readonly run: RunJson;
     readonly outDir: string;
@@ -183,7 +184,7 @@ export async function withSession<T>(
         if (live) log.write(describeLoad(runConfig, target));
         if (live && runConfig.tls.insecure)
           log.write('WARNING: --insecure: TLS certificates are not verified (testing only)\n');
-        runOptions.observer?.started(running, runConfig);
+        runOptions.observer?.started(running, runConfig, monitor);
         const stopLive = live
           ? startLiveView(running, {
               intervalMs: runConfig.liveInterval,

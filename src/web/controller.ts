@@ -10,6 +10,8 @@ import { redactSecrets } from '../config/redact.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
+import type { Monitor } from '../monitor/monitor.ts';
+import type { MonitorValues } from '../monitor/types.ts';
 import type { LiveRunHandle } from '../run.ts';
 import type { RunObserver } from '../session/run-session.ts';
 import { type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
@@ -58,6 +60,9 @@ export class WebController implements RunObserver {
   private finalRun: MetricsSummary | undefined;
   /** The finished run's histograms (run.json's), for /metrics' buckets after the run. */
   private finalHistograms: Readonly<Record<string, string>> | undefined;
+  /** The run's `--monitor` (null without), and its samples by elapsed second as the feed sent them. */
+  private monitor: Pick<Monitor, 'latest'> | null = null;
+  private monitorAt = new Map<number, Readonly<Record<string, MonitorValues>>>();
   private active: Promise<unknown> | undefined;
   private readonly listeners = new Set<Listener>();
   /** What the form shows: the command line's values, then the last submitted ones (secrets never). */
@@ -93,7 +98,7 @@ export class WebController implements RunObserver {
       reportDir: this.reportDir,
       reports: [...this.reportFiles.keys()].map((name): ReportLink => ({ name, href: `/reports/${name}` })),
       warnings: handle === undefined ? [] : handle.progress().warnings,
-      tick: this.summary === undefined ? null : toTick(this.summary, 0),
+      tick: this.summary === undefined ? null : this.toTick(this.summary, 0),
     };
   }
 
@@ -132,8 +137,8 @@ export class WebController implements RunObserver {
       started = resolve;
     });
     const observer: RunObserver = {
-      started: (handle, c) => {
-        this.started(handle, c);
+      started: (handle, c, monitor) => {
+        this.started(handle, c, monitor);
         started();
       },
       finished: (result) => this.finished(result),
@@ -155,11 +160,13 @@ export class WebController implements RunObserver {
     await Promise.race([running, active]);
   }
 
-  started(handle: LiveRunHandle, config: RunConfig): void {
+  started(handle: LiveRunHandle, config: RunConfig, monitor: Pick<Monitor, 'latest'> | null = null): void {
     this.handle = handle;
     this.config = config;
     this.summary = undefined;
     this.sentPoints = 0;
+    this.monitor = monitor;
+    this.monitorAt = new Map();
     handle.onTick((summary) => this.tick(summary));
     this.setState('running', '');
   }
@@ -217,15 +224,32 @@ export class WebController implements RunObserver {
 
   private tick(summary: MetricsSummary): void {
     this.summary = summary;
-    const tick = toTick(summary, Math.min(this.sentPoints, summary.history.length));
+    // The target's samples of this second, kept by second so a reconnecting page gets them all.
+    const last = summary.history.at(-1);
+    if (this.monitor !== null && last !== undefined) this.monitorAt.set(last.elapsedS, this.monitor.latest());
+    const tick = this.toTick(summary, Math.min(this.sentPoints, summary.history.length));
     this.sentPoints = summary.history.length;
     this.broadcast('tick', tick);
+  }
+
+  /** The feed's tick, live points carrying the target's samples (a finished run's rows have their own). */
+  private toTick(summary: MetricsSummary, from: number): Tick {
+    const tick = toTick(summary, from);
+    if (this.monitorAt.size === 0) return tick;
+    return {
+      ...tick,
+      points: tick.points.map((p) =>
+        p.monitor === null ? { ...p, monitor: this.monitorAt.get(p.t) ?? null } : p,
+      ),
+    };
   }
 
   private clear(): void {
     this.summary = undefined;
     this.finalRun = undefined;
     this.finalHistograms = undefined;
+    this.monitor = null;
+    this.monitorAt = new Map();
     this.sentPoints = 0;
     this.reportDir = null;
     this.reportFiles = new Map();

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FindLimitJson } from '../../src/find-limit/report.ts';
+import { ARTIFACTS, launchChromium } from '../browser.ts';
 import { MAIN, readRun, runCli, tempDir, withMockLlm } from '../cli/helpers.ts';
 import { freePort, waitForPort } from '../transport/real-servers.ts';
+import { startWebCli } from '../web/helpers.ts';
 import { startDockerd, startNodeExporter } from './real-targets.ts';
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../schemas/run.schema.json', import.meta.url), 'utf8'));
@@ -139,6 +141,47 @@ describe('--monitor pid: and cmd: on a real mock LLM process', () => {
     assert.match(r.stdout, new RegExp(`target ${pid}: CPU avg [0-9.]+%, memory max`));
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /## Target resources by step/);
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<div id="target"><\/div>/);
+  });
+
+  test('the web UI draws the target live beside the load (run --web --monitor), in Chromium', async () => {
+    const pid = `pid:${llm.pid}`;
+    const [web, browser] = await Promise.all([
+      startWebCli([
+        'run',
+        '--target',
+        origin,
+        '--protocol',
+        'openai',
+        '--users',
+        '2',
+        '--run-time',
+        '8s',
+        '--monitor',
+        pid,
+        '--web',
+        '--web-port',
+        '0',
+        '--out',
+        tempDir(),
+      ]),
+      launchChromium(),
+    ]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${web.url}/`);
+      const cpu = page.locator('#chart-monitor-0-cpu');
+      await page.waitForFunction(
+        () => Number(document.querySelector<HTMLElement>('#chart-monitor-0-memory')?.dataset.points) >= 3,
+        undefined,
+        { timeout: 30_000 },
+      );
+      assert.equal(await cpu.isVisible(), true);
+      assert.match((await cpu.locator('h3').textContent()) ?? '', new RegExp(`Target ${pid}: cpu`));
+      await page.screenshot({ path: join(ARTIFACTS, 'web-monitor.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      await web.stop();
+    }
   });
 
   test('a process that spins shows its CPU (cmd: matches every process of the pattern)', async () => {
