@@ -8,6 +8,7 @@
 import { formatSegment, type Segment } from '../config/shares.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
+import { withSegmentsMonitor } from './monitor.ts';
 import { mergeWarnings, worstStatus } from './outcome.ts';
 import { buildRunJson } from './run-json.ts';
 import type { RunJson } from './types.ts';
@@ -22,7 +23,16 @@ export interface SegmentRun {
  * Config keys that may differ between segments of one run: the segment itself and where each
  * wrote its reports or how it printed them.
  */
-const PER_SEGMENT_KEYS = new Set(['segment', 'out', 'formats', 'jsonSummary', 'liveIntervalMs']);
+// The target is watched once (by one segment, or each on its own machine): --monitor is per segment.
+const PER_SEGMENT_KEYS = new Set([
+  'segment',
+  'out',
+  'formats',
+  'jsonSummary',
+  'liveIntervalMs',
+  'monitor',
+  'monitorInterval',
+]);
 
 /** The merged run.json, or one line saying why these files are not segments of one run. */
 export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | string {
@@ -85,7 +95,10 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
     warnings,
     partial,
   });
-  return merged;
+  return withSegmentsMonitor(
+    merged,
+    ordered.map(({ run }) => run),
+  );
 }
 
 /** A config as JSON with sorted keys, without the per-segment keys. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HistoryRow } from '../metrics/types.ts';
-import { monitorCharts, monitorColumns, withMonitor } from './monitor.ts';
+import { monitorCharts, monitorColumns, withMonitor, withSegmentsMonitor } from './monitor.ts';
 import type { RunJson } from './types.ts';
 
 const row = (t: number) => ({ t, elapsedS: t / 1000 }) as HistoryRow;
@@ -65,4 +65,30 @@ test('charts group a source by unit on the load time axis; csv columns are sourc
     { m0: null, m1: null, m2: null, m3: null },
   ]);
   assert.deepEqual(monitorColumns(monitored)[0], ['docker:api', 'cpu_pct']);
+});
+
+test('merged segments keep each source once, from the first segment that sampled it, on the same seconds', () => {
+  const source = (v: number) => ({
+    kind: 'pid',
+    samples: 1,
+    failures: 0,
+    error: null,
+    summary: { cpu_pct: { min: v, avg: v, max: v } },
+  });
+  const seg = (monitor: Record<string, unknown> | undefined, rows: Record<string, number>[]) =>
+    ({
+      monitor,
+      history: rows.map((values, i) => ({ ...row((i + 1) * 1000), monitor: { 'pid:1': values } })),
+    }) as unknown as RunJson;
+  const merged = withSegmentsMonitor({ ...run, history: [row(1000), row(2000)] } as RunJson, [
+    seg(undefined, []),
+    seg({ 'pid:1': source(10) }, [{ cpu_pct: 10 }, { cpu_pct: 20 }]),
+    seg({ 'pid:1': source(99) }, [{ cpu_pct: 99 }]),
+  ]);
+  assert.equal(merged.monitor?.['pid:1']?.summary.cpu_pct?.avg, 10);
+  assert.deepEqual(
+    merged.history.map((h) => h.monitor?.['pid:1']?.cpu_pct),
+    [10, 20],
+  );
+  assert.equal(withSegmentsMonitor(run, [run]), run, 'nothing monitored: unchanged');
 });

@@ -1,5 +1,6 @@
 /** Puts what `--monitor` sampled into run.json: the per-source summary and each second's samples. */
 import { formatSeriesValue, type MonitorResult } from '../monitor/monitor.ts';
+import type { MonitorReport, MonitorSourceReport } from '../monitor/types.ts';
 import { monitorChartGroup, monitorChartId } from './charts.ts';
 import type { RunJson } from './types.ts';
 
@@ -25,6 +26,38 @@ export function withMonitor(run: RunJson, result: MonitorResult): RunJson {
     history,
     monitor: result.report,
     warnings: [...run.warnings, ...result.warnings],
+  };
+}
+
+/**
+ * A merge of segment runs keeps what their `--monitor` saw: each source from the first segment (in
+ * segment order) that sampled it, its samples on the merged rows of the same elapsed second.
+ */
+export function withSegmentsMonitor(merged: RunJson, segments: readonly RunJson[]): RunJson {
+  const report: Record<string, MonitorSourceReport> = Object.create(null);
+  const bySecond = new Map<number, Record<string, Readonly<Record<string, number>>>>();
+  for (const segment of segments) {
+    const fresh = Object.keys(segment.monitor ?? {}).filter((source) => !(source in report));
+    for (const source of fresh)
+      report[source] = (segment.monitor as MonitorReport)[source] as MonitorSourceReport;
+    for (const row of segment.history) {
+      for (const source of fresh) {
+        const values = row.monitor?.[source];
+        if (values === undefined) continue;
+        const second = bySecond.get(row.elapsedS) ?? Object.create(null);
+        second[source] = values;
+        bySecond.set(row.elapsedS, second);
+      }
+    }
+  }
+  if (Object.keys(report).length === 0) return merged;
+  return {
+    ...merged,
+    monitor: report,
+    history: merged.history.map((row) => {
+      const monitor = bySecond.get(row.elapsedS);
+      return monitor === undefined ? row : { ...row, monitor };
+    }),
   };
 }
 

@@ -184,6 +184,85 @@ describe('--monitor pid: and cmd: on a real mock LLM process', () => {
     }
   });
 
+  test('sampled once per run: --processes 2, and segments merged with `streamload merge`', async () => {
+    const pid = `pid:${llm.pid}`;
+    const scaledDir = tempDir();
+    const two = await runCli(
+      [
+        'run',
+        '--target',
+        origin,
+        '--protocol',
+        'openai',
+        '--users',
+        '2',
+        '--run-time',
+        '3s',
+        '--processes',
+        '2',
+        '--monitor',
+        pid,
+        '--monitor-interval',
+        '500ms',
+        '--format',
+        'json',
+        '--out',
+        scaledDir,
+      ],
+      { timeoutMs: 90_000 },
+    );
+    assert.equal(two.code, 0, two.stderr);
+    const scaled = readRun(scaledDir);
+    assert.ok((scaled.monitor?.[pid]?.samples ?? 0) >= 3, JSON.stringify(scaled.monitor));
+    assert.ok(
+      scaled.history.some((h) => h.monitor?.[pid] !== undefined),
+      'on the merged rows of the processes',
+    );
+    // Only segment 1 watches the target; the merged run has its samples on the merged seconds.
+    // Time for both processes to load on a busy machine: a segment that starts late runs shorter.
+    const startAt = String(Date.now() + 15_000);
+    const dirs = [tempDir(), tempDir()];
+    const segments = await Promise.all(
+      dirs.map((dir, i) =>
+        runCli(
+          [
+            'run',
+            '--target',
+            origin,
+            '--protocol',
+            'openai',
+            '--users',
+            '2',
+            '--run-time',
+            '3s',
+            '--segment',
+            `${i + 1}/2`,
+            '--start-at',
+            startAt,
+            '--format',
+            'json',
+            '--out',
+            dir,
+            ...(i === 0 ? ['--monitor', pid, '--monitor-interval', '500ms'] : []),
+          ],
+          { timeoutMs: 90_000 },
+        ),
+      ),
+    );
+    for (const s of segments) assert.equal(s.code, 0, s.stderr);
+    const mergedDir = tempDir();
+    const merged = await runCli(
+      ['merge', ...dirs.map((d) => join(d, 'run.json')), '--out', mergedDir, '--format', 'json'],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    assert.equal(merged.code, 0, merged.stderr);
+    const run = readRun(mergedDir);
+    assert.ok((run.monitor?.[pid]?.samples ?? 0) >= 2, JSON.stringify(run.monitor));
+    assert.ok(run.history.some((h) => h.monitor?.[pid]?.rss_bytes !== undefined));
+  });
+
   test('a process that spins shows its CPU (cmd: matches every process of the pattern)', async () => {
     const marker = `streamload-spin-${process.pid}-${Date.now()}`;
     const spinner = spawn(process.execPath, ['-e', 'for(;;){}', marker], { stdio: 'ignore' });
