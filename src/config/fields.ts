@@ -322,7 +322,11 @@ export const OPTIONS = {
     value: monitorSpecs,
     default: [],
     repeatable: true,
-    web: { label: 'monitor', placeholder: 'pid:N, cmd:PATTERN, docker:NAME, prometheus:URL' },
+    web: {
+      label: 'monitor',
+      placeholder: 'one of pid:N, cmd:PATTERN, docker:NAME, prometheus:URL',
+      blank: 'none',
+    },
   }),
   monitorInterval: option({
     arg: 'dur',
