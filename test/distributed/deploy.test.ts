@@ -221,3 +221,15 @@ test('the Dockerfile builds on node:24-slim with npm ci and npm run build', () =
   assert.match(dockerfile, /ENTRYPOINT \["node", "bin\/streamload\.js"\]/);
   assert.match(dockerfile, /^WORKDIR \/app$/m, 'the segment pods run bin/streamload.js from /app');
 });
+
+test('the optional PodMonitor scrapes the master web port with the web token secret', () => {
+  const [monitor] = load('podmonitor.yaml');
+  assert.equal(monitor.kind, 'PodMonitor');
+  const master = find('Deployment', 'streamload-master');
+  assert.ok(matches(monitor.spec.selector.matchLabels, master.spec.template.metadata.labels));
+  const endpoint = monitor.spec.podMetricsEndpoints[0];
+  assert.ok(containerOf(master).ports.some((p: Doc) => p.name === endpoint.port && p.containerPort === 8089));
+  assert.equal(endpoint.path, '/metrics');
+  const tokenEnv = containerOf(master).env.find((e: Doc) => e.name === 'STREAMLOAD_WEB_TOKEN');
+  assert.deepEqual(endpoint.authorization.credentials, tokenEnv.valueFrom.secretKeyRef);
+});
