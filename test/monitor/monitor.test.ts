@@ -29,8 +29,15 @@ function busyFloor(): number {
   return (loadavg()[0] ?? 0) > 2 * cpus().length ? 5 : 20;
 }
 
-/** A short openai run against `origin` with the given monitor flags; reports in a new folder. */
-async function monitoredRun(origin: string, monitor: readonly string[], env: Record<string, string> = {}) {
+/**
+ * A short openai run against `origin` watching `monitor` (sampled every 500 ms), reports in a new
+ * folder; `extra` adds flags (`--processes 2`, `--segment 1/2 …`, `--format json`).
+ */
+async function monitoredRun(
+  origin: string,
+  monitor: readonly string[],
+  { env = {}, extra = [] }: { env?: Record<string, string>; extra?: readonly string[] } = {},
+) {
   const out = tempDir();
   const result = await runCli(
     [
@@ -44,7 +51,7 @@ async function monitoredRun(origin: string, monitor: readonly string[], env: Rec
       '--users',
       '2',
       '--run-time',
-      '4s',
+      extra.length === 0 ? '4s' : '3s',
       '--monitor-interval',
       '500ms',
       '--live-interval',
@@ -52,6 +59,7 @@ async function monitoredRun(origin: string, monitor: readonly string[], env: Rec
       '--out',
       out,
       ...monitor.flatMap((m) => ['--monitor', m]),
+      ...extra,
     ],
     { timeoutMs: 90_000, env },
   );
@@ -195,33 +203,9 @@ describe('--monitor pid: and cmd: on a real mock LLM process', () => {
 
   test('sampled once per run: --processes 2, and segments merged with `streamload merge`', async () => {
     const pid = `pid:${llm.pid}`;
-    const scaledDir = tempDir();
-    const two = await runCli(
-      [
-        'run',
-        '--target',
-        origin,
-        '--protocol',
-        'openai',
-        '--users',
-        '2',
-        '--run-time',
-        '3s',
-        '--processes',
-        '2',
-        '--monitor',
-        pid,
-        '--monitor-interval',
-        '500ms',
-        '--format',
-        'json',
-        '--out',
-        scaledDir,
-      ],
-      { timeoutMs: 90_000 },
-    );
+    const two = await monitoredRun(origin, [pid], { extra: ['--processes', '2', '--format', 'json'] });
     assert.equal(two.code, 0, two.stderr);
-    const scaled = readRun(scaledDir);
+    const scaled = readRun(two.out);
     assert.ok((scaled.monitor?.[pid]?.samples ?? 0) >= 3, JSON.stringify(scaled.monitor));
     assert.ok(
       scaled.history.some((h) => h.monitor?.[pid] !== undefined),
@@ -230,41 +214,18 @@ describe('--monitor pid: and cmd: on a real mock LLM process', () => {
     // Only segment 1 watches the target; the merged run has its samples on the merged seconds.
     // Time for both processes to load on a busy machine: a segment that starts late runs shorter.
     const startAt = String(Date.now() + 15_000);
-    const dirs = [tempDir(), tempDir()];
     const segments = await Promise.all(
-      dirs.map((dir, i) =>
-        runCli(
-          [
-            'run',
-            '--target',
-            origin,
-            '--protocol',
-            'openai',
-            '--users',
-            '2',
-            '--run-time',
-            '3s',
-            '--segment',
-            `${i + 1}/2`,
-            '--start-at',
-            startAt,
-            '--format',
-            'json',
-            '--out',
-            dir,
-            ...(i === 0 ? ['--monitor', pid, '--monitor-interval', '500ms'] : []),
-          ],
-          { timeoutMs: 90_000 },
-        ),
+      [1, 2].map((i) =>
+        monitoredRun(origin, i === 1 ? [pid] : [], {
+          extra: ['--segment', `${i}/2`, '--start-at', startAt, '--format', 'json'],
+        }),
       ),
     );
     for (const s of segments) assert.equal(s.code, 0, s.stderr);
     const mergedDir = tempDir();
     const merged = await runCli(
-      ['merge', ...dirs.map((d) => join(d, 'run.json')), '--out', mergedDir, '--format', 'json'],
-      {
-        timeoutMs: 60_000,
-      },
+      ['merge', ...segments.map((s) => join(s.out, 'run.json')), '--out', mergedDir, '--format', 'json'],
+      { timeoutMs: 60_000 },
     );
     assert.equal(merged.code, 0, merged.stderr);
     const run = readRun(mergedDir);
@@ -311,7 +272,7 @@ test('docker: a real dockerd and a spinning container imported offline show > 20
   try {
     await withMockLlm({ firstTokenMs: 10 }, async (llm) => {
       const source = `docker:${dockerd.spinner}`;
-      const r = await monitoredRun(llm.url, [source], { DOCKER_HOST: dockerd.host });
+      const r = await monitoredRun(llm.url, [source], { env: { DOCKER_HOST: dockerd.host } });
       assert.equal(r.code, 0, r.stderr);
       const m = readRun(r.out).monitor?.[source];
       assert.equal(m?.kind, 'docker');
