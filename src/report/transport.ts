@@ -25,6 +25,17 @@ export function transportRows(run: RunJson): Cell[][] {
   return rows;
 }
 
+/**
+ * `reader 2, writer 2`: the most users of each scenario class at once; nothing for a built-in
+ * scenario, whose one class is the scenario itself.
+ */
+export function describeUserClasses(run: RunJson): string | undefined {
+  const classes = Object.entries(run.userClasses ?? {});
+  if (classes.length === 0 || (classes.length === 1 && classes[0]![0] === run.config.scenario))
+    return undefined;
+  return classes.map(([name, users]) => `${name} ${users}`).join(', ');
+}
+
 /** `name, passes, fails, pass rate` per check, by name. */
 export function checkRows(run: RunJson): Cell[][] {
   return Object.entries(run.checks ?? {})
