@@ -10,7 +10,7 @@ import { formatSegment } from '../config/shares.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
-import { loadScenario } from '../engine/scenario/load.ts';
+import { loadRunScenario } from '../engine/scenario/load.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { getProtocol } from '../protocols/index.ts';
@@ -139,9 +139,10 @@ export async function withSession<T>(
   });
   try {
     const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
-    // A scenario file's shape (its users, tasks, weights, waits) is checked before the targets and
-    // the preflight: a bad one exits 2 without a byte sent. The run's own load is then the cached module.
-    if (scenarioFile) await beforeLoad(loadScenario(config.scenario));
+    // A scenario file's shape (its users, tasks, weights, waits) and the classes and tags the run
+    // chose are checked before the targets and the preflight: a bad one exits 2 without a byte
+    // sent. The run's own load is then the cached module.
+    await beforeLoad(loadRunScenario(config));
     let origin = config.target;
     if (origin === null) {
       embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
