@@ -96,6 +96,9 @@ function mergeSecondHistogram(parts: readonly SecondHistogram[]): SecondHistogra
   return { encoded: encodeHistogram(sum), p50: stats.p50, p95: stats.p95 };
 }
 
+/** Most user classes a scenario may define (scenario/validate.ts), and so a merge keeps. */
+export const MAX_USER_CLASSES = 1000;
+
 /**
  * Users per class of several parts (processes, segments, rows of one second), summed: `{}` when
  * none had any, so a merge of runs without classes stays without the key.
@@ -106,7 +109,12 @@ export function userClassesOf(parts: readonly (Readonly<Record<string, number>> 
   if (parts.every((part) => part === undefined)) return {};
   const sum = new Map<string, number>();
   for (const part of parts) {
-    for (const [name, users] of Object.entries(part ?? {})) sum.set(name, (sum.get(name) ?? 0) + users);
+    for (const [name, users] of Object.entries(part ?? {})) {
+      // A worker's snapshot is input: only counts, and no more names than a scenario may have.
+      if (!Number.isSafeInteger(users) || users < 0) continue;
+      if (!sum.has(name) && sum.size >= MAX_USER_CLASSES) continue;
+      sum.set(name, (sum.get(name) ?? 0) + users);
+    }
   }
   return { userClasses: sortedCounts(sum) };
 }

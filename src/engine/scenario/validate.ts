@@ -4,6 +4,7 @@
  * each naming where it is (`users[0].tasks[1].run`).
  */
 import { parseWait, ValueError } from '../../config/units.ts';
+import { MAX_USER_CLASSES } from '../../metrics/history.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
@@ -100,6 +101,8 @@ export function scenarioProblems(definition: unknown): string[] {
   if (!isObject(definition)) return ['the export must be an object { users: [...] }'];
   if (!Array.isArray(definition.users) || definition.users.length === 0)
     return ['`users` must list at least one user class'];
+  if (definition.users.length > MAX_USER_CLASSES)
+    return [`\`users\` lists ${definition.users.length} classes: at most ${MAX_USER_CLASSES}`];
   definition.users.forEach((user, i) => {
     checkUser(user, `users[${i}]`, problems);
   });
