@@ -13,10 +13,12 @@ export function describeConnections(run: RunJson): string | undefined {
   return `${tcp} (HTTP/2: ${http2 ?? 0}) for ${run.totals.streams} streams`;
 }
 
-/** Rows for the test-environment table: connections, proxy, TLS. */
+/** Rows for the test-environment table: users by class, connections, proxy, TLS. */
 export function transportRows(run: RunJson): Cell[][] {
   const env = run.environment;
   const rows: Cell[][] = [];
+  const classes = describeUserClasses(run);
+  if (classes !== undefined) rows.push([USERS_BY_CLASS, classes]);
   const connections = describeConnections(run);
   if (connections !== undefined) rows.push(['TCP connections', connections]);
   if (env.proxy !== undefined) rows.push(['Proxy', env.proxy ?? 'none (direct)']);
@@ -24,6 +26,9 @@ export function transportRows(run: RunJson): Cell[][] {
   else if (env.tls?.caFile) rows.push(['TLS', `extra CA ${env.tls.caFile}`]);
   return rows;
 }
+
+/** The label of `describeUserClasses` in every report. */
+export const USERS_BY_CLASS = 'Users by class (most at once)';
 
 /**
  * `reader 2, writer 2`: the most users of each scenario class at once; nothing for a built-in

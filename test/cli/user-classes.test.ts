@@ -6,7 +6,7 @@
  * one process's counts. Every request of the fixtures names its class, task and user in its path.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -88,6 +88,9 @@ async function assertFixedCountHistory(extra: readonly string[]): Promise<void> 
     const history = readRun(out).history.filter((row) => row.users === 5);
     assert.ok(history.length >= 2, JSON.stringify(readRun(out).history));
     for (const row of history) assert.deepEqual(row.userClasses, { admin: 1, reader: 2, writer: 2 });
+    assert.deepEqual(readRun(out).userClasses, { admin: 1, reader: 2, writer: 2 });
+    const markdown = readFileSync(join(out, 'report.md'), 'utf8');
+    assert.match(markdown, /Users by class \(most at once\) +\| admin 1, reader 2, writer 2/);
   });
 }
 
