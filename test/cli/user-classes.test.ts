@@ -2,7 +2,7 @@
  * Choosing the users to run, as Locust does, through the real CLI against a counting server of our
  * own: users shared out exactly by weight (they were drawn at random: `--users 2` once sent every
  * request as one class), `--user-class` and Locust's positional form, `--tags`/`--exclude-tags`,
- * `fixedCount`, `--list`, a bad name refused before any request, and `--processes 2` keeping the
+ * `fixedCount`, `--list`, a bad name refused before any request, and `--processes 2` and `--segment` keeping the
  * one process's counts. Every request of the fixtures names its class, task and user in its path.
  */
 import assert from 'node:assert/strict';
@@ -236,18 +236,12 @@ test("an unknown class or tag exits 2 listing the file's, before any request; --
   });
 });
 
+/** The scaled runs' load: 4 users of two-classes.ts making 40 requests. */
+const FOUR_USERS_40 = ['--scenario', TWO_CLASSES, '--users', '4', '--iterations', '40'];
+
 test('--processes 2 gives the totals and class counts of one process', { timeout: 120_000 }, async () => {
   await withCountingServer(async (origin, seen) => {
-    const r = await run(origin, [
-      '--scenario',
-      TWO_CLASSES,
-      '--users',
-      '4',
-      '--iterations',
-      '40',
-      '--processes',
-      '2',
-    ]);
+    const r = await run(origin, [...FOUR_USERS_40, '--processes', '2']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.summary?.totals.requests, 40);
     assert.equal(seen().requests, 40);
@@ -255,4 +249,31 @@ test('--processes 2 gives the totals and class counts of one process', { timeout
     assert.deepEqual(r.summary?.userClasses, { reader: 2, writer: 2 });
   });
   await assertFixedCountHistory(['--processes', '2']);
+});
+
+test('--segment 1/2 and 2/2 run their own classes; `merge` gives the counts of one process', {
+  timeout: 120_000,
+}, async () => {
+  await withCountingServer(async (origin, seen) => {
+    const outs = [tempDir(), tempDir()];
+    const segments = await Promise.all(
+      outs.map((out, i) => run(origin, [...FOUR_USERS_40, '--segment', `${i + 1}/2`, '--out', out])),
+    );
+    for (const r of segments) assert.equal(r.code, 0, r.stderr);
+    // The spawn order reader, writer, reader, writer dealt out in turn: as Locust's workers get them.
+    assert.deepEqual(readRun(outs[0]!).userClasses, { reader: 2 });
+    assert.deepEqual(readRun(outs[1]!).userClasses, { writer: 2 });
+    const merged = tempDir();
+    const m = await runCli([
+      'merge',
+      join(outs[0]!, 'run.json'),
+      join(outs[1]!, 'run.json'),
+      '--out',
+      merged,
+    ]);
+    assert.equal(m.code, 0, m.stderr);
+    assert.deepEqual(readRun(merged).userClasses, { reader: 2, writer: 2 });
+    assert.equal(readRun(merged).totals.requests, 40);
+    assert.deepEqual(seen().users, { reader: 2, writer: 2 });
+  });
 });
