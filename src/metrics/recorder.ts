@@ -115,7 +115,6 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   /** Users per scenario class now, and the most at once (names from the scenario file: a few). */
   const classUsers = new Map<string, number>();
   const classPeaks = new Map<string, number>();
-  const countsOf = (map: ReadonlyMap<string, number>) => sortedCounts(map);
 
   /** A latency present in the result: its histogram, and `<metric>_scheduled` in open-model runs. */
   const latency = (metric: string, ms: number | undefined, lagMs: number | undefined): void => {
@@ -327,7 +326,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         ttfeHistogram,
         durationHistogram,
         ...(controlsRow === undefined ? {} : { controls: controlsRow }),
-        ...(classUsers.size === 0 ? {} : { userClasses: countsOf(classUsers) }),
+        ...(classUsers.size === 0 ? {} : { userClasses: sortedCounts(classUsers) }),
       });
       lastTickMs = now;
       clearCounters(second);
@@ -365,7 +364,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         tcp: { opened: tcpOpened, h2: tcpH2 },
         checks: Object.fromEntries([...checks].map(([name, [passes, fails]]) => [name, { passes, fails }])),
         ...withControls(controls.snapshot()),
-        ...(classPeaks.size === 0 ? {} : { userClasses: countsOf(classPeaks) }),
+        ...(classPeaks.size === 0 ? {} : { userClasses: sortedCounts(classPeaks) }),
       };
     },
 
