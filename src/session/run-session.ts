@@ -248,5 +248,12 @@ export function describeLoad(whole: RunConfig, origin: string): string {
     ...(proxy === null ? [] : [`via proxy ${redactUrl(proxy)}`]),
     ...(config.http2 ? ['offering HTTP/2'] : []),
   ];
-  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}${segment}\n`;
+  // What the run chose of the scenario file (`--user-class`, `--tags`, `--exclude-tags`).
+  const chosen = [
+    ...(config.userClass.length === 0 ? [] : [`classes ${config.userClass.join(', ')}`]),
+    ...(config.tags.length === 0 ? [] : [`tags ${config.tags.join(', ')}`]),
+    ...(config.excludeTags.length === 0 ? [] : [`without tags ${config.excludeTags.join(', ')}`]),
+  ];
+  const scenario = `scenario "${config.scenario}"${chosen.length === 0 ? '' : ` (${chosen.join('; ')})`}`;
+  return `load: ${config.protocol} ${config.responseMode} ${scenario} → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}${segment}\n`;
 }

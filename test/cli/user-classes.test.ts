@@ -138,6 +138,7 @@ test('--user-class and the positional form run only the chosen class', { timeout
       assert.equal(requests, 12, label);
       // Its weight renormalised: the one class left takes all three users.
       assert.deepEqual(users, { [only]: 3 }, label);
+      assert.match(r.stderr, new RegExp(`^load: .* \\(classes ${only}\\) → `, 'm'), label);
     });
   }
 });
