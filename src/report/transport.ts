@@ -38,7 +38,14 @@ export function describeUserClasses(run: RunJson): string | undefined {
   const classes = Object.entries(run.userClasses ?? {});
   if (classes.length === 0 || (classes.length === 1 && classes[0]![0] === run.config.scenario))
     return undefined;
-  return classes.map(([name, users]) => `${name} ${users}`).join(', ');
+  return formatClassCounts(run.userClasses ?? {});
+}
+
+/** `reader 2, writer 2`. */
+export function formatClassCounts(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .map(([name, users]) => `${name} ${users}`)
+    .join(', ');
 }
 
 /** `name, passes, fails, pass rate` per check, by name. */

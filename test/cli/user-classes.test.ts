@@ -99,14 +99,15 @@ for (const users of [2, 4]) {
     timeout: 90_000,
   }, async () => {
     await withCountingServer(async (origin, seen) => {
-      const r = await run(origin, ['--scenario', TWO_CLASSES, '--users', String(users), '--run-time', '2s']);
+      const args = ['--scenario', TWO_CLASSES, '--users', String(users), '--run-time', '3s'];
+      const r = await run(origin, [...args, '--live-interval', '1s']);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(seen().users, { reader: users / 2, writer: users / 2 });
-      assert.deepEqual(r.summary?.userClasses, { reader: users / 2, writer: users / 2 });
-      assert.match(
-        r.stderr + r.stdout,
-        new RegExp(`Users by class \\(most at once\\): reader ${users / 2}, writer ${users / 2}`),
-      );
+      const half = users / 2;
+      assert.deepEqual(seen().users, { reader: half, writer: half });
+      assert.deepEqual(r.summary?.userClasses, { reader: half, writer: half });
+      // The console: live, users now by class; at the end, the most at once.
+      assert.match(r.stderr, new RegExp(`users ${users} \\(reader ${half}, writer ${half}\\),`));
+      assert.match(r.stderr, new RegExp(`Users by class \\(most at once\\): reader ${half}, writer ${half}`));
     });
   });
 }
