@@ -279,3 +279,17 @@ test('--segment 1/2 and 2/2 run their own classes; `merge` gives the counts of o
     assert.deepEqual(seen().users, { reader: 2, writer: 2 });
   });
 });
+
+test("--list shows a file's control characters escaped, never raw to the terminal", {
+  timeout: 60_000,
+}, async () => {
+  const file = join(tempDir(), 'escapes.ts');
+  writeFileSync(
+    file,
+    "export default { users: [{ name: 'r\\u001b[2J', tasks: [{ name: 't', tags: ['x\\u0007'], run: async () => {} }] }] };\n",
+  );
+  const r = await runCli(['run', '--scenario', file, '--list']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!/[\u0007\u001b]/.test(r.stdout), JSON.stringify(r.stdout));
+  assert.match(r.stdout, /^r\\x1b\[2J {2}\(weight 1\)\n {2}t {2}\(weight 1\) {2}tags: x\\x07\n$/);
+});

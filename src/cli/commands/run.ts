@@ -53,7 +53,9 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     if (flags.list === true) {
       const { loadRunScenario } = await import('../../engine/scenario/load.ts');
       const { describeUsers } = await import('../../engine/scenario/user-classes.ts');
-      state.stdout.write(describeUsers(await loadRunScenario(config)));
+      const { escapeLines } = await import('../../report/text-safe.ts');
+      // Names and tags are the file's text: control characters shown, never sent to the terminal.
+      state.stdout.write(escapeLines(describeUsers(await loadRunScenario(config))));
       return 0;
     }
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
