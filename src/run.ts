@@ -20,7 +20,7 @@ import type { Executor } from './engine/executors/types.ts';
 import { createRequestBudget } from './engine/request-budget.ts';
 import { createRequestControls } from './engine/request-controls.ts';
 import type { ScenarioDefinition } from './engine/scenario/define.ts';
-import { loadScenario } from './engine/scenario/load.ts';
+import { loadRunScenario } from './engine/scenario/load.ts';
 import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
 import { createSummaryFeed } from './engine/summary-feed.ts';
@@ -117,7 +117,7 @@ export function effectiveControls(config: RunConfig, scenario: ScenarioDefinitio
 export async function startRun(whole: RunConfig, options: StartRunOptions): Promise<LiveRunHandle> {
   // `--segment i/N`: this process does its share only; run.json records the whole config + segment.
   const config = segmentConfig(whole);
-  const scenario = await loadScenario(config.scenario);
+  const scenario = await loadRunScenario(config);
   const objectives = config.slo.map((expr) => parseObjective(expr) as Objective);
   const recorder = createRecorder({
     goodRequest: goodRequest(objectives),
@@ -171,6 +171,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
     random: createRandom(config.seed),
     scenario,
     onTaskError: (message) => taskErrors.add(message),
+    onClassUsers: (name, users) => recorder.setClassUsers(name, users),
     sleeps,
     keepResponses: !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario),
   });

@@ -13,7 +13,7 @@ import {
   startMaster,
   withScaleOut,
 } from '../distributed/index.ts';
-import { loadScenario } from '../engine/scenario/load.ts';
+import { loadRunScenario } from '../engine/scenario/load.ts';
 import { transportWarnings } from '../engine/transport.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
@@ -61,7 +61,7 @@ export async function startScaledSession(
 ): Promise<LiveRunHandle> {
   let startedAt = new Date();
   // The parts apply the scenario's own controls; run.json echoes them as one process's does.
-  const controls = effectiveControls(config, await loadScenario(config.scenario));
+  const controls = effectiveControls(config, await loadRunScenario(config));
   const parts = {
     // RunConfig is plain JSON; each worker checks it on receipt (config/wire.ts configFromWire).
     config: { ...config, target: origin },

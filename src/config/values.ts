@@ -181,6 +181,21 @@ export const monitorSpecs: Value<readonly string[]> = {
   example: 'pid:1',
 };
 
+/**
+ * Names of things the scenario file defines (user classes, task tags): `a,b`, repeatable, or a
+ * list. Checked against the file when it loads (engine/scenario/user-classes.ts), not here.
+ */
+export const names: Value<readonly string[]> = {
+  parse: (raw) =>
+    parseStrings(raw)
+      .flatMap((item) => item.split(','))
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  schema: { type: 'array', items: { type: 'string' } },
+  show: shown,
+  example: 'a,b',
+};
+
 /** `Name: value` lines → [name, value] pairs. */
 export const headerLines: Value<readonly (readonly [string, string])[]> = {
   parse: parseHeaders,

@@ -26,6 +26,7 @@ import {
   type ResponseBody,
   responseBody,
 } from './scenario/response.ts';
+import { createClassDispatcher, segmentPosition } from './scenario/user-classes.ts';
 import { type RequestDeps, type SendOptions, sendRequest } from './stream-request.ts';
 
 export interface UserFactoryDeps {
@@ -50,6 +51,8 @@ export interface UserFactoryDeps {
   readonly keepResponses: boolean;
   /** `--iterations`: every request takes one unit; none left ends the task (BudgetSpent). */
   readonly budget?: RequestBudget;
+  /** The users of a class changed: created, or stopped (the recorder's per-class gauge). */
+  readonly onClassUsers?: (className: string, users: number) => void;
 }
 
 /** Header names as undici sends them (lower case), so a task's `Authorization` replaces the run's. */
@@ -91,8 +94,21 @@ function userWait(
   return typeof wait === 'string' ? parseWaitSpec(wait) : wait;
 }
 
-export function createUserFactory(deps: UserFactoryDeps): (index: number) => VirtualUser {
+/**
+ * Makes the run's users. `index` counts every user made (ctx.user.index, the user id); `position`
+ * is the user's place among the users running now (the executor's), which decides its class.
+ */
+export type CreateUser = (index: number, position: number) => VirtualUser;
+
+export function createUserFactory(deps: UserFactoryDeps): CreateUser {
   const { config, protocol, random } = deps;
+  const classes = createClassDispatcher(deps.scenario.users);
+  const classUsers = new Map<string, number>();
+  const countUser = (name: string, delta: number): void => {
+    const users = (classUsers.get(name) ?? 0) + delta;
+    classUsers.set(name, users);
+    deps.onClassUsers?.(name, users);
+  };
   const { recorder } = deps.request;
   const responseMode = config.responseMode;
   /** What a plain `ctx.http()` carries: the run's Bearer key, `--header`s and User-Agent. */
@@ -122,8 +138,9 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
     };
   }
 
-  return (index) => {
-    const userClass = pickWeighted(deps.scenario.users, random);
+  return (index, position) => {
+    const userClass = classes.classAt(segmentPosition(position, config.segment ?? null));
+    countUser(userClass.name, 1);
     const wait = userWait(userClass.wait, config.wait);
     const id = `streamload-user-${index}`;
     let lag: number | undefined;
@@ -270,10 +287,10 @@ export function createUserFactory(deps: UserFactoryDeps): (index: number) => Vir
         userClass.onStart
           ? guarded(`${userClass.name}.onStart`, () => userClass.onStart!(ctx))
           : Promise.resolve(),
-      onStop: () =>
-        userClass.onStop
-          ? guarded(`${userClass.name}.onStop`, () => userClass.onStop!(ctx))
-          : Promise.resolve(),
+      async onStop() {
+        if (userClass.onStop) await guarded(`${userClass.name}.onStop`, () => userClass.onStop!(ctx));
+        countUser(userClass.name, -1);
+      },
       iterate(scheduleLagMs) {
         lag = scheduleLagMs;
         const task: TaskDefinition = pickWeighted(userClass.tasks, random);

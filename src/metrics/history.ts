@@ -96,6 +96,34 @@ function mergeSecondHistogram(parts: readonly SecondHistogram[]): SecondHistogra
   return { encoded: encodeHistogram(sum), p50: stats.p50, p95: stats.p95 };
 }
 
+/** Most user classes a scenario may define (scenario/validate.ts), and so a merge keeps. */
+export const MAX_USER_CLASSES = 1000;
+
+/**
+ * Users per class of several parts (processes, segments, rows of one second), summed: `{}` when
+ * none had any, so a merge of runs without classes stays without the key.
+ */
+export function userClassesOf(parts: readonly (Readonly<Record<string, number>> | undefined)[]): {
+  userClasses?: Record<string, number>;
+} {
+  if (parts.every((part) => part === undefined)) return {};
+  const sum = new Map<string, number>();
+  for (const part of parts) {
+    for (const [name, users] of Object.entries(part ?? {})) {
+      // A worker's snapshot is input: only counts, and no more names than a scenario may have.
+      if (!Number.isSafeInteger(users) || users < 0) continue;
+      if (!sum.has(name) && sum.size >= MAX_USER_CLASSES) continue;
+      sum.set(name, (sum.get(name) ?? 0) + users);
+    }
+  }
+  return { userClasses: sortedCounts(sum) };
+}
+
+/** Counts by name as a plain object in name order: the same keys in the same order from any merge. */
+export function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function sumOf(rows: readonly SnapshotRow[], pick: (row: SnapshotRow) => number): number {
   let sum = 0;
   for (const row of rows) sum += pick(row);
@@ -146,6 +174,7 @@ export function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
     ttfeHistogram: ttfe.encoded,
     durationHistogram: duration.encoded,
     ...(controls === undefined ? {} : { controls }),
+    ...userClassesOf(rows.map((r) => r.userClasses)),
   };
 }
 

@@ -351,3 +351,29 @@ describe('recorder reset and close', () => {
     assert.throws(() => r.event(1, 1), /destroyed/);
   });
 });
+
+test('users per class: each history row has them as the second ends; the snapshot the most at once', () => {
+  withRecorder((r, clock) => {
+    assert.equal(r.snapshot().userClasses, undefined, 'no class before the first user');
+    r.setClassUsers('writer', 1);
+    r.setClassUsers('reader', 1);
+    r.setClassUsers('reader', 2);
+    clock.at(1000);
+    r.tick();
+    r.setClassUsers('reader', 1);
+    clock.at(2000);
+    r.tick();
+    const snapshot = r.snapshot();
+    assert.deepEqual(
+      snapshot.history.map((row) => row.userClasses),
+      [
+        { reader: 2, writer: 1 },
+        { reader: 1, writer: 1 },
+      ],
+    );
+    assert.deepEqual(snapshot.userClasses, { reader: 2, writer: 1 });
+    // --warmup's reset: the most at once starts over from the users running now.
+    r.reset();
+    assert.deepEqual(r.snapshot().userClasses, { reader: 1, writer: 1 });
+  });
+});

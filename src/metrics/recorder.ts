@@ -6,7 +6,7 @@
 import { createConnectionGauge } from './connection-gauge.ts';
 import { createGeneratorHealth } from './generator-health.ts';
 import { recordCount, recordMs, toMicros, US_PER_MS, unitOf } from './histogram.ts';
-import type { SnapshotRow } from './history.ts';
+import { type SnapshotRow, sortedCounts } from './history.ts';
 import {
   createLiveHistograms,
   encodeSlot,
@@ -112,6 +112,9 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   let tcpH2 = 0;
   /** Scenario checks by name: [passes, fails]. */
   const checks = new Map<string, [number, number]>();
+  /** Users per scenario class now, and the most at once (names from the scenario file: a few). */
+  const classUsers = new Map<string, number>();
+  const classPeaks = new Map<string, number>();
 
   /** A latency present in the result: its histogram, and `<metric>_scheduled` in open-model runs. */
   const latency = (metric: string, ms: number | undefined, lagMs: number | undefined): void => {
@@ -276,6 +279,11 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       users = n;
     },
 
+    setClassUsers(name, n) {
+      classUsers.set(name, n);
+      if (n > (classPeaks.get(name) ?? 0)) classPeaks.set(name, n);
+    },
+
     generatorSample(sample) {
       generator.add(sample);
     },
@@ -318,6 +326,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         ttfeHistogram,
         durationHistogram,
         ...(controlsRow === undefined ? {} : { controls: controlsRow }),
+        ...(classUsers.size === 0 ? {} : { userClasses: sortedCounts(classUsers) }),
       });
       lastTickMs = now;
       clearCounters(second);
@@ -355,6 +364,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         tcp: { opened: tcpOpened, h2: tcpH2 },
         checks: Object.fromEntries([...checks].map(([name, [passes, fails]]) => [name, { passes, fails }])),
         ...withControls(controls.snapshot()),
+        ...(classPeaks.size === 0 ? {} : { userClasses: sortedCounts(classPeaks) }),
       };
     },
 
@@ -373,6 +383,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       history = [];
       tcpOpened = tcpH2 = 0;
       checks.clear();
+      classPeaks.clear();
+      for (const [name, n] of classUsers) classPeaks.set(name, n);
     },
 
     close() {

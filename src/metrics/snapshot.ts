@@ -4,7 +4,7 @@
  * integral kept in integer connection·µs so its sums do not depend on merge order.
  */
 import { mergeEncoded } from './histogram.ts';
-import { mergeHistories, type SnapshotRow } from './history.ts';
+import { mergeHistories, type SnapshotRow, userClassesOf } from './history.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
 import { type ControlsTotals, mergeControlsTotals } from './operations.ts';
 import type { CheckCounts, FailureEntry } from './types.ts';
@@ -90,6 +90,8 @@ export interface Snapshot {
   readonly checks?: Readonly<Record<string, CheckCounts>>;
   /** The client-side controls' totals; absent when no control was on. */
   readonly controls?: ControlsTotals;
+  /** The most users of each scenario class at once (absent before the first user, and from older peers). */
+  readonly userClasses?: Readonly<Record<string, number>>;
 }
 
 /** Groups items by a composite key, keeping first-seen order. */
@@ -240,6 +242,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
     },
     checks: mergeChecks(snapshots.map((s) => s.checks ?? {})),
     ...(controls === undefined ? {} : { controls }),
+    ...userClassesOf(snapshots.map((s) => s.userClasses)),
   };
 }
 

@@ -122,6 +122,7 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
       http2: snapshot.tcp?.h2 ?? 0,
     },
     checks: { ...snapshot.checks },
+    ...(snapshot.userClasses === undefined ? {} : { userClasses: { ...snapshot.userClasses } }),
     throughput: {
       events: rateStats(history, (r) => r.events, { total: totals.events, elapsedMs }),
       requests: rateStats(history, (r) => r.requests, { total: totals.requests, elapsedMs }),

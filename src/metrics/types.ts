@@ -155,6 +155,8 @@ export interface HistoryRow {
    * written → series → value); absent when no source sampled in it.
    */
   readonly monitor?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Users of each scenario class at the end of the second (absent before the first user). */
+  readonly userClasses?: Readonly<Record<string, number>>;
 }
 
 export interface MetricsSummary {
@@ -199,6 +201,8 @@ export interface MetricsSummary {
   };
   /** Scenario checks (`ctx.check`) by name. */
   readonly checks: Readonly<Record<string, CheckCounts>>;
+  /** The most users of each scenario class running at once (absent when no user ran). */
+  readonly userClasses?: Readonly<Record<string, number>>;
   /** Per-second series stats: events/s, completed requests/s, new streams/s. */
   readonly throughput: {
     readonly events: RateStats;
@@ -266,6 +270,8 @@ export interface Recorder {
   abandoned(count: number): void;
   /** The current number of virtual users (a gauge). */
   setUsers(users: number): void;
+  /** The current number of users of one scenario class (a gauge per class; history and peak). */
+  setClassUsers(className: string, users: number): void;
   /** The generator's health over the last second (kept for the current history row and the run). */
   generatorSample(sample: GeneratorSample): void;
   /** Closes the current one-second history row. The engine calls it once per second from a timer. */

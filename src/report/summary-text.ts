@@ -7,7 +7,13 @@ import { type RequestColumn, requestTable } from './request-table.ts';
 import { sloTable } from './slo.ts';
 import { fmt, textTable } from './tables.ts';
 import { escapeLines } from './text-safe.ts';
-import { CHECK_COLUMNS, checkRows, describeConnections } from './transport.ts';
+import {
+  CHECK_COLUMNS,
+  checkRows,
+  describeConnections,
+  describeUserClasses,
+  USERS_BY_CLASS,
+} from './transport.ts';
 import type { RunJson } from './types.ts';
 
 /** Locust's console columns. */
@@ -55,6 +61,8 @@ export function renderSummaryText(run: RunJson): string {
     );
   const connections = describeConnections(run);
   if (connections !== undefined) out.push(`TCP connections: ${connections}`);
+  const classes = describeUserClasses(run);
+  if (classes !== undefined) out.push(`${USERS_BY_CLASS}: ${classes}`);
   const checks = checkRows(run);
   if (checks.length > 0) {
     out.push('');

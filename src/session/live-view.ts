@@ -10,6 +10,7 @@ import { bothViews } from '../report/operations.ts';
 import { type RequestColumn, requestTable } from '../report/request-table.ts';
 import { fmt, textTable } from '../report/tables.ts';
 import { escapeLines } from '../report/text-safe.ts';
+import { formatClassCounts } from '../report/transport.ts';
 import type { LiveRunHandle } from '../run.ts';
 
 export interface LiveViewOptions {
@@ -57,8 +58,12 @@ export function startLiveView(handle: LiveRunHandle, options: LiveViewOptions): 
         .join(' ') || 'none';
     const g = last?.generator;
     const views = bothViews(s);
+    // Several classes: how the users are shared among them now.
+    const classes = last?.userClasses;
+    const byClass =
+      classes === undefined || Object.keys(classes).length < 2 ? '' : ` (${formatClassCounts(classes)})`;
     const lines = [
-      `[${elapsed} s${remaining}${work}] users ${p.users}, active connections ${last?.activeConnections ?? 0}, conn/s ${last?.connectionsOpened ?? 0}, events/s ${last?.events ?? 0}, req/s ${last?.requests ?? 0}`,
+      `[${elapsed} s${remaining}${work}] users ${p.users}${byClass}, active connections ${last?.activeConnections ?? 0}, conn/s ${last?.connectionsOpened ?? 0}, events/s ${last?.events ?? 0}, req/s ${last?.requests ?? 0}`,
       `  TTFE avg ${fmt(ttfe?.mean)} p50 ${fmt(ttfe?.p50)} p95 ${fmt(ttfe?.p95)} ms; requests ${s.totals.requests}, failures ${s.totals.failures}${s.totals.cancelled > 0 ? `, cancelled ${s.totals.cancelled}` : ''}; errors: ${errors}`,
       `  goodput ${last?.good ?? 0}/s (avg ${fmt(s.goodput.avg)}), SLO attainment ${s.slo_attainment === null ? '—' : `${fmt(s.slo_attainment * 100, 2)}%`}`,
       ...(views === null ? [] : [`  ${views}`]),

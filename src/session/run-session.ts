@@ -10,7 +10,7 @@ import { formatSegment } from '../config/shares.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
-import { loadScenario } from '../engine/scenario/load.ts';
+import { loadRunScenario } from '../engine/scenario/load.ts';
 import { EXIT_INTERRUPTED, ExitError, UsageError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { type Monitor, type MonitorResult, startMonitor } from '../monitor/monitor.ts';
@@ -143,9 +143,10 @@ export async function withSession<T>(
   });
   try {
     const scenarioFile = !(BUILTIN_SCENARIOS as readonly string[]).includes(config.scenario);
-    // A scenario file's shape (its users, tasks, weights, waits) is checked before the targets and
-    // the preflight: a bad one exits 2 without a byte sent. The run's own load is then the cached module.
-    if (scenarioFile) await beforeLoad(loadScenario(config.scenario));
+    // A scenario file's shape (its users, tasks, weights, waits) and the classes and tags the run
+    // chose are checked before the targets and the preflight: a bad one exits 2 without a byte
+    // sent. The run's own load is then the cached module.
+    await beforeLoad(loadRunScenario(config));
     let origin = config.target;
     if (origin === null) {
       embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
@@ -280,5 +281,12 @@ export function describeLoad(whole: RunConfig, origin: string): string {
     ...(proxy === null ? [] : [`via proxy ${redactUrl(proxy)}`]),
     ...(config.http2 ? ['offering HTTP/2'] : []),
   ];
-  return `load: ${config.protocol} ${config.responseMode} scenario "${config.scenario}" → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}${segment}\n`;
+  // What the run chose of the scenario file (`--user-class`, `--tags`, `--exclude-tags`).
+  const chosen = [
+    ...(config.userClass.length === 0 ? [] : [`classes ${config.userClass.join(', ')}`]),
+    ...(config.tags.length === 0 ? [] : [`tags ${config.tags.join(', ')}`]),
+    ...(config.excludeTags.length === 0 ? [] : [`without tags ${config.excludeTags.join(', ')}`]),
+  ];
+  const scenario = `scenario "${config.scenario}"${chosen.length === 0 ? '' : ` (${chosen.join('; ')})`}`;
+  return `load: ${config.protocol} ${config.responseMode} ${scenario} → ${redactUrl(origin)}${via.length === 0 ? '' : ` (${via.join(', ')})`}, ${shape}${work}${time}${segment}\n`;
 }

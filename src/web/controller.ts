@@ -9,6 +9,7 @@ import { convertOption } from '../config/fields.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { resolveRunConfig } from '../config/resolve.ts';
 import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
+import { loadScenario } from '../engine/scenario/load.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { Monitor } from '../monitor/monitor.ts';
 import type { MonitorValues } from '../monitor/types.ts';
@@ -71,11 +72,23 @@ export class WebController implements RunObserver {
   private readonly options: WebControllerOptions;
   /** Absolute paths of the scenario files the page may choose. */
   private readonly scenarioFiles: readonly string[];
+  /** The user classes of those files: the choices of the form's user-class field. */
+  private userClasses: readonly string[] = [];
 
   constructor(options: WebControllerOptions) {
     this.options = options;
     this.scenarioFiles = [...new Set((options.scenarioFiles ?? []).map((f) => resolvePath(options.cwd, f)))];
     this.form = formValues(options.baseFlags);
+    void this.readUserClasses();
+  }
+
+  /** Reads the named files' classes once; a file that does not load is said when a run chooses it. */
+  private async readUserClasses(): Promise<void> {
+    const loaded = await Promise.allSettled(this.scenarioFiles.map((file) => loadScenario(file)));
+    const names = loaded.flatMap((r) => (r.status === 'fulfilled' ? r.value.users.map((u) => u.name) : []));
+    if (names.length === 0) return;
+    this.userClasses = [...new Set(names)];
+    this.broadcast('view', this.view());
   }
 
   subscribe(listener: Listener): () => void {
@@ -94,6 +107,7 @@ export class WebController implements RunObserver {
       // through the one redaction, like run.json does.
       form: formFields(redactSecrets(this.form) as Record<string, string>, {
         scenario: [...BUILTIN_SCENARIOS, ...this.scenarioFiles],
+        userClass: this.userClasses,
       }),
       reportDir: this.reportDir,
       reports: [...this.reportFiles.keys()].map((name): ReportLink => ({ name, href: `/reports/${name}` })),

@@ -33,7 +33,7 @@ test('the command line fills the form; secrets stay out of it', () => {
 });
 
 test('fields: names, labels and inputs from the option table', () => {
-  const fields = formFields(formValues({}), { scenario: ['stream', 'llm'] });
+  const fields = formFields(formValues({}), { scenario: ['stream', 'llm'], userClass: ['reader', 'writer'] });
   assert.deepEqual(
     fields.map((f) => [f.name, f.input]),
     [
@@ -45,6 +45,7 @@ test('fields: names, labels and inputs from the option table', () => {
       ['spawnRate', 'number'],
       ['runTime', 'text'],
       ['monitor', 'text'],
+      ['userClass', 'text'],
     ],
   );
   const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
@@ -57,6 +58,11 @@ test('fields: names, labels and inputs from the option table', () => {
   assert.deepEqual(
     byName.scenario?.choices.map((c) => c.value),
     ['stream', 'llm'],
+  );
+  // The classes of the scenario files named on the command line (web/controller.ts reads them).
+  assert.deepEqual(
+    byName.userClass?.choices.map((c) => c.value),
+    ['reader', 'writer'],
   );
   assert.equal(byName.users?.step, '1');
   assert.match(byName.runTime?.help ?? '', /default: 30s/);

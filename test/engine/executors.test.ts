@@ -108,6 +108,45 @@ describe('closed executor', () => {
     assert.ok(Math.max(...users) <= 4);
   });
 
+  test('the running users always hold positions 0…n−1: the newest retire first, new ones fill in', async () => {
+    /** Position of each user still running (retired users leave at their onStop). */
+    const running = new Map<number, number>();
+    const positions = () => [...running.values()].sort((a, b) => a - b);
+    const executor = createClosedExecutor({
+      users: 5,
+      spawnRate: 1000,
+      iterations: null,
+      stages: null,
+      createUser: (index, position) => {
+        running.set(index, position);
+        return {
+          index,
+          onStart: async () => {},
+          onStop: async () => {
+            running.delete(index);
+          },
+          waitMs: () => 5,
+          requestCount: () => 0,
+          iterate: () => new Promise((resolve) => setTimeout(resolve, 5)),
+        };
+      },
+      onUsers: () => {},
+    });
+    const until = async (n: number) => {
+      for (let i = 0; i < 200 && positions().join() !== [...Array(n).keys()].join(); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(positions(), [...Array(n).keys()]);
+    };
+    executor.start();
+    await until(5);
+    executor.setUsers(2);
+    await until(2);
+    executor.setUsers(4);
+    await until(4);
+    executor.stop();
+    await executor.done;
+  });
+
   test('stop ends the run after the running iterations', async () => {
     const fake = fakeUsers(20);
     const executor = createClosedExecutor({

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { convertOption } from '../../config/fields.ts';
 import type { RunConfig } from '../../config/types.ts';
+import { UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
 import type { RunObserver } from '../../session/run-session.ts';
 import { addWebOptions } from '../../web/options.ts';
@@ -17,7 +19,9 @@ export function register(program: Command, { state, action }: CliContext): void 
     .command('run')
     .description('Run a load test against a streaming (SSE) API and write reports')
     .option('--processes <n|auto>', 'worker processes on this machine (auto = one per core)')
-    .option('--web', 'also serve the live web UI and /metrics while this run lasts');
+    .option('--web', 'also serve the live web UI and /metrics while this run lasts')
+    .option('--list', "print the scenario's user classes, weights, tasks and tags, and exit")
+    .argument('[userClass...]', 'user classes of the scenario file to run (as --user-class)');
   addRunOptions(cmd);
   addWebOptions(cmd);
   cmd.addHelpText(
@@ -33,23 +37,49 @@ Examples:
   streamload run --target http://127.0.0.1:8000 --protocol openai --model my-model --rate 20 --run-time 2m
   streamload run --scenario empty-qps --users 50 --run-time 15s --threshold 'error_rate<1%'
   streamload run --scenario ./my-scenario.ts --iterations 1000 --users 20 --json-summary
+  streamload run --scenario ./my-scenario.ts reader --tags search --users 10   # only class reader's search tasks
+  streamload run --scenario ./my-scenario.ts --list
   streamload run --web --users 50 --run-time 10m     # watch it at http://127.0.0.1:8089/
 
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
-  action(cmd, async () => {
+  action(cmd, async (userClasses: string[]) => {
     const { resolveRunConfig } = await import('../../config/resolve.ts');
-    const flags = typedFlags(cmd);
+    const flags = withUserClasses(typedFlags(cmd), userClasses);
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
     const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));
     if (found) flags.config = AUTO_CONFIG;
     const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
+    if (flags.list === true) {
+      const { loadRunScenario } = await import('../../engine/scenario/load.ts');
+      const { describeUsers } = await import('../../engine/scenario/user-classes.ts');
+      const { escapeLines } = await import('../../report/text-safe.ts');
+      // Names and tags are the file's text: control characters shown, never sent to the terminal.
+      state.stdout.write(escapeLines(describeUsers(await loadRunScenario(config))));
+      return 0;
+    }
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
     const log = config.jsonSummary ? state.stderr : state.stdout;
     if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
     return withWebUi(flags, state, log, (observer) => runConfigured(config, state, processes, observer));
   });
+}
+
+/** `run --scenario FILE reader writer`: Locust's positional classes, added to any `--user-class`. */
+function withUserClasses(
+  flags: Record<string, unknown>,
+  positional: readonly string[],
+): Record<string, unknown> {
+  if (positional.length === 0) return flags;
+  let named: readonly string[];
+  try {
+    named = convertOption('userClass', positional, 'user class arguments');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const given = Array.isArray(flags.userClass) ? (flags.userClass as string[]) : [];
+  return { ...flags, userClass: [...given, ...named] };
 }
 
 /** One run to its end, in this process or split over `--processes`; resolves with the exit code. */

@@ -4,7 +4,7 @@
  * iteration. With `iterations`, the users share a fixed budget of iterations.
  */
 import type { Stage } from '../../config/types.ts';
-import type { VirtualUser } from '../virtual-user.ts';
+import type { CreateUser, VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';
 import type { Executor } from './types.ts';
 
@@ -18,7 +18,11 @@ export interface ClosedOptions {
    */
   readonly requestsLeft?: () => number;
   readonly stages: readonly Stage[] | null;
-  readonly createUser: (index: number) => VirtualUser;
+  /**
+   * A user's position is its place among the active users: the oldest keep theirs and the newest
+   * retire first, so the active users always hold positions 0…n−1 (and their classes stay exact).
+   */
+  readonly createUser: CreateUser;
   /** Called whenever the user count changes (the recorder's users gauge). */
   readonly onUsers: (users: number) => void;
 }
@@ -136,10 +140,9 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
     let count = active.length;
     while (count < target && spawnCredit >= 1 && budgetLeft() > 0 && !stopping) {
       spawnCredit -= 1;
-      count++;
       const slot = { retired: false };
       live.add(slot);
-      void runUser(options.createUser(nextIndex++), slot);
+      void runUser(options.createUser(nextIndex++, count++), slot);
     }
     options.onUsers(live.size);
     checkDone();

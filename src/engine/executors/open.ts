@@ -7,7 +7,7 @@
 import { type Segment, takesArrival } from '../../config/shares.ts';
 import type { Stage } from '../../config/types.ts';
 import type { NextGap } from '../arrivals.ts';
-import type { VirtualUser } from '../virtual-user.ts';
+import type { CreateUser, VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';
 import type { Executor } from './types.ts';
 
@@ -20,7 +20,8 @@ export interface OpenOptions {
   readonly nextGap?: NextGap;
   /** `--segment i/N`: fire only this segment's arrivals of the whole schedule (null: all). */
   readonly segment?: Segment | null;
-  readonly createUser: (index: number) => VirtualUser;
+  /** Users are pooled and never retired: each one's position is the order it was made in. */
+  readonly createUser: CreateUser;
   readonly onUsers: (users: number) => void;
 }
 
@@ -56,7 +57,7 @@ export function createOpenExecutor(options: OpenOptions): Executor {
     options.onUsers(busy);
     let user = idle.pop();
     if (user === undefined) {
-      user = options.createUser(created++);
+      user = options.createUser(created, created++);
       await user.onStart();
     }
     await user.iterate(lagMs);

@@ -66,12 +66,17 @@ export interface TaskContext {
 export interface TaskDefinition {
   readonly name?: string;
   readonly weight?: number;
+  /** Labels `--tags` and `--exclude-tags` choose tasks by (Locust's @tag). */
+  readonly tags?: readonly string[];
   run(ctx: TaskContext): Promise<unknown>;
 }
 
 export interface UserClassDefinition {
   readonly name: string;
+  /** Its share of the users not taken by `fixedCount` classes (default 1). */
   readonly weight?: number;
+  /** Exactly this many users of the class, spawned first; the rest go to the others by weight (Locust's fixed_count). */
+  readonly fixedCount?: number;
   /** Think time between tasks: `1s`, `500ms-2s`, or [minMs, maxMs]. Default: the run's `--wait`. */
   readonly wait?: string | readonly [number, number];
   onStart?(ctx: TaskContext): Promise<unknown>;

@@ -6,6 +6,7 @@ import { describeThrown } from '../../util/thrown.ts';
 import { builtinScenario } from './builtin.ts';
 import type { ScenarioDefinition } from './define.ts';
 import { provideSelfImport } from './self-import.ts';
+import { selectUsers, type UserSelection } from './user-classes.ts';
 import { scenarioProblems } from './validate.ts';
 
 export async function loadScenario(nameOrFile: string): Promise<ScenarioDefinition> {
@@ -25,4 +26,14 @@ export async function loadScenario(nameOrFile: string): Promise<ScenarioDefiniti
   const problems = scenarioProblems(definition);
   if (problems.length > 0) throw new UsageError(`--scenario: ${nameOrFile}: ${problems.join('; ')}`);
   return definition as ScenarioDefinition;
+}
+
+/**
+ * The scenario a run plays: loaded, then narrowed to the classes and tasks the run chose
+ * (`--user-class`, `--tags`, `--exclude-tags`); a name the file lacks is a usage error.
+ */
+export async function loadRunScenario(
+  config: UserSelection & { readonly scenario: string },
+): Promise<ScenarioDefinition> {
+  return selectUsers(await loadScenario(config.scenario), config);
 }

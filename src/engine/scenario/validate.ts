@@ -4,6 +4,7 @@
  * each naming where it is (`users[0].tasks[1].run`).
  */
 import { parseWait, ValueError } from '../../config/units.ts';
+import { MAX_USER_CLASSES } from '../../metrics/history.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
@@ -16,7 +17,7 @@ function checkWeight(value: unknown, where: string, problems: string[]): void {
 
 function checkWeightsSum(items: readonly unknown[], where: string, problems: string[]): void {
   const weights = items.map((item) => (isObject(item) ? item.weight : undefined));
-  if (weights.every((w) => typeof w === 'number' && w === 0))
+  if (weights.length > 0 && weights.every((w) => typeof w === 'number' && w === 0))
     problems.push(`${where}: every weight is 0, so none can be picked`);
 }
 
@@ -38,6 +39,21 @@ function checkWait(value: unknown, where: string, problems: string[]): void {
   if (!pair) problems.push(`${where}.wait must be a duration string or [minMs, maxMs]`);
 }
 
+function checkTags(value: unknown, where: string, problems: string[]): void {
+  if (value === undefined) return;
+  if (
+    !Array.isArray(value) ||
+    !value.every((tag) => typeof tag === 'string' && tag.trim() !== '' && !tag.includes(','))
+  )
+    problems.push(`${where}.tags must be a list of names (strings without commas), e.g. ['search', 'slow']`);
+}
+
+function checkFixedCount(value: unknown, where: string, problems: string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    problems.push(`${where}.fixedCount must be a whole number ≥ 0`);
+}
+
 function checkTask(task: unknown, where: string, problems: string[]): void {
   if (typeof task === 'function') {
     problems.push(`${where} is a function: write { run: ${task.name || '(ctx) => …'} }`);
@@ -52,6 +68,7 @@ function checkTask(task: unknown, where: string, problems: string[]): void {
   if (task.name !== undefined && typeof task.name !== 'string')
     problems.push(`${where}.name must be a string`);
   checkWeight(task.weight, where, problems);
+  checkTags(task.tags, where, problems);
 }
 
 function checkUser(user: unknown, where: string, problems: string[]): void {
@@ -62,6 +79,7 @@ function checkUser(user: unknown, where: string, problems: string[]): void {
   if (typeof user.name !== 'string' || user.name === '')
     problems.push(`${where}.name must be a non-empty string`);
   checkWeight(user.weight, where, problems);
+  checkFixedCount(user.fixedCount, where, problems);
   checkWait(user.wait, where, problems);
   for (const hook of ['onStart', 'onStop'] as const) {
     if (user[hook] !== undefined && typeof user[hook] !== 'function')
@@ -83,9 +101,20 @@ export function scenarioProblems(definition: unknown): string[] {
   if (!isObject(definition)) return ['the export must be an object { users: [...] }'];
   if (!Array.isArray(definition.users) || definition.users.length === 0)
     return ['`users` must list at least one user class'];
+  if (definition.users.length > MAX_USER_CLASSES)
+    return [`\`users\` lists ${definition.users.length} classes: at most ${MAX_USER_CLASSES}`];
   definition.users.forEach((user, i) => {
     checkUser(user, `users[${i}]`, problems);
   });
-  checkWeightsSum(definition.users, 'users', problems);
+  // fixedCount classes take no share by weight: only the others' weights must not all be 0.
+  checkWeightsSum(
+    definition.users.filter((user) => !isObject(user) || user.fixedCount === undefined),
+    'users',
+    problems,
+  );
+  // A class is chosen (`--user-class`) and counted (run.json `userClasses`) by its name.
+  const names = definition.users.map((user) => (isObject(user) ? user.name : undefined));
+  const repeated = names.find((name, i) => typeof name === 'string' && names.indexOf(name) !== i);
+  if (repeated !== undefined) problems.push(`users: two classes are named "${repeated}"`);
   return problems;
 }
