@@ -44,8 +44,8 @@ test('fields: names, labels and inputs from the option table', () => {
       ['users', 'number'],
       ['spawnRate', 'number'],
       ['runTime', 'text'],
-      ['monitor', 'text'],
       ['userClass', 'text'],
+      ['monitor', 'text'],
     ],
   );
   const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
