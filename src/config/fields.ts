@@ -10,7 +10,13 @@
  */
 
 import { ARRIVALS } from './arrival-kinds.ts';
-import { JITTERS, parseBackoff, parseCircuitBreaker, parseRetryOn } from './control-options.ts';
+import {
+  JITTERS,
+  parseBackoff,
+  parseCircuitBreaker,
+  parseConnectionBackoff,
+  parseRetryOn,
+} from './control-options.ts';
 import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { embeddedKey, PROFILE_NAMES, PROFILES, type ProfileName, SCENARIO_PRESETS } from './presets.ts';
 import { PROTOCOLS, type ProtocolName } from './protocol-names.ts';
@@ -459,6 +465,19 @@ export const OPTIONS = {
       example: '1s..10s',
     }),
     default: null,
+  }),
+  connectionBackoff: option({
+    arg: 'min..max|off',
+    help: 'after a connection error a user waits min × 2^(n−1) (equal jitter, capped at max) before its next iteration, reset by an answer; off: retry at once (default 100ms..5s)',
+    value: spec(parseConnectionBackoff, {
+      schema: {
+        type: 'object',
+        properties: { minMs: { type: 'number', minimum: 0 }, maxMs: { type: 'number', minimum: 0 } },
+      },
+      show: (b) => (b.maxMs === 0 ? 'off' : `${formatDuration(b.minMs)}..${formatDuration(b.maxMs)}`),
+      example: '100ms..5s',
+    }),
+    default: { minMs: 100, maxMs: 5000 },
   }),
   jitter: option({
     arg: 'kind',

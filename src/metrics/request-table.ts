@@ -3,6 +3,7 @@
  * request_duration histogram, and its failures grouped by error name with the first message seen.
  * Nested maps, not a joined key, so a lookup per request allocates nothing.
  */
+import { failureKind } from './failure-kind.ts';
 import { encodeSlot, type LiveHistograms, type LiveSlot } from './live-histograms.ts';
 import type { ErrorName } from './names.ts';
 import type { SnapshotEntry } from './snapshot.ts';
@@ -15,7 +16,11 @@ export interface Entry {
   failures: number;
   contentBytes: number;
   readonly duration: LiveSlot;
-  readonly failuresByError: Map<ErrorName, { readonly message: string; occurrences: number }>;
+  /** By failure kind (failure-kind.ts): the error name, a connection_error's cause apart. */
+  readonly failuresByError: Map<
+    string,
+    { readonly error: ErrorName; readonly message: string; occurrences: number }
+  >;
 }
 
 /** The row that collects names past the cap. */
@@ -72,8 +77,9 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
 
     fail(entry, error, message) {
       entry.failures++;
-      const failure = entry.failuresByError.get(error);
-      if (failure === undefined) entry.failuresByError.set(error, { message, occurrences: 1 });
+      const kind = failureKind(error, message);
+      const failure = entry.failuresByError.get(kind);
+      if (failure === undefined) entry.failuresByError.set(kind, { error, message, occurrences: 1 });
       else failure.occurrences++;
     },
 
@@ -91,8 +97,8 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
           contentBytes,
           duration: encodeSlot(e.duration),
         });
-        for (const [error, f] of e.failuresByError) {
-          failures.push({ method, name, error, message: f.message, occurrences: f.occurrences });
+        for (const f of e.failuresByError.values()) {
+          failures.push({ method, name, error: f.error, message: f.message, occurrences: f.occurrences });
         }
       }
       return { entries, failures };

@@ -3,6 +3,7 @@
  * histograms are added (never percentiles averaged), counters summed, and the connection-time
  * integral kept in integer connection·µs so its sums do not depend on merge order.
  */
+import { failureKind } from './failure-kind.ts';
 import { mergeEncoded } from './histogram.ts';
 import { mergeHistories, type SnapshotRow } from './history.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
@@ -201,7 +202,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
 
   const failures = groupBy(
     snapshots.flatMap((s) => s.failures),
-    (f) => JSON.stringify([f.method, f.name, f.error]),
+    (f) => JSON.stringify([f.method, f.name, failureKind(f.error, f.message)]),
   ).map((group): FailureEntry => ({ ...group[0]!, occurrences: sum(group, (f) => f.occurrences) }));
 
   const controls = mergeControlsTotals(snapshots.map((s) => s.controls));
