@@ -6,6 +6,7 @@
 import { failureKind } from './failure-kind.ts';
 import { encodeSlot, type LiveHistograms, type LiveSlot } from './live-histograms.ts';
 import type { ErrorName } from './names.ts';
+import { OTHER_NAME, type SeriesCap } from './series-cap.ts';
 import type { SnapshotEntry } from './snapshot.ts';
 import type { FailureEntry } from './types.ts';
 
@@ -23,14 +24,9 @@ export interface Entry {
   >;
 }
 
-/** The row that collects names past the cap. */
-export const OTHER_NAME = '(other)';
-
 export interface RequestTable {
-  /** The entry of (method, name); past `maxEntries` distinct ones, the method's `(other)` entry. */
+  /** The entry of (method, name); past the cap's distinct ones, the method's `(other)` entry. */
   entry(method: string, name: string): Entry;
-  /** Whether some name was folded into `(other)`. */
-  overflowed(): boolean;
   /** Counts one failure of `entry`; the first message per (entry, error) is kept. */
   fail(entry: Entry, error: ErrorName, message: string): void;
   snapshot(): { entries: SnapshotEntry[]; failures: FailureEntry[] };
@@ -38,10 +34,11 @@ export interface RequestTable {
   reset(): void;
 }
 
-export function createRequestTable(histograms: LiveHistograms, maxEntries: number): RequestTable {
+/** The request table's family in the series cap. */
+export const REQUEST_NAMES = 'request names';
+
+export function createRequestTable(histograms: LiveHistograms, cap: SeriesCap): RequestTable {
   const byMethod = new Map<string, Map<string, Entry>>();
-  let count = 0;
-  let overflowed = false;
   const all = (): Iterable<Entry> => [...byMethod.values()].flatMap((byName) => [...byName.values()]);
   return {
     entry(method, name) {
@@ -51,14 +48,12 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
         byMethod.set(method, byName);
       }
       let entry = byName.get(name);
-      if (entry === undefined && count >= maxEntries) {
-        // Request names may come from scenario code or data: past the cap they share one row.
-        overflowed = true;
+      // Request names may come from scenario code or data: past the cap they share one row.
+      if (entry === undefined && cap.admit(REQUEST_NAMES, `${method} ${name}`) === OTHER_NAME) {
         name = OTHER_NAME;
         entry = byName.get(name);
       }
       if (entry === undefined) {
-        count++;
         entry = {
           method,
           name,
@@ -72,8 +67,6 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
       }
       return entry;
     },
-
-    overflowed: () => overflowed,
 
     fail(entry, error, message) {
       entry.failures++;

@@ -244,16 +244,31 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
   };
 }
 
+/**
+ * Check names are scenario code's own strings: `constructor`, `toString` or `__proto__` must count
+ * like any other name, so the merge keys a Map and answers a null-prototype record (a plain `{}`
+ * read Object.prototype's members: NaN counts, and `__proto__` vanished).
+ */
 function mergeChecks(maps: readonly Readonly<Record<string, CheckCounts>>[]): Record<string, CheckCounts> {
-  const merged: Record<string, CheckCounts> = {};
+  const merged = new Map<string, CheckCounts>();
   for (const map of maps) {
     for (const [name, counts] of Object.entries(map)) {
-      const seen = merged[name];
-      merged[name] =
+      const seen = merged.get(name);
+      merged.set(
+        name,
         seen === undefined
-          ? { ...counts }
-          : { passes: seen.passes + counts.passes, fails: seen.fails + counts.fails };
+          ? { passes: counts.passes, fails: counts.fails }
+          : { passes: seen.passes + counts.passes, fails: seen.fails + counts.fails },
+      );
     }
   }
-  return merged;
+  return checkRecord(merged);
+}
+
+/** A null-prototype record of checks by name: every name an own key, none inherited. */
+export function checkRecord(checks: Iterable<readonly [string, CheckCounts]>): Record<string, CheckCounts> {
+  const record = Object.create(null) as Record<string, CheckCounts>;
+  // No Object.prototype, so no `__proto__` setter: every name is assigned as an own property.
+  for (const [name, counts] of checks) record[name] = counts;
+  return record;
 }
