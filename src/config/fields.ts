@@ -188,7 +188,7 @@ export const OPTIONS = {
   }),
   spawnRate: option({
     arg: 'n',
-    help: 'users started per second',
+    help: 'users started per second (with --stages the stages set the ramp, as k6 ramping-vus)',
     value: amount(0.01, MAX_USERS),
     default: (c) => Math.max(1, c.users / 5),
     defaultHelp: 'users/5, at least 1',
