@@ -29,6 +29,7 @@ import {
   checked,
   count,
   duration,
+  durationOrNone,
   flag,
   headerLines,
   httpUrl,
@@ -204,8 +205,8 @@ export const OPTIONS = {
   }),
   warmup: option({
     arg: 'dur',
-    help: 'run the load this long before measuring (excluded from every metric; --run-time follows it)',
-    value: duration,
+    help: 'run the load this long before measuring (excluded from every metric; --run-time follows it; 0s: none)',
+    value: durationOrNone,
     default: 0,
   }),
   iterations: option({
