@@ -36,6 +36,6 @@ function noSuccess(totals: RunJson['totals']): string {
   if (failures > 0)
     return `no request succeeded (${failures} failed${cancelled > 0 ? `, ${cancelled} cancelled` : ''})`;
   if (cancelled > 0)
-    return `no request completed: all ${cancelled} were still running when streamload cut them (the run's end or --stop-timeout); raise --run-time or --stop-timeout for slower answers`;
+    return `no request completed: ${cancelled === 1 ? 'the only one was' : `all ${cancelled} were`} still running when streamload cut them (the run's end or --stop-timeout); raise --run-time or --stop-timeout for slower answers`;
   return 'no request was sent';
 }
