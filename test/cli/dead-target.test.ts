@@ -11,6 +11,26 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeServer, listenLocal, readRun, runCli, tempDir } from './helpers.ts';
 
+/** `run` against our SSE server at `origin`, reports in `out`. */
+function runSse(origin: string, out: string, extra: readonly string[]) {
+  return runCli(
+    [
+      'run',
+      '--target',
+      origin,
+      '--protocol',
+      'sse',
+      '--path',
+      '/events',
+      '--out',
+      out,
+      '--json-summary',
+      ...extra,
+    ],
+    { timeoutMs: 60_000 },
+  );
+}
+
 function sseServer(): { server: Server; requests: () => number } {
   let requests = 0;
   const server = createHttpServer((_req, res) => {
@@ -50,25 +70,7 @@ test('a target killed mid-run: bounded connection attempts, refused and reset ap
     }
   }, 50);
   try {
-    const r = await runCli(
-      [
-        'run',
-        '--target',
-        origin,
-        '--protocol',
-        'sse',
-        '--path',
-        '/events',
-        '--users',
-        '5',
-        '--run-time',
-        '10s',
-        '--out',
-        out,
-        '--json-summary',
-      ],
-      { timeoutMs: 60_000 },
-    );
+    const r = await runSse(origin, out, ['--users', '5', '--run-time', '10s']);
     assert.ok(killedAt > 0, 'the target was killed mid-run');
     assert.equal(r.code, 1, r.stderr);
     assert.match(
@@ -117,26 +119,7 @@ test('--connection-backoff off re-sends at once, as before (the default is on)',
   const origin = await listenLocal(server);
   const errors = async (extra: string[]) => {
     seen = 0;
-    const r = await runCli(
-      [
-        'run',
-        '--target',
-        origin,
-        '--protocol',
-        'sse',
-        '--path',
-        '/e',
-        '--users',
-        '2',
-        '--run-time',
-        '3s',
-        '--out',
-        tempDir(),
-        '--json-summary',
-        ...extra,
-      ],
-      { timeoutMs: 30_000 },
-    );
+    const r = await runSse(origin, tempDir(), ['--users', '2', '--run-time', '3s', ...extra]);
     assert.equal(r.code, 1, r.stderr);
     return r.summary!.errors.connection_error as number;
   };
