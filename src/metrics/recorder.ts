@@ -18,13 +18,12 @@ import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from '
 import { type ControlsTotals, createControlsRecorder } from './operations.ts';
 import { createRequestTable, REQUEST_NAMES } from './request-table.ts';
 import { createSeriesCap, OTHER_NAME } from './series-cap.ts';
+import { checkRecord, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
+import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
 
 /** The series cap's families besides request names (series-cap.ts): one cap over all of them. */
 const VALUE_NAMES = 'value metrics';
 const CHECK_NAMES = 'check names';
-
-import { checkRecord, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
-import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
 
 interface Counters {
   requests: number;
@@ -164,6 +163,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
    * cannot grow memory, run.json or the reports without bound.
    */
   const valueSlots = new Map<string, LiveSlot>();
+  const overflowedFamilies = new Set<string>();
   const valueSlot = (metric: string): LiveSlot => {
     if (metric === '' || unitOf(metric) === 'count') {
       throw new Error(`value(): '${metric}' is not a latency metric name`);
@@ -177,7 +177,6 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     overflowedFamilies.add(family);
     return histograms.slot(`${family}${OTHER_NAME}`);
   };
-  const overflowedFamilies = new Set<string>();
 
   const recorder: Recorder = {
     controls,
