@@ -268,7 +268,7 @@ export async function startRun(whole: RunConfig, options: StartRunOptions): Prom
       list.push(
         `${executor.dropped()} arrivals dropped: ${config.maxInFlight} requests were already in flight (--max-in-flight)`,
       );
-    list.push(...recorder.warnings(), ...taskErrors.warnings());
+    list.push(...recorder.warnings(), ...taskErrors.warnings(), ...controls.warnings());
     for (const [code, count] of exhausted)
       list.push(
         `the load generator ran out of ${code === 'EMFILE' || code === 'ENFILE' ? 'file descriptors' : 'socket memory'} (${code}) ${count}×: those connection_errors are streamload's, not the server's — raise the open-file limit (ulimit -n) or lower --users`,

@@ -7,7 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/types.ts';
-import { EXIT_OK, EXIT_THRESHOLD } from '../errors.ts';
+import { formatDuration } from '../config/units.ts';
+import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.ts';
 import { stepChecks } from '../find-limit/checks.ts';
 import {
   FIND_LIMIT_SCHEMA,
@@ -55,6 +56,12 @@ export async function runFindLimit(
   settings: FindLimitSettings,
 ): Promise<number> {
   const log = settings.log ?? state.stdout;
+  const stepMs = settings.warmupMs + settings.stepTimeMs + STEP_OVERHEAD_MS;
+  // The budget bounds the whole search: a first step that cannot end inside it is refused up front.
+  if (stepMs > settings.budgetMs)
+    throw new UsageError(
+      `--budget: ${formatDuration(settings.budgetMs)} is shorter than one step (${formatDuration(settings.warmupMs)} warmup + ${formatDuration(settings.stepTimeMs)} measured + ${formatDuration(STEP_OVERHEAD_MS)} to stop and report): raise --budget to at least ${formatDuration(stepMs)}, or shorten --step-time or --warmup`,
+    );
   const outDir = await prepareOutDir(base.out, settings.label ?? '-find-limit');
   const unit = base.rate === null ? 'users' : 'requests/s';
   const checks = stepChecks({
@@ -94,7 +101,7 @@ export async function runFindLimit(
     const result = await findLimit<RunJson>({
       bounds: settings.bounds,
       budgetMs: settings.budgetMs,
-      stepMs: settings.warmupMs + settings.stepTimeMs + STEP_OVERHEAD_MS,
+      stepMs,
       nowMs: () => performance.now(),
       shouldStop: () => session.stopRequested,
       runStep: async (load, index) => {

@@ -64,6 +64,11 @@ export function parseBackoff(text: string): { minMs: number; maxMs: number } {
   return { minMs, maxMs };
 }
 
+/** `--connection-backoff`: MIN..MAX, or `off` (maxMs 0: a user retries at once, as before). */
+export function parseConnectionBackoff(text: string): { minMs: number; maxMs: number } {
+  return text.trim() === 'off' ? { minMs: 0, maxMs: 0 } : parseBackoff(text);
+}
+
 /** `429,5xx,connection_error,timeout` → taxonomy names. */
 export function parseRetryOn(raw: string | readonly string[]): RetryCause[] {
   const words = typeof raw === 'string' ? raw.split(',') : raw;

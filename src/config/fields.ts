@@ -10,7 +10,13 @@
  */
 
 import { ARRIVALS } from './arrival-kinds.ts';
-import { JITTERS, parseBackoff, parseCircuitBreaker, parseRetryOn } from './control-options.ts';
+import {
+  JITTERS,
+  parseBackoff,
+  parseCircuitBreaker,
+  parseConnectionBackoff,
+  parseRetryOn,
+} from './control-options.ts';
 import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
 import { embeddedKey, PROFILE_NAMES, PROFILES, type ProfileName, SCENARIO_PRESETS } from './presets.ts';
 import { PROTOCOLS, type ProtocolName } from './protocol-names.ts';
@@ -23,6 +29,7 @@ import {
   checked,
   count,
   duration,
+  durationOrNone,
   flag,
   headerLines,
   httpUrl,
@@ -184,7 +191,7 @@ export const OPTIONS = {
   }),
   spawnRate: option({
     arg: 'n',
-    help: 'users started per second',
+    help: 'users started per second (with --stages the stages set the ramp, as k6 ramping-vus)',
     value: amount(0.01, MAX_USERS),
     default: (c) => Math.max(1, c.users / 5),
     defaultHelp: 'users/5, at least 1',
@@ -200,8 +207,8 @@ export const OPTIONS = {
   }),
   warmup: option({
     arg: 'dur',
-    help: 'run the load this long before measuring (excluded from every metric; --run-time follows it)',
-    value: duration,
+    help: 'run the load this long before measuring (excluded from every metric; --run-time follows it; 0s: none)',
+    value: durationOrNone,
     default: 0,
   }),
   iterations: option({
@@ -502,6 +509,19 @@ export const OPTIONS = {
       example: '1s..10s',
     }),
     default: null,
+  }),
+  connectionBackoff: option({
+    arg: 'min..max|off',
+    help: 'after a connection error a user waits min × 2^(n−1) (equal jitter, capped at max) before its next iteration, reset by an answer; off: retry at once (default 100ms..5s)',
+    value: spec(parseConnectionBackoff, {
+      schema: {
+        type: 'object',
+        properties: { minMs: { type: 'number', minimum: 0 }, maxMs: { type: 'number', minimum: 0 } },
+      },
+      show: (b) => (b.maxMs === 0 ? 'off' : `${formatDuration(b.minMs)}..${formatDuration(b.maxMs)}`),
+      example: '100ms..5s',
+    }),
+    default: { minMs: 100, maxMs: 5000 },
   }),
   jitter: option({
     arg: 'kind',

@@ -13,6 +13,9 @@ function loadYaml(): typeof import('yaml') {
   return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }
 
+/** yaml's own default: no hand-written config needs more, an expansion attack needs far more. */
+const MAX_ALIAS_COUNT = 100;
+
 export function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
   try {
@@ -22,7 +25,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
       `--config: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
-  const { isMap, LineCounter, parseDocument } = loadYaml();
+  const { isMap, isNode, LineCounter, parseDocument } = loadYaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const first = doc.errors[0];
@@ -40,9 +43,12 @@ export function readConfigFile(file: string): Record<string, unknown> {
     if (name === 'setup') continue;
     const option = optionNamed(name);
     if (option === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
-    const raw = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
     try {
-      values[option] = convertOption(option, raw, name);
+      // Through the document, so aliases resolve to their anchored values (a node's own toJSON
+      // leaves `{source: …}`); each alias's expansion counts against yaml's bound, so a file of
+      // nested aliases (billion laughs) is refused instead of expanded into memory.
+      const raw = isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
+      values[option] = convertOption(option, raw ?? null, name);
     } catch (error) {
       throw new UsageError(`${file}:${line}: ${(error as Error).message}`);
     }

@@ -24,7 +24,7 @@ import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
 import { describePool } from './question-pool.ts';
 import { redactSecrets } from './redact.ts';
 import { checkStartAt as startAtProblem } from './start-at.ts';
-import { parseThreshold } from './thresholds.ts';
+import { parseThreshold, type RunShape, unproducible } from './thresholds.ts';
 import {
   BUILTIN_SCENARIOS,
   type ProxySettings,
@@ -127,9 +127,17 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
   checkArrivals(given, rate);
   checkStartAt(options.startAt);
 
+  const shape: RunShape = {
+    builtinScenario: isFile ? null : scenario,
+    responseMode: options.responseMode,
+    openModel: rate !== null,
+    protocol: options.protocol,
+  };
   for (const expr of options.threshold) {
     const parsed = parseThreshold(expr);
     if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
+    const never = unproducible(parsed, shape);
+    if (never !== undefined) throw new UsageError(`--threshold: ${never}`);
   }
   for (const expr of options.slo) {
     const parsed = parseObjective(expr);

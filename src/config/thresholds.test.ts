@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricsSummary } from '../metrics/types.ts';
 import { nearest } from './threshold-names.ts';
-import { lookup, parseThreshold, type Threshold } from './thresholds.ts';
+import { lookup, parseThreshold, type Threshold, unproducible } from './thresholds.ts';
 
 const ok = (expr: string) => {
   const parsed = parseThreshold(expr);
@@ -81,5 +81,52 @@ test("the users' view of client-side controls is in the closed set and read from
     operations: { success_rate: 0.99 },
   } as unknown as MetricsSummary;
   assert.equal(lookup(summary, ok('operation_error_rate<1%').path), 0.004);
-  assert.equal(lookup(summary, ok('operations.success_rate>1').path), 0.99);
+  assert.equal(lookup(summary, ok('operations.success_rate>0.5').path), 0.99);
+});
+
+test('a rate of 1 or more without % is refused with the two spellings that mean a per cent', () => {
+  assert.equal(
+    parseThreshold('error_rate<1'),
+    'threshold "error_rate<1": a rate is a fraction of 1 (1 = 100 %): write "error_rate<1%" for 1 per cent, or "error_rate<0.01"',
+  );
+  assert.match(
+    String(parseThreshold('slo_attainment >= 99')),
+    /"slo_attainment>=99%" .* "slo_attainment>=0\.99"/,
+  );
+  assert.equal(typeof parseThreshold('error_rate<1%'), 'object');
+  assert.equal(typeof parseThreshold('error_rate<0.5'), 'object');
+  assert.equal(typeof parseThreshold('errors.timeout<5'), 'object', 'a count is not a rate');
+});
+
+test('a threshold the run cannot produce is named before the load', () => {
+  const t = (expr: string) => parseThreshold(expr) as Threshold;
+  const blocking = {
+    builtinScenario: 'empty-qps',
+    responseMode: 'blocking',
+    openModel: false,
+    protocol: 'workflow',
+  } as const;
+  assert.match(
+    String(unproducible(t('ttfe.p95<500ms'), blocking)),
+    /empty-qps scenario sends blocking requests, which have no ttfe/,
+  );
+  assert.match(String(unproducible(t('tokens_per_stream.p50>1'), blocking)), /no tokens_per_stream/);
+  assert.equal(unproducible(t('request_duration.p95<500ms'), blocking), undefined);
+  assert.equal(
+    unproducible(t('ttfe.p95<500ms'), { ...blocking, builtinScenario: null }),
+    undefined,
+    'a scenario file may stream',
+  );
+  assert.match(
+    String(unproducible(t('ttfe_scheduled.p95<1s'), { ...blocking, responseMode: 'streaming' })),
+    /open-model/,
+  );
+  assert.equal(
+    unproducible(t('ttfe_scheduled.p95<1s'), { ...blocking, responseMode: 'streaming', openModel: true }),
+    undefined,
+  );
+  assert.match(
+    String(unproducible(t('node_duration.LLM.p95<2s'), { ...blocking, protocol: 'openai' })),
+    /no nodes/,
+  );
 });

@@ -42,7 +42,67 @@ export function parseThreshold(expr: string): Threshold | string {
   if (given.length === 0) return `threshold "${expr}": missing metric`;
   const path = resolveThresholdPath(given);
   if (typeof path === 'string') return `threshold "${expr}": ${path}`;
-  return { expr, path, op, limit: Number(value[1]) * (UNIT_FACTORS[value[2] ?? ''] as number) };
+  const number = Number(value[1]);
+  // `error_rate<1` reads as "below 100 %" and can practically never fail: a rate is a fraction.
+  if (isRate(path) && value[2] === undefined && number >= 1) {
+    const left = expr.slice(0, expr.indexOf(op)).trim();
+    return `threshold "${expr}": a rate is a fraction of 1 (1 = 100 %): write "${left}${op}${number}%" for ${number} per cent, or "${left}${op}${number / 100}"`;
+  }
+  return { expr, path, op, limit: number * (UNIT_FACTORS[value[2] ?? ''] as number) };
+}
+
+/** A resolved path whose value is a fraction of 1 (`error_rate`, `operations.success_rate`…). */
+function isRate(path: readonly string[]): boolean {
+  const [head] = path;
+  if (head === 'error_rate' || head === 'slo_attainment' || head === 'operation_error_rate') return true;
+  return head === 'operations' && (path.at(-1) ?? '').endsWith('_rate');
+}
+
+/** What a run can measure, known before the load (the built-in scenarios' request kinds, the model). */
+export interface RunShape {
+  /** The scenario, when built in; a scenario file may send anything. */
+  readonly builtinScenario: string | null;
+  readonly responseMode: 'streaming' | 'blocking';
+  /** Open model (`--rate`): only it measures `<metric>_scheduled`. */
+  readonly openModel: boolean;
+  readonly protocol: string;
+}
+
+/** Metrics only a stream has: a blocking response has no events, no first event, no token times. */
+const STREAM_ONLY = new Set([
+  'ttfe',
+  'ttft',
+  'tpot',
+  'stream_duration',
+  'inter_event',
+  'events_per_stream',
+  'bytes_per_stream',
+  'tokens_per_stream',
+]);
+const SCHEDULED = '_scheduled';
+
+/**
+ * Why a run of this shape can never produce the threshold's metric (so it could only fail after
+ * the whole load with "no samples"), or undefined when it can.
+ */
+export function unproducible(threshold: Threshold, shape: RunShape): string | undefined {
+  const [metric = ''] = threshold.path;
+  const scheduled = metric.endsWith(SCHEDULED);
+  const base = scheduled ? metric.slice(0, -SCHEDULED.length) : metric;
+  const say = (why: string) => `threshold "${threshold.expr}": ${why}`;
+  if (scheduled && !shape.openModel)
+    return say(
+      `${metric} is measured from the scheduled start of an open-model run (--rate); this run is closed-model: use ${base}`,
+    );
+  if (shape.builtinScenario !== null && shape.responseMode === 'blocking' && STREAM_ONLY.has(base))
+    return say(
+      `the ${shape.builtinScenario} scenario sends blocking requests, which have no ${base} (it is measured on streams): use request_duration or ttfb`,
+    );
+  if (metric.startsWith('node_duration.') && shape.protocol !== 'workflow' && shape.protocol !== 'chat')
+    return say(
+      `node_duration is reported by Dify workflows and chatflows; --protocol ${shape.protocol} has no nodes`,
+    );
+  return undefined;
 }
 
 /** The measured value a resolved threshold path points at, or null (no samples). */

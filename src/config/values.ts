@@ -10,6 +10,7 @@ import {
   formatDuration,
   parseBool,
   parseDuration,
+  parseDurationMs,
   parseHeaders,
   parseHttpUrl,
   parseJsonObject,
@@ -77,6 +78,13 @@ export const duration: Value<number> = {
   schema: { type: 'number', minimum: 0, maximum: MAX_DURATION_MS },
   show: formatDuration,
   example: '1m30s',
+};
+
+/** A duration where 0 means "none" (`--warmup 0s`: measure from the first second, as run's default). */
+export const durationOrNone: Value<number> = {
+  ...duration,
+  parse: (raw) =>
+    raw === 0 || (typeof raw === 'string' && parseDurationMs(raw.trim()) === 0) ? 0 : parseDuration(raw),
 };
 
 export function oneOf<const V extends readonly string[]>(values: V): Value<V[number]> {

@@ -57,3 +57,15 @@ test('Retry-After: seconds or an HTTP date, honoured and capped by the backoff m
     250,
   );
 });
+
+test('Retry-After: an invalid value is ignored (the backoff applies), never "retry now"', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  for (const bad of ['-5', '1.5', '+3', '5s', '', 'Thu, 01 Jan 2026 00:00:05', '0x10', '1e3'])
+    assert.equal(parseRetryAfterMs(bad, now), undefined, JSON.stringify(bad));
+  // The obsolete forms RFC 9110 §5.6.7 requires recipients to accept.
+  assert.equal(parseRetryAfterMs('Thursday, 01-Jan-26 00:00:05 GMT', now), 5000);
+  assert.equal(parseRetryAfterMs('Thu Jan  1 00:00:05 2026', now), 5000);
+  assert.equal(parseRetryAfterMs(' 3 ', now), 3000);
+  const p = { ...policy, jitter: 'none' } as const;
+  assert.equal(retryDelayMs(2, p, Math.random, parseRetryAfterMs('-5', now)), 1000);
+});

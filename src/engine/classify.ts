@@ -1,4 +1,5 @@
 /** Maps transport failures and HTTP statuses to the error taxonomy (PRODUCT.md). */
+import { CONNECTION_CAUSES } from '../metrics/failure-kind.ts';
 import type { ErrorName } from '../metrics/names.ts';
 
 const TIMEOUT_CODES = new Set([
@@ -49,7 +50,20 @@ export function classifyStatus(status: number): ErrorName | undefined {
   return undefined;
 }
 
+/** Transport codes by the cause they name (failure-kind.ts): refused and reset are told apart. */
+const CAUSE_OF_CODE: ReadonlyMap<string, string> = new Map([
+  ['ECONNREFUSED', CONNECTION_CAUSES.refused],
+  ['ECONNRESET', CONNECTION_CAUSES.reset],
+  ['EPIPE', CONNECTION_CAUSES.reset],
+  ['UND_ERR_SOCKET', CONNECTION_CAUSES.closed],
+  ['ENOTFOUND', CONNECTION_CAUSES.dns],
+  ['EAI_AGAIN', CONNECTION_CAUSES.dns],
+]);
+
 export function describeTransportError(error: Error): string {
   const code = errorCode(error);
-  return code === error.message || error.message.includes(code) ? error.message : `${code}: ${error.message}`;
+  const text =
+    code === error.message || error.message.includes(code) ? error.message : `${code}: ${error.message}`;
+  const cause = CAUSE_OF_CODE.get(code);
+  return cause === undefined ? text : `${cause} (${text})`;
 }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type CpuTimes, createStealMeter, parseCpuTimes, stealShare } from './cpu-steal.ts';
+import { type CpuTimes, createMachineMeter, parseCpuTimes, stealShare } from './cpu-steal.ts';
 
 const PROC_STAT = 'cpu  352714 1170 88799 8998084 8505 0 13652 204477 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n';
 
 test('parses the aggregate cpu line of /proc/stat', () => {
   assert.deepEqual(parseCpuTimes(PROC_STAT), {
     steal: 204477,
+    idle: 8998084 + 8505,
     total: 352714 + 1170 + 88799 + 8998084 + 8505 + 0 + 13652 + 204477,
   });
   assert.equal(parseCpuTimes('intr 1 2 3\n'), null);
@@ -15,27 +16,30 @@ test('parses the aggregate cpu line of /proc/stat', () => {
 });
 
 test('steal share is stolen jiffies over all jiffies between two readings', () => {
-  assert.equal(stealShare({ steal: 100, total: 1000 }, { steal: 150, total: 1200 }), 0.25);
-  assert.equal(stealShare({ steal: 100, total: 1000 }, { steal: 100, total: 1000 }), 0);
+  assert.equal(stealShare({ steal: 100, idle: 0, total: 1000 }, { steal: 150, idle: 0, total: 1200 }), 0.25);
+  assert.equal(stealShare({ steal: 100, idle: 0, total: 1000 }, { steal: 100, idle: 0, total: 1000 }), 0);
 });
 
-test('the meter reports the share since its previous call, null while unreadable', () => {
+test('the meter reports the shares since its previous call, null while unreadable', () => {
   const readings: (CpuTimes | null)[] = [
-    { steal: 0, total: 0 },
-    { steal: 10, total: 100 },
+    { steal: 0, idle: 0, total: 0 },
+    { steal: 10, idle: 60, total: 100 },
     null,
-    { steal: 40, total: 200 },
-    { steal: 40, total: 300 },
+    { steal: 40, idle: 100, total: 200 },
+    { steal: 40, idle: 200, total: 300 },
   ];
-  const meter = createStealMeter(() => readings.shift() ?? null);
-  assert.equal(meter(), 0.1);
+  const meter = createMachineMeter(() => readings.shift() ?? null);
+  assert.deepEqual(meter(), { steal: 0.1, busy: 0.4 });
   assert.equal(meter(), null);
   assert.equal(meter(), null);
-  assert.equal(meter(), 0);
+  assert.deepEqual(meter(), { steal: 0, busy: 0 });
 });
 
 test('on this machine the meter reads a share in [0, 1] or null (not Linux)', () => {
-  const meter = createStealMeter();
+  const meter = createMachineMeter();
   const share = meter();
-  assert.ok(share === null || (share >= 0 && share <= 1), String(share));
+  assert.ok(
+    share === null || (share.steal >= 0 && share.steal <= 1 && share.busy >= 0 && share.busy <= 1),
+    JSON.stringify(share),
+  );
 });

@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** steal and total jiffies of the aggregate `cpu` line (guest time is already inside user). */
+/** steal, idle and total jiffies of the aggregate `cpu` line (guest time is already inside user). */
 export interface CpuTimes {
   readonly steal: number;
+  /** idle + iowait: time no process wanted the CPU. */
+  readonly idle: number;
   readonly total: number;
 }
 
@@ -17,7 +19,7 @@ export function parseCpuTimes(procStat: string): CpuTimes | null {
   if (fields[0] !== 'cpu' || fields.length < 9) return null;
   const jiffies = fields.slice(1, 9).map(Number);
   if (jiffies.some((n) => !Number.isFinite(n))) return null;
-  return { steal: jiffies[7]!, total: jiffies.reduce((a, b) => a + b, 0) };
+  return { steal: jiffies[7]!, idle: jiffies[3]! + jiffies[4]!, total: jiffies.reduce((a, b) => a + b, 0) };
 }
 
 /** Share of the machine's CPU time stolen between two readings (0 when no time passed). */
@@ -34,12 +36,26 @@ function readCpuTimes(): CpuTimes | null {
   }
 }
 
-/** Each call: the steal share since the previous call, or null where /proc/stat is unreadable. */
-export function createStealMeter(read: () => CpuTimes | null = readCpuTimes): () => number | null {
+/** The machine's CPU between two readings: shares of all cores' time stolen and busy. */
+export interface MachineCpu {
+  readonly steal: number;
+  /** Busy (not idle, not iowait), streamload's own time included. */
+  readonly busy: number;
+}
+
+/** Each call: the machine's CPU since the previous call, or null where /proc/stat is unreadable. */
+export function createMachineMeter(read: () => CpuTimes | null = readCpuTimes): () => MachineCpu | null {
   let last = read();
   return () => {
     const now = read();
-    const share = last === null || now === null ? null : stealShare(last, now);
+    let share: MachineCpu | null = null;
+    if (last !== null && now !== null) {
+      const total = now.total - last.total;
+      share = {
+        steal: stealShare(last, now),
+        busy: total > 0 ? 1 - (now.idle - last.idle) / total : 0,
+      };
+    }
     last = now;
     return share;
   };

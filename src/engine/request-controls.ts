@@ -5,6 +5,7 @@
  * a failed attempt is retried per the policy; the logical operation is recorded once at its end.
  */
 import type { RetryCause } from '../config/control-options.ts';
+import { formatDuration } from '../config/units.ts';
 import { parseRetryAfterMs, retryDelayMs } from '../controls/backoff.ts';
 import { type CircuitBreaker, createCircuitBreaker } from '../controls/circuit-breaker.ts';
 import { createSemaphore, type Semaphore } from '../controls/semaphore.ts';
@@ -35,6 +36,8 @@ export interface RequestControls {
   withRetry<T>(fn: (attempt: number) => Promise<T>, options?: RetryOptions): Promise<T>;
   /** The run is ending: waiters are rejected, backoff sleeps end (no further retries). */
   close(): void;
+  /** What the run should be told once (a Retry-After past the backoff cap). */
+  warnings(): string[];
 }
 
 /** Method and name of the request, for a rejection's result. */
@@ -98,6 +101,8 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
   const semaphore: Semaphore | undefined =
     settings.maxConcurrency === null ? undefined : createSemaphore(settings.maxConcurrency);
   let closed = false;
+  /** The longest Retry-After past the cap, with that cap (warned once, at the end). */
+  let pastCap: { afterMs: number; capMs: number } | undefined;
   /** Refused operations held until the breaker changes state (or close). */
   const held = new Set<() => void>();
   /** Backoff sleeps: only close() cuts them short. */
@@ -214,12 +219,10 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
         // A stream that delivered events would deliver them again: its user saw a partial answer.
         (outcome.events === 0 || policy.retryStreams);
       if (retryable) {
-        const delay = retryDelayMs(
-          attempts,
-          policy.backoff,
-          random.next,
-          parseRetryAfterMs(outcome.retryAfter, wallClockMs()),
-        );
+        const afterMs = parseRetryAfterMs(outcome.retryAfter, wallClockMs());
+        if (afterMs !== undefined && afterMs > policy.backoff.maxMs && afterMs > (pastCap?.afterMs ?? 0))
+          pastCap = { afterMs, capMs: policy.backoff.maxMs };
+        const delay = retryDelayMs(attempts, policy.backoff, random.next, afterMs);
         if (await pause(sleeping, delay)) continue;
         // The run ended during the backoff: cut by the tool, neither a success nor a failure.
         recorder.operation('cancelled', attempts, nowMs() - began);
@@ -256,5 +259,11 @@ export function createRequestControls(deps: RequestControlsDeps): RequestControl
       wake(held);
       wake(sleeping);
     },
+    warnings: () =>
+      pastCap === undefined
+        ? []
+        : [
+            `the server asked to wait up to ${formatDuration(Math.round(pastCap.afterMs / 1000) * 1000)} (Retry-After), past the backoff cap of ${formatDuration(pastCap.capMs)}: retries waited ${formatDuration(pastCap.capMs)} (raise --backoff's MAX to honour it)`,
+          ],
   };
 }

@@ -41,15 +41,19 @@ async function withSelfCheck(
   }
 }
 
-test('a blocked event loop in consecutive samples raises the saturation warning once', () =>
-  withSelfCheck({ hotSeconds: 2, steal: () => 0 }, async (check) => {
+test('a blocked event loop in consecutive samples raises one warning, naming its cause', () =>
+  withSelfCheck({ hotSeconds: 2, machine: () => ({ steal: 0, busy: 0.5 }) }, async (check) => {
     await blockedSamples(check);
     const warnings = check.warnings();
-    assert.ok(
-      warnings.some((w) => w.startsWith(SATURATION_WARNING)),
-      warnings.join('\n'),
+    // The busy loop is our own work; on a loaded test machine the OS may give it little CPU, and
+    // then the stall is (rightly) blamed on blocking code rather than on our CPU.
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0]!,
+      new RegExp(
+        `^(${SATURATION_WARNING}|event loop blocked: latencies are overstated) \\(event-loop delay p99 > 10 ms for 2 s, `,
+      ),
     );
-    assert.equal(new Set(warnings).size, warnings.length);
   }));
 
 test('an idle generator raises no warning', () =>
@@ -63,7 +67,7 @@ test('an idle generator raises no warning', () =>
   }));
 
 test('a slow loop while the hypervisor steals CPU is blamed on the host, once', () =>
-  withSelfCheck({ hotSeconds: 2, steal: () => 0.4 }, async (check) => {
+  withSelfCheck({ hotSeconds: 2, machine: () => ({ steal: 0.4, busy: 1 }) }, async (check) => {
     await blockedSamples(check);
     const warnings = check.warnings();
     assert.equal(warnings.length, 1, warnings.join('\n'));

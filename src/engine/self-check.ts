@@ -3,18 +3,21 @@
  * and a sustained overload raises a warning, because then the measured latencies include the
  * generator's own queueing and are overstated.
  */
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { GeneratorSample, Recorder } from '../metrics/types.ts';
-import { createStealMeter } from './cpu-steal.ts';
+import { createMachineMeter, type MachineCpu } from './cpu-steal.ts';
+import { judgeSaturation, SATURATION_LIMITS, type SaturationCause, type SecondSample } from './saturation.ts';
 
+/** The warning's first words, by the cause judgeSaturation names (saturation.ts). */
 export const SATURATION_WARNING = 'generator saturated: latencies are overstated';
 export const STEAL_WARNING = 'host CPU steal: latencies are overstated';
-/** Mean steal share over the slow seconds from which a slow loop is blamed on the host, not us. */
-const STEAL_LIMIT = 0.1;
-const LOOP_DELAY_LIMIT_MS = 10;
-const CPU_LIMIT = 0.9;
-/** Both limits must hold this many samples in a row: one GC pause is not saturation. */
-const HOT_SECONDS = 5;
+const HEADLINES: Record<SaturationCause, string> = {
+  'own-cpu': SATURATION_WARNING,
+  'host-steal': STEAL_WARNING,
+  'other-processes': 'machine busy: latencies are overstated',
+  'blocking-code': 'event loop blocked: latencies are overstated',
+};
 const RESOLUTION_MS = 10;
 /** The monitor's timer fires every RESOLUTION_MS: only the excess over it is delay. */
 const excessMs = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
@@ -29,30 +32,21 @@ export interface SelfCheck {
 
 export interface SelfCheckOptions {
   readonly hotSeconds?: number;
-  /** Steal share since the last call (see cpu-steal.ts); injectable for tests. */
-  readonly steal?: () => number | null;
+  /** The machine's CPU since the last call (see cpu-steal.ts); injectable for tests. */
+  readonly machine?: () => MachineCpu | null;
 }
 
 export function createSelfCheck(recorder: Recorder, options: SelfCheckOptions = {}): SelfCheck {
-  const hotLimit = options.hotSeconds ?? HOT_SECONDS;
-  const steal = options.steal ?? createStealMeter();
+  const limits = { ...SATURATION_LIMITS, seconds: options.hotSeconds ?? SATURATION_LIMITS.seconds };
+  const machine = options.machine ?? createMachineMeter();
+  const cores = Math.max(1, availableParallelism());
   const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   loop.enable();
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
-  let slowLoopSeconds = 0;
-  let slowLoopSteal = 0;
-  let hotCpuSeconds = 0;
+  const window: SecondSample[] = [];
   const startedAt = performance.now();
-  const raised = new Map<string, string>();
-
-  /** Each warning once (by its stable reason), saying when it first happened. */
-  function warn(reason: string, warning = SATURATION_WARNING, detail = ''): void {
-    if (!raised.has(reason)) {
-      const at = Math.round((performance.now() - startedAt) / 1000);
-      raised.set(reason, `${warning} (${reason}${detail}, first at ${at}s)`);
-    }
-  }
+  const raised = new Map<SaturationCause, string>();
 
   return {
     sample() {
@@ -69,23 +63,24 @@ export function createSelfCheck(recorder: Recorder, options: SelfCheckOptions = 
       };
       loop.reset();
       recorder.generatorSample(sample);
-      const stolen = steal() ?? 0;
-      const slow = sample.loopDelayP99Ms > LOOP_DELAY_LIMIT_MS;
-      slowLoopSeconds = slow ? slowLoopSeconds + 1 : 0;
-      slowLoopSteal = slow ? slowLoopSteal + stolen : 0;
-      if (slowLoopSeconds >= hotLimit) {
-        const reason = `event-loop delay p99 > ${LOOP_DELAY_LIMIT_MS} ms for ${hotLimit} s`;
-        const meanSteal = slowLoopSteal / slowLoopSeconds;
-        if (meanSteal >= STEAL_LIMIT)
-          warn(
-            `${reason}, host steal`,
-            STEAL_WARNING,
-            `: the hypervisor took ${Math.round(meanSteal * 100)}% of CPU time`,
-          );
-        else warn(reason);
+      const host = machine();
+      window.push({
+        loopP99Ms: sample.loopDelayP99Ms,
+        ownCpu: cpuShare,
+        steal: host?.steal ?? null,
+        machineBusy: host?.busy ?? null,
+        cores,
+      });
+      if (window.length > limits.seconds) window.shift();
+      const saturation = judgeSaturation(window, limits);
+      // Each cause once, saying when it first happened and what fits it.
+      if (saturation !== null && !raised.has(saturation.cause)) {
+        const at = Math.round((performance.now() - startedAt) / 1000);
+        raised.set(
+          saturation.cause,
+          `${HEADLINES[saturation.cause]} (${saturation.reason}, first at ${at}s): ${saturation.advice}`,
+        );
       }
-      hotCpuSeconds = cpuShare > CPU_LIMIT ? hotCpuSeconds + 1 : 0;
-      if (hotCpuSeconds >= hotLimit) warn(`CPU above ${CPU_LIMIT * 100}% of a core for ${hotLimit} s`);
       return sample;
     },
     warnings: () => [...raised.values()],

@@ -5,6 +5,7 @@
 
 import type { RunConfig } from '../config/types.ts';
 import { parseWait as parseWaitSpec } from '../config/units.ts';
+import { backoffDelayMs } from '../controls/backoff.ts';
 import { authHeaders } from '../protocols/index.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
 import type { Mutable } from '../util/mutable.ts';
@@ -138,6 +139,15 @@ export function createUserFactory(deps: UserFactoryDeps): CreateUser {
     };
   }
 
+  /**
+   * A dead target answers at once (refused): without a pause each user would re-send in a tight
+   * loop (a retry storm of 10,000s of requests a second, the generator saturated). Equal jitter
+   * keeps a floor under the wait and spreads the users apart. `--connection-backoff off` disables it.
+   */
+  const { minMs, maxMs } = config.connectionBackoff;
+  const connectionBackoffMs = (errors: number): number =>
+    maxMs === 0 ? 0 : backoffDelayMs(errors, { minMs, maxMs, jitter: 'equal' }, random.next);
+
   return (index, position) => {
     const userClass = classes.classAt(segmentPosition(position, config.segment ?? null));
     countUser(userClass.name, 1);
@@ -147,6 +157,8 @@ export function createUserFactory(deps: UserFactoryDeps): CreateUser {
     let requests = 0;
     /** Inside ctx.withRetry: each request is one gated attempt of the enclosing operation. */
     let withinOperation = 0;
+    /** Connection errors in a row (reset by any answer): the backoff before the next iteration. */
+    let unreachable = 0;
     const question = () => config.questions[random.int(0, config.questions.length - 1)] as string;
     const protocolRequest = () =>
       protocol.buildRequest({ question: question(), inputs: config.inputs, user: id, responseMode });
@@ -190,6 +202,8 @@ export function createUserFactory(deps: UserFactoryDeps): CreateUser {
         : controls.active
           ? controls.operation(attempt, request)
           : attempt());
+      if (result.error === 'connection_error') unreachable++;
+      else if (result.cancelled !== true && result.rejected === undefined) unreachable = 0;
       // Built-in scenarios ignore what a request resolves with: no view is made for them.
       if (!deps.keepResponses) return result as ScenarioResponse;
       return { ...result, ...(body ?? responseBody(kept ?? createKeptResponse())) };
@@ -297,7 +311,10 @@ export function createUserFactory(deps: UserFactoryDeps): CreateUser {
         return guarded(task.name ?? 'task', () => task.run(ctx));
       },
       requestCount: () => requests,
-      waitMs: () => (wait[1] <= wait[0] ? wait[0] : wait[0] + random.next() * (wait[1] - wait[0])),
+      waitMs: () => {
+        const think = wait[1] <= wait[0] ? wait[0] : wait[0] + random.next() * (wait[1] - wait[0]);
+        return unreachable === 0 ? think : Math.max(think, connectionBackoffMs(unreachable));
+      },
     };
   };
 }

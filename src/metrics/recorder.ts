@@ -16,9 +16,14 @@ import {
 } from './live-histograms.ts';
 import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
 import { type ControlsTotals, createControlsRecorder } from './operations.ts';
-import { createRequestTable, OTHER_NAME } from './request-table.ts';
-import { SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
+import { createRequestTable, REQUEST_NAMES } from './request-table.ts';
+import { createSeriesCap, OTHER_NAME } from './series-cap.ts';
+import { checkRecord, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
 import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
+
+/** The series cap's families besides request names (series-cap.ts): one cap over all of them. */
+const VALUE_NAMES = 'value metrics';
+const CHECK_NAMES = 'check names';
 
 interface Counters {
   requests: number;
@@ -94,7 +99,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const durationSecond = histograms.unnamed();
   const gauge = createConnectionGauge(nowMs);
   const generator = createGeneratorHealth(histograms);
-  const table = createRequestTable(histograms, options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES);
+  const cap = createSeriesCap(options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES);
+  const table = createRequestTable(histograms, cap);
   const controls = createControlsRecorder(histograms);
   const total = newCounters();
   const second = newCounters();
@@ -110,7 +116,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   let closed = false;
   let tcpOpened = 0;
   let tcpH2 = 0;
-  /** Scenario checks by name: [passes, fails]. */
+  /** Scenario checks by name (past the cap, `(other)`): [passes, fails]. */
   const checks = new Map<string, [number, number]>();
   /** Users per scenario class now, and the most at once (names from the scenario file: a few). */
   const classUsers = new Map<string, number>();
@@ -155,23 +161,22 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   /**
-   * Named series (`node_duration.<title>`) whose names come from the server: past maxNamedSeries
-   * distinct names, further ones share `<family>.(other)` and are not cached, so a server sending
-   * random titles cannot grow memory, run.json or the reports without bound.
+   * Named series (`node_duration.<title>`) whose names come from the server: past the cap,
+   * further ones share `<family>.(other)` and are not cached, so a server sending random titles
+   * cannot grow memory, run.json or the reports without bound.
    */
   const valueSlots = new Map<string, LiveSlot>();
-  const maxNamedSeries = options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES;
   const overflowedFamilies = new Set<string>();
   const valueSlot = (metric: string): LiveSlot => {
     if (metric === '' || unitOf(metric) === 'count') {
       throw new Error(`value(): '${metric}' is not a latency metric name`);
     }
-    if (valueSlots.size < maxNamedSeries) {
+    const family = metric.slice(0, metric.indexOf('.') + 1);
+    if (cap.admit(VALUE_NAMES, metric) === metric) {
       const slot = histograms.slot(metric);
       valueSlots.set(metric, slot);
       return slot;
     }
-    const family = metric.slice(0, metric.indexOf('.') + 1);
     overflowedFamilies.add(family);
     return histograms.slot(`${family}${OTHER_NAME}`);
   };
@@ -249,8 +254,12 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     check(name, ok) {
       let counts = checks.get(name);
       if (counts === undefined) {
-        counts = [0, 0];
-        checks.set(name, counts);
+        const kept = cap.admit(CHECK_NAMES, name);
+        counts = checks.get(kept);
+        if (counts === undefined) {
+          counts = [0, 0];
+          checks.set(kept, counts);
+        }
       }
       counts[ok ? 0 : 1]++;
     },
@@ -260,13 +269,19 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     },
 
     warnings() {
+      const max = cap.max;
       const list = [...overflowedFamilies].map(
         (family) =>
-          `more than ${maxNamedSeries} distinct ${family}* names (server-chosen): the rest are counted under ${family}${OTHER_NAME}`,
+          `more than ${max} distinct ${family}* names (server-chosen): the rest are counted under ${family}${OTHER_NAME}`,
       );
-      if (table.overflowed())
+      const overflowed = cap.overflowed();
+      if (overflowed.includes(REQUEST_NAMES))
         list.push(
-          `more than ${maxNamedSeries} distinct request names: the rest are counted under the name ${OTHER_NAME}`,
+          `more than ${max} distinct request names: the rest are counted under the name ${OTHER_NAME}`,
+        );
+      if (overflowed.includes(CHECK_NAMES))
+        list.push(
+          `more than ${max} distinct check names: the rest are counted under the check ${OTHER_NAME}`,
         );
       return list;
     },
@@ -362,7 +377,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         history: after === undefined ? [...history] : history.filter((row) => row.elapsedS > after),
         generator: generator.snapshot(),
         tcp: { opened: tcpOpened, h2: tcpH2 },
-        checks: Object.fromEntries([...checks].map(([name, [passes, fails]]) => [name, { passes, fails }])),
+        checks: checkRecord([...checks].map(([name, [passes, fails]]) => [name, { passes, fails }] as const)),
         ...withControls(controls.snapshot()),
         ...(classPeaks.size === 0 ? {} : { userClasses: sortedCounts(classPeaks) }),
       };

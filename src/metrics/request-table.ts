@@ -3,8 +3,10 @@
  * request_duration histogram, and its failures grouped by error name with the first message seen.
  * Nested maps, not a joined key, so a lookup per request allocates nothing.
  */
+import { failureKind } from './failure-kind.ts';
 import { encodeSlot, type LiveHistograms, type LiveSlot } from './live-histograms.ts';
 import type { ErrorName } from './names.ts';
+import { OTHER_NAME, type SeriesCap } from './series-cap.ts';
 import type { SnapshotEntry } from './snapshot.ts';
 import type { FailureEntry } from './types.ts';
 
@@ -15,17 +17,16 @@ export interface Entry {
   failures: number;
   contentBytes: number;
   readonly duration: LiveSlot;
-  readonly failuresByError: Map<ErrorName, { readonly message: string; occurrences: number }>;
+  /** By failure kind (failure-kind.ts): the error name, a connection_error's cause apart. */
+  readonly failuresByError: Map<
+    string,
+    { readonly error: ErrorName; readonly message: string; occurrences: number }
+  >;
 }
 
-/** The row that collects names past the cap. */
-export const OTHER_NAME = '(other)';
-
 export interface RequestTable {
-  /** The entry of (method, name); past `maxEntries` distinct ones, the method's `(other)` entry. */
+  /** The entry of (method, name); past the cap's distinct ones, the method's `(other)` entry. */
   entry(method: string, name: string): Entry;
-  /** Whether some name was folded into `(other)`. */
-  overflowed(): boolean;
   /** Counts one failure of `entry`; the first message per (entry, error) is kept. */
   fail(entry: Entry, error: ErrorName, message: string): void;
   snapshot(): { entries: SnapshotEntry[]; failures: FailureEntry[] };
@@ -33,10 +34,11 @@ export interface RequestTable {
   reset(): void;
 }
 
-export function createRequestTable(histograms: LiveHistograms, maxEntries: number): RequestTable {
+/** The request table's family in the series cap. */
+export const REQUEST_NAMES = 'request names';
+
+export function createRequestTable(histograms: LiveHistograms, cap: SeriesCap): RequestTable {
   const byMethod = new Map<string, Map<string, Entry>>();
-  let count = 0;
-  let overflowed = false;
   const all = (): Iterable<Entry> => [...byMethod.values()].flatMap((byName) => [...byName.values()]);
   return {
     entry(method, name) {
@@ -46,14 +48,12 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
         byMethod.set(method, byName);
       }
       let entry = byName.get(name);
-      if (entry === undefined && count >= maxEntries) {
-        // Request names may come from scenario code or data: past the cap they share one row.
-        overflowed = true;
+      // Request names may come from scenario code or data: past the cap they share one row.
+      if (entry === undefined && cap.admit(REQUEST_NAMES, `${method} ${name}`) === OTHER_NAME) {
         name = OTHER_NAME;
         entry = byName.get(name);
       }
       if (entry === undefined) {
-        count++;
         entry = {
           method,
           name,
@@ -68,12 +68,11 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
       return entry;
     },
 
-    overflowed: () => overflowed,
-
     fail(entry, error, message) {
       entry.failures++;
-      const failure = entry.failuresByError.get(error);
-      if (failure === undefined) entry.failuresByError.set(error, { message, occurrences: 1 });
+      const kind = failureKind(error, message);
+      const failure = entry.failuresByError.get(kind);
+      if (failure === undefined) entry.failuresByError.set(kind, { error, message, occurrences: 1 });
       else failure.occurrences++;
     },
 
@@ -91,8 +90,8 @@ export function createRequestTable(histograms: LiveHistograms, maxEntries: numbe
           contentBytes,
           duration: encodeSlot(e.duration),
         });
-        for (const [error, f] of e.failuresByError) {
-          failures.push({ method, name, error, message: f.message, occurrences: f.occurrences });
+        for (const f of e.failuresByError.values()) {
+          failures.push({ method, name, error: f.error, message: f.message, occurrences: f.occurrences });
         }
       }
       return { entries, failures };

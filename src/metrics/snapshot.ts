@@ -3,6 +3,7 @@
  * histograms are added (never percentiles averaged), counters summed, and the connection-time
  * integral kept in integer connection·µs so its sums do not depend on merge order.
  */
+import { failureKind } from './failure-kind.ts';
 import { mergeEncoded } from './histogram.ts';
 import { mergeHistories, type SnapshotRow, userClassesOf } from './history.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
@@ -203,7 +204,7 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
 
   const failures = groupBy(
     snapshots.flatMap((s) => s.failures),
-    (f) => JSON.stringify([f.method, f.name, f.error]),
+    (f) => JSON.stringify([f.method, f.name, failureKind(f.error, f.message)]),
   ).map((group): FailureEntry => ({ ...group[0]!, occurrences: sum(group, (f) => f.occurrences) }));
 
   const controls = mergeControlsTotals(snapshots.map((s) => s.controls));
@@ -246,16 +247,31 @@ export function combineSnapshots(snapshots: readonly Snapshot[], history: Snapsh
   };
 }
 
+/**
+ * Check names are scenario code's own strings: `constructor`, `toString` or `__proto__` must count
+ * like any other name, so the merge keys a Map and answers a null-prototype record (a plain `{}`
+ * read Object.prototype's members: NaN counts, and `__proto__` vanished).
+ */
 function mergeChecks(maps: readonly Readonly<Record<string, CheckCounts>>[]): Record<string, CheckCounts> {
-  const merged: Record<string, CheckCounts> = {};
+  const merged = new Map<string, CheckCounts>();
   for (const map of maps) {
     for (const [name, counts] of Object.entries(map)) {
-      const seen = merged[name];
-      merged[name] =
+      const seen = merged.get(name);
+      merged.set(
+        name,
         seen === undefined
-          ? { ...counts }
-          : { passes: seen.passes + counts.passes, fails: seen.fails + counts.fails };
+          ? { passes: counts.passes, fails: counts.fails }
+          : { passes: seen.passes + counts.passes, fails: seen.fails + counts.fails },
+      );
     }
   }
-  return merged;
+  return checkRecord(merged);
+}
+
+/** A null-prototype record of checks by name: every name an own key, none inherited. */
+export function checkRecord(checks: Iterable<readonly [string, CheckCounts]>): Record<string, CheckCounts> {
+  const record = Object.create(null) as Record<string, CheckCounts>;
+  // No Object.prototype, so no `__proto__` setter: every name is assigned as an own property.
+  for (const [name, counts] of checks) record[name] = counts;
+  return record;
 }

@@ -6,7 +6,7 @@ import { createHistogram, histogramStats, statsFromEncoded, unitOf } from './his
 import { publicRow, rateStats } from './history.ts';
 import { COUNT_METRICS, ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
 import { summarizeOperations } from './operations.ts';
-import type { Snapshot, SnapshotEntry } from './snapshot.ts';
+import { checkRecord, type Snapshot, type SnapshotEntry } from './snapshot.ts';
 import type { FailureEntry, LatencyStats, MetricsSummary, RequestEntryStats } from './types.ts';
 
 /** The Locust name of the all-requests row. */
@@ -121,7 +121,7 @@ export function summarize(snapshot: Snapshot): MetricsSummary {
       tcp: snapshot.tcp?.opened ?? 0,
       http2: snapshot.tcp?.h2 ?? 0,
     },
-    checks: { ...snapshot.checks },
+    checks: checkRecord(Object.entries(snapshot.checks ?? {})),
     ...(snapshot.userClasses === undefined ? {} : { userClasses: { ...snapshot.userClasses } }),
     throughput: {
       events: rateStats(history, (r) => r.events, { total: totals.events, elapsedMs }),

@@ -1,5 +1,6 @@
 /** Assembles run.json (`streamload.run/v1`) from a final metrics snapshot and what the run knew. */
 
+import { describeStoppedAnswering, STOPPED_ANSWERING, stoppedAnswering } from '../metrics/dead-target.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import { encodedHistograms, summarize } from '../metrics/summary.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
@@ -34,6 +35,10 @@ export function buildRunJson(input: RunJsonInput): RunJson {
     ...summarized,
     history: summarized.history.map((row, i) => ({ ...row, totalDuration: totals[i] ?? null })),
   };
+  // Judged on the whole (merged) history: a segment's own line is replaced, never repeated.
+  const stopped = stoppedAnswering(input.snapshot.history);
+  const warnings = input.warnings.filter((w) => !w.includes(STOPPED_ANSWERING));
+  if (stopped !== null) warnings.push(describeStoppedAnswering(stopped));
   return {
     schema: RUN_SCHEMA,
     startedAt: input.startedAt.toISOString(),
@@ -44,7 +49,7 @@ export function buildRunJson(input: RunJsonInput): RunJson {
     thresholds: input.evaluate(summary),
     config: input.config,
     environment: input.environment,
-    warnings: input.warnings,
+    warnings,
     histograms: encodedHistograms(input.snapshot),
     ...(input.keepSnapshot === true ? { snapshot: input.snapshot } : {}),
   };

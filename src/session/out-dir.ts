@@ -4,7 +4,7 @@
  * trace after the whole run. Default folders are created exclusively, so two runs started in the
  * same second get `…_HHMMSS` and `…_HHMMSS-2` instead of writing into one folder.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { defaultReportDir } from '../report/write.ts';
@@ -27,6 +27,22 @@ export async function prepareOutDir(out: string | null, label = ''): Promise<str
     throw new UsageError(`--out: cannot write reports to "${dir}" (${describe(error)})`);
   }
   return dir;
+}
+
+/**
+ * A report folder of its own under `base` for one of many runs given one `--out` (the web UI's):
+ * `base` while it is new or empty, else `base-2`, `base-3`… created exclusively, as default folders
+ * are, so no run overwrites another's reports.
+ */
+export async function freshOutDir(base: string): Promise<string> {
+  if (base.trim() === '') throw new UsageError('--out: empty path (give a folder, e.g. --out reports/run1)');
+  try {
+    if ((await readdir(base)).length === 0) return base;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UsageError(`--out: cannot read "${base}" (${describe(error)})`);
+  }
+  return freshDefaultDir(base);
 }
 
 async function freshDefaultDir(base: string): Promise<string> {

@@ -4,6 +4,7 @@
  */
 
 import { EXIT_OK, EXIT_THRESHOLD } from '../errors.ts';
+import { describeStoppedAnswering, stoppedAnswering } from '../metrics/dead-target.ts';
 import type { RunJson } from '../report/types.ts';
 
 export interface Verdict {
@@ -22,7 +23,19 @@ export function verdictOf(run: RunJson, fatal: string | null = null): Verdict {
       `${failed.length} threshold${failed.length === 1 ? '' : 's'} failed: ${failed.map((t) => t.expr).join(', ')}`,
     );
   // Cancelled requests (cut by streamload itself) are neither successes nor failures.
-  if (run.totals.requests - run.totals.failures <= 0)
-    lines.push(`no request succeeded (${run.totals.failures} failed)`);
+  if (run.totals.requests - run.totals.failures <= 0) lines.push(noSuccess(run.totals));
+  // A target that died mid-run is a failed run even when what it answered before looked good.
+  const stopped = stoppedAnswering(run.history);
+  if (stopped !== null) lines.push(describeStoppedAnswering(stopped));
   return { exitCode: lines.length > 0 ? EXIT_THRESHOLD : EXIT_OK, lines };
+}
+
+/** Why nothing succeeded, in the words of what happened: failed, cut by streamload, or never sent. */
+function noSuccess(totals: RunJson['totals']): string {
+  const { failures, cancelled } = totals;
+  if (failures > 0)
+    return `no request succeeded (${failures} failed${cancelled > 0 ? `, ${cancelled} cancelled` : ''})`;
+  if (cancelled > 0)
+    return `no request completed: ${cancelled === 1 ? 'the only one was' : `all ${cancelled} were`} still running when streamload cut them (the run's end or --stop-timeout); raise --run-time or --stop-timeout for slower answers`;
+  return 'no request was sent';
 }

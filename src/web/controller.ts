@@ -301,6 +301,16 @@ export class WebController implements RunObserver {
     for (const key of FORM_OPTIONS) {
       const raw = form[key];
       if (raw === undefined || raw === null || String(raw).trim() === '') {
+        // The embedded targets (two child processes on this machine) are started only by a UI
+        // started for them, without --target. Else an omitted target is the operator's --target,
+        // and an emptied one is refused rather than quietly spawning processes.
+        if (key === 'target' && this.options.baseFlags.target !== undefined) {
+          if (raw === undefined) continue;
+          throw new WebError(
+            400,
+            'target: give the URL to load; this UI was started with --target, and only one started without it runs the embedded targets',
+          );
+        }
         // An emptied target means the embedded targets; an empty protocol, the scenario's own.
         if (isBlankable(key)) delete flags[key];
         continue;

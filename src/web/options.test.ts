@@ -27,7 +27,28 @@ describe('web options', () => {
       user: 'admin',
       pass: 'pa:ss',
     });
-    assert.equal(resolveWebOptions({ webHost: '::' }, { STREAMLOAD_WEB_TOKEN: 't0k' }).token, 't0k');
+    const token = '3f9a0c1d5e7b2a46';
+    assert.equal(resolveWebOptions({ webHost: '::' }, { STREAMLOAD_WEB_TOKEN: token }).token, token);
+  });
+
+  test('a blank or short token is refused for a non-loopback bind (exit 2), naming the length', () => {
+    for (const short of [' ', 'x', 't0k', '123456789012345']) {
+      assert.throws(
+        () => resolveWebOptions({ webHost: '0.0.0.0', webToken: short }, {}),
+        (e: unknown) => e instanceof UsageError && /^--web-token: /.test(e.message),
+        JSON.stringify(short),
+      );
+    }
+    assert.throws(
+      () => resolveWebOptions({ webHost: '::' }, { STREAMLOAD_WEB_TOKEN: 'x' }),
+      /at least 16 characters/,
+    );
+    assert.throws(() => resolveWebOptions({ webToken: '   ' }, {}), /--web-token: blank/);
+    assert.equal(
+      resolveWebOptions({ webToken: 'tok3n' }, {}).token,
+      'tok3n',
+      'loopback: any non-blank token',
+    );
   });
 
   test('bad port and bad credentials name the option', () => {

@@ -41,6 +41,9 @@ export function addWebOptions(cmd: Command): Command {
 
 export { isLoopback };
 
+/** Shortest --web-token accepted on a non-loopback bind: 16 characters (64 bits as hex). */
+const MIN_REMOTE_TOKEN = 16;
+
 export function resolveWebOptions(
   flags: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>,
@@ -59,6 +62,12 @@ export function resolveWebOptions(
   }
   const tokenText = (flags.webToken as string | undefined) ?? env.STREAMLOAD_WEB_TOKEN;
   const token = tokenText === undefined || tokenText === '' ? null : tokenText;
+  if (token !== null && token.trim() === '') throw new UsageError('--web-token: blank (give a random token)');
+  // Off loopback the token is all that stands between the network and starting load: no guessable one.
+  if (token !== null && !isLoopback(host) && token.length < MIN_REMOTE_TOKEN)
+    throw new UsageError(
+      `--web-token: at least ${MIN_REMOTE_TOKEN} characters for --web-host ${host} (a non-loopback address), got ${token.length}; e.g. $(openssl rand -hex 16)`,
+    );
   if (!isLoopback(host) && auth === null && token === null) {
     throw new UsageError(
       `--web-host ${host}: binding the web UI to a non-loopback address needs --web-auth user:pass or --web-token (anyone who reaches it can start load)`,

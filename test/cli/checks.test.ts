@@ -37,6 +37,26 @@ describe('checked before the load', () => {
     await refused(['--threshold', 'ttef.p95<500ms'], /unknown metric "ttef" \(did you mean "ttfe\.p95"\?\)/);
   });
 
+  test('a threshold the run can never measure, or a rate of 1 or more without %, is refused before the load', async () => {
+    await refused(
+      ['--scenario', 'blocking', '--threshold', 'ttfe.p95<500ms'],
+      /^streamload: --threshold: threshold "ttfe\.p95<500ms": the blocking scenario sends blocking requests, which have no ttfe .*: use request_duration or ttfb$/,
+    );
+    await refused(
+      ['--threshold', 'ttft_scheduled.p95<1s'],
+      /^streamload: --threshold: .*ttft_scheduled is measured from the scheduled start of an open-model run \(--rate\).*use ttft$/,
+    );
+    await refused(['--threshold', 'node_duration.LLM.p95<2s'], /--protocol openai has no nodes/);
+    await refused(
+      ['--threshold', 'error_rate<1'],
+      /^streamload: --threshold: threshold "error_rate<1": a rate is a fraction of 1 \(1 = 100 %\): write "error_rate<1%" for 1 per cent, or "error_rate<0\.01"$/,
+    );
+    await refused(
+      ['--threshold', 'operations.success_rate>=99'],
+      /"operations\.success_rate>=99%" .* "operations\.success_rate>=0\.99"/,
+    );
+  });
+
   test('durations past Node timers, and absurd users or rates, are refused', async () => {
     await refused(['--run-time', '600h'], /--run-time: at most 168h/);
     await refused(['--live-interval', '600h'], /--live-interval: at most 168h/);

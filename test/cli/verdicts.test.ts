@@ -54,6 +54,51 @@ describe('verdicts', () => {
     }
   });
 
+  test('a run whose every request was cut by streamload says so, not "0 failed"', {
+    timeout: 60_000,
+  }, async () => {
+    // Every stream opens and then stays silent: the run's end cuts them all (cancelled, not failed).
+    const { server, url } = await preflightThen((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n');
+    });
+    try {
+      const r = await runCli(
+        [
+          'run',
+          '--target',
+          url,
+          '--protocol',
+          'openai',
+          '--users',
+          '2',
+          '--spawn-rate',
+          '10',
+          '--run-time',
+          '1s',
+          '--stop-timeout',
+          '500ms',
+          '--idle-timeout',
+          '60s',
+          '--out',
+          tempDir(),
+          '--json-summary',
+        ],
+        { timeoutMs: 40_000 },
+      );
+      assert.equal(r.code, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /\(0 failed\)/);
+      assert.match(
+        r.stderr,
+        /^streamload: no request completed: all 2 were still running when streamload cut them \(the run's end or --stop-timeout\); raise --run-time or --stop-timeout for slower answers$/m,
+      );
+      assert.equal(r.summary?.totals.cancelled, 2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   test('report and compare on a damaged run.json: exit 2 naming the field, no stack', {
     timeout: 60_000,
   }, async () => {

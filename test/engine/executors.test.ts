@@ -48,6 +48,29 @@ describe('stages', () => {
     assert.equal(stageValue(stages, 0, 15), 5);
     assert.equal(stageValue(stages, 0, 20), null);
   });
+
+  test('users follow the stages to every target, whatever the spawn rate (k6 ramping-vus)', async () => {
+    // 1s:10, 1s:30, 1s:0 with the default spawn rate of a 10-user run (2/s): it peaked at 23 of 30.
+    const users = fakeUsers(20);
+    let peak = 0;
+    const executor = createClosedExecutor({
+      users: 10,
+      spawnRate: 2,
+      iterations: null,
+      stages: [
+        { durationS: 1, target: 10 },
+        { durationS: 1, target: 30 },
+        { durationS: 1, target: 0 },
+      ],
+      createUser: users.createUser,
+      onUsers: (n) => {
+        peak = Math.max(peak, n);
+      },
+    });
+    executor.start();
+    await executor.done;
+    assert.ok(peak >= 28, `peak ${peak} users, target 30`);
+  });
 });
 
 describe('closed executor', () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, UsageError } from '../../errors.ts';
+import { freshOutDir } from '../../session/out-dir.ts';
 import { addWebOptions } from '../../web/options.ts';
 import type { CliContext } from '../context.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
@@ -58,7 +59,14 @@ Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
       env: state.env,
       cwd: state.cwd,
       scenarioFiles: named,
-      session: (config, observer) => runConfigured(config, state, processes, observer),
+      // Every run from the page gets its own folder: a second run never overwrites the first's reports.
+      session: async (config, observer) =>
+        runConfigured(
+          config.out === null ? config : { ...config, out: await freshOutDir(config.out) },
+          state,
+          processes,
+          observer,
+        ),
     });
     const server = await startWebServer(controller, webOptions);
     state.stdout.write(`web UI: ${server.url} (idle until a run is started from the page; Ctrl-C to exit)\n`);

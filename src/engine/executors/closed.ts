@@ -42,6 +42,11 @@ export function yieldToLoop(): Promise<void> {
 }
 
 export function createClosedExecutor(options: ClosedOptions): Executor {
+  /**
+   * With stages the ramp is the stages' own (k6's ramping-vus): the target moves linearly and users
+   * start as it does; a spawn rate would cap a steep stage below its target (30 users peaked at 23).
+   */
+  const spawnRate = options.stages === null ? options.spawnRate : Number.POSITIVE_INFINITY;
   let target = options.stages === null ? options.users : 0;
   let stopping = false;
   let started = 0;
@@ -125,10 +130,7 @@ export function createClosedExecutor(options: ClosedOptions): Executor {
       }
       target = Math.round(value);
     }
-    spawnCredit = Math.min(
-      spawnCredit + ((now - lastTick) / 1000) * options.spawnRate,
-      Math.max(1, options.spawnRate),
-    );
+    spawnCredit = Math.min(spawnCredit + ((now - lastTick) / 1000) * spawnRate, Math.max(1, spawnRate));
     lastTick = now;
     const active = [...live].filter((s) => !s.retired);
     if (active.length > target) {
