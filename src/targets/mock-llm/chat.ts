@@ -1,0 +1,379 @@
+/**
+ * OpenAI `POST /v1/chat/completions` and `POST /v1/completions`: `n` choices (each its own index
+ * and finish), `finish_reason: "length"` at `max_tokens`/`max_completion_tokens`, tools with
+ * `tool_choice` (arguments generated from the tool's schema, streamed as the deltas the SDKs
+ * assemble), `response_format` `json_object`/`json_schema`, and the usage chunk.
+ */
+import { refuse } from './api-errors.ts';
+import type { Answer, Endpoint, PlanContext } from './endpoint.ts';
+import {
+  type Ask,
+  type Generation,
+  generate,
+  outputText,
+  type ToolChoice,
+  type ToolSpec,
+} from './generation.ts';
+import { MAX_MOCK_TOKENS } from './limits.ts';
+import {
+  isObject,
+  optionalBoolean,
+  optionalInteger,
+  optionalList,
+  refuseUnknown,
+  requiredList,
+  requiredString,
+  toolName,
+} from './request-checks.ts';
+import type { Emit, StreamScript } from './token-stream.ts';
+import { outputLimit, promptTokens, usageObject } from './tokens.ts';
+
+/** OpenAI's cap on `n`. */
+const MAX_CHOICES = 128;
+
+/** The chat completions parameters of OpenAI's API reference; anything else is refused as OpenAI does. */
+const CHAT_PARAMS = new Set([
+  'model',
+  'messages',
+  'audio',
+  'frequency_penalty',
+  'function_call',
+  'functions',
+  'logit_bias',
+  'logprobs',
+  'max_completion_tokens',
+  'max_tokens',
+  'metadata',
+  'modalities',
+  'n',
+  'parallel_tool_calls',
+  'prediction',
+  'presence_penalty',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'reasoning_effort',
+  'response_format',
+  'safety_identifier',
+  'seed',
+  'service_tier',
+  'stop',
+  'store',
+  'stream',
+  'stream_options',
+  'temperature',
+  'tool_choice',
+  'tools',
+  'top_logprobs',
+  'top_p',
+  'user',
+  'verbosity',
+  'web_search_options',
+]);
+
+const COMPLETION_PARAMS = new Set([
+  'model',
+  'prompt',
+  'best_of',
+  'echo',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'max_tokens',
+  'n',
+  'presence_penalty',
+  'seed',
+  'stop',
+  'stream',
+  'stream_options',
+  'suffix',
+  'temperature',
+  'top_p',
+  'user',
+]);
+
+const FINISH = { stop: 'stop', length: 'length', tool: 'tool_calls' } as const;
+
+function chatTools(body: Record<string, unknown>): ToolSpec[] {
+  return optionalList(body, 'tools').map((tool, index) => {
+    const fn = tool.function;
+    if (tool.type !== 'function' || !isObject(fn))
+      refuse(
+        `Invalid value for 'tools[${index}].type': only 'function' tools are supported.`,
+        `tools[${index}].type`,
+        'invalid_value',
+      );
+    return {
+      name: toolName(fn.name, `tools[${index}].function.name`),
+      schema: fn.parameters ?? { type: 'object', properties: {} },
+    };
+  });
+}
+
+function chatToolChoice(body: Record<string, unknown>, tools: readonly ToolSpec[]): ToolChoice {
+  const choice = body.tool_choice;
+  if (choice === undefined || choice === null) return 'auto';
+  if (tools.length === 0)
+    refuse(
+      "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      'tool_choice',
+      null,
+    );
+  if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
+  if (isObject(choice) && choice.type === 'function' && isObject(choice.function)) {
+    const name = choice.function.name;
+    if (!tools.some((t) => t.name === name))
+      refuse(
+        `Invalid value for 'tool_choice': no function named '${String(name)}' was specified in the 'tools' parameter.`,
+        'tool_choice',
+        null,
+      );
+    return { name: name as string };
+  }
+  return refuse(
+    "Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or a named function.",
+    'tool_choice',
+    'invalid_value',
+  );
+}
+
+/** `response_format`: undefined for text, else the JSON the answer must be. */
+function chatJson(body: Record<string, unknown>): { schema?: unknown } | undefined {
+  const format = body.response_format;
+  if (format === undefined || format === null) return undefined;
+  if (!isObject(format))
+    return refuse(
+      "Invalid type for 'response_format': expected an object.",
+      'response_format',
+      'invalid_type',
+    );
+  if (format.type === 'text') return undefined;
+  if (format.type === 'json_object') return {};
+  if (format.type === 'json_schema') {
+    const spec = format.json_schema;
+    if (!isObject(spec) || typeof spec.name !== 'string')
+      refuse(
+        "Missing required parameter: 'response_format.json_schema.name'.",
+        'response_format.json_schema.name',
+        'missing_required_parameter',
+      );
+    return { schema: spec.schema ?? { type: 'object', properties: {} } };
+  }
+  return refuse(
+    `Invalid value: '${String(format.type)}'. Supported values are: 'text', 'json_object' and 'json_schema'.`,
+    'response_format.type',
+    'invalid_value',
+  );
+}
+
+/** The `stream` / `stream_options` pair shared by both endpoints. */
+function streaming(body: Record<string, unknown>): { stream: boolean; includeUsage: boolean } {
+  const stream = optionalBoolean(body, 'stream');
+  const options = body.stream_options;
+  if (options !== undefined && options !== null && !stream)
+    refuse(
+      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      'stream_options',
+      null,
+    );
+  return { stream, includeUsage: isObject(options) && options.include_usage === true };
+}
+
+/** One generation per choice, all answered together (their tokens interleaved when streamed). */
+function choicesAnswer(
+  model: string,
+  ask: Ask,
+  n: number,
+  prompt: number,
+  context: PlanContext,
+  shape: ChoiceShape,
+  { stream, includeUsage }: { stream: boolean; includeUsage: boolean },
+): Answer {
+  const generations = Array.from({ length: n }, () => generate(ask, context.behaviour, context.random));
+  const outputTokens = generations.reduce((sum, g) => sum + g.output.tokens.length, 0);
+  const steps = Math.max(0, ...generations.map((g) => g.output.tokens.length));
+  return {
+    model,
+    stream,
+    steps,
+    outputTokens,
+    body: () => ({
+      ...shape.head(false),
+      choices: generations.map((g, index) => shape.whole(g, index)),
+      usage: usageObject(prompt, outputTokens),
+    }),
+    script: (): StreamScript => {
+      const head = JSON.stringify(shape.head(true)).slice(0, -1);
+      const tail = includeUsage ? ',"usage":null}' : '}';
+      const chunk = (emit: Emit, choice: unknown) =>
+        emit(`${head},"choices":[${JSON.stringify(choice)}]${tail}`);
+      return {
+        steps,
+        opening(emit) {
+          if (shape.opening === undefined) return;
+          for (const [index, g] of generations.entries()) chunk(emit, shape.opening(g, index));
+        },
+        step(at, emit) {
+          let tokens = 0;
+          for (const [index, g] of generations.entries()) {
+            if (at >= g.output.tokens.length) continue;
+            chunk(emit, shape.delta(g, index, at));
+            tokens++;
+          }
+          return tokens;
+        },
+        closing(emit) {
+          for (const [index, g] of generations.entries()) chunk(emit, shape.finish(g, index));
+          if (includeUsage)
+            emit(`${head},"choices":[],"usage":${JSON.stringify(usageObject(prompt, outputTokens))}}`);
+          emit('[DONE]');
+        },
+        failure: (emit) =>
+          emit(
+            JSON.stringify({
+              error: { message: 'mock in-stream error', type: 'server_error', param: null, code: null },
+            }),
+          ),
+      };
+    },
+  };
+}
+
+/** How one API spells a choice: whole (a body), at the start, one token, the finish. */
+interface ChoiceShape {
+  head(stream: boolean): Record<string, unknown>;
+  whole(g: Generation, index: number): unknown;
+  opening?(g: Generation, index: number): unknown;
+  delta(g: Generation, index: number, at: number): unknown;
+  finish(g: Generation, index: number): unknown;
+}
+
+function chatShape(id: string, created: number, model: string): ChoiceShape {
+  const callId = (index: number) => `call_${id.slice(9)}_${index}`;
+  return {
+    head: (stream) => ({
+      id,
+      object: stream ? 'chat.completion.chunk' : 'chat.completion',
+      created,
+      model,
+      service_tier: 'default',
+      system_fingerprint: 'fp_streamload',
+    }),
+    whole: (g, index) => ({
+      index,
+      message:
+        g.output.kind === 'tool'
+          ? {
+              role: 'assistant',
+              content: null,
+              refusal: null,
+              tool_calls: [
+                {
+                  id: callId(index),
+                  type: 'function',
+                  function: { name: g.output.name, arguments: outputText(g.output) },
+                },
+              ],
+            }
+          : { role: 'assistant', content: outputText(g.output), refusal: null },
+      logprobs: null,
+      finish_reason: FINISH[g.finish],
+    }),
+    opening: (g, index) => ({
+      index,
+      delta: { role: 'assistant', content: g.output.kind === 'tool' ? null : '', refusal: null },
+      logprobs: null,
+      finish_reason: null,
+    }),
+    delta(g, index, at) {
+      const token = g.output.tokens[at];
+      const delta =
+        g.output.kind === 'text'
+          ? { content: token }
+          : {
+              tool_calls: [
+                at === 0
+                  ? {
+                      index: 0,
+                      id: callId(index),
+                      type: 'function',
+                      function: { name: g.output.name, arguments: token },
+                    }
+                  : { index: 0, function: { arguments: token } },
+              ],
+            };
+      return { index, delta, logprobs: null, finish_reason: null };
+    },
+    finish: (g, index) => ({ index, delta: {}, logprobs: null, finish_reason: FINISH[g.finish] }),
+  };
+}
+
+function completionShape(id: string, created: number, model: string): ChoiceShape {
+  const choice = (index: number, text: string, finish: string | null) => ({
+    text,
+    index,
+    logprobs: null,
+    finish_reason: finish,
+  });
+  return {
+    head: () => ({ id, object: 'text_completion', created, model, system_fingerprint: 'fp_streamload' }),
+    whole: (g, index) => choice(index, outputText(g.output), FINISH[g.finish]),
+    delta: (g, index, at) => choice(index, g.output.tokens[at] as string, null),
+    finish: (g, index) => choice(index, '', FINISH[g.finish]),
+  };
+}
+
+export const chatCompletions: Endpoint = {
+  dialect: 'openai',
+  plan(body, context) {
+    refuseUnknown(body, CHAT_PARAMS);
+    const model = requiredString(body, 'model');
+    const messages = requiredList(body, 'messages');
+    const n = optionalInteger(body, 'n', 1, MAX_CHOICES, 1);
+    optionalInteger(body, 'max_tokens', 1, MAX_MOCK_TOKENS, 0);
+    optionalInteger(body, 'max_completion_tokens', 1, MAX_MOCK_TOKENS, 0);
+    const tools = chatTools(body);
+    const json = chatJson(body);
+    const ask: Ask = {
+      tools,
+      toolChoice: chatToolChoice(body, tools),
+      afterToolResult: messages.at(-1)?.role === 'tool',
+      ...(json === undefined ? {} : { json }),
+      limit: outputLimit(body, ['max_completion_tokens', 'max_tokens']),
+    };
+    const id = context.id('chatcmpl-');
+    const prompt = promptTokens([messages, body.tools]);
+    return choicesAnswer(
+      model,
+      ask,
+      n,
+      prompt,
+      context,
+      chatShape(id, context.created, model),
+      streaming(body),
+    );
+  },
+};
+
+export const completions: Endpoint = {
+  dialect: 'openai',
+  plan(body, context) {
+    refuseUnknown(body, COMPLETION_PARAMS);
+    const model = requiredString(body, 'model');
+    if (body.prompt === undefined)
+      refuse("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
+    const n = optionalInteger(body, 'n', 1, MAX_CHOICES, 1);
+    // The legacy endpoint's default: 16 tokens.
+    const limit = optionalInteger(body, 'max_tokens', 1, MAX_MOCK_TOKENS, 16);
+    const ask: Ask = { tools: [], toolChoice: 'none', afterToolResult: false, limit };
+    const id = context.id('cmpl-');
+    return choicesAnswer(
+      model,
+      ask,
+      n,
+      promptTokens(body.prompt),
+      context,
+      completionShape(id, context.created, model),
+      streaming(body),
+    );
+  },
+};
