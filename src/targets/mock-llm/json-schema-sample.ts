@@ -3,14 +3,17 @@
  * `response_format: json_schema`, a tool call's arguments and Anthropic's `tool_use` input, so an
  * SDK's parse helpers (zod, `generateObject`) accept it. Covers what structured outputs and tool
  * schemas use (types, `properties`/`required`, `items` and counts, `enum`/`const`, bounds,
- * `anyOf`/`oneOf`/`allOf`, local `$ref`, nullable type lists). Bounded: a schema nested deeper than
- * MAX_DEPTH, or one that refers to itself, gets the smallest value its type allows there.
+ * `anyOf`/`oneOf`/`allOf`, local `$ref`, nullable type lists). Bounded: past a few levels only what
+ * is required is made, so a schema that refers to itself ends as soon as it allows.
  */
 import type { Random } from '../../util/random.ts';
 
 type Schema = Record<string, unknown>;
 
-const MAX_DEPTH = 12;
+/** Past this depth, arrays get their fewest items and objects only their required properties: recursion ends. */
+const SHALLOW = 6;
+/** A schema that still recurses here cannot be satisfied by a finite value: an empty one stands in. */
+const MAX_DEPTH = 40;
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
 
 const isSchema = (value: unknown): value is Schema =>
@@ -94,8 +97,9 @@ function sampleObject(schema: Schema, root: Schema, random: Random, depth: numbe
   if (depth >= MAX_DEPTH) return out;
   const properties = isSchema(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
-  // Every property, required or not: a filled object shows the whole shape (and never misses one).
+  // Near the top every property, required or not: a filled object shows the whole shape.
   for (const [name, property] of Object.entries(properties)) {
+    if (depth >= SHALLOW && !required.has(name)) continue;
     out[name] = sample(isSchema(property) ? property : {}, root, random, depth + 1);
   }
   for (const name of required) {
@@ -107,7 +111,7 @@ function sampleObject(schema: Schema, root: Schema, random: Random, depth: numbe
 function sampleArray(schema: Schema, root: Schema, random: Random, depth: number): unknown[] {
   const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
   const max = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(min, 3);
-  const count = depth >= MAX_DEPTH ? min : Math.min(max, Math.max(min, 2), 64);
+  const count = depth >= SHALLOW ? min : Math.min(max, Math.max(min, 2), 64);
   const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
   const items = isSchema(schema.items) ? schema.items : {};
   return Array.from({ length: Math.max(count, Math.min(prefix.length, max)) }, (_, i) =>
