@@ -13,7 +13,7 @@ import { preflight } from '../engine/preflight.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
-import { getProtocol } from '../protocols/index.ts';
+import { getProtocol, servedByMockLlm } from '../protocols/index.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
@@ -145,7 +145,7 @@ export async function withSession<T>(
     let origin = config.target;
     if (origin === null) {
       embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
-      origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
+      origin = servedByMockLlm(config.protocol) ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
       // A dead embedded target is said at once and ends the run: every request after it would be a
       // connection_error of our own making, not the target's behaviour under load.

@@ -141,6 +141,8 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       if (dialect === 'anthropic' && req.headers['anthropic-version'] === undefined)
         return sendApiError(res, dialect, { status: 400, message: 'anthropic-version: header is required' });
       const behaviour = behaviourFor(base, req.headers);
+      // Drawn before the answer's own draws: a seed decides which requests fail, whatever they ask.
+      const fault = drawFault(req);
       let answer: Answer;
       try {
         answer = endpoint.plan(body, {
@@ -159,7 +161,6 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
           message: `The model \`${answer.model}\` does not exist or you do not have access to it.`,
           code: 'model_not_found',
         });
-      const fault = drawFault(req);
       if (applyUpfrontFault(fault, res, dialect)) return;
       if (!capacity.admit()) {
         stats.overloaded++;
