@@ -38,6 +38,8 @@ export interface MockLlmStats {
   chunks: number;
   /** Output tokens sent (streamed or in bodies), every API together. */
   tokens: number;
+  /** Output tokens of the answers that completed: what a client that read every answer to its end counted. */
+  completedTokens: number;
   completed: number;
   active: number;
   /** Chat completions being generated now (the capacity model's batch). */
@@ -75,7 +77,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   const listed = options.models ?? DEFAULT_MODELS;
   const serves = (model: string) => options.models === undefined || options.models.includes(model);
   const ticker = createTicker();
-  const counters: OutputCounters = { chunks: 0, tokens: 0, completed: 0 };
+  const counters: OutputCounters = { chunks: 0, tokens: 0, completedTokens: 0, completed: 0 };
   const capacity = createCapacityModel(options);
   const stats = {
     requests: 0,
@@ -193,6 +195,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
           return sendApiError(res, dialect, { status: 500, message: 'mock error during the generation' });
         sendJson(res, 200, answer.body());
         counters.tokens += answer.outputTokens;
+        counters.completedTokens += answer.outputTokens;
         counters.completed++;
       }, ms);
       res.once('close', () => clearTimeout(timer));
@@ -308,6 +311,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       streams: stats.streams,
       chunks: counters.chunks,
       tokens: counters.tokens,
+      completedTokens: counters.completedTokens,
       completed: counters.completed,
       active: ticker.size,
       batch: capacity.batch,

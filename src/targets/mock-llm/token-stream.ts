@@ -38,6 +38,8 @@ export interface OutputCounters {
   chunks: number;
   /** Output tokens sent, streamed or in a body. */
   tokens: number;
+  /** Output tokens of the answers that completed (a stream cut by its client is left out). */
+  completedTokens: number;
   /** Answers completed (streams that reached their end, bodies sent). */
   completed: number;
 }
@@ -64,6 +66,7 @@ export function createTokenStream(
     counters.chunks++;
   };
   let sent = 0;
+  let tokens = 0;
   script.opening(emit);
   const task: TickTask = {
     dueAt: performance.now() + stepDelay(behaviour.firstTokenMs, behaviour, random, slowdown()),
@@ -78,7 +81,9 @@ export function createTokenStream(
         return false;
       }
       if (sent < script.steps) {
-        counters.tokens += script.step(sent, emit);
+        const carried = script.step(sent, emit);
+        counters.tokens += carried;
+        tokens += carried;
         sent++;
         // From the planned time, not from now: a late tick must not push every later token back.
         task.dueAt = Math.max(
@@ -90,6 +95,7 @@ export function createTokenStream(
       script.closing(emit);
       res.end();
       counters.completed++;
+      counters.completedTokens += tokens;
       return false;
     },
   };
