@@ -1,6 +1,8 @@
 /**
- * `streamload serve llm`: an OpenAI-compatible mock LLM with tunable latency and faults. Cheap on
- * purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
+ * `streamload serve llm`: a mock of OpenAI's and Anthropic's APIs with tunable latency, faults and
+ * a capacity knee. Each API (chat.ts, embeddings.ts, responses.ts, messages.ts) validates and plans
+ * an answer; the key, faults, capacity, delays and counters are applied here, once for all of them.
+ * Cheap on purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken } from '../../util/bearer.ts';
