@@ -195,6 +195,17 @@ describe('openai SDK against serve llm', () => {
       assert.equal(item.embedding.length, 256);
       assert.ok(item.embedding.some((v) => v !== 0) && item.embedding.every((v) => Math.abs(v) <= 1));
     }
+    // The SDK asks for base64 by default (and decodes floats too): the wire must carry base64 of
+    // little-endian float32, which is what the SDK handed back above.
+    const raw = await client.embeddings
+      .create({ model: 'text-embedding-3-small', input: 'one', dimensions: 8 })
+      .asResponse();
+    const wire = (await raw.json()) as { data: { embedding: unknown }[] };
+    const encoded = wire.data[0]?.embedding;
+    assert.equal(typeof encoded, 'string', 'encoding_format base64 answered in base64');
+    const bytes = Buffer.from(encoded as string, 'base64');
+    assert.equal(bytes.length, 8 * 4);
+    assert.ok(Array.from({ length: 8 }, (_, i) => bytes.readFloatLE(i * 4)).every((v) => Math.abs(v) <= 1));
     const float = await client.embeddings.create({
       model: 'text-embedding-3-small',
       input: 'one',
