@@ -31,8 +31,26 @@ import { outputLimit, promptTokens, usageObject } from './tokens.ts';
 /** OpenAI's cap on `n`. */
 const MAX_CHOICES = 128;
 
-/** The chat completions parameters of OpenAI's API reference; anything else is refused as OpenAI does. */
+/**
+ * Sampling extras the OpenAI-compatible servers (vLLM, SGLang, TGI) accept and Dify's DSL
+ * `completion_params` carry (the workflow server forwards them here): accepted, not refused.
+ */
+const COMPATIBLE_EXTRAS = [
+  'top_k',
+  'min_p',
+  'repetition_penalty',
+  'min_tokens',
+  'ignore_eos',
+  'enable_thinking',
+  'thinking_budget',
+  'chat_template_kwargs',
+  'skip_special_tokens',
+  'include_stop_str_in_output',
+];
+
+/** The chat completions parameters of OpenAI's API reference and the extras above; anything else is refused as OpenAI does. */
 const CHAT_PARAMS = new Set([
+  ...COMPATIBLE_EXTRAS,
   'model',
   'messages',
   'audio',
@@ -71,6 +89,7 @@ const CHAT_PARAMS = new Set([
 ]);
 
 const COMPLETION_PARAMS = new Set([
+  ...COMPATIBLE_EXTRAS,
   'model',
   'prompt',
   'best_of',
