@@ -207,6 +207,14 @@ function choicesAnswer(
   shape: ChoiceShape,
   { stream, includeUsage }: { stream: boolean; includeUsage: boolean },
 ): Answer {
+  // One bound for the whole answer: n choices of the most tokens one may have.
+  const most = n * Math.min(ask.limit, context.behaviour.tokens[1]);
+  if (most > MAX_MOCK_TOKENS)
+    refuse(
+      `n × tokens: at most ${MAX_MOCK_TOKENS} output tokens per request in this mock, got ${most}`,
+      'n',
+      'over_limit',
+    );
   const generations = Array.from({ length: n }, () => generate(ask, context.behaviour, context.random));
   const outputTokens = generations.reduce((sum, g) => sum + g.output.tokens.length, 0);
   const steps = Math.max(0, ...generations.map((g) => g.output.tokens.length));

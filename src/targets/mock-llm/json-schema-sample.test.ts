@@ -74,3 +74,23 @@ test('no schema or a non-object schema gives an empty object', () => {
   assert.deepEqual(sampleJsonSchema(undefined, createRandom(1)), {});
   assert.deepEqual(sampleJsonSchema('nonsense', createRandom(1)), {});
 });
+
+test('a hostile schema gets a bounded value at once, never a hung or exhausted mock', () => {
+  const wide = { type: 'array', minItems: 1e9, items: { type: 'string', minLength: 1e9 } };
+  const nested = {
+    type: 'array',
+    minItems: 64,
+    items: { type: 'array', minItems: 64, items: { type: 'array', minItems: 64, items: { type: 'string' } } },
+  };
+  const started = performance.now();
+  for (const schema of [
+    wide,
+    nested,
+    { $ref: '#' },
+    { type: 'object', properties: { a: { $ref: '#' } }, required: ['a'] },
+  ]) {
+    const text = JSON.stringify(sampleJsonSchema(schema, createRandom(1)));
+    assert.ok(text.length < 1_000_000, `${text.length} characters`);
+  }
+  assert.ok(performance.now() - started < 5000);
+});

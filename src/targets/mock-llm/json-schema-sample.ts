@@ -14,6 +14,15 @@ type Schema = Record<string, unknown>;
 const SHALLOW = 6;
 /** A schema that still recurses here cannot be satisfied by a finite value: an empty one stands in. */
 const MAX_DEPTH = 40;
+/**
+ * Values one sample makes at most, and the longest string and array: a hostile schema
+ * (`minItems: 1e9`, wide nesting) gets a bounded, possibly non-conforming value, never a hung mock.
+ */
+const MAX_VALUES = 10_000;
+const MAX_STRING = 4096;
+/** Characters of all strings of one sample together (past them strings are empty). */
+const MAX_CHARS = 262_144;
+const MAX_ITEMS = 64;
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
 
 const isSchema = (value: unknown): value is Schema =>
@@ -21,7 +30,16 @@ const isSchema = (value: unknown): value is Schema =>
 
 /** A value of `schema`; `root` resolves `#/$defs/…` and `#/definitions/…` references. */
 export function sampleJsonSchema(schema: unknown, random: Random): unknown {
-  return sample(isSchema(schema) ? schema : {}, isSchema(schema) ? schema : {}, random, 0);
+  const root = isSchema(schema) ? schema : {};
+  return sample(root, { root, random, left: MAX_VALUES, chars: MAX_CHARS }, 0);
+}
+
+/** One sample's state: the root (for references), the draws and the values still allowed. */
+interface Sampling {
+  readonly root: Schema;
+  readonly random: Random;
+  left: number;
+  chars: number;
 }
 
 function resolveRef(ref: string, root: Schema): Schema {
@@ -36,9 +54,11 @@ function resolveRef(ref: string, root: Schema): Schema {
   return isSchema(node) ? node : {};
 }
 
-function sample(schema: Schema, root: Schema, random: Random, depth: number): unknown {
+function sample(schema: Schema, sampling: Sampling, depth: number): unknown {
+  const { root, random } = sampling;
+  if (--sampling.left < 0) return null;
   if (typeof schema.$ref === 'string') {
-    return depth >= MAX_DEPTH ? null : sample(resolveRef(schema.$ref, root), root, random, depth + 1);
+    return depth >= MAX_DEPTH ? null : sample(resolveRef(schema.$ref, root), sampling, depth + 1);
   }
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
@@ -48,7 +68,7 @@ function sample(schema: Schema, root: Schema, random: Random, depth: number): un
   if (Array.isArray(alternatives)) {
     // The first alternative that is not null: a nullable field still shows its value.
     const chosen = alternatives.find((a) => isSchema(a) && a.type !== 'null') ?? alternatives[0];
-    return sample(isSchema(chosen) ? chosen : {}, root, random, depth + 1);
+    return sample(isSchema(chosen) ? chosen : {}, sampling, depth + 1);
   }
   if (Array.isArray(schema.allOf)) {
     const merged: Schema = { ...schema, allOf: undefined, properties: {}, required: [] };
@@ -60,15 +80,15 @@ function sample(schema: Schema, root: Schema, random: Random, depth: number): un
       if (merged.type === undefined && resolved.type !== undefined) merged.type = resolved.type;
     }
     Object.assign(merged.properties as Schema, schema.properties);
-    return sample(merged, root, random, depth + 1);
+    return sample(merged, sampling, depth + 1);
   }
   switch (typeOf(schema)) {
     case 'object':
-      return sampleObject(schema, root, random, depth);
+      return sampleObject(schema, sampling, depth);
     case 'array':
-      return sampleArray(schema, root, random, depth);
+      return sampleArray(schema, sampling, depth);
     case 'string':
-      return sampleString(schema, random);
+      return sampleString(schema, sampling);
     case 'integer':
       return sampleNumber(schema, random, true);
     case 'number':
@@ -92,7 +112,7 @@ function typeOf(schema: Schema): string {
   return 'object';
 }
 
-function sampleObject(schema: Schema, root: Schema, random: Random, depth: number): Record<string, unknown> {
+function sampleObject(schema: Schema, sampling: Sampling, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (depth >= MAX_DEPTH) return out;
   const properties = isSchema(schema.properties) ? schema.properties : {};
@@ -100,7 +120,7 @@ function sampleObject(schema: Schema, root: Schema, random: Random, depth: numbe
   // Near the top every property, required or not: a filled object shows the whole shape.
   for (const [name, property] of Object.entries(properties)) {
     if (depth >= SHALLOW && !required.has(name)) continue;
-    out[name] = sample(isSchema(property) ? property : {}, root, random, depth + 1);
+    out[name] = sample(isSchema(property) ? property : {}, sampling, depth + 1);
   }
   for (const name of required) {
     if (typeof name === 'string' && !(name in out)) out[name] = 'value';
@@ -108,14 +128,14 @@ function sampleObject(schema: Schema, root: Schema, random: Random, depth: numbe
   return out;
 }
 
-function sampleArray(schema: Schema, root: Schema, random: Random, depth: number): unknown[] {
-  const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
+function sampleArray(schema: Schema, sampling: Sampling, depth: number): unknown[] {
+  const min = Math.min(typeof schema.minItems === 'number' ? schema.minItems : 0, MAX_ITEMS);
   const max = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(min, 3);
-  const count = depth >= SHALLOW ? min : Math.min(max, Math.max(min, 2), 64);
+  const count = depth >= SHALLOW ? min : Math.min(max, Math.max(min, 2), MAX_ITEMS);
   const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
   const items = isSchema(schema.items) ? schema.items : {};
-  return Array.from({ length: Math.max(count, Math.min(prefix.length, max)) }, (_, i) =>
-    sample(isSchema(prefix[i]) ? (prefix[i] as Schema) : items, root, random, depth + 1),
+  return Array.from({ length: Math.min(Math.max(count, Math.min(prefix.length, max)), MAX_ITEMS) }, (_, i) =>
+    sample(isSchema(prefix[i]) ? (prefix[i] as Schema) : items, sampling, depth + 1),
   );
 }
 
@@ -131,13 +151,15 @@ const FORMATS: Record<string, string> = {
   ipv6: '2001:db8::1',
 };
 
-function sampleString(schema: Schema, random: Random): string {
+function sampleString(schema: Schema, sampling: Sampling): string {
   const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
-  let text = format ?? (WORDS[random.int(0, WORDS.length - 1)] as string);
-  const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  let text = format ?? (WORDS[sampling.random.int(0, WORDS.length - 1)] as string);
+  const min = Math.min(typeof schema.minLength === 'number' ? schema.minLength : 0, MAX_STRING);
   const max = typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
-  while (text.length < min) text += 'x';
-  return text.length > max ? text.slice(0, max) : text;
+  if (text.length < min) text += 'x'.repeat(min - text.length);
+  text = text.slice(0, Math.max(0, Math.min(max, sampling.chars)));
+  sampling.chars -= text.length;
+  return text;
 }
 
 function sampleNumber(schema: Schema, random: Random, integer: boolean): number {
