@@ -102,6 +102,30 @@ describe('the LLM API protocols against serve llm', () => {
       },
     ));
 
+  test('without --target both go to the embedded mock LLM (serve llm in a child process)', async () => {
+    for (const protocol of ['openai-responses', 'anthropic']) {
+      const r = await runCli(
+        [
+          'run',
+          '--protocol',
+          protocol,
+          '--iterations',
+          '4',
+          '--users',
+          '2',
+          '--out',
+          tempDir(),
+          '--json-summary',
+        ],
+        { timeoutMs: 90_000 },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const s = r.summary as any;
+      assert.deepEqual([s.totals.requests, s.totals.failures, s.latency.ttft.count], [4, 0, 4], protocol);
+      assert.ok(s.totals.tokens > 0);
+    }
+  });
+
   test("find-limit --protocol anthropic finds the mock's capacity knee from ttft", () =>
     // Capacity 4: ttft 600 ms up to 4 generations, × (5/4)² = 938 ms at 5, above the 800 ms SLO;
     // 6 and more always break (1350 ms). Precision is find-limit.test.ts's: here, the protocol's ttft drives it.

@@ -96,7 +96,8 @@ export function registerServeLlm(serve: Command, processIo: () => ServeIo): void
         'Counters: GET /_mock/stats.\n\n' +
         'Capacity model (--capacity N): the batch n is every completion being generated; each delay\n' +
         '(first token and every token after it) is multiplied by max(1, n/N)². --max-queue M refuses a\n' +
-        'request that would make n > N + M with --overload-status (429 with Retry-After, or 503).',
+        'request that would make n > N + M with --overload-status (429 with Retry-After, or 503;\n' +
+        "Anthropic's /v1/messages answers 529 overloaded_error). Every knob applies to every endpoint.",
     )
     .action(async (flags: ServeLlmFlags) => {
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
