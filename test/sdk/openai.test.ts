@@ -165,6 +165,27 @@ describe('openai SDK against serve llm', () => {
     assert.equal(Person.safeParse(person).success, true);
   });
 
+  test('chat: logprobs with top_logprobs, one entry per token, streamed and not', async () => {
+    const whole = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('hi'),
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    const content = whole.choices[0]?.logprobs?.content ?? [];
+    assert.equal(content.length, 6);
+    assert.equal(content.map((c) => c.token).join(''), whole.choices[0]?.message.content);
+    assert.ok(content.every((c) => c.logprob < 0 && c.top_logprobs.length === 2));
+    const final = await client.chat.completions
+      .stream({ model: MODEL, messages: user('hi'), logprobs: true })
+      .finalChatCompletion();
+    assert.equal(final.choices[0]?.logprobs?.content?.length, 6, 'the helper gathered one per chunk');
+    await assert.rejects(
+      client.chat.completions.create({ model: MODEL, messages: user('hi'), top_logprobs: 2 }),
+      OpenAI.BadRequestError,
+    );
+  });
+
   test('completions: stream: true streams text chunks and ends with a finish', async () => {
     const stream = await client.completions.create({
       model: 'gpt-3.5-turbo-instruct',

@@ -274,8 +274,40 @@ interface ChoiceShape {
   finish(g: Generation, index: number): unknown;
 }
 
-function chatShape(id: string, created: number, model: string): ChoiceShape {
+/** `logprobs: true` (and `top_logprobs` alternatives): made-up but well-formed, per text token. */
+function chatLogprobs(body: Record<string, unknown>): number | undefined {
+  const top = optionalInteger(body, 'top_logprobs', 0, 20, 0);
+  if (!optionalBoolean(body, 'logprobs')) {
+    if (top > 0) refuse("Invalid value for 'top_logprobs': 'logprobs' must be true.", 'top_logprobs', null);
+    return undefined;
+  }
+  return top;
+}
+
+function tokenLogprob(token: string, at: number, top: number) {
+  const entry = (text: string, rank: number) => ({
+    token: text,
+    logprob: -0.05 * ((at % 7) + 1) - rank,
+    bytes: Array.from(Buffer.from(text)),
+  });
+  return {
+    ...entry(token, 0),
+    top_logprobs: Array.from({ length: top }, (_, rank) =>
+      entry(rank === 0 ? token : `${token}${rank}`, rank),
+    ),
+  };
+}
+
+function chatShape(id: string, created: number, model: string, top: number | undefined): ChoiceShape {
   const callId = (index: number) => `call_${id.slice(9)}_${index}`;
+  /** A text choice's logprobs for tokens [from, to), when asked for. */
+  const logprobs = (g: Generation, from: number, to: number) =>
+    top === undefined || g.output.kind !== 'text'
+      ? null
+      : {
+          content: g.output.tokens.slice(from, to).map((token, i) => tokenLogprob(token, from + i, top)),
+          refusal: null,
+        };
   return {
     head: (stream) => ({
       id,
@@ -302,7 +334,7 @@ function chatShape(id: string, created: number, model: string): ChoiceShape {
               ],
             }
           : { role: 'assistant', content: outputText(g.output), refusal: null },
-      logprobs: null,
+      logprobs: logprobs(g, 0, g.output.tokens.length),
       finish_reason: FINISH[g.finish],
     }),
     opening: (g, index) => ({
@@ -328,7 +360,7 @@ function chatShape(id: string, created: number, model: string): ChoiceShape {
                   : { index: 0, function: { arguments: token } },
               ],
             };
-      return { index, delta, logprobs: null, finish_reason: null };
+      return { index, delta, logprobs: logprobs(g, at, at + 1), finish_reason: null };
     },
     finish: (g, index) => ({ index, delta: {}, logprobs: null, finish_reason: FINISH[g.finish] }),
   };
@@ -375,7 +407,7 @@ export const chatCompletions: Endpoint = {
       n,
       prompt,
       context,
-      chatShape(id, context.created, model),
+      chatShape(id, context.created, model, chatLogprobs(body)),
       streaming(body),
     );
   },
