@@ -1,19 +1,13 @@
 /**
- * OpenAI `POST /v1/chat/completions` and `POST /v1/completions`: `n` choices (each its own index
- * and finish), `finish_reason: "length"` at `max_tokens`/`max_completion_tokens`, tools with
- * `tool_choice` (arguments generated from the tool's schema, streamed as the deltas the SDKs
- * assemble), `response_format` `json_object`/`json_schema`, and the usage chunk.
+ * OpenAI `POST /v1/chat/completions`: `n` choices, `finish_reason: "length"` at
+ * `max_tokens`/`max_completion_tokens`, tools with `tool_choice` (arguments generated from the
+ * tool's schema, streamed as the deltas the SDKs assemble), `response_format`
+ * `json_object`/`json_schema`, `logprobs`, and the usage chunk (choices.ts answers them).
  */
 import { refuse } from './api-errors.ts';
-import type { Answer, Endpoint, PlanContext } from './endpoint.ts';
-import {
-  type Ask,
-  type Generation,
-  generate,
-  outputText,
-  type ToolChoice,
-  type ToolSpec,
-} from './generation.ts';
+import { type ChoiceShape, COMPATIBLE_EXTRAS, choicesAnswer, FINISH } from './choices.ts';
+import type { Endpoint } from './endpoint.ts';
+import { type Ask, type Generation, outputText, type ToolChoice, type ToolSpec } from './generation.ts';
 import { MAX_MOCK_TOKENS } from './limits.ts';
 import {
   isObject,
@@ -25,28 +19,7 @@ import {
   requiredString,
   toolName,
 } from './request-checks.ts';
-import type { Emit, StreamScript } from './token-stream.ts';
-import { outputLimit, promptTokens, usageObject } from './tokens.ts';
-
-/** OpenAI's cap on `n`. */
-const MAX_CHOICES = 128;
-
-/**
- * Sampling extras the OpenAI-compatible servers (vLLM, SGLang, TGI) accept and Dify's DSL
- * `completion_params` carry (the workflow server forwards them here): accepted, not refused.
- */
-const COMPATIBLE_EXTRAS = [
-  'top_k',
-  'min_p',
-  'repetition_penalty',
-  'min_tokens',
-  'ignore_eos',
-  'enable_thinking',
-  'thinking_budget',
-  'chat_template_kwargs',
-  'skip_special_tokens',
-  'include_stop_str_in_output',
-];
+import { outputLimit, promptTokens } from './tokens.ts';
 
 /** The chat completions parameters of OpenAI's API reference and the extras above; anything else is refused as OpenAI does. */
 const CHAT_PARAMS = new Set([
@@ -87,30 +60,6 @@ const CHAT_PARAMS = new Set([
   'verbosity',
   'web_search_options',
 ]);
-
-const COMPLETION_PARAMS = new Set([
-  ...COMPATIBLE_EXTRAS,
-  'model',
-  'prompt',
-  'best_of',
-  'echo',
-  'frequency_penalty',
-  'logit_bias',
-  'logprobs',
-  'max_tokens',
-  'n',
-  'presence_penalty',
-  'seed',
-  'stop',
-  'stream',
-  'stream_options',
-  'suffix',
-  'temperature',
-  'top_p',
-  'user',
-]);
-
-const FINISH = { stop: 'stop', length: 'length', tool: 'tool_calls' } as const;
 
 function chatTools(body: Record<string, unknown>): ToolSpec[] {
   return optionalList(body, 'tools').map((tool, index) => {
@@ -182,96 +131,6 @@ function chatJson(body: Record<string, unknown>): { schema?: unknown } | undefin
     'response_format.type',
     'invalid_value',
   );
-}
-
-/** The `stream` / `stream_options` pair shared by both endpoints. */
-function streaming(body: Record<string, unknown>): { stream: boolean; includeUsage: boolean } {
-  const stream = optionalBoolean(body, 'stream');
-  const options = body.stream_options;
-  if (options !== undefined && options !== null && !stream)
-    refuse(
-      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-      'stream_options',
-      null,
-    );
-  return { stream, includeUsage: isObject(options) && options.include_usage === true };
-}
-
-/** One generation per choice, all answered together (their tokens interleaved when streamed). */
-function choicesAnswer(
-  model: string,
-  ask: Ask,
-  n: number,
-  prompt: number,
-  context: PlanContext,
-  shape: ChoiceShape,
-  { stream, includeUsage }: { stream: boolean; includeUsage: boolean },
-): Answer {
-  // One bound for the whole answer: n choices of the most tokens one may have.
-  const most = n * Math.min(ask.limit, context.behaviour.tokens[1]);
-  if (most > MAX_MOCK_TOKENS)
-    refuse(
-      `n × tokens: at most ${MAX_MOCK_TOKENS} output tokens per request in this mock, got ${most}`,
-      'n',
-      'over_limit',
-    );
-  const generations = Array.from({ length: n }, () => generate(ask, context.behaviour, context.random));
-  const outputTokens = generations.reduce((sum, g) => sum + g.output.tokens.length, 0);
-  const steps = Math.max(0, ...generations.map((g) => g.output.tokens.length));
-  return {
-    model,
-    stream,
-    steps,
-    outputTokens,
-    body: () => ({
-      ...shape.head(false),
-      choices: generations.map((g, index) => shape.whole(g, index)),
-      usage: usageObject(prompt, outputTokens),
-    }),
-    script: (): StreamScript => {
-      const head = JSON.stringify(shape.head(true)).slice(0, -1);
-      const tail = includeUsage ? ',"usage":null}' : '}';
-      const chunk = (emit: Emit, choice: unknown) =>
-        emit(`${head},"choices":[${JSON.stringify(choice)}]${tail}`);
-      return {
-        steps,
-        opening(emit) {
-          if (shape.opening === undefined) return;
-          for (const [index, g] of generations.entries()) chunk(emit, shape.opening(g, index));
-        },
-        step(at, emit) {
-          let tokens = 0;
-          for (const [index, g] of generations.entries()) {
-            if (at >= g.output.tokens.length) continue;
-            chunk(emit, shape.delta(g, index, at));
-            tokens++;
-          }
-          return tokens;
-        },
-        closing(emit) {
-          for (const [index, g] of generations.entries()) chunk(emit, shape.finish(g, index));
-          if (includeUsage)
-            emit(`${head},"choices":[],"usage":${JSON.stringify(usageObject(prompt, outputTokens))}}`);
-          emit('[DONE]');
-        },
-        failure: (emit) =>
-          emit(
-            JSON.stringify({
-              error: { message: 'mock in-stream error', type: 'server_error', param: null, code: null },
-            }),
-          ),
-      };
-    },
-  };
-}
-
-/** How one API spells a choice: whole (a body), at the start, one token, the finish. */
-interface ChoiceShape {
-  head(stream: boolean): Record<string, unknown>;
-  whole(g: Generation, index: number): unknown;
-  opening?(g: Generation, index: number): unknown;
-  delta(g: Generation, index: number, at: number): unknown;
-  finish(g: Generation, index: number): unknown;
 }
 
 /** `logprobs: true` (and `top_logprobs` alternatives): made-up but well-formed, per text token. */
@@ -366,28 +225,12 @@ function chatShape(id: string, created: number, model: string, top: number | und
   };
 }
 
-function completionShape(id: string, created: number, model: string): ChoiceShape {
-  const choice = (index: number, text: string, finish: string | null) => ({
-    text,
-    index,
-    logprobs: null,
-    finish_reason: finish,
-  });
-  return {
-    head: () => ({ id, object: 'text_completion', created, model, system_fingerprint: 'fp_streamload' }),
-    whole: (g, index) => choice(index, outputText(g.output), FINISH[g.finish]),
-    delta: (g, index, at) => choice(index, g.output.tokens[at] as string, null),
-    finish: (g, index) => choice(index, '', FINISH[g.finish]),
-  };
-}
-
 export const chatCompletions: Endpoint = {
   dialect: 'openai',
   plan(body, context) {
     refuseUnknown(body, CHAT_PARAMS);
     const model = requiredString(body, 'model');
     const messages = requiredList(body, 'messages');
-    const n = optionalInteger(body, 'n', 1, MAX_CHOICES, 1);
     optionalInteger(body, 'max_tokens', 1, MAX_MOCK_TOKENS, 0);
     optionalInteger(body, 'max_completion_tokens', 1, MAX_MOCK_TOKENS, 0);
     const tools = chatTools(body);
@@ -402,37 +245,12 @@ export const chatCompletions: Endpoint = {
     const id = context.id('chatcmpl-');
     const prompt = promptTokens([messages, body.tools]);
     return choicesAnswer(
+      body,
       model,
       ask,
-      n,
       prompt,
       context,
       chatShape(id, context.created, model, chatLogprobs(body)),
-      streaming(body),
-    );
-  },
-};
-
-export const completions: Endpoint = {
-  dialect: 'openai',
-  plan(body, context) {
-    refuseUnknown(body, COMPLETION_PARAMS);
-    const model = requiredString(body, 'model');
-    if (body.prompt === undefined)
-      refuse("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
-    const n = optionalInteger(body, 'n', 1, MAX_CHOICES, 1);
-    // The legacy endpoint's default: 16 tokens.
-    const limit = optionalInteger(body, 'max_tokens', 1, MAX_MOCK_TOKENS, 16);
-    const ask: Ask = { tools: [], toolChoice: 'none', afterToolResult: false, limit };
-    const id = context.id('cmpl-');
-    return choicesAnswer(
-      model,
-      ask,
-      n,
-      promptTokens(body.prompt),
-      context,
-      completionShape(id, context.created, model),
-      streaming(body),
     );
   },
 };
