@@ -204,6 +204,9 @@ function chatShape(id: string, created: number, model: string, top: number | und
     }),
     delta(g, index, at) {
       const token = g.output.tokens[at];
+      // The common case, every token of every plain stream: written directly, as before tools.
+      if (g.output.kind === 'text' && top === undefined)
+        return `{"index":${index},"delta":{"content":${JSON.stringify(token)}},"logprobs":null,"finish_reason":null}`;
       const delta =
         g.output.kind === 'text'
           ? { content: token }

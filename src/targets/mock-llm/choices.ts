@@ -82,8 +82,9 @@ export function choicesAnswer(
     script: (): StreamScript => {
       const head = JSON.stringify(shape.head(true)).slice(0, -1);
       const tail = includeUsage ? ',"usage":null}' : '}';
+      // A shape may hand a choice already written (the text delta: every token of every stream).
       const chunk = (emit: Emit, choice: unknown) =>
-        emit(`${head},"choices":[${JSON.stringify(choice)}]${tail}`);
+        emit(`${head},"choices":[${typeof choice === 'string' ? choice : JSON.stringify(choice)}]${tail}`);
       return {
         steps,
         opening(emit) {
@@ -92,7 +93,8 @@ export function choicesAnswer(
         },
         step(at, emit) {
           let tokens = 0;
-          for (const [index, g] of generations.entries()) {
+          for (let index = 0; index < generations.length; index++) {
+            const g = generations[index] as Generation;
             if (at >= g.output.tokens.length) continue;
             chunk(emit, shape.delta(g, index, at));
             tokens++;
@@ -121,6 +123,7 @@ export interface ChoiceShape {
   head(stream: boolean): Record<string, unknown>;
   whole(g: Generation, index: number): unknown;
   opening?(g: Generation, index: number): unknown;
+  /** One token of one choice: an object, or its JSON text when the shape writes it itself. */
   delta(g: Generation, index: number, at: number): unknown;
   finish(g: Generation, index: number): unknown;
 }
