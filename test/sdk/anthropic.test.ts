@@ -109,6 +109,12 @@ describe('@anthropic-ai/sdk against serve llm', () => {
     assert.equal(answered.content[0]?.type, 'text');
   });
 
+  test("models.list: Anthropic's model list shape", async () => {
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    assert.ok(ids.length > 0);
+  });
+
   test('errors: 401, 400 (no max_tokens, empty messages), 404, 529 overloaded, all in Anthropic shape', async () => {
     const wrong = new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: llm.url, maxRetries: 0 });
     await assert.rejects(wrong.messages.create({ model: MODEL, max_tokens: 10, messages: hi }), (error) => {
