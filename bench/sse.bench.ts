@@ -7,8 +7,11 @@
  * Then the interpreters: workflow / chat content events read from their name against JSON.parse.
  */
 import { createParser } from 'eventsource-parser';
+import { createAnthropicProtocol } from '../src/protocols/anthropic.ts';
 import { createChatProtocol } from '../src/protocols/chat.ts';
 import { parseEventJson } from '../src/protocols/json-events.ts';
+import { createOpenAiProtocol } from '../src/protocols/openai.ts';
+import { createOpenAiResponsesProtocol } from '../src/protocols/openai-responses.ts';
 import type { Protocol } from '../src/protocols/types.ts';
 import { createWorkflowProtocol } from '../src/protocols/workflow.ts';
 import { createSseParser } from '../src/sse/parser.ts';
@@ -150,6 +153,25 @@ function interpretation(): void {
     lastEventId: '',
     retry: undefined,
   }));
+  // The LLM APIs' text deltas as OpenAI and Anthropic write them (named in `event:` for the last two).
+  const openAiEvents = Array.from({ length: n }, (_, i) => ({
+    type: 'message',
+    data: `{"id":"chatcmpl-B9","object":"chat.completion.chunk","created":1733000000,"model":"gpt-4o-mini","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"content":" word${i % 97}"},"logprobs":null,"finish_reason":null}]}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
+  const responsesEvents = Array.from({ length: n }, (_, i) => ({
+    type: 'response.output_text.delta',
+    data: `{"type":"response.output_text.delta","item_id":"msg_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654","output_index":0,"content_index":0,"delta":" word${i % 97}","logprobs":[],"sequence_number":${i}}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
+  const anthropicEvents = Array.from({ length: n }, (_, i) => ({
+    type: 'content_block_delta',
+    data: `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" word${i % 97}"}}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
   const nsPerEvent = (run: () => number): number => {
     run();
     const samples: number[] = [];
@@ -165,7 +187,7 @@ function interpretation(): void {
     let tokens = 0;
     for (const e of events) {
       const parsed = parseEventJson(e.data);
-      if (parsed.ok && parsed.value.event !== undefined) tokens++;
+      if (parsed.ok) tokens++;
     }
     return tokens;
   };
@@ -180,6 +202,9 @@ function interpretation(): void {
   for (const [name, protocol, events] of [
     ['workflow text_chunk', createWorkflowProtocol({}), workflowEvents],
     ['chat message', createChatProtocol({}), chatEvents],
+    ['openai chunk', createOpenAiProtocol({}), openAiEvents],
+    ['openai-responses output_text.delta', createOpenAiResponsesProtocol({}), responsesEvents],
+    ['anthropic text_delta', createAnthropicProtocol({}), anthropicEvents],
   ] as const) {
     const before = nsPerEvent(parseAll(events));
     const after = nsPerEvent(shipped(protocol, events));

@@ -171,7 +171,7 @@ export const OPTIONS = {
   }),
   model: option({
     arg: 'name',
-    help: 'openai protocol: model name (default gpt-4o-mini)',
+    help: 'openai, openai-responses, anthropic protocols: model name (default gpt-4o-mini; anthropic: claude-sonnet-4-5)',
     value: text,
     default: null,
   }),

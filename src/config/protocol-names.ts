@@ -3,7 +3,7 @@
  * and `getProtocol`'s table all come from this list (a new protocol is added here first). In config/
  * because the option table names them; src/protocols/ implements them.
  */
-export const PROTOCOLS = ['workflow', 'chat', 'openai', 'sse'] as const;
+export const PROTOCOLS = ['workflow', 'chat', 'openai', 'openai-responses', 'anthropic', 'sse'] as const;
 
 export type ProtocolName = (typeof PROTOCOLS)[number];
 

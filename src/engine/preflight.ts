@@ -45,21 +45,26 @@ export async function preflight(
     res.body.on('error', () => {});
     res.body.destroy();
     if (options.reachabilityOnly === true) return;
+    // Named in every refusal: a server that speaks another API (an OpenAI-only server asked for
+    // Anthropic's /v1/messages) answers 404, 405 or 401 to a protocol it does not know.
+    const speaking = `--protocol ${protocol.name}`;
     if (res.statusCode === 401 || res.statusCode === 403) {
       throw new UsageError(
-        `API key ${config.apiKey === null ? 'missing (use --api-key or STREAMLOAD_API_KEY) for' : 'rejected by'} ${url} (${res.statusCode})`,
+        `API key ${config.apiKey === null ? 'missing (use --api-key or STREAMLOAD_API_KEY) for' : 'rejected by'} ${url} (${res.statusCode}${protocol.name === 'anthropic' ? `; ${speaking} sends it as x-api-key` : ''})`,
       );
     }
     if (res.statusCode === 404)
-      throw new UsageError(`${url} answered 404: check --target and --path (${sample})`);
+      throw new UsageError(
+        `${url} answered 404: does the target speak ${speaking}? check --target and --path (${sample})`,
+      );
     if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429) {
       throw new UsageError(
-        `${url} refused the request (${res.statusCode}): ${sample} — check --inputs, --protocol and --path`,
+        `${url} refused the request (${res.statusCode}): ${sample} — check --inputs, ${speaking} and --path`,
       );
     }
     if (res.statusCode < 300 && config.responseMode === 'streaming' && !isEventStreamType(type)) {
       throw new UsageError(
-        `${url} did not stream: content type "${type}" (expected text/event-stream); check --protocol or use --response-mode blocking`,
+        `${url} did not stream: content type "${type}" (expected text/event-stream); check ${speaking} or use --response-mode blocking`,
       );
     }
   } catch (error) {

@@ -2,8 +2,10 @@
 import type { ProtocolName } from '../config/protocol-names.ts';
 import type { RunConfig } from '../config/types.ts';
 import { bearerHeader } from '../util/bearer.ts';
+import { anthropicKeyHeader, createAnthropicProtocol } from './anthropic.ts';
 import { createChatProtocol } from './chat.ts';
 import { createOpenAiProtocol } from './openai.ts';
+import { createOpenAiResponsesProtocol } from './openai-responses.ts';
 import { createGenericSseProtocol } from './sse.ts';
 import type { Protocol } from './types.ts';
 import { createWorkflowProtocol } from './workflow.ts';
@@ -23,6 +25,9 @@ const FACTORIES: { readonly [P in ProtocolName]: (config: RunConfig) => Protocol
   workflow: (config) => createWorkflowProtocol(llmOptions(config)),
   chat: (config) => createChatProtocol(llmOptions(config)),
   openai: (config) => createOpenAiProtocol({ ...llmOptions(config), ...opt('model', config.model) }),
+  'openai-responses': (config) =>
+    createOpenAiResponsesProtocol({ ...llmOptions(config), ...opt('model', config.model) }),
+  anthropic: (config) => createAnthropicProtocol({ ...llmOptions(config), ...opt('model', config.model) }),
   sse: (config) =>
     createGenericSseProtocol({
       ...opt('path', config.path),
@@ -38,9 +43,16 @@ export function getProtocol(config: RunConfig): Protocol {
   return FACTORIES[config.protocol](config);
 }
 
-/** The run's Bearer key (when any) under its `--header`s and User-Agent: what every request carries. */
+/** The run's key (when any) as its protocol presents it, under its `--header`s and User-Agent: what every request carries. */
 export function authHeaders(config: RunConfig): Record<string, string> {
-  return { ...bearerHeader(config.apiKey), ...config.headers };
+  const key =
+    config.protocol === 'anthropic' ? anthropicKeyHeader(config.apiKey) : bearerHeader(config.apiKey);
+  return { ...key, ...config.headers };
+}
+
+/** The protocols the embedded mock LLM answers (the others go to the embedded workflow server). */
+export function servedByMockLlm(protocol: ProtocolName): boolean {
+  return protocol === 'openai' || protocol === 'openai-responses' || protocol === 'anthropic';
 }
 
 export type { Protocol } from './types.ts';

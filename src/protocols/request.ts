@@ -10,20 +10,20 @@ export interface JsonProtocolOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
+/** How a protocol presents the run's key: `Authorization: Bearer` unless it says otherwise (Anthropic's `x-api-key`). */
+export type KeyHeader = (key: string | null | undefined) => Record<string, string>;
+
 /** The path (the protocol's own unless `--path`) and headers every request of the protocol uses. */
 export function jsonEndpoint(
   options: JsonProtocolOptions,
   defaultPath: string,
+  keyHeader: KeyHeader = bearerHeader,
 ): { readonly path: string; readonly headers: Record<string, string> } {
-  return { path: options.path ?? defaultPath, headers: jsonHeaders(options.apiKey, options.headers) };
-}
-
-/** JSON + Bearer headers under the run's own (`--header`, User-Agent), which win. */
-function jsonHeaders(
-  apiKey: string | undefined,
-  extra: Readonly<Record<string, string>> = {},
-): Record<string, string> {
-  return { 'content-type': 'application/json', ...bearerHeader(apiKey), ...extra };
+  return {
+    path: options.path ?? defaultPath,
+    // JSON + the key under the run's own headers (`--header`, User-Agent), which win.
+    headers: { 'content-type': 'application/json', ...keyHeader(options.apiKey), ...options.headers },
+  };
 }
 
 /** A POST of `body` as JSON to `path`, named by its path in the request table. */

@@ -15,7 +15,7 @@ import { EXIT_INTERRUPTED, ExitError, UsageError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { type Monitor, type MonitorResult, startMonitor } from '../monitor/monitor.ts';
 import { parseMonitorSpecs } from '../monitor/spec.ts';
-import { getProtocol } from '../protocols/index.ts';
+import { getProtocol, servedByMockLlm } from '../protocols/index.ts';
 import { withMonitor } from '../report/monitor.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
@@ -150,7 +150,7 @@ export async function withSession<T>(
     let origin = config.target;
     if (origin === null) {
       embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
-      origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
+      origin = servedByMockLlm(config.protocol) ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
       // A dead embedded target is said at once and ends the run: every request after it would be a
       // connection_error of our own making, not the target's behaviour under load.

@@ -51,7 +51,7 @@ test('fields: names, labels and inputs from the option table', () => {
   const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
   assert.deepEqual(
     byName.protocol?.choices.map((c) => c.value),
-    ['', 'workflow', 'chat', 'openai', 'sse'],
+    ['', 'workflow', 'chat', 'openai', 'openai-responses', 'anthropic', 'sse'],
   );
   assert.equal(byName.runTime?.label, 'run time');
   assert.equal(byName.runTime?.default, '30s');

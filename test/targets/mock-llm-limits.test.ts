@@ -72,12 +72,64 @@ describe('serve llm bounds what one request may ask for', () => {
         {},
         /input × dimensions/,
       ],
+      [
+        '/v1/chat/completions',
+        { ...CHAT, n: 128 },
+        { 'x-mock-tokens': '100000' },
+        /n × tokens: at most 100000/,
+      ],
+      ['/v1/chat/completions', { ...CHAT, n: 1e6 }, {}, /Expected a value <= 128/],
+      [
+        '/v1/messages',
+        { model: 'claude', max_tokens: 1e9, messages: CHAT.messages },
+        { 'anthropic-version': '2023-06-01' },
+        /max_tokens: at most 100000/,
+      ],
+      ['/v1/responses', { model: 'm', input: 'x', max_output_tokens: 1e9 }, {}, /max_output_tokens/],
     ];
     for (const [path, body, headers, message] of cases) {
       const r = await post(path, body, headers);
       assert.equal(r.status, 400, `${path} ${JSON.stringify(headers)}: ${r.text.slice(0, 200)}`);
       assert.match(JSON.parse(r.text).error.message, message);
     }
+    // A hostile schema (a billion items of billion-character strings, self-reference) is answered
+    // at once with a bounded value, by every API that generates from a schema.
+    const hostile = { type: 'array', minItems: 1e9, items: { type: 'string', minLength: 1e9 } };
+    const tool = { type: 'object', properties: { a: hostile, self: { $ref: '#' } }, required: ['a', 'self'] };
+    const started = performance.now();
+    for (const [path, body, headers] of [
+      [
+        '/v1/chat/completions',
+        { ...CHAT, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: tool } } },
+        {},
+      ],
+      [
+        '/v1/responses',
+        {
+          model: 'm',
+          input: 'x',
+          tools: [{ type: 'function', name: 'f', parameters: tool }],
+          tool_choice: 'required',
+        },
+        {},
+      ],
+      [
+        '/v1/messages',
+        {
+          model: 'c',
+          max_tokens: 100000,
+          messages: CHAT.messages,
+          tools: [{ name: 'f', input_schema: tool }],
+          tool_choice: { type: 'any' },
+        },
+        { 'anthropic-version': '2023-06-01' },
+      ],
+    ] as const) {
+      const r = await post(path, body, headers);
+      assert.equal(r.status, 200, `${path}: ${r.text.slice(0, 200)}`);
+      assert.ok(r.text.length < 2_000_000);
+    }
+    assert.ok(performance.now() - started < 20_000);
     const ok = await post('/v1/chat/completions', CHAT, { 'x-mock-tokens': '3' });
     assert.equal(ok.status, 200);
     assert.equal(JSON.parse(ok.text).usage.completion_tokens, 3);

@@ -101,6 +101,32 @@ describe('mock LLM over HTTP', () => {
     assert.equal(stats.faults.reset, 1);
   });
 
+  test("every fault and delay knob applies to every endpoint, in its provider's error shape", async () => {
+    const anthropic = { 'anthropic-version': '2023-06-01' };
+    const calls: [string, Record<string, unknown>, Record<string, string>][] = [
+      ['/v1/chat/completions', CHAT, {}],
+      ['/v1/completions', { model: 'm', prompt: 'p' }, {}],
+      ['/v1/embeddings', { model: 'text-embedding-3-small', input: 'x' }, {}],
+      ['/v1/responses', { model: 'm', input: 'x' }, {}],
+      ['/v1/messages', { model: 'c', max_tokens: 10, messages: CHAT.messages }, anthropic],
+    ];
+    for (const [path, body, headers] of calls) {
+      const failed = await post(path, body, { ...headers, 'x-mock-fault': 'http_500' });
+      assert.equal(failed.status, 500, path);
+      const shape = JSON.parse(failed.text);
+      if (path === '/v1/messages') assert.equal(shape.error.type, 'api_error');
+      else assert.equal(shape.error.type, 'server_error', path);
+      const limited = await post(path, body, { ...headers, 'x-mock-fault': 'rate_limit' });
+      assert.deepEqual([limited.status, limited.headers['retry-after']], [429, '1'], path);
+      await assert.rejects(post(path, body, { ...headers, 'x-mock-fault': 'reset' }), path);
+      // The first-token delay holds back every answer, streamed or not.
+      const started = performance.now();
+      const slow = await post(path, body, { ...headers, 'x-mock-first-token-ms': '150' });
+      assert.equal(slow.status, 200, `${path}: ${slow.text.slice(0, 200)}`);
+      assert.ok(performance.now() - started >= 140, path);
+    }
+  });
+
   test('models, embeddings and completions', async () => {
     const models = await request(`${llm.url}/v1/models`, { headers: { authorization: 'Bearer sk-test' } });
     assert.ok(((await models.body.json()) as { data: unknown[] }).data.length > 0);

@@ -36,7 +36,7 @@ export function registerServeLlm(serve: Command, processIo: () => ServeIo): void
   serve
     .command('llm')
     .description(
-      'OpenAI-compatible mock LLM: /v1/chat/completions (streaming), /v1/models, /v1/completions, /v1/embeddings',
+      'mock LLM the official SDKs accept: OpenAI /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses, /v1/models; Anthropic /v1/messages',
     )
     .option('--port <n>', 'port to listen on (0 = any free port)', port('--port'), 5004)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
@@ -57,7 +57,7 @@ export function registerServeLlm(serve: Command, processIo: () => ServeIo): void
     )
     .option('--tokens <n|a-b>', 'output tokens per completion, fixed or a range (default 32)')
     .option('--seed <n>', 'random seed (token text, jitter, fault draws)', nonNegativeNumber('--seed'), 1)
-    .option('--api-key <key>', 'require this Bearer key (401 otherwise)')
+    .option('--api-key <key>', 'require this key, as Bearer or x-api-key (401 otherwise)')
     .option('--fail-500 <rate>', 'share of requests answered 500', probability('--fail-500'), 0)
     .option(
       '--fail-429 <rate>',
@@ -96,7 +96,8 @@ export function registerServeLlm(serve: Command, processIo: () => ServeIo): void
         'Counters: GET /_mock/stats.\n\n' +
         'Capacity model (--capacity N): the batch n is every completion being generated; each delay\n' +
         '(first token and every token after it) is multiplied by max(1, n/N)². --max-queue M refuses a\n' +
-        'request that would make n > N + M with --overload-status (429 with Retry-After, or 503).',
+        'request that would make n > N + M with --overload-status (429 with Retry-After, or 503;\n' +
+        "Anthropic's /v1/messages answers 529 overloaded_error). Every knob applies to every endpoint.",
     )
     .action(async (flags: ServeLlmFlags) => {
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);

@@ -1,16 +1,23 @@
 /**
- * `streamload serve llm`: an OpenAI-compatible mock LLM with tunable latency and faults. Cheap on
- * purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
+ * `streamload serve llm`: a mock of OpenAI's and Anthropic's APIs with tunable latency, faults and
+ * a capacity knee. Each API (chat.ts, embeddings.ts, responses.ts, messages.ts) validates and plans
+ * an answer; the key, faults, capacity, delays and counters are applied here, once for all of them.
+ * Cheap on purpose (one shared ticker for every stream) so it can hold thousands of streams on one core.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken } from '../../util/bearer.ts';
 import { sendJson, startEventStream } from '../../util/http-server.ts';
 import { createRandom } from '../../util/random.ts';
-import { createRouter, type RouteCall } from '../shared/router.ts';
+import { createRouter, pathOf, type RouteCall } from '../shared/router.ts';
 import { serveTarget } from '../shared/target-server.ts';
+import { type ApiError, type Dialect, RequestRefused, sendApiError } from './api-errors.ts';
 import { createCapacityModel } from './capacity.ts';
-import { createCompletionStream, type StreamCounters, tokenText, usageObject } from './completion-stream.ts';
+import { chatCompletions } from './chat.ts';
+import { completions } from './completions.ts';
+import { embeddings } from './embeddings.ts';
+import type { Answer, Endpoint } from './endpoint.ts';
 import { overLimit } from './limits.ts';
+import { messages } from './messages.ts';
 import {
   behaviourFor,
   DEFAULT_BEHAVIOUR,
@@ -22,7 +29,9 @@ import {
   type MockFault,
   type MockLlmOptions,
 } from './options.ts';
+import { responses } from './responses.ts';
 import { createTicker } from './ticker.ts';
+import { createTokenStream, type OutputCounters, type StreamFault, stepDelay } from './token-stream.ts';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -30,6 +39,10 @@ export interface MockLlmStats {
   requests: number;
   streams: number;
   chunks: number;
+  /** Output tokens sent (streamed or in bodies), every API together. */
+  tokens: number;
+  /** Output tokens of the answers that completed: what a client that read every answer to its end counted. */
+  completedTokens: number;
   completed: number;
   active: number;
   /** Chat completions being generated now (the capacity model's batch). */
@@ -46,16 +59,19 @@ export interface MockLlm {
   close(): Promise<void>;
 }
 
-function openAiError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  type: string,
-  code: string | null,
-  param: string | null = null,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(res, status, { error: { message, type, param, code } }, headers);
+/** Anthropic's SDK sends `anthropic-version` on every call: its unknown URLs get Anthropic's errors too. */
+function dialectOf(req: IncomingMessage, path: string): Dialect {
+  return path === '/v1/messages' ||
+    path.startsWith('/v1/messages/') ||
+    req.headers['anthropic-version'] !== undefined
+    ? 'anthropic'
+    : 'openai';
+}
+
+/** The key as either provider sends it: `Authorization: Bearer` (OpenAI) or `x-api-key` (Anthropic). */
+function presentedKey(req: IncomingMessage): string | undefined {
+  const key = req.headers['x-api-key'];
+  return bearerToken(req) ?? (typeof key === 'string' ? key : undefined);
 }
 
 export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLlm> {
@@ -64,7 +80,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   const listed = options.models ?? DEFAULT_MODELS;
   const serves = (model: string) => options.models === undefined || options.models.includes(model);
   const ticker = createTicker();
-  const counters: StreamCounters = { chunks: 0, completed: 0 };
+  const counters: OutputCounters = { chunks: 0, tokens: 0, completedTokens: 0, completed: 0 };
   const capacity = createCapacityModel(options);
   const stats = {
     requests: 0,
@@ -73,6 +89,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     faults: Object.fromEntries(MOCK_FAULTS.map((f) => [f, 0])) as Record<MockFault, number>,
   };
   let sequence = 0;
+  const retryAfter = { 'retry-after': String(options.retryAfterS ?? 1) };
 
   function drawFault(req: IncomingMessage): MockFault | undefined {
     const forced = forcedFault(req.headers);
@@ -85,12 +102,18 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
   }
 
   /** Faults that replace the response; returns true when one was applied. */
-  function applyUpfrontFault(fault: MockFault | undefined, res: ServerResponse): boolean {
+  function applyUpfrontFault(fault: MockFault | undefined, res: ServerResponse, dialect: Dialect): boolean {
     if (fault === 'http_500') {
-      openAiError(res, 500, 'The server had an error while processing your request.', 'server_error', null);
+      sendApiError(res, dialect, {
+        status: 500,
+        message: 'The server had an error while processing your request.',
+      });
     } else if (fault === 'rate_limit') {
-      openAiError(res, 429, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded', null, {
-        'retry-after': String(options.retryAfterS ?? 1),
+      sendApiError(res, dialect, {
+        status: 429,
+        message: 'Rate limit reached for requests.',
+        code: 'rate_limit_exceeded',
+        headers: retryAfter,
       });
     } else if (fault === 'stall') {
       // The socket stays open and silent until the client gives up (or the server closes).
@@ -100,261 +123,185 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     return true;
   }
 
-  async function chatCompletions(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Record<string, unknown>,
-  ): Promise<void> {
-    const model = body.model;
-    if (typeof model !== 'string')
-      return openAiError(
-        res,
-        400,
-        "Missing required parameter: 'model'.",
-        'invalid_request_error',
-        'missing_required_parameter',
-        'model',
-      );
-    if (!Array.isArray(body.messages))
-      return openAiError(
-        res,
-        400,
-        "Missing required parameter: 'messages'.",
-        'invalid_request_error',
-        'missing_required_parameter',
-        'messages',
-      );
-    if (!serves(model))
-      return openAiError(
-        res,
-        404,
-        `The model \`${model}\` does not exist or you do not have access to it.`,
-        'invalid_request_error',
-        'model_not_found',
-      );
-    const stream = body.stream === true;
-    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
-    if (streamOptions !== undefined && !stream)
-      return openAiError(
-        res,
-        400,
-        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-        'invalid_request_error',
-        null,
-        'stream_options',
-      );
-    const fault = drawFault(req);
-    if (applyUpfrontFault(fault, res)) return;
-    if (!capacity.admit()) {
-      stats.overloaded++;
-      const status = options.overloadStatus ?? 429;
-      return openAiError(
-        res,
-        status,
-        'Model is overloaded, please try again later.',
-        status === 429 ? 'requests' : 'server_error',
-        'overloaded',
-        null,
-        status === 429 ? { 'retry-after': String(options.retryAfterS ?? 1) } : {},
-      );
-    }
-    // 'close' fires however the response ends (completed, reset, client gone).
-    res.once('close', () => capacity.release());
-    const behaviour = behaviourFor(base, req.headers);
-    const cap =
-      typeof body.max_tokens === 'number'
-        ? body.max_tokens
-        : typeof body.max_completion_tokens === 'number'
-          ? body.max_completion_tokens
-          : Number.POSITIVE_INFINITY;
-    const completionTokens = Math.min(cap, random.int(behaviour.tokens[0], behaviour.tokens[1]));
-    const promptTokens = Math.max(1, Math.round(JSON.stringify(body.messages).length / 4));
-    const id = `chatcmpl-${(++sequence).toString(36)}`;
-    const created = Math.floor(Date.now() / 1000);
-    if (!stream) {
-      const ms =
-        (behaviour.firstTokenMs + behaviour.interTokenMs * Math.max(0, completionTokens - 1)) *
-        capacity.slowdown();
-      setTimeout(() => {
-        let content = '';
-        for (let i = 0; i < completionTokens; i++) content += tokenText(random);
-        sendJson(res, 200, {
-          id,
-          object: 'chat.completion',
-          created,
-          model,
-          system_fingerprint: 'fp_streamload',
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content, refusal: null },
-              logprobs: null,
-              finish_reason: 'stop',
-            },
-          ],
-          usage: usageObject(promptTokens, completionTokens),
+  /** The capacity refusal: Anthropic's 529 `overloaded_error`; OpenAI's `--overload-status`. */
+  function overloaded(dialect: Dialect): ApiError {
+    if (dialect === 'anthropic') return { status: 529, message: 'Overloaded' };
+    const status = options.overloadStatus ?? 429;
+    return {
+      status,
+      message: 'Model is overloaded, please try again later.',
+      code: 'overloaded',
+      ...(status === 429 ? { headers: retryAfter } : {}),
+    };
+  }
+
+  /**
+   * One generating request of any API: plan it (its 400s), then the same model check, faults,
+   * capacity, delays and counters for all of them.
+   */
+  const generating =
+    (endpoint: Endpoint) =>
+    ({ req, res, body }: RouteCall<unknown>) => {
+      const { dialect } = endpoint;
+      if (dialect === 'anthropic' && req.headers['anthropic-version'] === undefined)
+        return sendApiError(res, dialect, { status: 400, message: 'anthropic-version: header is required' });
+      const behaviour = behaviourFor(base, req.headers);
+      // Drawn before the answer's own draws: a seed decides which requests fail, whatever they ask.
+      const fault = drawFault(req);
+      let answer: Answer;
+      try {
+        answer = endpoint.plan(body, {
+          behaviour,
+          random,
+          id: (prefix) => `${prefix}${(++sequence).toString(36)}`,
+          created: Math.floor(Date.now() / 1000),
         });
-      }, ms);
-      return;
-    }
-    if (fault === 'reset' || fault === 'stream_error') stats.faults[fault]++;
-    stats.streams++;
-    startEventStream(res);
-    const afterTokens = faultAfterTokens(req.headers) ?? Math.floor(completionTokens / 2);
-    ticker.add(
-      createCompletionStream(
-        res,
-        {
-          id,
-          model,
-          created,
-          promptTokens,
-          completionTokens,
-          includeUsage: streamOptions?.include_usage === true,
-          ...(fault === 'reset' || fault === 'stream_error' ? { fault: { kind: fault, afterTokens } } : {}),
-        },
+      } catch (error) {
+        if (error instanceof RequestRefused) return sendApiError(res, dialect, error.error);
+        throw error;
+      }
+      if (!serves(answer.model))
+        return sendApiError(res, dialect, {
+          status: 404,
+          message: `The model \`${answer.model}\` does not exist or you do not have access to it.`,
+          code: 'model_not_found',
+        });
+      if (applyUpfrontFault(fault, res, dialect)) return;
+      if (!capacity.admit()) {
+        stats.overloaded++;
+        return sendApiError(res, dialect, overloaded(dialect));
+      }
+      // 'close' fires however the response ends (completed, reset, client gone).
+      res.once('close', () => capacity.release());
+      let midway: StreamFault | undefined;
+      if (fault === 'reset' || fault === 'stream_error') {
+        stats.faults[fault]++;
+        midway = { kind: fault, afterSteps: faultAfterTokens(req.headers) ?? Math.floor(answer.steps / 2) };
+      }
+      if (answer.stream) {
+        stats.streams++;
+        startEventStream(res);
+        ticker.add(
+          createTokenStream(res, answer.script(), midway, behaviour, random, counters, capacity.slowdown),
+        );
+        return;
+      }
+      const ms = stepDelay(
+        behaviour.firstTokenMs + behaviour.interTokenMs * Math.max(0, answer.steps - 1),
         behaviour,
         random,
-        counters,
-        capacity.slowdown,
-      ),
+        capacity.slowdown(),
+      );
+      const timer = setTimeout(() => {
+        if (midway?.kind === 'reset') return res.destroy();
+        if (midway !== undefined)
+          return sendApiError(res, dialect, { status: 500, message: 'mock error during the generation' });
+        sendJson(res, 200, answer.body());
+        counters.tokens += answer.outputTokens;
+        counters.completedTokens += answer.outputTokens;
+        counters.completed++;
+      }, ms);
+      res.once('close', () => clearTimeout(timer));
+    };
+
+  function models(req: IncomingMessage, res: ServerResponse) {
+    if (dialectOf(req, '') === 'anthropic') {
+      const data = listed.map((id) => ({
+        type: 'model',
+        id,
+        display_name: id,
+        created_at: '2023-11-14T22:13:20Z',
+      }));
+      return sendJson(res, 200, {
+        data,
+        has_more: false,
+        first_id: listed[0] ?? null,
+        last_id: listed.at(-1) ?? null,
+      });
+    }
+    sendJson(res, 200, {
+      object: 'list',
+      data: listed.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
+    });
+  }
+
+  function model(req: IncomingMessage, res: ServerResponse, id: string) {
+    const dialect = dialectOf(req, '');
+    if (!serves(id))
+      return sendApiError(res, dialect, {
+        status: 404,
+        message: `The model \`${id}\` does not exist or you do not have access to it.`,
+        code: 'model_not_found',
+      });
+    sendJson(
+      res,
+      200,
+      dialect === 'anthropic'
+        ? { type: 'model', id, display_name: id, created_at: '2023-11-14T22:13:20Z' }
+        : { id, object: 'model', created: 1700000000, owned_by: 'streamload' },
     );
   }
 
-  function completions(res: ServerResponse, body: Record<string, unknown>) {
-    if (typeof body.model !== 'string' || body.prompt === undefined)
-      return openAiError(
-        res,
-        400,
-        "Missing required parameter: 'model' or 'prompt'.",
-        'invalid_request_error',
-        'missing_required_parameter',
-      );
-    const tokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
-    let text = '';
-    for (let i = 0; i < tokens; i++) text += tokenText(random);
-    sendJson(res, 200, {
-      id: `cmpl-${(++sequence).toString(36)}`,
-      object: 'text_completion',
-      created: Math.floor(Date.now() / 1000),
-      model: body.model,
-      choices: [{ text, index: 0, logprobs: null, finish_reason: 'length' }],
-      usage: usageObject(Math.max(1, Math.round(JSON.stringify(body.prompt).length / 4)), tokens),
-    });
-  }
-
-  function embeddings(res: ServerResponse, body: Record<string, unknown>) {
-    const input = body.input;
-    const inputs = Array.isArray(input) ? input : [input];
-    if (typeof body.model !== 'string' || input === undefined || inputs.length === 0)
-      return openAiError(
-        res,
-        400,
-        "Missing required parameter: 'input' or 'model'.",
-        'invalid_request_error',
-        'missing_required_parameter',
-      );
-    const dimensions =
-      typeof body.dimensions === 'number' ? body.dimensions : body.model.endsWith('large') ? 3072 : 1536;
-    const data = inputs.map((_, index) => ({
-      object: 'embedding',
-      index,
-      embedding: Array.from({ length: dimensions }, () => Math.round((random.next() * 2 - 1) * 1e4) / 1e4),
-    }));
-    const promptTokens = Math.max(1, Math.round(JSON.stringify(input).length / 4));
-    sendJson(res, 200, {
-      object: 'list',
-      data,
-      model: body.model,
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-    });
-  }
-
-  function model(res: ServerResponse, id: string) {
-    if (!serves(id))
-      return openAiError(
-        res,
-        404,
-        `The model \`${id}\` does not exist or you do not have access to it.`,
-        'invalid_request_error',
-        'model_not_found',
-      );
-    sendJson(res, 200, { id, object: 'model', created: 1700000000, owned_by: 'streamload' });
-  }
-
-  /** Checks the key and a request's size limits, then runs `route` on its body. */
+  /** Checks a request's size limits, then runs `route` on its body. */
   const limited =
     (route: (call: RouteCall<unknown>) => void | Promise<void>) => (call: RouteCall<unknown>) => {
       const over = overLimit(call.path, call.req.headers, call.body);
-      if (over !== undefined) return openAiError(call.res, 400, over, 'invalid_request_error', 'over_limit');
+      if (over !== undefined)
+        return sendApiError(call.res, dialectOf(call.req, call.path), {
+          status: 400,
+          message: over,
+          code: 'over_limit',
+        });
       return route(call);
     };
+  const refuseWith = (res: ServerResponse, error: ApiError) =>
+    sendApiError(res, res.req === undefined ? 'openai' : dialectOf(res.req, pathOf(res.req)), error);
 
   const api = createRouter({
     bodyLimit: BODY_LIMIT,
     // The key is checked before routing: an unknown URL without the key is a 401, as at OpenAI.
-    guard: (req, res) => {
-      if (options.apiKey === undefined || bearerToken(req) === options.apiKey) return true;
-      openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+    guard: (req, res, path) => {
+      if (options.apiKey === undefined || presentedKey(req) === options.apiKey) return true;
+      const dialect = dialectOf(req, path);
+      sendApiError(res, dialect, {
+        status: 401,
+        message: dialect === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.',
+        code: 'invalid_api_key',
+      });
       return undefined;
     },
     notFound: (req, res, path) =>
-      openAiError(
-        res,
-        404,
-        `Unknown request URL: ${req.method} ${path}.`,
-        'invalid_request_error',
-        'unknown_url',
-      ),
+      sendApiError(res, dialectOf(req, path), {
+        status: 404,
+        message: `Unknown request URL: ${req.method} ${path}.`,
+        code: 'unknown_url',
+      }),
     methodNotAllowed: (req, res, path, allowed) =>
-      openAiError(
-        res,
-        405,
-        `Method ${req.method} not allowed for ${path}.`,
-        'invalid_request_error',
-        'method_not_allowed',
-        null,
-        { allow: allowed.join(', ') },
-      ),
+      sendApiError(res, dialectOf(req, path), {
+        status: 405,
+        message: `Method ${req.method} not allowed for ${path}.`,
+        code: 'method_not_allowed',
+        headers: { allow: allowed.join(', ') },
+      }),
     bodyTooLarge: (res) =>
-      openAiError(res, 413, 'Request body too large.', 'invalid_request_error', 'request_too_large'),
+      refuseWith(res, { status: 413, message: 'Request body too large.', code: 'request_too_large' }),
     badJson: (res) =>
-      openAiError(
-        res,
-        400,
-        'We could not parse the JSON body of your request.',
-        'invalid_request_error',
-        null,
-      ),
+      refuseWith(res, { status: 400, message: 'We could not parse the JSON body of your request.' }),
   })
     // Health and counters answer without the key (probes and tests read them).
     .route('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'healthy' }), { open: true })
     .route('GET', '/_mock/stats', ({ res }) => sendJson(res, 200, snapshotStats()), { open: true })
-    .route('GET', '/v1/models', ({ res }) =>
-      sendJson(res, 200, {
-        object: 'list',
-        data: listed.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'streamload' })),
-      }),
-    )
-    .route('GET', '/v1/models/:id', ({ res, params }) => model(res, params.id as string))
-    .route(
-      'POST',
-      '/v1/chat/completions',
-      limited(({ req, res, body }) => chatCompletions(req, res, body)),
-      { json: true },
-    )
-    .route(
-      'POST',
-      '/v1/completions',
-      limited(({ res, body }) => completions(res, body)),
-      { json: true },
-    )
-    .route(
-      'POST',
-      '/v1/embeddings',
-      limited(({ res, body }) => embeddings(res, body)),
-      { json: true },
-    );
+    .route('GET', '/v1/models', ({ req, res }) => models(req, res))
+    .route('GET', '/v1/models/:id', ({ req, res, params }) => model(req, res, params.id as string));
+  for (const [path, endpoint] of [
+    ['/v1/chat/completions', chatCompletions],
+    ['/v1/completions', completions],
+    ['/v1/embeddings', embeddings],
+    ['/v1/responses', responses],
+    ['/v1/messages', messages],
+  ] as const) {
+    api.route('POST', path, limited(generating(endpoint)), { json: true });
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     stats.requests++;
@@ -366,6 +313,8 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       requests: stats.requests,
       streams: stats.streams,
       chunks: counters.chunks,
+      tokens: counters.tokens,
+      completedTokens: counters.completedTokens,
       completed: counters.completed,
       active: ticker.size,
       batch: capacity.batch,
@@ -376,7 +325,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
 
   const target = await serveTarget(
     handle,
-    (res, error) => openAiError(res, 500, `mock failure: ${String(error)}`, 'server_error', null),
+    (res, error) => sendApiError(res, 'openai', { status: 500, message: `mock failure: ${String(error)}` }),
     { port: options.port ?? 5004, host: options.host ?? '127.0.0.1' },
   );
   return {
