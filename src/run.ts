@@ -10,7 +10,7 @@ import { redactConfig } from './config/resolve.ts';
 import { segmentConfig } from './config/share-config.ts';
 import { lateMs } from './config/start-at.ts';
 import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
+import { BUILTIN_SCENARIOS, type RecordedConfig, type RunConfig } from './config/types.ts';
 import { mergeControls, resolveControls } from './controls/settings.ts';
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
@@ -83,7 +83,7 @@ export interface RunEnd {
   readonly warnings: readonly string[];
   readonly startedAt: Date;
   /** The configuration as recorded (default: `config` redacted); a scaled run adds its placement. */
-  readonly recorded?: Record<string, unknown>;
+  readonly recorded?: RecordedConfig;
   /** Keep the whole snapshot (`--segment` runs: `streamload merge` needs it). */
   readonly keepSnapshot?: boolean;
 }

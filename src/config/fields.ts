@@ -82,6 +82,11 @@ export interface Option<T, D extends T | null> {
   readonly defaultHelp?: string;
   /** Given several times, the values add up (`--threshold`, `--header`). */
   readonly repeatable?: boolean;
+  /**
+   * May differ between the `--segment` runs of one run (where and how each reports):
+   * `streamload merge` compares every other option.
+   */
+  readonly perSegment?: true;
   readonly web?: WebField;
 }
 
@@ -219,6 +224,7 @@ export const OPTIONS = {
   segment: option({
     arg: 'i/N',
     help: 'scale-out: do only segment i of N equal parts of the load (users, rate, iterations, arrivals); N runs together do the whole',
+    perSegment: true,
     value: checked(parseSegment, {
       schema: {
         type: 'object',
@@ -318,6 +324,7 @@ export const OPTIONS = {
   out: option({
     arg: 'dir',
     help: 'report folder',
+    perSegment: true,
     value: text,
     default: null,
     defaultHelp: 'reports/<YYYYMMDD_HHMMSS>/',
@@ -325,16 +332,24 @@ export const OPTIONS = {
   format: option({
     arg: 'list',
     help: `report files: ${REPORT_FORMATS.join(',')}`,
+    perSegment: true,
     value: listOf(REPORT_FORMATS, 'format'),
     default: REPORT_FORMATS,
     defaultHelp: 'all',
   }),
   jsonSummary: option({
     help: 'print one JSON summary object as the last line of stdout',
+    perSegment: true,
     value: flag,
     default: false,
   }),
-  liveInterval: option({ arg: 'dur', help: 'live console interval', value: duration, default: 5_000 }),
+  liveInterval: option({
+    arg: 'dur',
+    help: 'live console interval',
+    value: duration,
+    default: 5_000,
+    perSegment: true,
+  }),
   seed: option({
     arg: 'n',
     help: 'random seed for questions and wait times',
@@ -496,6 +511,11 @@ export type OptionName = keyof typeof OPTIONS;
 /** Every option's resolved value, under the option's name: RunConfig's option-backed part. */
 export type OptionValues = { readonly [K in OptionName]: ValueOf<(typeof OPTIONS)[K]> };
 export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+
+/** The options the segments of one run may set differently (`perSegment` entries). */
+export const PER_SEGMENT_OPTIONS: readonly OptionName[] = OPTION_NAMES.filter(
+  (name) => optionEntry(name).perSegment === true,
+);
 
 export function isOptionName(name: string): name is OptionName {
   return Object.hasOwn(OPTIONS, name);

@@ -28,6 +28,7 @@ import { parseThreshold } from './thresholds.ts';
 import {
   BUILTIN_SCENARIOS,
   type ProxySettings,
+  type RecordedConfig,
   type RunConfig,
   type Stage,
   type TlsSettings,
@@ -301,7 +302,8 @@ function loadQuestions(file: string | null, cwd: string): string[] {
 }
 
 /** The config as run.json and the reports print it: secrets redacted, the question pool described. */
-export function redactConfig(config: RunConfig): Record<string, unknown> {
+export function redactConfig(config: RunConfig): RecordedConfig {
   const { questions, ...rest } = config;
-  return { ...(redactSecrets(rest) as Record<string, unknown>), questions: describePool(questions) };
+  // redactSecrets keeps every key and each value's shape (a secret string becomes `***`).
+  return { ...(redactSecrets(rest) as Omit<RunConfig, 'questions'>), questions: describePool(questions) };
 }

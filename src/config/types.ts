@@ -3,6 +3,7 @@
 import type { ControlOptions } from './control-options.ts';
 import type { FoldedOption } from './derived.ts';
 import type { OptionValues } from './fields.ts';
+import type { PoolDescription } from './question-pool.ts';
 
 export interface Stage {
   readonly durationS: number;
@@ -67,5 +68,17 @@ export interface DerivedSettings {
  * `warmup`, `wait`, the timeouts, `liveInterval`), sizes bytes. A new option needs no line here.
  */
 export type RunConfig = Omit<OptionValues, FoldedOption> & DerivedSettings;
+
+/**
+ * run.json's `config`: RunConfig as redactConfig prints it (secrets as `***`, the question pool
+ * described), typed by the option table. Every key optional: a run.json from an older version
+ * lacks the newer options. A merged run adds how many segments it merged; a scaled run its placement.
+ */
+export type RecordedConfig = {
+  readonly [K in keyof RunConfig]?: K extends 'questions' ? PoolDescription : RunConfig[K];
+} & {
+  readonly mergedSegments?: number;
+  readonly placement?: unknown;
+};
 
 export const REPORT_FORMATS = ['txt', 'json', 'csv', 'junit', 'md', 'html'] as const;

@@ -1,6 +1,7 @@
 /** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
 
 import type { ThresholdResult } from '../config/thresholds.ts';
+import type { RecordedConfig } from '../config/types.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 
@@ -46,7 +47,7 @@ export interface RunJson extends MetricsSummary {
   };
   readonly thresholds: readonly ThresholdResult[];
   /** The resolved run configuration (secrets redacted). */
-  readonly config: Record<string, unknown>;
+  readonly config: RecordedConfig;
   readonly environment: RunEnvironment;
   /** Generator saturation and other notices a reader must see. */
   readonly warnings: readonly string[];
