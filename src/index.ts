@@ -2,9 +2,6 @@
  * The package's programmatic entry: start runs from code and write scenario files.
  */
 
-// Client-side controls for scenario code (a run's own are set with --client-rate, --retry, …).
-export type { Jitter } from './config/control-options.ts';
-export type { RunConfig, Stage } from './config/types.ts';
 export { backoffDelayMs, parseRetryAfterMs } from './controls/backoff.ts';
 export {
   type BreakerState,
@@ -12,6 +9,8 @@ export {
   type CircuitBreakerOptions,
   createCircuitBreaker,
 } from './controls/circuit-breaker.ts';
+// Client-side controls for scenario code (a run's own are set with --client-rate, --retry, …).
+export type { Jitter } from './controls/options.ts';
 export { createSemaphore, type Semaphore } from './controls/semaphore.ts';
 export {
   createTokenBucket,
@@ -33,3 +32,4 @@ export type { KeptEvent, ResponseBody } from './engine/scenario/response.ts';
 export type { MetricsSummary, RequestResult } from './metrics/types.ts';
 export type { RunJson } from './report/types.ts';
 export { type LiveRunHandle, type RunHandle, type StartRunOptions, startRun } from './run.ts';
+export type { RunConfig, Stage } from './run-config/types.ts';

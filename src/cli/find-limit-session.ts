@@ -6,7 +6,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunConfig } from '../config/types.ts';
 import { EXIT_OK, EXIT_THRESHOLD } from '../errors.ts';
 import { stepChecks } from '../find-limit/checks.ts';
 import {
@@ -26,6 +25,7 @@ import { currentEnvironment } from '../report/environment.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeFileAtomic, writeReports } from '../report/write.ts';
 import type { LiveRunHandle } from '../run.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { prepareOutDir } from '../session/out-dir.ts';
 import { withSession } from '../session/run-session.ts';
 

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
-import { FOLDED_OPTIONS } from '../config/derived.ts';
-import { convertOption, envName, flagOf, helpOf, OPTION_NAMES, optionEntry } from '../config/fields.ts';
 import { readConfigFile } from '../config/file.ts';
-import { optionsFromEnv, resolveRunConfig } from '../config/resolve.ts';
-import { runJsonConfigSchema } from '../config/run-json-schema.ts';
-import { configFromWire } from '../config/wire.ts';
+import { FOLDED_OPTIONS } from '../run-config/derived.ts';
+import { convertOption, envName, flagOf, helpOf, OPTION_NAMES, optionEntry } from '../run-config/fields.ts';
+import { optionsFromEnv, resolveRunConfig } from '../run-config/resolve.ts';
+import { runJsonConfigSchema } from '../run-config/run-json-schema.ts';
+import { configFromWire } from '../run-config/wire.ts';
 import { formFields } from '../web/form.ts';
 import { addRunOptions, typedFlags } from './run-options.ts';
 

@@ -1,5 +1,6 @@
 /** The load options shared by `run` and `master`, declared once from the option table. */
 import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
 import {
   convertOption,
   flagOf,
@@ -7,9 +8,8 @@ import {
   OPTION_NAMES,
   type OptionName,
   optionEntry,
-} from '../config/fields.ts';
-import type { RunConfig } from '../config/types.ts';
-import { UsageError } from '../errors.ts';
+} from '../run-config/fields.ts';
+import type { RunConfig } from '../run-config/types.ts';
 
 export function addRunOptions(cmd: Command): Command {
   for (const name of OPTION_NAMES) addTableOption(cmd, name);

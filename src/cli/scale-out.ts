@@ -1,9 +1,6 @@
 /** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
 import { fileURLToPath } from 'node:url';
 import { redactSecrets } from '../config/redact.ts';
-import { redactConfig } from '../config/resolve.ts';
-import { planOf } from '../config/share-config.ts';
-import type { RunConfig } from '../config/types.ts';
 import {
   createMergedRun,
   forkProcesses,
@@ -18,6 +15,9 @@ import { transportWarnings } from '../engine/transport.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
 import { effectiveControls, type LiveRunHandle, type RunHandle, runJsonOf } from '../run.ts';
+import { redactConfig } from '../run-config/resolve.ts';
+import { planOf } from '../run-config/share-config.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
 import { processState } from './process-state.ts';
 

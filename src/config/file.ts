@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Scalar } from 'yaml';
 import { UsageError } from '../errors.ts';
-import { convertOption, optionNamed } from './fields.ts';
+import { convertOption, optionNamed } from '../run-config/fields.ts';
 
 /**
  * yaml is 72 modules (~40 ms of CPU at start-up): loaded when a config file is read, not by every

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBackoff } from './control-options.ts';
+import { parseBackoff } from '../controls/options.ts';
 import { MAX_DURATION_MS } from './limits.ts';
 import {
   formatDuration,

@@ -4,9 +4,9 @@
  * a commander-style `(text) => value` that throws a UsageError naming the option.
  */
 import { UsageError } from '../errors.ts';
+import type { Stage } from '../run-config/types.ts';
 import { MAX_DURATION_MS, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
-import type { Stage } from './types.ts';
 
 /**
  * A value that cannot be read. The message says what was expected and never names the option:

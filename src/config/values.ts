@@ -3,7 +3,7 @@
  * (value-schema.ts, for run.json's schema and the worker protocol's check) and how it is written back
  * for a person (the web form, help defaults). The option table (fields.ts) picks one per option.
  */
-import { RETRY_CAUSES } from './control-options.ts';
+import { RETRY_CAUSES } from '../controls/options.ts';
 import { MAX_DURATION_MS } from './limits.ts';
 import {
   formatDuration,

@@ -3,14 +3,9 @@
  * config/control-options.ts): its share of the rate and concurrency, and the defaults.
  */
 
-import {
-  type BreakerSettings,
-  type ControlOptions,
-  RETRY_CAUSES,
-  type RetryCause,
-} from '../config/control-options.ts';
-import { splitInteger, splitRate } from '../config/shares.ts';
+import { splitInteger, splitRate } from '../segments/shares.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import { type BreakerSettings, type ControlOptions, RETRY_CAUSES, type RetryCause } from './options.ts';
 
 export interface RetrySettings {
   /** Retries after the first attempt (0 = none). */

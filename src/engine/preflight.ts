@@ -3,9 +3,9 @@
  * right kind? Failures become one actionable line (exit 2) instead of a run full of errors.
  */
 import { request } from 'undici';
-import type { RunConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import type { Protocol } from '../protocols/types.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { describeCertificateError } from './certificate-error.ts';
 import { describeTransportError, isEventStreamType } from './classify.ts';
 import { createTransport } from './transport.ts';

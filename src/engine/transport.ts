@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
-import type { ProxySettings, RunConfig, TlsSettings } from '../config/types.ts';
+import type { ProxySettings, RunConfig, TlsSettings } from '../run-config/types.ts';
 
 export type TransportConfig = Pick<
   RunConfig,

@@ -3,10 +3,10 @@
  * engine's hot path), weighted task choice and think time. Executors decide when it iterates.
  */
 
-import type { RunConfig } from '../config/types.ts';
 import { parseWait as parseWaitSpec } from '../config/units.ts';
 import { authHeaders } from '../protocols/index.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import type { Mutable } from '../util/mutable.ts';
 import type { Random } from '../util/random.ts';
 import { describeThrown } from '../util/thrown.ts';

@@ -1,8 +1,9 @@
 /** Picks the protocol a run speaks from its configuration. */
-import type { ProtocolName } from '../config/protocol-names.ts';
-import type { RunConfig } from '../config/types.ts';
+
+import type { RunConfig } from '../run-config/types.ts';
 import { bearerHeader } from '../util/bearer.ts';
 import { createChatProtocol } from './chat.ts';
+import type { ProtocolName } from './names.ts';
 import { createOpenAiProtocol } from './openai.ts';
 import { createGenericSseProtocol } from './sse.ts';
 import type { Protocol } from './types.ts';

@@ -3,9 +3,9 @@
  * each event means, when the stream is done and whether it succeeded. The engine stays generic.
  */
 
-import type { ProtocolName, ResponseMode } from '../config/protocol-names.ts';
 import type { ErrorName } from '../metrics/names.ts';
 import type { SseEvent } from '../sse/types.ts';
+import type { ProtocolName, ResponseMode } from './names.ts';
 
 /** Inputs for one request, chosen by the virtual user. */
 export interface RequestContext {

@@ -5,11 +5,11 @@
  * by second since the common `--start-at` — and the result is summarized like any run.
  */
 
-import { PER_SEGMENT_OPTIONS } from '../config/fields.ts';
-import { formatSegment, type Segment } from '../config/shares.ts';
-import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
-import type { RecordedConfig } from '../config/types.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
+import { PER_SEGMENT_OPTIONS } from '../run-config/fields.ts';
+import type { RecordedConfig } from '../run-config/types.ts';
+import { formatSegment, type Segment } from '../segments/shares.ts';
+import { evaluateThresholds, parseThreshold, type Threshold } from '../slo/thresholds.ts';
 import { mergeWarnings, worstStatus } from './outcome.ts';
 import { buildRunJson } from './run-json.ts';
 import type { RunJson } from './types.ts';

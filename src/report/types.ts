@@ -1,9 +1,9 @@
 /** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
 
-import type { ThresholdResult } from '../config/thresholds.ts';
-import type { RecordedConfig } from '../config/types.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
+import type { RecordedConfig } from '../run-config/types.ts';
+import type { ThresholdResult } from '../slo/thresholds.ts';
 
 // Defined beside the threshold parser (config/ sits below report/); re-exported for run.json's readers.
 export type { ThresholdResult };

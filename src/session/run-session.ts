@@ -3,13 +3,11 @@
  * handling, the summary, reports and the exit code. `run`, `demo` and `master` share it, and the web
  * UI observes it (`RunObserver`); it lives below both so web/ and cli/ never import each other.
  */
-import { proxyFor } from '../config/proxy.ts';
+
 import { redactUrl } from '../config/redact.ts';
-import { segmentConfig } from '../config/share-config.ts';
-import { formatSegment } from '../config/shares.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
+import { proxyFor } from '../engine/proxy.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
@@ -19,6 +17,9 @@ import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
+import { segmentConfig } from '../run-config/share-config.ts';
+import { BUILTIN_SCENARIOS, type RunConfig } from '../run-config/types.ts';
+import { formatSegment } from '../segments/shares.ts';
 import { startLiveView } from './live-view.ts';
 import { openFileWarning } from './open-files.ts';
 import { prepareOutDir } from './out-dir.ts';

@@ -5,12 +5,12 @@
  * preflight, live console, reports), so a run from the page leaves the same files behind.
  */
 import { basename, resolve as resolvePath } from 'node:path';
-import { convertOption } from '../config/fields.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { resolveRunConfig } from '../config/resolve.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { LiveRunHandle } from '../run.ts';
+import { convertOption } from '../run-config/fields.ts';
+import { resolveRunConfig } from '../run-config/resolve.ts';
+import { BUILTIN_SCENARIOS, type RunConfig } from '../run-config/types.ts';
 import type { RunObserver } from '../session/run-session.ts';
 import { type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
 import { FORM_OPTIONS, formFields, formLabel, formValues, isBlankable } from './form.ts';

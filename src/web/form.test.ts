@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveRunConfig } from '../config/resolve.ts';
 import { formatDuration } from '../config/units.ts';
+import { resolveRunConfig } from '../run-config/resolve.ts';
 import { formFields, formValues } from './form.ts';
 
 test("the form's defaults are the CLI's (run time 30 s, not a form-only 60 s)", () => {

@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { buildProgram } from '../../src/cli/main.ts';
 import { typedFlags } from '../../src/cli/run-options.ts';
-import { resolveRunConfig } from '../../src/config/resolve.ts';
-import { parseStartAt } from '../../src/config/start-at.ts';
 import { parseMasterOptions } from '../../src/distributed/master-options.ts';
+import { resolveRunConfig } from '../../src/run-config/resolve.ts';
+import { parseStartAt } from '../../src/segments/start-at.ts';
 import { resolveWebOptions } from '../../src/web/options.ts';
 
 const dir = new URL('../../deploy/kubernetes/', import.meta.url);

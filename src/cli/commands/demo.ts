@@ -27,7 +27,7 @@ export function register(program: Command, { state, action }: CliContext): void 
         'prints the summaries and writes the reports of each.',
     );
   action(cmd, async (flags: DemoFlags) => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
     const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
     const { runSession } = await import('../../session/run-session.ts');
     const { defaultReportDir } = await import('../../report/write.ts');
@@ -87,7 +87,7 @@ export function register(program: Command, { state, action }: CliContext): void 
  * six 5-second steps.
  */
 async function demoFindLimit(state: GlobalState, prefix: string, quick: boolean): Promise<number> {
-  const { resolveRunConfig } = await import('../../config/resolve.ts');
+  const { resolveRunConfig } = await import('../../run-config/resolve.ts');
   const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
   const { runFindLimit } = await import('../find-limit-session.ts');
   const knee = await startEmbeddedTargets([

@@ -90,7 +90,7 @@ Examples:
 Exit codes: 0 a limit was found (or the maximum held), 1 even the first step broke, 2 bad usage.`,
   );
   action(cmd, async () => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
     const { runFindLimit } = await import('../find-limit-session.ts');
     const flags = typedFlags(cmd);
     const own: Record<string, unknown> = {};

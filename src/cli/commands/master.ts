@@ -25,7 +25,7 @@ export function register(program: Command, { state, action }: CliContext): void 
   );
   action(cmd, async () => {
     const { parseMasterOptions } = await import('../../distributed/master-options.ts');
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
     const { runSession } = await import('../../session/run-session.ts');
     const { startScaledSession } = await import('../scale-out.ts');
     const master = parseMasterOptions(cmd.opts(), state.env);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { RunConfig } from '../../config/types.ts';
 import type { GlobalState } from '../../global-state.ts';
+import type { RunConfig } from '../../run-config/types.ts';
 import type { RunObserver } from '../../session/run-session.ts';
 import { addWebOptions } from '../../web/options.ts';
 import type { CliContext } from '../context.ts';
@@ -38,7 +38,7 @@ Examples:
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
   action(cmd, async () => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
     const flags = typedFlags(cmd);
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
     const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { optionsFromEnv, resolveProxy, resolveTls } from '../../config/resolve.ts';
 import { httpUrl } from '../../config/units.ts';
 import { createTransport, type Transport, transportWarnings } from '../../engine/transport.ts';
 import { EXIT_OK, UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
+import { optionsFromEnv, resolveProxy, resolveTls } from '../../run-config/resolve.ts';
 import type { CliContext } from '../context.ts';
 import { addTransportOptions, TRANSPORT_OPTIONS, typedFlags } from '../run-options.ts';
 

@@ -36,8 +36,8 @@ Examples:
 Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
   );
   action(cmd, async () => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
-    const { BUILTIN_SCENARIOS } = await import('../../config/types.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
+    const { BUILTIN_SCENARIOS } = await import('../../run-config/types.ts');
     const { resolveWebOptions } = await import('../../web/options.ts');
     const { WebController } = await import('../../web/controller.ts');
     const { startWebServer } = await import('../../web/server.ts');

@@ -1,5 +1,5 @@
 /** The built-in scenarios as ordinary scenario definitions over the run's protocol. */
-import type { BuiltinScenario } from '../../config/types.ts';
+import type { BuiltinScenario } from '../../run-config/types.ts';
 import { defineScenario, type ScenarioDefinition } from './define.ts';
 
 /** `burst` fires this many requests at once (concurrently), then the user waits as usual. */

@@ -4,11 +4,16 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { readConfigFile } from '../config/file.ts';
+import { MAX_DURATION_MS, MAX_RATE } from '../config/limits.ts';
+import { redactSecrets } from '../config/redact.ts';
+import { pickControls } from '../controls/control-keys.ts';
+import type { ArrivalKind } from '../engine/arrival-kinds.ts';
 import { UsageError } from '../errors.ts';
+import { checkStartAt as startAtProblem } from '../segments/start-at.ts';
 import { parseObjective } from '../slo/objectives.ts';
+import { parseThreshold } from '../slo/thresholds.ts';
 import { VERSION } from '../version.ts';
-import type { ArrivalKind } from './arrival-kinds.ts';
-import { pickControls } from './controls.ts';
 import { ownOptions } from './derived.ts';
 import {
   convertOption,
@@ -19,12 +24,7 @@ import {
   type OptionValues,
   optionEntry,
 } from './fields.ts';
-import { readConfigFile } from './file.ts';
-import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
 import { describePool } from './question-pool.ts';
-import { redactSecrets } from './redact.ts';
-import { checkStartAt as startAtProblem } from './start-at.ts';
-import { parseThreshold } from './thresholds.ts';
 import {
   BUILTIN_SCENARIOS,
   type ProxySettings,

@@ -4,9 +4,10 @@
  * run.json's config is RunConfig as redactConfig prints it: secrets as `***`, the question pool
  * described instead of copied.
  */
+
+import { toJsonSchema, type ValueSchema } from '../config/value-schema.ts';
 import { DERIVED_SCHEMAS, OWN_OPTIONS, optionSchema } from './derived.ts';
 import { helpOf, type OptionName, optionEntry } from './fields.ts';
-import { toJsonSchema, type ValueSchema } from './value-schema.ts';
 
 /** run.json's `questions`: question-pool.ts describePool. */
 const POOL: ValueSchema = {

@@ -2,7 +2,7 @@
  * What a profile or a built-in scenario implies for other options when they are not given
  * (PRODUCT.md's classic suites): read by the contextual defaults of the option table.
  */
-import type { ProtocolName, ResponseMode } from './protocol-names.ts';
+import type { ProtocolName, ResponseMode } from '../protocols/names.ts';
 
 /** The classic suites' presets (PRODUCT.md): concurrency and a fixed number of requests. */
 export const PROFILES = {

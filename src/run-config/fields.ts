@@ -9,15 +9,8 @@
  * checks that it does.
  */
 
-import { ARRIVALS } from './arrival-kinds.ts';
-import { JITTERS, parseBackoff, parseCircuitBreaker, parseRetryOn } from './control-options.ts';
-import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from './limits.ts';
-import { embeddedKey, PROFILE_NAMES, PROFILES, type ProfileName, SCENARIO_PRESETS } from './presets.ts';
-import { PROTOCOLS, type ProtocolName } from './protocol-names.ts';
-import { formatSegment, parseSegment } from './shares.ts';
-import { parseStartAt } from './start-at.ts';
-import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
-import { formatDuration, ValueError } from './units.ts';
+import { MAX_BYTES, MAX_ITERATIONS, MAX_RATE, MAX_USERS } from '../config/limits.ts';
+import { formatDuration, ValueError } from '../config/units.ts';
 import {
   amount,
   checked,
@@ -37,7 +30,14 @@ import {
   texts,
   type Value,
   wait,
-} from './values.ts';
+} from '../config/values.ts';
+import { JITTERS, parseBackoff, parseCircuitBreaker, parseRetryOn } from '../controls/options.ts';
+import { ARRIVALS } from '../engine/arrival-kinds.ts';
+import { PROTOCOLS, type ProtocolName } from '../protocols/names.ts';
+import { formatSegment, parseSegment } from '../segments/shares.ts';
+import { parseStartAt } from '../segments/start-at.ts';
+import { embeddedKey, PROFILE_NAMES, PROFILES, type ProfileName, SCENARIO_PRESETS } from './presets.ts';
+import { BUILTIN_SCENARIOS, REPORT_FORMATS, type Stage } from './types.ts';
 
 /** What the web form shows of an option (web/form.ts builds the field from the entry). */
 export interface WebField {

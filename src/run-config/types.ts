@@ -1,6 +1,6 @@
 /** Run settings: resolved from flags over config file over `STREAMLOAD_*` env over defaults. */
 
-import type { ControlOptions } from './control-options.ts';
+import type { ControlOptions } from '../controls/options.ts';
 import type { FoldedOption } from './derived.ts';
 import type { OptionValues } from './fields.ts';
 import type { PoolDescription } from './question-pool.ts';

@@ -1,6 +1,7 @@
 /** The client-side control options of a run, read from the option table's keys (flags, files, scenarios). */
-import type { ControlOptions } from './control-options.ts';
-import { convertOption, type OptionName, optionNamed } from './fields.ts';
+
+import { convertOption, type OptionName, optionNamed } from '../run-config/fields.ts';
+import type { ControlOptions } from './options.ts';
 
 /** Option-table keys that configure the controls (ControlOptions' keys). */
 export const CONTROL_KEYS = [

@@ -4,10 +4,11 @@
  * shape of each (for the worker protocol's check and run.json's schema). Everything else in
  * RunConfig is an option under its own name (fields.ts).
  */
-import { CONTROL_KEYS } from './controls.ts';
+
+import { orNull, type ValueSchema } from '../config/value-schema.ts';
+import { CONTROL_KEYS } from '../controls/control-keys.ts';
 import { mayBeNull, OPTION_NAMES, type OptionName, type OptionValues, optionEntry } from './fields.ts';
 import type { DerivedSettings, RunConfig } from './types.ts';
-import { orNull, type ValueSchema } from './value-schema.ts';
 
 /** Options read into a derived setting (DerivedSettings says which). */
 export const FOLDED_OPTIONS = [

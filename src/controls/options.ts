@@ -5,8 +5,8 @@
  * (fields.ts) parses them; src/controls/ turns them into the settings one process runs with.
  */
 
-import { MAX_DURATION_MS } from './limits.ts';
-import { parseDurationMs } from './units.ts';
+import { MAX_DURATION_MS } from '../config/limits.ts';
+import { parseDurationMs } from '../config/units.ts';
 
 /** `--jitter` values: the AWS Architecture Blog's "full" and "equal" jitter, or none (controls/backoff.ts). */
 export const JITTERS = ['full', 'equal', 'none'] as const;
