@@ -2,6 +2,7 @@
  * The package's programmatic entry: start runs from code and write scenario files.
  */
 
+export type { Stage } from './config/units.ts';
 export { backoffDelayMs, parseRetryAfterMs } from './controls/backoff.ts';
 export {
   type BreakerState,
@@ -32,4 +33,4 @@ export type { KeptEvent, ResponseBody } from './engine/scenario/response.ts';
 export type { MetricsSummary, RequestResult } from './metrics/types.ts';
 export type { RunJson } from './report/types.ts';
 export { type LiveRunHandle, type RunHandle, type StartRunOptions, startRun } from './run.ts';
-export type { RunConfig, Stage } from './run-config/types.ts';
+export type { RunConfig } from './run-config/types.ts';

@@ -12,7 +12,15 @@ import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { readConfigFile } from '../config/file.ts';
 import { FOLDED_OPTIONS } from '../run-config/derived.ts';
-import { convertOption, envName, flagOf, helpOf, OPTION_NAMES, optionEntry } from '../run-config/fields.ts';
+import {
+  convertOption,
+  envName,
+  flagOf,
+  helpOf,
+  OPTION_NAMES,
+  OPTIONS,
+  optionEntry,
+} from '../run-config/fields.ts';
 import { optionsFromEnv, resolveRunConfig } from '../run-config/resolve.ts';
 import { runJsonConfigSchema } from '../run-config/run-json-schema.ts';
 import { configFromWire } from '../run-config/wire.ts';
@@ -47,7 +55,7 @@ describe('every option of the table reaches flags, help, files, env, schema, wir
       for (const key of [name, flag.slice(2)]) {
         const file = join(dir, `${name}-${key}.yml`);
         writeFileSync(file, `${key}: ${JSON.stringify(example)}\n`);
-        assert.deepEqual(readConfigFile(file)[name], value, `config file key ${key}`);
+        assert.deepEqual(readConfigFile(file, OPTIONS)[name], value, `config file key ${key}`);
       }
       assert.deepEqual(optionsFromEnv({ [envName(name)]: example })[name], value, envName(name));
 

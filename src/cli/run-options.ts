@@ -1,5 +1,6 @@
 /** The load options shared by `run` and `master`, declared once from the option table. */
 import type { Command } from 'commander';
+import { REACH_OPTIONS } from '../engine/transport-options.ts';
 import { UsageError } from '../errors.ts';
 import {
   convertOption,
@@ -22,11 +23,11 @@ export function addRunOptions(cmd: Command): Command {
 }
 
 /** How every command that talks HTTP reaches its server: `run`'s proxy and TLS options. */
-export const TRANSPORT_OPTIONS = ['proxy', 'ca', 'insecure', 'cert', 'key', 'servername'] as const;
+export const REACH_OPTION_NAMES = Object.keys(REACH_OPTIONS) as (keyof typeof REACH_OPTIONS)[];
 
 /** `setup`'s share of the table: the transport options with run's flags, help and conversions. */
 export function addTransportOptions(cmd: Command): Command {
-  for (const name of TRANSPORT_OPTIONS) addTableOption(cmd, name);
+  for (const name of REACH_OPTION_NAMES) addTableOption(cmd, name);
   addNoProxyOption(cmd);
   return cmd;
 }

@@ -1,9 +1,9 @@
-/** Reads a YAML or JSON config file into field values, with file:line on every error. */
+/** Reads a YAML or JSON config file into a table's option values, with file:line on every error. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Scalar } from 'yaml';
 import { UsageError } from '../errors.ts';
-import { convertOption, optionNamed } from '../run-config/fields.ts';
+import { convert, type OptionTable, optionIn } from './option.ts';
 
 /**
  * yaml is 72 modules (~40 ms of CPU at start-up): loaded when a config file is read, not by every
@@ -13,7 +13,7 @@ function loadYaml(): typeof import('yaml') {
   return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }
 
-export function readConfigFile(file: string): Record<string, unknown> {
+export function readConfigFile(file: string, table: OptionTable): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -38,11 +38,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
     const name = String(keyNode.value);
     // `streamload setup`'s record of what it made in Dify (apps, key ids): not a run option.
     if (name === 'setup') continue;
-    const option = optionNamed(name);
+    const option = optionIn(table, name);
     if (option === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
     const raw = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
     try {
-      values[option] = convertOption(option, raw, name);
+      values[option] = convert(table[option]!, raw, name);
     } catch (error) {
       throw new UsageError(`${file}:${line}: ${(error as Error).message}`);
     }

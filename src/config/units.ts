@@ -4,7 +4,6 @@
  * a commander-style `(text) => value` that throws a UsageError naming the option.
  */
 import { UsageError } from '../errors.ts';
-import type { Stage } from '../run-config/types.ts';
 import { MAX_DURATION_MS, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
 
@@ -222,6 +221,13 @@ export function parseWait(raw: unknown): [number, number] {
   const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
   if (max < min) throw new ValueError(`wait range "${value}" has max below min`);
   return [min, max];
+}
+
+/** One step of `--stages`. */
+export interface Stage {
+  readonly durationS: number;
+  /** Users (closed model) or arrivals per second (open model) to reach by the end of the stage. */
+  readonly target: number;
 }
 
 /** `30s:10,1m:50,30s:0` (ramp to each target over each duration), or a list of `{ duration, target }`. */

@@ -1,9 +1,8 @@
 /**
  * The kinds of option value: how a raw value is read (units.ts), what the resolved value looks like
  * (value-schema.ts, for run.json's schema and the worker protocol's check) and how it is written back
- * for a person (the web form, help defaults). The option table (fields.ts) picks one per option.
+ * for a person (the web form, help defaults). An option (option.ts) picks one.
  */
-import { RETRY_CAUSES } from '../controls/options.ts';
 import { MAX_DURATION_MS } from './limits.ts';
 import {
   formatDuration,
@@ -188,5 +187,3 @@ export function checked<T>(parse: (text: string) => T | string, kind: Omit<Value
     },
   };
 }
-
-export const retryCauses: ValueSchema = { type: 'array', items: { type: 'string', enum: RETRY_CAUSES } };

@@ -1,10 +1,10 @@
 /** Picks the protocol a run speaks from its configuration. */
 
-import type { RunConfig } from '../run-config/types.ts';
 import { bearerHeader } from '../util/bearer.ts';
 import { createChatProtocol } from './chat.ts';
 import type { ProtocolName } from './names.ts';
 import { createOpenAiProtocol } from './openai.ts';
+import type { ProtocolConfig } from './options.ts';
 import { createGenericSseProtocol } from './sse.ts';
 import type { Protocol } from './types.ts';
 import { createWorkflowProtocol } from './workflow.ts';
@@ -13,14 +13,14 @@ const opt = <K extends string, V>(key: K, value: V | null) =>
   value === null ? {} : ({ [key]: value } as Record<K, V>);
 
 /** Key, path and the run's headers: what every LLM protocol is built from. */
-const llmOptions = (config: RunConfig) => ({
+const llmOptions = (config: ProtocolConfig) => ({
   ...opt('apiKey', config.apiKey),
   ...opt('path', config.path),
   headers: config.headers,
 });
 
-/** One factory per name in PROTOCOLS (config/protocol-names.ts): the mapped type refuses a protocol left out. */
-const FACTORIES: { readonly [P in ProtocolName]: (config: RunConfig) => Protocol } = {
+/** One factory per name in PROTOCOLS (names.ts): the mapped type refuses a protocol left out. */
+const FACTORIES: { readonly [P in ProtocolName]: (config: ProtocolConfig) => Protocol } = {
   workflow: (config) => createWorkflowProtocol(llmOptions(config)),
   chat: (config) => createChatProtocol(llmOptions(config)),
   openai: (config) => createOpenAiProtocol({ ...llmOptions(config), ...opt('model', config.model) }),
@@ -35,12 +35,12 @@ const FACTORIES: { readonly [P in ProtocolName]: (config: RunConfig) => Protocol
     }),
 };
 
-export function getProtocol(config: RunConfig): Protocol {
+export function getProtocol(config: ProtocolConfig): Protocol {
   return FACTORIES[config.protocol](config);
 }
 
 /** The run's Bearer key (when any) under its `--header`s and User-Agent: what every request carries. */
-export function authHeaders(config: RunConfig): Record<string, string> {
+export function authHeaders(config: ProtocolConfig): Record<string, string> {
   return { ...bearerHeader(config.apiKey), ...config.headers };
 }
 

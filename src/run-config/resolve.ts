@@ -7,8 +7,11 @@ import { resolve as resolvePath } from 'node:path';
 import { readConfigFile } from '../config/file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from '../config/limits.ts';
 import { redactSecrets } from '../config/redact.ts';
+import type { Stage } from '../config/units.ts';
 import { pickControls } from '../controls/control-keys.ts';
 import type { ArrivalKind } from '../engine/arrival-kinds.ts';
+import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
+import type { ProxySettings, TlsSettings } from '../engine/transport-options.ts';
 import { UsageError } from '../errors.ts';
 import { checkStartAt as startAtProblem } from '../segments/start-at.ts';
 import { parseObjective } from '../slo/objectives.ts';
@@ -20,19 +23,14 @@ import {
   type DefaultContext,
   envName,
   OPTION_NAMES,
+  OPTIONS,
   type OptionName,
   type OptionValues,
   optionEntry,
 } from './fields.ts';
+import { embeddedKey, SCENARIO_PRESETS } from './presets.ts';
 import { describePool } from './question-pool.ts';
-import {
-  BUILTIN_SCENARIOS,
-  type ProxySettings,
-  type RecordedConfig,
-  type RunConfig,
-  type Stage,
-  type TlsSettings,
-} from './types.ts';
+import type { RecordedConfig, RunConfig } from './types.ts';
 
 export interface ConfigSources {
   /** Explicitly given flags, already converted (keys as in OPTIONS), plus `config`. */
@@ -70,8 +68,8 @@ export function optionsFromEnv(
   return values;
 }
 
-type ContextOption = Exclude<keyof DefaultContext, 'given'> & OptionName;
-/** The options DefaultContext exposes (every field but `given`: the `satisfies` makes the list exact). */
+type ContextOption = Exclude<keyof DefaultContext, 'given' | 'preset' | 'embeddedKey'> & OptionName;
+/** The options DefaultContext exposes (every field but the derived ones: the `satisfies` makes the list exact). */
 const CONTEXT_OPTIONS = Object.keys({
   scenario: 0,
   profile: 0,
@@ -81,7 +79,12 @@ const CONTEXT_OPTIONS = Object.keys({
   stages: 0,
   target: 0,
   protocol: 0,
-} satisfies Record<Exclude<keyof DefaultContext, 'given'>, 0>) as ContextOption[];
+} satisfies Record<ContextOption, 0>) as ContextOption[];
+
+/** What a built-in scenario implies (own keys only: a scenario named `constructor` implies nothing). */
+function presetOf(scenario: string): DefaultContext['preset'] {
+  return Object.hasOwn(SCENARIO_PRESETS, scenario) ? SCENARIO_PRESETS[scenario] : undefined;
+}
 
 /**
  * Every option's value: the given one, else its default from the table, a computed default
@@ -101,6 +104,10 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
   // The options a computed default may read, each resolved on first read.
   const context = { given: (name: string) => given[name] !== undefined } as DefaultContext;
   for (const name of CONTEXT_OPTIONS) Object.defineProperty(context, name, { get: () => value(name) });
+  Object.defineProperties(context, {
+    preset: { get: () => presetOf(value('scenario')) },
+    embeddedKey: { get: () => embeddedKey(value('protocol'), value('scenario')) },
+  });
   // Each option once, by the table's own typing of `value`.
   return Object.fromEntries(OPTION_NAMES.map((name) => [name, value(name)])) as OptionValues;
 }
@@ -108,7 +115,7 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const file =
     typeof sources.flags.config === 'string'
-      ? readConfigFile(resolvePath(sources.cwd, sources.flags.config))
+      ? readConfigFile(resolvePath(sources.cwd, sources.flags.config), OPTIONS)
       : {};
   const given: Record<string, unknown> = { ...optionsFromEnv(sources.env), ...file, ...sources.flags };
   const options = resolveOptions(given);

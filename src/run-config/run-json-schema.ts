@@ -49,7 +49,7 @@ export function runJsonConfigSchema(): Record<string, unknown> {
   }
   return {
     description:
-      'The resolved run options under their option names (durations in ms, sizes in bytes), secrets redacted. Generated from src/config/fields.ts by `npm run schema`; run.json files from before 0.2 used older names (runTimeMs, thresholds…), which `report`, `compare` and `merge` still read.',
+      'The resolved run options under their option names (durations in ms, sizes in bytes), secrets redacted. Generated from the option table (src/run-config/fields.ts and the fragments it composes) by `npm run schema`; run.json files from before 0.2 used older names (runTimeMs, thresholds…), which `report`, `compare` and `merge` still read.',
     type: 'object',
     properties,
   };

@@ -9,6 +9,7 @@ import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-t
 import { preflight } from '../engine/preflight.ts';
 import { proxyFor } from '../engine/proxy.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
+import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { getProtocol } from '../protocols/index.ts';
@@ -18,7 +19,7 @@ import type { RunJson } from '../report/types.ts';
 import { writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
 import { segmentConfig } from '../run-config/share-config.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from '../run-config/types.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { formatSegment } from '../segments/shares.ts';
 import { startLiveView } from './live-view.ts';
 import { openFileWarning } from './open-files.ts';

@@ -6,11 +6,12 @@
  */
 import { basename, resolve as resolvePath } from 'node:path';
 import { redactSecrets } from '../config/redact.ts';
+import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { LiveRunHandle } from '../run.ts';
 import { convertOption } from '../run-config/fields.ts';
 import { resolveRunConfig } from '../run-config/resolve.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from '../run-config/types.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import type { RunObserver } from '../session/run-session.ts';
 import { type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
 import { FORM_OPTIONS, formFields, formLabel, formValues, isBlankable } from './form.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../../errors.ts';
-import { REPORT_FORMATS } from '../../run-config/types.ts';
+import { REPORT_FORMATS } from '../../run-config/report-options.ts';
 import type { CliContext } from '../context.ts';
 
 export function register(program: Command, { state, action }: CliContext): void {

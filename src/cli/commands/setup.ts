@@ -5,7 +5,7 @@ import { EXIT_OK, UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
 import { optionsFromEnv, resolveProxy, resolveTls } from '../../run-config/resolve.ts';
 import type { CliContext } from '../context.ts';
-import { addTransportOptions, TRANSPORT_OPTIONS, typedFlags } from '../run-options.ts';
+import { addTransportOptions, REACH_OPTION_NAMES, typedFlags } from '../run-options.ts';
 
 interface SetupFlags {
   console?: string;
@@ -155,7 +155,7 @@ Examples:
  */
 function setupTransport(cmd: Command, state: GlobalState, write: (line: string) => void): Transport {
   const given: Record<string, unknown> = {
-    ...optionsFromEnv(state.env, TRANSPORT_OPTIONS),
+    ...optionsFromEnv(state.env, REACH_OPTION_NAMES),
     ...typedFlags(cmd),
   };
   const text = (name: 'ca' | 'cert' | 'key' | 'servername') =>

@@ -37,7 +37,7 @@ Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
   );
   action(cmd, async () => {
     const { resolveRunConfig } = await import('../../run-config/resolve.ts');
-    const { BUILTIN_SCENARIOS } = await import('../../run-config/types.ts');
+    const { BUILTIN_SCENARIOS } = await import('../../engine/scenario/options.ts');
     const { resolveWebOptions } = await import('../../web/options.ts');
     const { WebController } = await import('../../web/controller.ts');
     const { startWebServer } = await import('../../web/server.ts');

@@ -4,7 +4,7 @@
  * arrivals beyond `maxInFlight` are dropped and counted rather than queued without bound.
  */
 
-import type { Stage } from '../../run-config/types.ts';
+import type { Stage } from '../../config/units.ts';
 import { type Segment, takesArrival } from '../../segments/shares.ts';
 import type { NextGap } from '../arrivals.ts';
 import type { VirtualUser } from '../virtual-user.ts';

@@ -1,10 +1,10 @@
 /** Loads a scenario: a built-in by name, or a TypeScript/JavaScript file by dynamic import. */
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../errors.ts';
-import { BUILTIN_SCENARIOS, type BuiltinScenario } from '../../run-config/types.ts';
 import { describeThrown } from '../../util/thrown.ts';
 import { builtinScenario } from './builtin.ts';
 import type { ScenarioDefinition } from './define.ts';
+import { BUILTIN_SCENARIOS, type BuiltinScenario } from './options.ts';
 import { provideSelfImport } from './self-import.ts';
 import { scenarioProblems } from './validate.ts';
 
