@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { readConfigFile } from '../config/file.ts';
+import { optionsFromEnv } from '../config/resolve-options.ts';
 import { FOLDED_OPTIONS } from '../run-config/derived.ts';
 import {
   convertOption,
@@ -21,7 +22,7 @@ import {
   OPTIONS,
   optionEntry,
 } from '../run-config/fields.ts';
-import { optionsFromEnv, resolveRunConfig } from '../run-config/resolve.ts';
+import { resolveRunConfig } from '../run-config/resolve.ts';
 import { runJsonConfigSchema } from '../run-config/run-json-schema.ts';
 import { configFromWire } from '../run-config/wire.ts';
 import { formFields } from '../web/form.ts';
@@ -57,7 +58,7 @@ describe('every option of the table reaches flags, help, files, env, schema, wir
         writeFileSync(file, `${key}: ${JSON.stringify(example)}\n`);
         assert.deepEqual(readConfigFile(file, OPTIONS)[name], value, `config file key ${key}`);
       }
-      assert.deepEqual(optionsFromEnv({ [envName(name)]: example })[name], value, envName(name));
+      assert.deepEqual(optionsFromEnv(OPTIONS, { [envName(name)]: example })[name], value, envName(name));
 
       const folded = (FOLDED_OPTIONS as readonly string[]).includes(name);
       if (folded) {

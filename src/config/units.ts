@@ -69,12 +69,22 @@ export function port(option: string, min = 0): (text: string) => number {
 
 export function probability(option: string): (text: string) => number {
   return (text) => {
-    const value = Number(text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-      throw new UsageError(`${option}: expected a rate 0..1 or a percentage, got "${text}"`);
+    try {
+      return parseShare(text);
+    } catch (error) {
+      if (error instanceof ValueError) throw new UsageError(`${option}: ${error.message}`);
+      throw error;
     }
-    return value;
   };
+}
+
+/** A share: a number 0..1 or a percentage (`1%`); config files may give it as a number. */
+export function parseShare(raw: unknown): number {
+  const text = parseText(raw).trim();
+  const value = Number(text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : text);
+  if (text === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new ValueError(`expected a rate 0..1 or a percentage, got "${text}"`);
+  return value;
 }
 
 export function duration(option: string): (text: string) => number {

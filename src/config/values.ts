@@ -15,6 +15,7 @@ import {
   parseNumber,
   parseOneOf,
   parseProxyUrl,
+  parseShare,
   parseSpec,
   parseStages,
   parseStrings,
@@ -85,6 +86,14 @@ export function oneOf<const V extends readonly string[]>(values: V): Value<V[num
     example: values.at(-1) ?? '',
   };
 }
+
+/** A share 0..1, written `0.1` or `10%`. */
+export const share: Value<number> = {
+  parse: parseShare,
+  schema: { type: 'number', minimum: 0, maximum: 1 },
+  show: (value) => `${Math.round(value * 1e6) / 1e4}%`,
+  example: '10%',
+};
 
 export const flag: Value<boolean> = {
   parse: parseBool,

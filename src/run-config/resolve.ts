@@ -6,7 +6,9 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { readConfigFile } from '../config/file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from '../config/limits.ts';
+import type { OptionTable } from '../config/option.ts';
 import { redactSecrets } from '../config/redact.ts';
+import { type Env, optionsFromEnv, pickOptions } from '../config/resolve-options.ts';
 import type { Stage } from '../config/units.ts';
 import { pickControls } from '../controls/control-keys.ts';
 import type { ArrivalKind } from '../engine/arrival-kinds.ts';
@@ -19,9 +21,7 @@ import { parseThreshold } from '../slo/thresholds.ts';
 import { VERSION } from '../version.ts';
 import { ownOptions } from './derived.ts';
 import {
-  convertOption,
   type DefaultContext,
-  envName,
   OPTION_NAMES,
   OPTIONS,
   type OptionName,
@@ -35,8 +35,10 @@ import type { RecordedConfig, RunConfig } from './types.ts';
 export interface ConfigSources {
   /** Explicitly given flags, already converted (keys as in OPTIONS), plus `config`. */
   readonly flags: Readonly<Record<string, unknown>>;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   readonly cwd: string;
+  /** The command's own options besides the run's, which its config file may hold too (not resolved here). */
+  readonly alsoInFile?: OptionTable;
 }
 
 export const DEFAULT_QUESTIONS = [
@@ -47,26 +49,6 @@ export const DEFAULT_QUESTIONS = [
   'What does time to first token measure?',
   'List three ways to reduce tail latency.',
 ];
-
-export { envName };
-
-/** The options given as `STREAMLOAD_*` variables, converted (only `names`: a command's own share). */
-export function optionsFromEnv(
-  env: ConfigSources['env'],
-  names: readonly OptionName[] = OPTION_NAMES,
-): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const name of names) {
-    const raw = env[envName(name)];
-    if (raw === undefined || raw === '') continue;
-    try {
-      values[name] = convertOption(name, raw, envName(name));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  return values;
-}
 
 type ContextOption = Exclude<keyof DefaultContext, 'given' | 'preset' | 'embeddedKey'> & OptionName;
 /** The options DefaultContext exposes (every field but the derived ones: the `satisfies` makes the list exact). */
@@ -115,9 +97,19 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const file =
     typeof sources.flags.config === 'string'
-      ? readConfigFile(resolvePath(sources.cwd, sources.flags.config), OPTIONS)
+      ? pickOptions(
+          OPTIONS,
+          readConfigFile(resolvePath(sources.cwd, sources.flags.config), {
+            ...sources.alsoInFile,
+            ...OPTIONS,
+          }),
+        )
       : {};
-  const given: Record<string, unknown> = { ...optionsFromEnv(sources.env), ...file, ...sources.flags };
+  const given: Record<string, unknown> = {
+    ...optionsFromEnv(OPTIONS, sources.env),
+    ...file,
+    ...pickOptions(OPTIONS, sources.flags),
+  };
   const options = resolveOptions(given);
 
   const scenario = options.scenario;
@@ -239,7 +231,7 @@ function requestHeaders(pairs: readonly (readonly [string, string])[]): Record<s
  * usual environment variables, the lower-case form first as curl and undici read them.
  * Also `setup`'s: one reading of the proxy options for every command that talks HTTP.
  */
-export function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings | null {
+export function resolveProxy(flag: unknown, env: Env): ProxySettings | null {
   if (flag === false) return null;
   if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
   const read = (name: string) => env[name.toLowerCase()] || env[name] || null;

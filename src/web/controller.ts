@@ -15,6 +15,7 @@ import type { RunConfig } from '../run-config/types.ts';
 import type { RunObserver } from '../session/run-session.ts';
 import { type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
 import { FORM_OPTIONS, formFields, formLabel, formValues, isBlankable } from './form.ts';
+import { WEB_OPTIONS } from './options.ts';
 import { type PrometheusInput, renderPrometheus } from './prometheus.ts';
 
 /** A refusal the server turns into an HTTP status with a JSON `{ error }` body. */
@@ -273,7 +274,12 @@ export class WebController implements RunObserver {
       }
     }
     try {
-      return resolveRunConfig({ flags, env: this.options.env, cwd: this.options.cwd });
+      return resolveRunConfig({
+        flags,
+        env: this.options.env,
+        cwd: this.options.cwd,
+        alsoInFile: WEB_OPTIONS,
+      });
     } catch (error) {
       throw new WebError(400, (error as Error).message);
     }

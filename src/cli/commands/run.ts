@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { GlobalState } from '../../global-state.ts';
 import type { RunConfig } from '../../run-config/types.ts';
 import type { RunObserver } from '../../session/run-session.ts';
-import { addWebOptions } from '../../web/options.ts';
+import { WEB_OPTIONS } from '../../web/options.ts';
+import { addOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
 import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
 import { withWebUi } from '../web-attach.ts';
@@ -19,7 +20,7 @@ export function register(program: Command, { state, action }: CliContext): void 
     .option('--processes <n|auto>', 'worker processes on this machine (auto = one per core)')
     .option('--web', 'also serve the live web UI and /metrics while this run lasts');
   addRunOptions(cmd);
-  addWebOptions(cmd);
+  addOptions(cmd, WEB_OPTIONS);
   cmd.addHelpText(
     'after',
     `
@@ -43,7 +44,7 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
     const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));
     if (found) flags.config = AUTO_CONFIG;
-    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
+    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd, alsoInFile: WEB_OPTIONS });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
     const log = config.jsonSummary ? state.stderr : state.stdout;

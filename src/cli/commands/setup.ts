@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { optionsFromEnv } from '../../config/resolve-options.ts';
 import { httpUrl } from '../../config/units.ts';
 import { createTransport, type Transport, transportWarnings } from '../../engine/transport.ts';
+import { REACH_OPTIONS } from '../../engine/transport-options.ts';
 import { EXIT_OK, UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
-import { optionsFromEnv, resolveProxy, resolveTls } from '../../run-config/resolve.ts';
+import { resolveProxy, resolveTls } from '../../run-config/resolve.ts';
 import type { CliContext } from '../context.ts';
-import { addTransportOptions, REACH_OPTION_NAMES, typedFlags } from '../run-options.ts';
+import { addTransportOptions, typedFlags } from '../run-options.ts';
 
 interface SetupFlags {
   console?: string;
@@ -155,7 +157,7 @@ Examples:
  */
 function setupTransport(cmd: Command, state: GlobalState, write: (line: string) => void): Transport {
   const given: Record<string, unknown> = {
-    ...optionsFromEnv(state.env, REACH_OPTION_NAMES),
+    ...optionsFromEnv(REACH_OPTIONS, state.env),
     ...typedFlags(cmd),
   };
   const text = (name: 'ca' | 'cert' | 'key' | 'servername') =>
