@@ -13,6 +13,7 @@ import { convert, envName, flagOf, helpLine, type OptionTable } from '../config/
 import { MASTER_OPTIONS, WORKER_OPTIONS } from '../distributed/master-options.ts';
 import { FIND_LIMIT_OPTIONS } from '../find-limit/options.ts';
 import { memoryState } from '../global-state.ts';
+import { MERGE_OPTIONS, REPORT_COMMAND_OPTIONS } from '../report/options.ts';
 import { WEB_OPTIONS } from '../web/options.ts';
 import { givenOwnOptions } from './command-options.ts';
 import { buildProgram } from './main.ts';
@@ -35,6 +36,8 @@ const COMMAND_TABLES: Readonly<Record<string, readonly OptionTable[]>> = {
   worker: [WORKER_OPTIONS],
   web: [WEB_OPTIONS],
   'find-limit': [FIND_LIMIT_OPTIONS],
+  report: [REPORT_COMMAND_OPTIONS],
+  merge: [MERGE_OPTIONS],
 };
 
 for (const [path, tables] of Object.entries(COMMAND_TABLES)) {

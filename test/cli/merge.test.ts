@@ -1,10 +1,11 @@
 /**
  * `streamload merge` compares the segments' configurations without the options that are
  * per-segment by their table entry (`perSegment`): two `--segment` runs that differ only in how
- * each reports (`--format`, `--live-interval`, `--json-summary`, `--out`) are one run.
+ * each reports (`--format`, `--live-interval`, `--json-summary`, `--out`) are one run. merge's and
+ * report's own options come from a config file here.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readRun, runCli, tempDir, withMockLlm } from './helpers.ts';
@@ -35,16 +36,23 @@ test('merge accepts segments that differ only in per-segment options (--format, 
       ]);
       assert.equal(a.code, 0, a.stderr);
       assert.equal(b.code, 0, b.stderr);
-      const merged = await runCli(
-        ['merge', join(out, 's1'), join(out, 's2'), '--out', join(out, 'm'), '--format', 'json'],
-        {
-          timeoutMs: 60_000,
-        },
-      );
+      // merge's own options from a config file (out, format), as every command's may be.
+      const mergeConfig = join(out, 'merge.yml');
+      writeFileSync(mergeConfig, `out: ${JSON.stringify(join(out, 'm'))}\nformat: json\n`);
+      const merged = await runCli(['merge', join(out, 's1'), join(out, 's2'), '--config', mergeConfig], {
+        timeoutMs: 60_000,
+      });
       assert.equal(merged.code, 0, merged.stderr);
+      assert.deepEqual(readdirSync(join(out, 'm')), ['run.json']);
       const run = readRun(join(out, 'm'));
       assert.equal(run.totals.requests, 20);
       assert.equal(run.partial, null);
+      // report's too: the merged run re-rendered as markdown only, into the folder the file names.
+      const reportConfig = join(out, 'report.yml');
+      writeFileSync(reportConfig, `format: [md]\nout: ${JSON.stringify(join(out, 'r'))}\n`);
+      const report = await runCli(['report', join(out, 'm', 'run.json'), '--config', reportConfig]);
+      assert.equal(report.code, 0, report.stderr);
+      assert.deepEqual(readdirSync(join(out, 'r')), ['report.md']);
     });
   } finally {
     rmSync(out, { recursive: true, force: true });
