@@ -2,6 +2,8 @@
  * The package's programmatic entry: start runs from code and write scenario files.
  */
 
+import { setPackageEntry } from './engine/scenario/self-import.ts';
+
 export type { Stage } from './config/units.ts';
 export { backoffDelayMs, parseRetryAfterMs } from './controls/backoff.ts';
 export {
@@ -34,3 +36,6 @@ export type { MetricsSummary, RequestResult } from './metrics/types.ts';
 export type { RunJson } from './report/types.ts';
 export { type LiveRunHandle, type RunHandle, type StartRunOptions, startRun } from './run.ts';
 export type { RunConfig } from './run-config/types.ts';
+
+// A scenario file's `import 'streamload'` in a program using this API is this copy of the package.
+setPackageEntry(import.meta.url);

@@ -63,7 +63,7 @@ export async function runFindLimit(
     thresholds: base.threshold,
     maxErrorRate: settings.maxErrorRate,
   });
-  const start = await startFor(settings.processes);
+  const start = await startFor(settings.processes, state);
   const startedAt = new Date();
   const rows: StepRow[] = [];
   return withSession(base, state, settings, log, async (session) => {
@@ -146,12 +146,14 @@ function stepDir(index: number, load: number, unit: FindLimitJson['unit']): stri
 /** Each step's starter: in this process, or split over --processes like `run --processes`. */
 async function startFor(
   processes: string | undefined,
+  state: GlobalState,
 ): Promise<((config: RunConfig, origin: string) => Promise<LiveRunHandle>) | undefined> {
   if (processes === undefined || processes === '1') return undefined;
   const { parseProcesses } = await import('../distributed/index.ts');
   const { startScaledSession } = await import('./scale-out.ts');
   const count = parseProcesses(processes);
-  return (config, origin) => startScaledSession(config, origin, { kind: 'processes', processes: count });
+  return (config, origin) =>
+    startScaledSession(config, origin, { kind: 'processes', processes: count }, state);
 }
 
 async function writeFindLimitReports(report: FindLimitJson, outDir: string): Promise<void> {

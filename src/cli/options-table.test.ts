@@ -12,7 +12,6 @@ import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { readConfigFile } from '../config/file.ts';
 import { optionsFromEnv } from '../config/resolve-options.ts';
-import { FOLDED_OPTIONS } from '../run-config/derived.ts';
 import {
   convertOption,
   envName,
@@ -24,6 +23,7 @@ import {
 } from '../run-config/fields.ts';
 import { resolveRunConfig } from '../run-config/resolve.ts';
 import { runJsonConfigSchema } from '../run-config/run-json-schema.ts';
+import { FOLDED_OPTIONS } from '../run-config/types.ts';
 import { configFromWire } from '../run-config/wire.ts';
 import { formFields } from '../web/form.ts';
 import { addRunOptions, typedFlags } from './run-options.ts';

@@ -9,7 +9,8 @@
  * here instead of a dozen functions (the hot path allocates per request, never per event).
  */
 import type { ErrorName } from '../metrics/names.ts';
-import type { Recorder, RequestResult } from '../metrics/types.ts';
+import type { Recorder } from '../metrics/recorder-api.ts';
+import type { RequestResult } from '../metrics/types.ts';
 import type { Protocol, StreamInterpreter } from '../protocols/types.ts';
 import type { SseEvent } from '../sse/types.ts';
 import type { Mutable } from '../util/mutable.ts';

@@ -4,7 +4,8 @@
  * generator's own queueing and are overstated.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { GeneratorSample, Recorder } from '../metrics/types.ts';
+import type { Recorder } from '../metrics/recorder-api.ts';
+import type { GeneratorSample } from '../metrics/types.ts';
 import { createStealMeter } from './cpu-steal.ts';
 
 export const SATURATION_WARNING = 'generator saturated: latencies are overstated';

@@ -16,9 +16,10 @@ import {
 } from './live-histograms.ts';
 import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
 import { type ControlsTotals, createControlsRecorder } from './operations.ts';
+import type { Recorder, RecorderOptions } from './recorder-api.ts';
 import { createRequestTable, OTHER_NAME } from './request-table.ts';
 import { SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
-import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
+import type { RequestResult } from './types.ts';
 
 interface Counters {
   requests: number;

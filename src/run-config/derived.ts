@@ -8,22 +8,7 @@
 import { orNull, type ValueSchema } from '../config/value-schema.ts';
 import { CONTROL_KEYS } from '../controls/control-keys.ts';
 import { mayBeNull, OPTION_NAMES, type OptionName, type OptionValues, optionEntry } from './fields.ts';
-import type { DerivedSettings, RunConfig } from './types.ts';
-
-/** Options read into a derived setting (DerivedSettings says which). */
-export const FOLDED_OPTIONS = [
-  'apiKeyFile', // → apiKey
-  'questions', // the file → questions, the pool
-  'header', // → headers (with User-Agent)
-  'proxy', // with HTTP(S)_PROXY/NO_PROXY → proxy
-  'ca', // → tls
-  'cert',
-  'key',
-  'insecure',
-  'servername',
-  ...CONTROL_KEYS, // → controls
-] as const satisfies readonly OptionName[];
-export type FoldedOption = (typeof FOLDED_OPTIONS)[number];
+import { type DerivedSettings, FOLDED_OPTIONS, type FoldedOption, type RunConfig } from './types.ts';
 
 /** The options standing under their own name in RunConfig. */
 export const OWN_OPTIONS: readonly OptionName[] = OPTION_NAMES.filter(

@@ -1,10 +1,25 @@
 /** Run settings: resolved from flags over config file over `STREAMLOAD_*` env over defaults. */
 
+import { CONTROL_KEYS } from '../controls/control-keys.ts';
 import type { ControlOptions } from '../controls/options.ts';
 import type { ProxySettings, TlsSettings } from '../engine/transport-options.ts';
-import type { FoldedOption } from './derived.ts';
-import type { OptionValues } from './fields.ts';
+import type { OptionName, OptionValues } from './fields.ts';
 import type { PoolDescription } from './question-pool.ts';
+
+/** Options read into a derived setting (DerivedSettings says which). */
+export const FOLDED_OPTIONS = [
+  'apiKeyFile', // → apiKey
+  'questions', // the file → questions, the pool
+  'header', // → headers (with User-Agent)
+  'proxy', // with HTTP(S)_PROXY/NO_PROXY → proxy
+  'ca', // → tls
+  'cert',
+  'key',
+  'insecure',
+  'servername',
+  ...CONTROL_KEYS, // → controls
+] as const satisfies readonly OptionName[];
+export type FoldedOption = (typeof FOLDED_OPTIONS)[number];
 
 /** Settings computed from several options; derived.ts lists the options folded into each. */
 export interface DerivedSettings {

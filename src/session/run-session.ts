@@ -10,7 +10,7 @@ import { preflight } from '../engine/preflight.ts';
 import { proxyFor } from '../engine/proxy.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
 import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
-import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
+import { EXIT_INTERRUPTED, ExitError, UsageError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { getProtocol } from '../protocols/index.ts';
 import { toJsonSummary } from '../report/run-json.ts';
@@ -110,7 +110,7 @@ export interface Session {
  */
 export async function withSession<T>(
   config: RunConfig,
-  state: Pick<GlobalState, 'stderr' | 'onStopSignal'>,
+  state: Pick<GlobalState, 'stderr' | 'onStopSignal' | 'selfEntry'>,
   options: Pick<SessionOptions, 'embeddedArgs'>,
   log: Output,
   use: (session: Session) => Promise<T>,
@@ -146,7 +146,9 @@ export async function withSession<T>(
     if (scenarioFile) await beforeLoad(loadScenario(config.scenario));
     let origin = config.target;
     if (origin === null) {
-      embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
+      if (state.selfEntry === undefined)
+        throw new UsageError('--target: none given, and this program cannot start its embedded targets');
+      embedded = await beforeLoad(startEmbeddedTargets(state.selfEntry, options.embeddedArgs));
       origin = config.protocol === 'openai' ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
       // A dead embedded target is said at once and ends the run: every request after it would be a

@@ -41,14 +41,19 @@ export function register(program: Command, { state, action }: CliContext): void 
         ...(observer === undefined ? {} : { observer }),
         usersPerProcess: null,
         start: (c, origin) =>
-          startScaledSession(c, origin, {
-            kind: 'master',
-            ...master,
-            onListening: (port) =>
-              state.stderr.write(
-                `streamload: listening for workers on ${master.host}:${port}; waiting for ${master.expectWorkers}\n`,
-              ),
-          }),
+          startScaledSession(
+            c,
+            origin,
+            {
+              kind: 'master',
+              ...master,
+              onListening: (port) =>
+                state.stderr.write(
+                  `streamload: listening for workers on ${master.host}:${port}; waiting for ${master.expectWorkers}\n`,
+                ),
+            },
+            state,
+          ),
       });
       return result.exitCode;
     });
