@@ -337,11 +337,11 @@ test('runtime path references point down the layers too (entries are handed down
 test('the runtime path check names a path that climbs (guards the check)', () => {
   assert.deepEqual(
     runtimePathsUp([
-      { path: 'src/engine/x.ts', text: 'const MAIN = new URL(`../cli/main${ext}`, import.meta.url);' },
+      { path: 'src/engine/x.ts', text: `const MAIN = new URL(\`../cli/main\${ext}\`, import.meta.url);` },
       { path: 'src/engine/scenario/y.ts', text: "new URL('../../index.ts', import.meta.url)" },
       { path: 'src/report/z.ts', text: "new URL('../../schemas/run.schema.json', import.meta.url)" },
       { path: 'src/cli/entries.ts', text: "new URL('./main.ts', import.meta.url)" },
-      { path: 'src/cli/other.ts', text: 'new URL(`../index${EXT}`, import.meta.url)' },
+      { path: 'src/cli/other.ts', text: `new URL(\`../index\${EXT}\`, import.meta.url)` },
     ]),
     [
       'src/engine/x.ts -> src/cli/main (engine -> cli)',

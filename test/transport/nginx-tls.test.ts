@@ -27,7 +27,14 @@ before(async () => {
   const dir = serverDir();
   certs = makeCertificates(dir);
   // Fast streams: the test is about the transport, not the mock LLM's pacing.
-  targets = await startEmbeddedTargets(CLI_MAIN, ['--first-token-ms', '20', '--inter-token-ms', '5', '--tokens', '20']);
+  targets = await startEmbeddedTargets(CLI_MAIN, [
+    '--first-token-ms',
+    '20',
+    '--inter-token-ms',
+    '5',
+    '--tokens',
+    '20',
+  ]);
   nginx = await startNginx(dir, targets.workflowUrl, certs);
 });
 
