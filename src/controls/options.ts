@@ -14,7 +14,7 @@ import { amount, count, flag, oneOf, spec } from '../config/values.ts';
 export const JITTERS = ['full', 'equal', 'none'] as const;
 export type Jitter = (typeof JITTERS)[number];
 
-/** What a retry can be for: taxonomy names (PRODUCT.md). */
+/** What a retry can be for: taxonomy names (docs/metrics.md). */
 export const RETRY_CAUSES = ['rate_limited', 'http_5xx', 'connection_error', 'timeout'] as const;
 export type RetryCause = (typeof RETRY_CAUSES)[number];
 

@@ -1,4 +1,4 @@
-/** Maps transport failures and HTTP statuses to the error taxonomy (PRODUCT.md). */
+/** Maps transport failures and HTTP statuses to the error taxonomy (docs/metrics.md). */
 import type { ErrorName } from '../metrics/names.ts';
 
 const TIMEOUT_CODES = new Set([

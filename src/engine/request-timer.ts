@@ -219,7 +219,7 @@ export class RequestTimer {
   }
 
   /**
-   * PRODUCT.md's idle timeout is the gap between events: comments and data-less pings carry no
+   * The idle timeout (docs/metrics.md) is the gap between events: comments and data-less pings carry no
    * event and do not reset it. The transport arms one timer per stream for `idleTimeoutMs` and
    * asks here when it fires (never per event): 0 means the deadline passed and the request
    * failed with `timeout`, else the milliseconds still to wait.

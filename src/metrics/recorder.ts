@@ -135,7 +135,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   /**
-   * A request the tool cut: not a request that completed, nor a failure (PRODUCT.md: `cancelled`),
+   * A request the tool cut: not a request that completed, nor a failure (docs/metrics.md: `cancelled`),
    * but what it measured before the cut still counts. Its duration is the cut's, not the server's.
    */
   const cancelledRequest = (result: RequestResult): void => {

@@ -1,5 +1,5 @@
 /**
- * What a protocol knows about a stream (PRODUCT.md "Protocols"): how to build the request, what
+ * What a protocol knows about a stream: how to build the request, what
  * each event means, when the stream is done and whether it succeeded. The engine stays generic.
  */
 

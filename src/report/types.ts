@@ -1,4 +1,4 @@
-/** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
+/** run.json, schema `streamload.run/v1` (the contract: docs/run-json.md; the JSON Schema is schemas/run.schema.json). */
 
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';

@@ -1,5 +1,5 @@
 /**
- * Presets as PRODUCT.md states them: `--profile` users/requests, `burst` fires its requests at
+ * Presets as the README states them: `--profile` users/requests, `burst` fires its requests at
  * once, `--iterations N` is exactly N requests in every scenario, and the start banner describes
  * stages as they run.
  */
