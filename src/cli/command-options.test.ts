@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Command } from 'commander';
-import { convert, envName, flagOf, helpLine, type OptionTable } from '../config/option.ts';
+import { convert, envOf, flagOf, helpLine, type OptionTable } from '../config/option.ts';
 import { MASTER_OPTIONS, WORKER_OPTIONS } from '../distributed/master-options.ts';
+import { REACH_OPTIONS } from '../engine/transport-options.ts';
 import { FIND_LIMIT_OPTIONS } from '../find-limit/options.ts';
 import { memoryState } from '../global-state.ts';
 import { MERGE_OPTIONS, REPORT_COMMAND_OPTIONS } from '../report/options.ts';
+import { SETUP_OPTIONS } from '../setup/options.ts';
 import { WEB_OPTIONS } from '../web/options.ts';
 import { givenOwnOptions } from './command-options.ts';
 import { buildProgram } from './main.ts';
@@ -38,6 +40,7 @@ const COMMAND_TABLES: Readonly<Record<string, readonly OptionTable[]>> = {
   'find-limit': [FIND_LIMIT_OPTIONS],
   report: [REPORT_COMMAND_OPTIONS],
   merge: [MERGE_OPTIONS],
+  setup: [SETUP_OPTIONS, REACH_OPTIONS],
 };
 
 for (const [path, tables] of Object.entries(COMMAND_TABLES)) {
@@ -57,8 +60,9 @@ for (const [path, tables] of Object.entries(COMMAND_TABLES)) {
           const given = givenOwnOptions(table, { config: file }, { env: {}, cwd: dir });
           assert.deepEqual(given[name], value, `${path}: config file key ${key}`);
         }
-        const fromEnv = givenOwnOptions(table, {}, { env: { [envName(name)]: example }, cwd: dir });
-        assert.deepEqual(fromEnv[name], value, `${path}: ${envName(name)}`);
+        const variable = envOf(name, entry);
+        const fromEnv = givenOwnOptions(table, {}, { env: { [variable]: example }, cwd: dir });
+        assert.deepEqual(fromEnv[name], value, `${path}: ${variable}`);
       });
     }
   });

@@ -40,6 +40,8 @@ export interface Option<T, D extends T | null, C = unknown> {
   readonly defaultHelp?: string;
   /** A computed default that may be null (the option stays unset in some cases). */
   readonly nullable?: true;
+  /** The env variable when not STREAMLOAD_<SNAKE> of the name (an established one: STREAMLOAD_DIFY_EMAIL). */
+  readonly env?: string;
   /** Given several times, the values add up (`--threshold`, `--header`). */
   readonly repeatable?: boolean;
   /**
@@ -72,6 +74,11 @@ export function flagOf(name: string): string {
 /** The env variable of an option: apiKey → STREAMLOAD_API_KEY. */
 export function envName(name: string): string {
   return `STREAMLOAD_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** The env variable of a table's option: its own, else envName. */
+export function envOf(name: string, entry: AnyOption): string {
+  return entry.env ?? envName(name);
 }
 
 /** The option of `table` a config-file key names: `runTime` or `run-time`. */

@@ -4,7 +4,7 @@
  * its source (the flag, file:line, the env variable).
  */
 import { UsageError } from '../errors.ts';
-import { convert, envName, type OptionTable, type ValuesOf } from './option.ts';
+import { convert, envOf, type OptionTable, type ValuesOf } from './option.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -12,10 +12,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export function optionsFromEnv(table: OptionTable, env: Env): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(table)) {
-    const raw = env[envName(name)];
+    const variable = envOf(name, entry);
+    const raw = env[variable];
     if (raw === undefined || raw === '') continue;
     try {
-      values[name] = convert(entry, raw, envName(name));
+      values[name] = convert(entry, raw, variable);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

@@ -67,6 +67,25 @@ test('find-limit: its own bounds from the file, checked against the run options'
   assert.match(r.stderr, /--max-users: 2 is below the first step \(--users 4\)/);
 });
 
+test("setup: the console, the admin and the proxy setting from the file (shared with run's keys)", async () => {
+  const port = await closedPort();
+  const file = configFile('setup.yml', [
+    'protocol: workflow',
+    `console: http://127.0.0.1:${port}`,
+    'email: admin@example.com',
+    'password: from-the-file',
+    'proxy: false',
+  ]);
+  const r = await runCli(['setup', '--config', file, '--save', join(dir, 'saved.yml')], {
+    timeoutMs: 60_000,
+    env: { HTTP_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9' },
+  });
+  assert.equal(r.code, 2, r.stderr);
+  // Straight to the console the file names (proxy: false), not through HTTP_PROXY, and no prompt.
+  assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  assert.doesNotMatch(r.stderr, /127\.0\.0\.1:9\b/);
+});
+
 test('web: bind port and token from the file', async () => {
   const file = configFile('web.yml', ['webPort: 0', 'webToken: from-the-file']);
   let url = '';
