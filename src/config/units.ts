@@ -96,23 +96,6 @@ export function duration(option: string): (text: string) => number {
   };
 }
 
-/** An http(s) URL without credentials (they would be echoed and stored), trailing slashes removed. */
-export function httpUrl(option: string): (text: string) => string {
-  return (text) => {
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new UsageError(`${option}: expected an http(s) URL, got "${text}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new UsageError(`${option}: expected an http(s) URL, got "${text}"`);
-    if (url.username !== '' || url.password !== '')
-      throw new UsageError(`${option}: credentials in the URL are refused (they would be printed and saved)`);
-    return text.replace(/\/+$/, '');
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Raw values (a CLI string, a config-file value, an env string, a form field, a scenario field)
 // → typed ones. Pure: each throws a ValueError saying what was expected.
