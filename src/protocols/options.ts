@@ -79,7 +79,8 @@ export const PROTOCOL_OPTIONS = {
     help: 'openai protocol: model name',
     value: text,
     default: null,
-    defaultHelp: DEFAULT_OPENAI_MODEL,
+    // The value is none (run.json says null); what an openai request then names is the protocol's.
+    defaultHelp: `none: a request names ${DEFAULT_OPENAI_MODEL}`,
   }),
   method: option({ arg: 'verb', help: 'sse protocol: HTTP method', value: text, default: 'GET' }),
   body: option({ arg: 'text', help: 'sse protocol: request body', value: text, default: null }),
