@@ -1,6 +1,6 @@
 /** `npm run schema`: regenerates the `config` section of schemas/run.schema.json from the option table. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withGeneratedConfig } from '../src/config/run-json-schema.ts';
+import { withGeneratedConfig } from '../src/run-config/run-json-schema.ts';
 
 const file = new URL('../schemas/run.schema.json', import.meta.url);
 const before = readFileSync(file, 'utf8');

@@ -25,11 +25,16 @@ export interface GlobalState {
   readonly terminal?: { readonly input: NodeJS.ReadStream; readonly output: NodeJS.WriteStream };
   /** Calls `listener` on each SIGINT, SIGTERM or SIGHUP; returns the unsubscribe. */
   onStopSignal(listener: (signal: StopSignal) => void): () => void;
+  /**
+   * The script that runs this program's CLI (`node <it> serve workflow …`): how a run starts its
+   * embedded targets in a child. Given by the CLI's entry; none: a run needs a `--target`.
+   */
+  readonly selfEntry?: string;
 }
 
 /** A state that records output and never sees a signal (unless `signal()` is called): for tests. */
 export function memoryState(
-  overrides: Partial<Pick<GlobalState, 'env' | 'cwd'>> = {},
+  overrides: Partial<Pick<GlobalState, 'env' | 'cwd' | 'selfEntry'>> = {},
 ): GlobalState & { readonly out: string[]; readonly err: string[]; signal(s: StopSignal): void } {
   const out: string[] = [];
   const err: string[] = [];
@@ -37,6 +42,7 @@ export function memoryState(
   return {
     env: overrides.env ?? {},
     cwd: overrides.cwd ?? '/',
+    ...(overrides.selfEntry === undefined ? {} : { selfEntry: overrides.selfEntry }),
     stdout: { write: (text: string) => out.push(text) },
     stderr: { write: (text: string) => err.push(text) },
     out,

@@ -2,9 +2,9 @@
  * The package's programmatic entry: start runs from code and write scenario files.
  */
 
-// Client-side controls for scenario code (a run's own are set with --client-rate, --retry, …).
-export type { Jitter } from './config/control-options.ts';
-export type { RunConfig, Stage } from './config/types.ts';
+import { setPackageEntry } from './engine/scenario/self-import.ts';
+
+export type { Stage } from './config/units.ts';
 export { backoffDelayMs, parseRetryAfterMs } from './controls/backoff.ts';
 export {
   type BreakerState,
@@ -12,6 +12,8 @@ export {
   type CircuitBreakerOptions,
   createCircuitBreaker,
 } from './controls/circuit-breaker.ts';
+// Client-side controls for scenario code (a run's own are set with --client-rate, --retry, …).
+export type { Jitter } from './controls/options.ts';
 export { createSemaphore, type Semaphore } from './controls/semaphore.ts';
 export {
   createTokenBucket,
@@ -33,3 +35,7 @@ export type { KeptEvent, ResponseBody } from './engine/scenario/response.ts';
 export type { MetricsSummary, RequestResult } from './metrics/types.ts';
 export type { RunJson } from './report/types.ts';
 export { type LiveRunHandle, type RunHandle, type StartRunOptions, startRun } from './run.ts';
+export type { RunConfig } from './run-config/types.ts';
+
+// A scenario file's `import 'streamload'` in a program using this API is this copy of the package.
+setPackageEntry(import.meta.url);

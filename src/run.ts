@@ -4,13 +4,8 @@
  * run.json). The CLI, the web UI and scale-out workers all drive runs through here.
  */
 
-import type { ControlOptions } from './config/control-options.ts';
-import { readControls } from './config/controls.ts';
-import { redactConfig } from './config/resolve.ts';
-import { segmentConfig } from './config/share-config.ts';
-import { lateMs } from './config/start-at.ts';
-import { evaluateThresholds, parseThreshold, type Threshold } from './config/thresholds.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from './config/types.ts';
+import { readControls } from './controls/control-keys.ts';
+import type { ControlOptions } from './controls/options.ts';
 import { mergeControls, resolveControls } from './controls/settings.ts';
 import { createArrivals } from './engine/arrivals.ts';
 import { createClosedExecutor, INSTANT_BACKOFF_MS } from './engine/executors/closed.ts';
@@ -21,6 +16,7 @@ import { createRequestBudget } from './engine/request-budget.ts';
 import { createRequestControls } from './engine/request-controls.ts';
 import type { ScenarioDefinition } from './engine/scenario/define.ts';
 import { loadRunScenario } from './engine/scenario/load.ts';
+import { BUILTIN_SCENARIOS } from './engine/scenario/options.ts';
 import { createSelfCheck } from './engine/self-check.ts';
 import type { RequestDeps } from './engine/stream-request.ts';
 import { createSummaryFeed } from './engine/summary-feed.ts';
@@ -34,7 +30,12 @@ import { getProtocol } from './protocols/index.ts';
 import { currentEnvironment } from './report/environment.ts';
 import { buildRunJson } from './report/run-json.ts';
 import type { RunJson } from './report/types.ts';
+import { redactConfig } from './run-config/resolve.ts';
+import { segmentConfig } from './run-config/share-config.ts';
+import type { RecordedConfig, RunConfig } from './run-config/types.ts';
+import { lateMs } from './segments/start-at.ts';
 import { goodRequest, type Objective, parseObjective } from './slo/objectives.ts';
+import { evaluateThresholds, parseThreshold, type Threshold } from './slo/thresholds.ts';
 import { createRandom } from './util/random.ts';
 
 /** After the final cut, how long scenario code gets to return before it is abandoned. */
@@ -83,7 +84,7 @@ export interface RunEnd {
   readonly warnings: readonly string[];
   readonly startedAt: Date;
   /** The configuration as recorded (default: `config` redacted); a scaled run adds its placement. */
-  readonly recorded?: Record<string, unknown>;
+  readonly recorded?: RecordedConfig;
   /** Keep the whole snapshot (`--segment` runs: `streamload merge` needs it). */
   readonly keepSnapshot?: boolean;
 }

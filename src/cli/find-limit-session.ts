@@ -6,7 +6,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunConfig } from '../config/types.ts';
 import { formatDuration } from '../config/units.ts';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.ts';
 import { stepChecks } from '../find-limit/checks.ts';
@@ -27,6 +26,7 @@ import { currentEnvironment } from '../report/environment.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeFileAtomic, writeReports } from '../report/write.ts';
 import type { LiveRunHandle } from '../run.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { prepareOutDir } from '../session/out-dir.ts';
 import { withSession } from '../session/run-session.ts';
 
@@ -70,7 +70,7 @@ export async function runFindLimit(
     thresholds: base.threshold,
     maxErrorRate: settings.maxErrorRate,
   });
-  const start = await startFor(settings.processes);
+  const start = await startFor(settings.processes, state);
   const startedAt = new Date();
   const rows: StepRow[] = [];
   return withSession(base, state, settings, log, async (session) => {
@@ -153,12 +153,14 @@ function stepDir(index: number, load: number, unit: FindLimitJson['unit']): stri
 /** Each step's starter: in this process, or split over --processes like `run --processes`. */
 async function startFor(
   processes: string | undefined,
+  state: GlobalState,
 ): Promise<((config: RunConfig, origin: string) => Promise<LiveRunHandle>) | undefined> {
   if (processes === undefined || processes === '1') return undefined;
   const { parseProcesses } = await import('../distributed/index.ts');
   const { startScaledSession } = await import('./scale-out.ts');
   const count = parseProcesses(processes);
-  return (config, origin) => startScaledSession(config, origin, { kind: 'processes', processes: count });
+  return (config, origin) =>
+    startScaledSession(config, origin, { kind: 'processes', processes: count }, state);
 }
 
 async function writeFindLimitReports(report: FindLimitJson, outDir: string): Promise<void> {

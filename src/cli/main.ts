@@ -6,13 +6,18 @@
  * Heavy modules are imported lazily inside the command's action so `--help` stays fast.
  */
 import { Command, CommanderError } from 'commander';
+import { setPackageEntry } from '../engine/scenario/self-import.ts';
 import { EXIT_OK, EXIT_USAGE, ExitError } from '../errors.ts';
 import type { GlobalState, Output } from '../global-state.ts';
 import { isSystemError, OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { CliContext } from './context.ts';
+import { PACKAGE_ENTRY } from './entries.ts';
 import { processState } from './process-state.ts';
+
+// A scenario file's `import 'streamload'` is this copy of the package.
+setPackageEntry(PACKAGE_ENTRY);
 
 /**
  * The program with every command, reading and writing `state`; `onExitCode` receives what the

@@ -10,12 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
-import { FOLDED_OPTIONS } from '../config/derived.ts';
-import { convertOption, envName, flagOf, helpOf, OPTION_NAMES, optionEntry } from '../config/fields.ts';
 import { readConfigFile } from '../config/file.ts';
-import { optionsFromEnv, resolveRunConfig } from '../config/resolve.ts';
-import { runJsonConfigSchema } from '../config/run-json-schema.ts';
-import { configFromWire } from '../config/wire.ts';
+import { optionsFromEnv } from '../config/resolve-options.ts';
+import {
+  convertOption,
+  envName,
+  flagOf,
+  helpOf,
+  OPTION_NAMES,
+  OPTIONS,
+  optionEntry,
+} from '../run-config/fields.ts';
+import { resolveRunConfig } from '../run-config/resolve.ts';
+import { runJsonConfigSchema } from '../run-config/run-json-schema.ts';
+import { FOLDED_OPTIONS } from '../run-config/types.ts';
+import { configFromWire } from '../run-config/wire.ts';
 import { formFields } from '../web/form.ts';
 import { addRunOptions, typedFlags } from './run-options.ts';
 
@@ -47,9 +56,9 @@ describe('every option of the table reaches flags, help, files, env, schema, wir
       for (const key of [name, flag.slice(2)]) {
         const file = join(dir, `${name}-${key}.yml`);
         writeFileSync(file, `${key}: ${JSON.stringify(example)}\n`);
-        assert.deepEqual(readConfigFile(file)[name], value, `config file key ${key}`);
+        assert.deepEqual(readConfigFile(file, OPTIONS)[name], value, `config file key ${key}`);
       }
-      assert.deepEqual(optionsFromEnv({ [envName(name)]: example })[name], value, envName(name));
+      assert.deepEqual(optionsFromEnv(OPTIONS, { [envName(name)]: example })[name], value, envName(name));
 
       const folded = (FOLDED_OPTIONS as readonly string[]).includes(name);
       if (folded) {

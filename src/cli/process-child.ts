@@ -8,6 +8,10 @@
 import { createLink, type Transport } from '../distributed/link.ts';
 import { loadStartShare } from '../distributed/load-share.ts';
 import { runWorker } from '../distributed/worker.ts';
+import { setPackageEntry } from '../engine/scenario/self-import.ts';
+import { PACKAGE_ENTRY } from './entries.ts';
+
+setPackageEntry(PACKAGE_ENTRY);
 
 // Sends not yet written: the channel closes after the last one (the bye), never before.
 let unsent = 0;

@@ -1,53 +1,22 @@
 /** The load options shared by `run` and `master`, declared once from the option table. */
 import type { Command } from 'commander';
-import {
-  convertOption,
-  flagOf,
-  helpOf,
-  OPTION_NAMES,
-  type OptionName,
-  optionEntry,
-} from '../config/fields.ts';
-import type { RunConfig } from '../config/types.ts';
+import { REACH_OPTIONS } from '../engine/transport-options.ts';
 import { UsageError } from '../errors.ts';
+import { OPTIONS } from '../run-config/fields.ts';
+import type { RunConfig } from '../run-config/types.ts';
+import { addConfigOption, addOptions } from './command-options.ts';
 
 export function addRunOptions(cmd: Command): Command {
-  for (const name of OPTION_NAMES) addTableOption(cmd, name);
+  addOptions(cmd, OPTIONS);
   addNoProxyOption(cmd);
-  cmd.option(
-    '--config <file>',
-    'YAML or JSON file with the same option names (flags override it; it overrides STREAMLOAD_* env)',
-  );
-  return cmd;
+  return addConfigOption(cmd);
 }
-
-/** How every command that talks HTTP reaches its server: `run`'s proxy and TLS options. */
-export const TRANSPORT_OPTIONS = ['proxy', 'ca', 'insecure', 'cert', 'key', 'servername'] as const;
 
 /** `setup`'s share of the table: the transport options with run's flags, help and conversions. */
 export function addTransportOptions(cmd: Command): Command {
-  for (const name of TRANSPORT_OPTIONS) addTableOption(cmd, name);
+  addOptions(cmd, REACH_OPTIONS);
   addNoProxyOption(cmd);
   return cmd;
-}
-
-/** One option of the table as a flag: its help, and its conversion (a bad value names the flag). */
-function addTableOption(cmd: Command, name: OptionName): void {
-  const entry = optionEntry(name);
-  const flag = flagOf(name);
-  if (entry.arg === undefined) {
-    cmd.option(flag, helpOf(name));
-    return;
-  }
-  cmd.option(`${flag} <${entry.arg}>`, helpOf(name), (raw: string, previous: unknown) => {
-    let value: unknown;
-    try {
-      value = convertOption(name, raw, flag);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    return entry.repeatable && Array.isArray(previous) ? [...previous, ...(value as unknown[])] : value;
-  });
 }
 
 /** Commander turns this into `proxy: false`, which the config resolution reads as "go direct". */

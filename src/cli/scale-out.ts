@@ -1,9 +1,5 @@
 /** `run --processes N`: the same session, with the load split over N worker processes and merged exactly. */
-import { fileURLToPath } from 'node:url';
 import { redactSecrets } from '../config/redact.ts';
-import { redactConfig } from '../config/resolve.ts';
-import { planOf } from '../config/share-config.ts';
-import type { RunConfig } from '../config/types.ts';
 import {
   createMergedRun,
   forkProcesses,
@@ -18,13 +14,11 @@ import { transportWarnings } from '../engine/transport.ts';
 import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
 import { effectiveControls, type LiveRunHandle, type RunHandle, runJsonOf } from '../run.ts';
+import { redactConfig } from '../run-config/resolve.ts';
+import { planOf } from '../run-config/share-config.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { type RunObserver, runSession } from '../session/run-session.ts';
-import { processState } from './process-state.ts';
-
-/** The entry of a `--processes` child: process-child.js beside this file when built, .ts in the sources. */
-export const PROCESS_CHILD = fileURLToPath(
-  new URL(`./process-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-);
+import { PROCESS_CHILD } from './entries.ts';
 
 /**
  * Progress for the live view from the merge so far: the same snapshot the view summarizes, so its
@@ -53,11 +47,15 @@ export type Placement =
   | { readonly kind: 'processes'; readonly processes: number }
   | ({ readonly kind: 'master'; readonly onListening?: (port: number) => void } & MasterOptions);
 
-/** A run split over N local processes or K remote workers, behind a LiveRunHandle. */
+/**
+ * A run split over N local processes or K remote workers, behind a LiveRunHandle. `state`: where
+ * its notices go and the stop signals that end the wait for the common start.
+ */
 export async function startScaledSession(
   config: RunConfig,
   origin: string,
   placement: Placement,
+  state: Pick<GlobalState, 'stderr' | 'onStopSignal'>,
 ): Promise<LiveRunHandle> {
   let startedAt = new Date();
   // The parts apply the scenario's own controls; run.json echoes them as one process's does.
@@ -66,7 +64,7 @@ export async function startScaledSession(
     // RunConfig is plain JSON; each worker checks it on receipt (config/wire.ts configFromWire).
     config: { ...config, target: origin },
     plan: planOf(config),
-    notice: (line: string) => process.stderr.write(`${line}\n`),
+    notice: (line: string) => state.stderr.write(`${line}\n`),
   };
   const scaled: ScaledRun =
     placement.kind === 'processes'
@@ -97,7 +95,7 @@ export async function startScaledSession(
   handle.done.catch(() => {});
   try {
     await scaled.started;
-    if (scaled.startAt !== null) await untilCommonStart(scaled.startAt);
+    if (scaled.startAt !== null) await untilCommonStart(scaled.startAt, state);
   } catch (error) {
     // No run (no worker joined in time, or stopped first): children and listener must not stay.
     await scaled.close();
@@ -116,12 +114,12 @@ export async function startScaledSession(
  * stop signal first ends the run before any load, as during a `--start-at` wait (run-session.ts
  * says so and exits 130; the caller ends the children).
  */
-async function untilCommonStart(startAt: number): Promise<void> {
+async function untilCommonStart(startAt: number, state: Pick<GlobalState, 'onStopSignal'>): Promise<void> {
   let off = (): void => {};
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, Math.max(0, startAt - Date.now()));
-      off = processState().onStopSignal((signal) => {
+      off = state.onStopSignal((signal) => {
         clearTimeout(timer);
         reject(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
       });
@@ -140,7 +138,7 @@ export async function runScaledOut(
   const processes = parseProcesses(processesText);
   const result = await runSession(config, state, {
     ...(observer === undefined ? {} : { observer }),
-    start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }),
+    start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }, state),
     usersPerProcess: Math.ceil(config.users / processes),
   });
   return result.exitCode;

@@ -7,6 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readConfigFile } from './file.ts';
+import { option } from './option.ts';
+import { amount, count, jsonObject } from './values.ts';
+
+/** A table of a run's options as a config file names them (the kernel reads any command's table). */
+const TABLE = {
+  inputs: option({ arg: 'json', help: 'inputs', value: jsonObject, default: null }),
+  users: option({ arg: 'n', help: 'users', value: count(0), default: 1 }),
+  spawnRate: option({ arg: 'n', help: 'spawn rate', value: amount(0.01), default: 1 }),
+};
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'streamload-config-')), 'streamload.yml');
@@ -16,7 +25,8 @@ function file(text: string): string {
 
 test('YAML aliases resolve to the anchored value', () => {
   const values = readConfigFile(
-    file('header: &base\n  topic: load testing\n  lang: en\ninputs: *base\nusers: &n 3\nspawn-rate: *n\n'),
+    file('inputs: &base\n  topic: load testing\n  lang: en\nusers: &n 3\nspawn-rate: *n\n'),
+    TABLE,
   );
   assert.deepEqual(values.inputs, { topic: 'load testing', lang: 'en' });
   assert.equal(values.users, 3);
@@ -33,7 +43,7 @@ test('aliases that expand without bound (billion laughs) are refused at once, na
   const path = file(`inputs:\n  ${levels.join('\n  ')}\n`);
   const started = performance.now();
   assert.throws(
-    () => readConfigFile(path),
+    () => readConfigFile(path, TABLE),
     (error: Error) => {
       assert.match(
         error.message,

@@ -1,9 +1,9 @@
-/** Reads a YAML or JSON config file into field values, with file:line on every error. */
+/** Reads a YAML or JSON config file into a table's option values, with file:line on every error. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Scalar } from 'yaml';
 import { UsageError } from '../errors.ts';
-import { convertOption, optionNamed } from './fields.ts';
+import { convert, type OptionTable, optionIn } from './option.ts';
 
 /**
  * yaml is 72 modules (~40 ms of CPU at start-up): loaded when a config file is read, not by every
@@ -16,7 +16,7 @@ function loadYaml(): typeof import('yaml') {
 /** yaml's own default: no hand-written config needs more, an expansion attack needs far more. */
 const MAX_ALIAS_COUNT = 100;
 
-export function readConfigFile(file: string): Record<string, unknown> {
+export function readConfigFile(file: string, table: OptionTable): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -41,14 +41,14 @@ export function readConfigFile(file: string): Record<string, unknown> {
     const name = String(keyNode.value);
     // `streamload setup`'s record of what it made in Dify (apps, key ids): not a run option.
     if (name === 'setup') continue;
-    const option = optionNamed(name);
+    const option = optionIn(table, name);
     if (option === undefined) throw new UsageError(`${file}:${line}: unknown option "${name}"`);
     try {
       // Through the document, so aliases resolve to their anchored values (a node's own toJSON
       // leaves `{source: …}`); each alias's expansion counts against yaml's bound, so a file of
       // nested aliases (billion laughs) is refused instead of expanded into memory.
       const raw = isNode(pair.value) ? pair.value.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
-      values[option] = convertOption(option, raw ?? null, name);
+      values[option] = convert(table[option]!, raw ?? null, name);
     } catch (error) {
       throw new UsageError(`${file}:${line}: ${(error as Error).message}`);
     }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBackoff } from './control-options.ts';
 import { MAX_DURATION_MS } from './limits.ts';
 import {
   formatDuration,
@@ -98,6 +97,13 @@ test('URLs: credentials refused and never echoed; proxies keep theirs; false goe
 test('JSON objects and key=value specs (a file may give the parts as an object)', () => {
   assert.deepEqual(parseJsonObject('{"a":1}'), { a: 1 });
   refused(() => parseJsonObject('[1]'), /JSON object/);
-  assert.deepEqual(parseSpec(parseBackoff, '1s..5s'), { minMs: 1000, maxMs: 5000 });
-  refused(() => parseSpec(parseBackoff, '1s'), /MIN..MAX/);
+  // A spec parser in the shape of the controls' (RangeError on a bad spec).
+  const pair = (text: string) => {
+    const [a, b, extra] = text.split('..');
+    if (a === undefined || b === undefined || extra !== undefined) throw new RangeError('expected MIN..MAX');
+    return { a, b };
+  };
+  assert.deepEqual(parseSpec(pair, '1s..5s'), { a: '1s', b: '5s' });
+  assert.deepEqual(parseSpec(pair, ['1s..5s']), { a: '1s', b: '5s' });
+  refused(() => parseSpec(pair, '1s'), /MIN..MAX/);
 });

@@ -6,7 +6,6 @@
 import { UsageError } from '../errors.ts';
 import { MAX_DURATION_MS, MAX_USERS } from './limits.ts';
 import { redactUrl } from './redact.ts';
-import type { Stage } from './types.ts';
 
 /**
  * A value that cannot be read. The message says what was expected and never names the option:
@@ -70,12 +69,22 @@ export function port(option: string, min = 0): (text: string) => number {
 
 export function probability(option: string): (text: string) => number {
   return (text) => {
-    const value = Number(text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-      throw new UsageError(`${option}: expected a rate 0..1 or a percentage, got "${text}"`);
+    try {
+      return parseShare(text);
+    } catch (error) {
+      if (error instanceof ValueError) throw new UsageError(`${option}: ${error.message}`);
+      throw error;
     }
-    return value;
   };
+}
+
+/** A share: a number 0..1 or a percentage (`1%`); config files may give it as a number. */
+export function parseShare(raw: unknown): number {
+  const text = parseText(raw).trim();
+  const value = Number(text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : text);
+  if (text === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new ValueError(`expected a rate 0..1 or a percentage, got "${text}"`);
+  return value;
 }
 
 export function duration(option: string): (text: string) => number {
@@ -84,23 +93,6 @@ export function duration(option: string): (text: string) => number {
     if (ms === undefined)
       throw new UsageError(`${option}: expected a duration like 30s, 5m or 500ms, got "${text}"`);
     return ms;
-  };
-}
-
-/** An http(s) URL without credentials (they would be echoed and stored), trailing slashes removed. */
-export function httpUrl(option: string): (text: string) => string {
-  return (text) => {
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new UsageError(`${option}: expected an http(s) URL, got "${text}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new UsageError(`${option}: expected an http(s) URL, got "${text}"`);
-    if (url.username !== '' || url.password !== '')
-      throw new UsageError(`${option}: credentials in the URL are refused (they would be printed and saved)`);
-    return text.replace(/\/+$/, '');
   };
 }
 
@@ -222,6 +214,13 @@ export function parseWait(raw: unknown): [number, number] {
   const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
   if (max < min) throw new ValueError(`wait range "${value}" has max below min`);
   return [min, max];
+}
+
+/** One step of `--stages`. */
+export interface Stage {
+  readonly durationS: number;
+  /** Users (closed model) or arrivals per second (open model) to reach by the end of the stage. */
+  readonly target: number;
 }
 
 /** `30s:10,1m:50,30s:0` (ramp to each target over each duration), or a list of `{ duration, target }`. */

@@ -1,10 +1,8 @@
 /**
  * The kinds of option value: how a raw value is read (units.ts), what the resolved value looks like
  * (value-schema.ts, for run.json's schema and the worker protocol's check) and how it is written back
- * for a person (the web form, help defaults). The option table (fields.ts) picks one per option.
+ * for a person (the web form, help defaults). An option (option.ts) picks one.
  */
-import { parseMonitorSpecs } from '../monitor/spec.ts';
-import { RETRY_CAUSES } from './control-options.ts';
 import { MAX_DURATION_MS } from './limits.ts';
 import {
   formatDuration,
@@ -18,6 +16,7 @@ import {
   parseNumber,
   parseOneOf,
   parseProxyUrl,
+  parseShare,
   parseSpec,
   parseStages,
   parseStrings,
@@ -96,6 +95,14 @@ export function oneOf<const V extends readonly string[]>(values: V): Value<V[num
   };
 }
 
+/** A share 0..1, written `0.1` or `10%`. */
+export const share: Value<number> = {
+  parse: parseShare,
+  schema: { type: 'number', minimum: 0, maximum: 1 },
+  show: (value) => `${Math.round(value * 1e6) / 1e4}%`,
+  example: '10%',
+};
+
 export const flag: Value<boolean> = {
   parse: parseBool,
   schema: { type: 'boolean' },
@@ -173,22 +180,6 @@ export const texts: Value<readonly string[]> = {
   example: 'x',
 };
 
-/** Repeatable `--monitor` sources: each spec checked when read, kept as written (run.json echoes them). */
-export const monitorSpecs: Value<readonly string[]> = {
-  parse: (raw) => {
-    const list = parseStrings(raw);
-    try {
-      parseMonitorSpecs(list);
-    } catch (error) {
-      throw new ValueError((error as Error).message);
-    }
-    return list;
-  },
-  schema: { type: 'array', items: { type: 'string' } },
-  show: shown,
-  example: 'pid:1',
-};
-
 /**
  * Names of things the scenario file defines (user classes, task tags): `a,b`, repeatable, or a
  * list. Checked against the file when it loads (engine/scenario/user-classes.ts), not here.
@@ -228,5 +219,3 @@ export function checked<T>(parse: (text: string) => T | string, kind: Omit<Value
     },
   };
 }
-
-export const retryCauses: ValueSchema = { type: 'array', items: { type: 'string', enum: RETRY_CAUSES } };

@@ -3,7 +3,7 @@
  * `Retry-After` header (RFC 9110 §10.2.3: delay-seconds or an HTTP-date).
  */
 
-import type { Jitter } from '../config/control-options.ts';
+import type { Jitter } from './options.ts';
 
 export interface BackoffPolicy {
   /** Delay before the first retry (before jitter). */

@@ -1,16 +1,11 @@
 /**
- * The settings one process runs with from the client-side controls' options (parsed in
- * config/control-options.ts): its share of the rate and concurrency, and the defaults.
+ * The settings one process runs with from the client-side controls' options (options.ts): its
+ * share of the rate and concurrency, and the defaults.
  */
 
-import {
-  type BreakerSettings,
-  type ControlOptions,
-  RETRY_CAUSES,
-  type RetryCause,
-} from '../config/control-options.ts';
-import { splitInteger, splitRate } from '../config/shares.ts';
+import { splitInteger, splitRate } from '../segments/shares.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import { type BreakerSettings, CONTROL_DEFAULTS, type ControlOptions, type RetryCause } from './options.ts';
 
 export interface RetrySettings {
   /** Retries after the first attempt (0 = none). */
@@ -29,8 +24,6 @@ export interface ControlSettings {
   readonly retry: RetrySettings;
   readonly circuitBreaker: BreakerSettings | null;
 }
-
-export const DEFAULT_BACKOFF = { minMs: 500, maxMs: 30_000 } as const;
 
 /**
  * The controls in effect, still as options: each one the run gives (flag, config file, env) over
@@ -58,9 +51,9 @@ export function resolveControls(
   const of = share?.of ?? 1;
   const index = share?.index ?? 0;
   const rate = pick('clientRate');
-  const burst = pick('clientBurst') ?? 1;
+  const burst = pick('clientBurst') ?? CONTROL_DEFAULTS.clientBurst;
   const concurrency = pick('maxConcurrency');
-  const backoff = pick('backoff') ?? DEFAULT_BACKOFF;
+  const backoff = pick('backoff') ?? CONTROL_DEFAULTS.backoff;
   return {
     clientRate: rate === null || rate === undefined ? null : splitRate(rate, of)[index]!,
     clientBurst: Math.max(1, splitInteger(Math.round(burst), of)[index]!),
@@ -69,10 +62,10 @@ export function resolveControls(
         ? null
         : Math.max(1, splitInteger(concurrency, of)[index]!),
     retry: {
-      retries: pick('retry') ?? 0,
-      retryOn: pick('retryOn') ?? RETRY_CAUSES,
-      backoff: { ...backoff, jitter: pick('jitter') ?? 'full' },
-      retryStreams: pick('retryStreams') ?? false,
+      retries: pick('retry') ?? CONTROL_DEFAULTS.retry,
+      retryOn: pick('retryOn') ?? CONTROL_DEFAULTS.retryOn,
+      backoff: { ...backoff, jitter: pick('jitter') ?? CONTROL_DEFAULTS.jitter },
+      retryStreams: pick('retryStreams') ?? CONTROL_DEFAULTS.retryStreams,
     },
     circuitBreaker: pick('circuitBreaker') ?? null,
   };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Share } from '../config/shares.ts';
 import { memoryState } from '../global-state.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import { summarize } from '../metrics/summary.ts';
+import type { Share } from '../segments/shares.ts';
 import { createCoordinator } from './coordinator.ts';
 import { createLink } from './link.ts';
 import { createMergedRun, type MergedOutcome } from './merged-run.ts';

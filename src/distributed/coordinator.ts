@@ -8,7 +8,7 @@
  * planned).
  */
 
-import { type Plan, splitPlan } from '../config/shares.ts';
+import { type Plan, splitPlan } from '../segments/shares.ts';
 import { OperationalError } from '../util/operational-error.ts';
 import { VERSION } from '../version.ts';
 import type { Link } from './link.ts';

@@ -4,9 +4,10 @@
  * or master owns them. The config's `target` is the resolved origin (the parent started any
  * embedded targets once).
  */
-import type { RunConfig } from '../config/types.ts';
-import { configFromWire } from '../config/wire.ts';
+
 import { startRun } from '../run.ts';
+import type { RunConfig } from '../run-config/types.ts';
+import { configFromWire } from '../run-config/wire.ts';
 import type { ShareRun, StartShare } from './types.ts';
 
 export const startShare: StartShare = async (config, share) => {

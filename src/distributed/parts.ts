@@ -11,10 +11,10 @@
  * `stopped` with everything it measured; its share did not finish, so the result is partial too.
  */
 
-import { describeShare, formatSegment, type Share } from '../config/shares.ts';
 import { createSnapshotMerger } from '../metrics/merger.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import type { Snapshot, SnapshotTotals } from '../metrics/snapshot.ts';
+import { describeShare, formatSegment, type Share } from '../segments/shares.ts';
 import { OperationalError } from '../util/operational-error.ts';
 import type { RunStatus } from './protocol.ts';
 

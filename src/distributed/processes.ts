@@ -9,8 +9,8 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { type Plan, splitPlan } from '../config/shares.ts';
 import { UsageError } from '../errors.ts';
+import { type Plan, splitPlan } from '../segments/shares.ts';
 import { createParts, type ScaledRun } from './parts.ts';
 import { type Message, parseMessage } from './protocol.ts';
 

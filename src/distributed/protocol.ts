@@ -12,8 +12,8 @@
  * status and warnings) with its final snapshot sent just before.
  */
 
-import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
+import type { Share } from '../segments/shares.ts';
 
 // 2: hello carries the master token. 3: bye carries the share's status and warnings. 4: no reshare.
 // 5: ready (a --processes child has loaded the engine).

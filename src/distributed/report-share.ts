@@ -5,8 +5,8 @@
  * and a bye with the share's status and warnings.
  */
 
-import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
+import type { Share } from '../segments/shares.ts';
 import { MAX_BYE_WARNINGS, type WorkerMessage } from './protocol.ts';
 import type { ShareRun, StartShare } from './types.ts';
 

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { segmentConfig } from '../config/share-config.ts';
-import { formatSegment, parseSegment, type Segment, takesArrival } from '../config/shares.ts';
 import { createArrivals } from '../engine/arrivals.ts';
 import { stageValue } from '../engine/executors/stages.ts';
+import { segmentConfig } from '../run-config/share-config.ts';
+import { formatSegment, parseSegment, type Segment, takesArrival } from '../segments/shares.ts';
 
 const segments = (of: number): Segment[] => Array.from({ length: of }, (_, index) => ({ index, of }));
 

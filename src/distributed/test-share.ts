@@ -5,10 +5,10 @@
  * (config.syntheticRunMs sets how long a share runs).
  */
 
-import { planOf } from '../config/share-config.ts';
-import { type Share, splitPlan } from '../config/shares.ts';
 import { createRecorder } from '../metrics/recorder.ts';
-import type { Recorder } from '../metrics/types.ts';
+import type { Recorder } from '../metrics/recorder-api.ts';
+import { planOf } from '../run-config/share-config.ts';
+import { type Share, splitPlan } from '../segments/shares.ts';
 import type { ShareOutcome, ShareRun, StartShare } from './types.ts';
 
 export function createSyntheticShare(options: {

@@ -3,8 +3,8 @@
  * and exposes the recorder's cumulative snapshot. `src/run.ts` provides the implementation.
  */
 
-import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
+import type { Share } from '../segments/shares.ts';
 import type { RunStatus } from './protocol.ts';
 
 /** How a share ended: what a single-process run's run.json says, for the master to merge. */

@@ -8,10 +8,14 @@ import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import { listen } from '../util/http-server.ts';
-import type { Coordinator } from './coordinator.ts';
 import { createLink, type Link, type LinkOptions, webSocketTransport } from './link.ts';
 import { MAX_MESSAGE_BYTES } from './protocol.ts';
 import { awaitHello, isBrowserRequest } from './ws-auth.ts';
+
+/** What takes the workers' connections (the coordinator): ws.ts knows only this of it. */
+export interface LinkSink {
+  addLink(link: Link): void;
+}
 
 export interface WorkerListener {
   readonly host: string;
@@ -20,7 +24,7 @@ export interface WorkerListener {
 }
 
 export async function listenForWorkers(
-  coordinator: Coordinator,
+  coordinator: LinkSink,
   options: {
     readonly host: string;
     readonly port: number;

@@ -8,8 +8,9 @@
  *
  * Drawn from a seeded generator (`--seed`), so a run's schedule can be repeated exactly.
  */
-import type { ArrivalKind } from '../config/arrival-kinds.ts';
+
 import { createRandom, type Random } from '../util/random.ts';
+import type { ArrivalKind } from './arrival-kinds.ts';
 
 export interface ArrivalOptions {
   readonly kind: ArrivalKind;

@@ -1,4 +1,4 @@
-/** Maps transport failures and HTTP statuses to the error taxonomy (PRODUCT.md). */
+/** Maps transport failures and HTTP statuses to the error taxonomy (docs/metrics.md). */
 import { CONNECTION_CAUSES } from '../metrics/failure-kind.ts';
 import type { ErrorName } from '../metrics/names.ts';
 

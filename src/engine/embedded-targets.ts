@@ -3,7 +3,6 @@
  * targets never share the generator's event loop and cannot distort its measurements.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedTargets {
   /** The Dify-compatible workflow server. */
@@ -18,18 +17,17 @@ export interface EmbeddedTargets {
   close(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(
-  new URL(`../cli/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-);
 const READY = /workflow server listening on (\S+) \(LLM: embedded mock at (\S+)\)/;
 
+/** `cli`: the script of this program's CLI (GlobalState.selfEntry), run as `serve workflow` in a child. */
 export function startEmbeddedTargets(
+  cli: string,
   extraArgs: readonly string[] = [],
   timeoutMs = 15_000,
 ): Promise<EmbeddedTargets> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [MAIN, 'serve', 'workflow', '--port', '0', ...extraArgs],
+    [cli, 'serve', 'workflow', '--port', '0', ...extraArgs],
     // The IPC channel is the child's lifeline: when this process dies, even by SIGKILL, the
     // channel closes and the child exits (serveUntilSignal) instead of listening on forever.
     { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },

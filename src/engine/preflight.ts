@@ -3,19 +3,19 @@
  * right kind? Failures become one actionable line (exit 2) instead of a run full of errors.
  */
 import { request } from 'undici';
-import type { RunConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
+import type { ProtocolConfig } from '../protocols/options.ts';
 import type { Protocol } from '../protocols/types.ts';
 import { describeCertificateError } from './certificate-error.ts';
 import { describeTransportError, isEventStreamType } from './classify.ts';
-import { createTransport } from './transport.ts';
+import { createTransport, type TransportConfig } from './transport.ts';
 
 /**
  * With `reachabilityOnly` (scenario files, whose tasks may call other paths than the protocol's),
  * any HTTP answer passes: only an unreachable target fails.
  */
 export async function preflight(
-  config: RunConfig,
+  config: ProtocolConfig & TransportConfig,
   protocol: Protocol,
   origin: string,
   options: { reachabilityOnly?: boolean } = {},

@@ -4,10 +4,10 @@
  * `queue_wait`, never part of the request's latency), is sent and recorded as a request as usual;
  * a failed attempt is retried per the policy; the logical operation is recorded once at its end.
  */
-import type { RetryCause } from '../config/control-options.ts';
 import { formatDuration } from '../config/units.ts';
 import { parseRetryAfterMs, retryDelayMs } from '../controls/backoff.ts';
 import { type CircuitBreaker, createCircuitBreaker } from '../controls/circuit-breaker.ts';
+import type { RetryCause } from '../controls/options.ts';
 import { createSemaphore, type Semaphore } from '../controls/semaphore.ts';
 import { type ControlSettings, controlsActive, type RetrySettings } from '../controls/settings.ts';
 import { createTokenBucket, LimiterClosedError, type TokenBucket } from '../controls/token-bucket.ts';

@@ -9,7 +9,8 @@
  * here instead of a dozen functions (the hot path allocates per request, never per event).
  */
 import type { ErrorName } from '../metrics/names.ts';
-import type { Recorder, RequestResult } from '../metrics/types.ts';
+import type { Recorder } from '../metrics/recorder-api.ts';
+import type { RequestResult } from '../metrics/types.ts';
 import type { Protocol, StreamInterpreter } from '../protocols/types.ts';
 import type { SseEvent } from '../sse/types.ts';
 import type { Mutable } from '../util/mutable.ts';
@@ -218,7 +219,7 @@ export class RequestTimer {
   }
 
   /**
-   * PRODUCT.md's idle timeout is the gap between events: comments and data-less pings carry no
+   * The idle timeout (docs/metrics.md) is the gap between events: comments and data-less pings carry no
    * event and do not reset it. The transport arms one timer per stream for `idleTimeoutMs` and
    * asks here when it fires (never per event): 0 means the deadline passed and the request
    * failed with `timeout`, else the milliseconds still to wait.

@@ -5,7 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { GeneratorSample, Recorder } from '../metrics/types.ts';
+import type { Recorder } from '../metrics/recorder-api.ts';
+import type { GeneratorSample } from '../metrics/types.ts';
 import { createMachineMeter, type MachineCpu } from './cpu-steal.ts';
 import { judgeSaturation, SATURATION_LIMITS, type SaturationCause, type SecondSample } from './saturation.ts';
 

@@ -9,7 +9,8 @@
  * makes no closures, parser or TextDecoder of its own (`npm run bench:engine`).
  */
 import type { Dispatcher } from 'undici';
-import type { Recorder, RequestResult } from '../metrics/types.ts';
+import type { Recorder } from '../metrics/recorder-api.ts';
+import type { RequestResult } from '../metrics/types.ts';
 import type { ProtocolRequest } from '../protocols/types.ts';
 import { createSseParser } from '../sse/parser.ts';
 import type { SseEvent, SseParseError, SseParser } from '../sse/types.ts';

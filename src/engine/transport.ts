@@ -8,12 +8,9 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
-import type { ProxySettings, RunConfig, TlsSettings } from '../config/types.ts';
+import type { ProxySettings, TlsSettings, TransportConfig } from './transport-options.ts';
 
-export type TransportConfig = Pick<
-  RunConfig,
-  'proxy' | 'tls' | 'http2' | 'connectTimeout' | 'firstByteTimeout' | 'idleTimeout' | 'maxConnections'
->;
+export type { TransportConfig };
 
 /** `h2` when ALPN chose HTTP/2, else `http/1.1` (plain TCP, or a TLS server that refused h2). */
 export type WireProtocol = 'h2' | 'http/1.1';
@@ -125,7 +122,7 @@ export function createTransport(
  * was asked for and ALPN (or a plain-http target, where there is no ALPN) gave HTTP/1.1.
  */
 export function transportWarnings(
-  config: Pick<RunConfig, 'tls' | 'http2'>,
+  config: Pick<TransportConfig, 'tls' | 'http2'>,
   origin: string,
   tcp: { readonly opened: number; readonly h2: number },
 ): string[] {

@@ -3,14 +3,17 @@
  * engine's hot path), weighted task choice and think time. Executors decide when it iterates.
  */
 
-import type { RunConfig } from '../config/types.ts';
+import type { ValuesOf } from '../config/option.ts';
 import { parseWait as parseWaitSpec } from '../config/units.ts';
 import { backoffDelayMs } from '../controls/backoff.ts';
 import { authHeaders } from '../protocols/index.ts';
+import type { ProtocolConfig } from '../protocols/options.ts';
 import type { Protocol, ProtocolRequest } from '../protocols/types.ts';
+import type { SEGMENT_OPTIONS } from '../segments/options.ts';
 import type { Mutable } from '../util/mutable.ts';
 import type { Random } from '../util/random.ts';
 import { describeThrown } from '../util/thrown.ts';
+import type { LOAD_OPTIONS } from './load-options.ts';
 import { BudgetSpent, type RequestBudget } from './request-budget.ts';
 import type { RequestControls } from './request-controls.ts';
 import type {
@@ -31,7 +34,9 @@ import { createClassDispatcher, segmentPosition } from './scenario/user-classes.
 import { type RequestDeps, type SendOptions, sendRequest } from './stream-request.ts';
 
 export interface UserFactoryDeps {
-  readonly config: RunConfig;
+  readonly config: ProtocolConfig &
+    Pick<ValuesOf<typeof LOAD_OPTIONS>, 'wait' | 'connectionBackoff'> &
+    Pick<ValuesOf<typeof SEGMENT_OPTIONS>, 'segment'>;
   readonly protocol: Protocol;
   readonly request: RequestDeps;
   readonly random: Random;

@@ -4,10 +4,11 @@
  * every `--threshold`, and `error_rate < --max-error-rate`. The step holds when all pass; its
  * run.json and junit.xml show each check with its actual value.
  */
-import { parseThreshold } from '../config/thresholds.ts';
+
 import { fmt } from '../report/tables.ts';
 import type { ThresholdResult } from '../report/types.ts';
 import { type Objective, parseObjective } from '../slo/objectives.ts';
+import { parseThreshold } from '../slo/thresholds.ts';
 
 export interface CheckOptions {
   readonly slos: readonly string[];

@@ -22,7 +22,24 @@ import {
   type JsHistogram,
 } from 'hdr-histogram-js';
 import { COUNT_METRICS, PERCENTILES } from './names.ts';
-import type { LatencyStats } from './types.ts';
+
+/** All in milliseconds, except the count metrics (plain numbers). Keys `p99.9`, `p99.99` are literal. */
+export interface LatencyStats {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p66: number;
+  readonly p75: number;
+  readonly p80: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p98: number;
+  readonly p99: number;
+  readonly 'p99.9': number;
+  readonly 'p99.99': number;
+}
 
 export type { Histogram } from 'hdr-histogram-js';
 

@@ -18,6 +18,7 @@ export { FULL_ROW_MIN_SPAN_MS, mergeHistories, rateStats, type SnapshotRow } fro
 export { createSnapshotMerger, type SnapshotMerger } from './merger.ts';
 export * from './names.ts';
 export { createRecorder } from './recorder.ts';
+export type * from './recorder-api.ts';
 export {
   mergeSnapshots,
   SNAPSHOT_SCHEMA,

@@ -3,7 +3,7 @@
  * use these strings unchanged.
  */
 
-/** The error taxonomy (PRODUCT.md). Every failure is counted once, under one of these. */
+/** The error taxonomy (docs/metrics.md). Every failure is counted once, under one of these. */
 export const ERROR_NAMES = [
   'connection_error',
   'timeout',
@@ -55,7 +55,7 @@ export const PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99] as cons
 
 /**
  * Client-side rejections of the controls: an operation the tool itself refused, never sent. Not
- * failures: they never enter `failures` or `error_rate` (PRODUCT.md). `circuit_open`: the circuit
+ * failures: they never enter `failures` or `error_rate` (docs/metrics.md). `circuit_open`: the circuit
  * breaker was open; `client_rate_limit`: the run ended while it waited for a token or a slot.
  */
 export const REJECTION_NAMES = ['circuit_open', 'client_rate_limit'] as const;

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { statsFromEncoded } from './histogram.ts';
 import { createRecorder } from './recorder.ts';
+import type { Recorder } from './recorder-api.ts';
 import { createTestClock, TEST_WALL_START_MS } from './test-clock.ts';
-import type { Recorder, RequestResult } from './types.ts';
+import type { RequestResult } from './types.ts';
 
 function withRecorder(fn: (r: Recorder, clock: ReturnType<typeof createTestClock>) => void): void {
   const clock = createTestClock();

@@ -16,10 +16,11 @@ import {
 } from './live-histograms.ts';
 import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
 import { type ControlsTotals, createControlsRecorder } from './operations.ts';
+import type { Recorder, RecorderOptions } from './recorder-api.ts';
 import { createRequestTable, REQUEST_NAMES } from './request-table.ts';
 import { createSeriesCap, OTHER_NAME } from './series-cap.ts';
 import { checkRecord, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
-import type { Recorder, RecorderOptions, RequestResult } from './types.ts';
+import type { RequestResult } from './types.ts';
 
 /** The series cap's families besides request names (series-cap.ts): one cap over all of them. */
 const VALUE_NAMES = 'value metrics';
@@ -143,7 +144,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   /**
-   * A request the tool cut: not a request that completed, nor a failure (PRODUCT.md: `cancelled`),
+   * A request the tool cut: not a request that completed, nor a failure (docs/metrics.md: `cancelled`),
    * but what it measured before the cut still counts. Its duration is the cut's, not the server's.
    */
   const cancelledRequest = (result: RequestResult): void => {

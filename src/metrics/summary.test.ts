@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ERROR_NAMES } from './names.ts';
 import { createRecorder } from './recorder.ts';
+import type { Recorder } from './recorder-api.ts';
 import { AGGREGATED, encodedHistograms, summarize } from './summary.ts';
 import { createTestClock } from './test-clock.ts';
-import type { Recorder, RequestResult } from './types.ts';
+import type { RequestResult } from './types.ts';
 
 function withRecorder(fn: (r: Recorder, clock: ReturnType<typeof createTestClock>) => void): void {
   const clock = createTestClock();

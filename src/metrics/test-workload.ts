@@ -4,9 +4,10 @@
  */
 import { ERROR_NAMES } from './names.ts';
 import { createRecorder } from './recorder.ts';
+import type { Recorder } from './recorder-api.ts';
 import type { Snapshot } from './snapshot.ts';
 import { createTestClock } from './test-clock.ts';
-import type { MetricsSummary, Recorder, RequestResult } from './types.ts';
+import type { MetricsSummary, RequestResult } from './types.ts';
 
 /** mulberry32: a small seeded PRNG so a failing fast-check seed replays the same workload. */
 export function prng(seed: number): () => number {

@@ -4,6 +4,7 @@
  */
 
 import { DONE, judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import { DEFAULT_OPENAI_MODEL } from './names.ts';
 import { type JsonProtocolOptions, jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
@@ -15,7 +16,7 @@ export interface OpenAiOptions extends JsonProtocolOptions {
 
 export function createOpenAiProtocol(options: OpenAiOptions): Protocol {
   const { path, headers } = jsonEndpoint(options, '/v1/chat/completions');
-  const model = options.model ?? 'gpt-4o-mini';
+  const model = options.model ?? DEFAULT_OPENAI_MODEL;
   return {
     name: 'openai',
     buildRequest(ctx: RequestContext) {

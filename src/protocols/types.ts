@@ -1,11 +1,11 @@
 /**
- * What a protocol knows about a stream (PRODUCT.md "Protocols"): how to build the request, what
+ * What a protocol knows about a stream: how to build the request, what
  * each event means, when the stream is done and whether it succeeded. The engine stays generic.
  */
 
-import type { ProtocolName, ResponseMode } from '../config/protocol-names.ts';
 import type { ErrorName } from '../metrics/names.ts';
 import type { SseEvent } from '../sse/types.ts';
+import type { ProtocolName, ResponseMode } from './names.ts';
 
 /** Inputs for one request, chosen by the virtual user. */
 export interface RequestContext {

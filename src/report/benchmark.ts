@@ -1,5 +1,5 @@
 /**
- * The benchmark tables of PRODUCT.md (exact rows and columns), as data: report.md, the console
+ * The benchmark tables of docs/metrics.md (exact rows and columns), as data: report.md, the console
  * summary, report.html and `compare` all render these.
  */
 import type { MetricsSummary } from '../metrics/types.ts';

@@ -1,8 +1,8 @@
 /** Where a run happened: the test-environment section of every report. */
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
-import { proxyFor } from '../config/proxy.ts';
 import { redactUrl } from '../config/redact.ts';
-import type { RunConfig } from '../config/types.ts';
+import { proxyFor } from '../engine/proxy.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import { VERSION } from '../version.ts';
 import type { RunEnvironment } from './types.ts';
 

@@ -1,7 +1,7 @@
 /** Reads a run.json from disk and checks its schema and shape, with a clear error for anything else. */
 import { readFile } from 'node:fs/promises';
-import { upgradeConfigKeys } from '../config/legacy-keys.ts';
 import { UsageError } from '../errors.ts';
+import { upgradeConfigKeys } from '../run-config/legacy-keys.ts';
 import { RUN_SCHEMA, type RunJson } from './types.ts';
 import { runJsonSchema, shapeProblem } from './validate.ts';
 

@@ -5,9 +5,11 @@
  * by second since the common `--start-at` — and the result is summarized like any run.
  */
 
-import { formatSegment, type Segment } from '../config/shares.ts';
-import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
+import { PER_SEGMENT_OPTIONS } from '../run-config/fields.ts';
+import type { RecordedConfig } from '../run-config/types.ts';
+import { formatSegment, type Segment } from '../segments/shares.ts';
+import { evaluateThresholds, parseThreshold, type Threshold } from '../slo/thresholds.ts';
 import { withSegmentsMonitor } from './monitor.ts';
 import { mergeWarnings, worstStatus } from './outcome.ts';
 import { buildRunJson } from './run-json.ts';
@@ -20,19 +22,10 @@ export interface SegmentRun {
 }
 
 /**
- * Config keys that may differ between segments of one run: the segment itself and where each
- * wrote its reports or how it printed them.
+ * Config keys that may differ between segments of one run: the options marked `perSegment` in the
+ * table (the segment itself, where and how each reported); a scaled segment's placement.
  */
-// The target is watched once (by one segment, or each on its own machine): --monitor is per segment.
-const PER_SEGMENT_KEYS = new Set([
-  'segment',
-  'out',
-  'formats',
-  'jsonSummary',
-  'liveIntervalMs',
-  'monitor',
-  'monitorInterval',
-]);
+const PER_SEGMENT_KEYS: ReadonlySet<string> = new Set([...PER_SEGMENT_OPTIONS, 'placement']);
 
 /** The merged run.json, or one line saying why these files are not segments of one run. */
 export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | string {
@@ -41,8 +34,7 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
     if (run.snapshot === undefined)
       return `${file}: not a segment run (no "snapshot": run each part with --segment i/N)`;
   const first = inputs[0]!;
-  const segmentOf = (input: SegmentRun): Segment =>
-    (input.run.config.segment as Segment | null | undefined) ?? { index: 0, of: 1 };
+  const segmentOf = (input: SegmentRun): Segment => input.run.config.segment ?? { index: 0, of: 1 };
   const of = segmentOf(first).of;
   const reference = comparable(first.run.config);
   const byIndex = new Map<number, SegmentRun>();
@@ -60,7 +52,7 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
   }
   const ordered = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, input]) => input);
   const missing = Array.from({ length: of }, (_, i) => i).filter((i) => !byIndex.has(i));
-  const startAt = first.run.config.startAt as number | null | undefined;
+  const startAt = first.run.config.startAt;
   const warnings = mergeWarnings(
     ordered.map((input) => ({
       segment: segmentOf(input),
@@ -81,9 +73,7 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
           notice: `partial result: segment${missing.length === 1 ? '' : 's'} ${missing.map((i) => formatSegment({ index: i, of })).join(', ')} missing — ${of - missing.length} of ${of} segments merged`,
         };
   if (partial !== null) warnings.push(partial.notice);
-  const thresholds = ((first.run.config.threshold as string[] | undefined) ?? []).map(
-    (t) => parseThreshold(t) as Threshold,
-  );
+  const thresholds = (first.run.config.threshold ?? []).map((t) => parseThreshold(t) as Threshold);
   const merged = buildRunJson({
     snapshot: mergeSnapshots(ordered.map(({ run }) => run.snapshot!)),
     status: worstStatus(ordered.map(({ run }) => run.status)),
@@ -102,10 +92,10 @@ export function mergeSegmentRuns(inputs: readonly SegmentRun[]): RunJson | strin
 }
 
 /** A config as JSON with sorted keys, without the per-segment keys. */
-function comparable(config: Record<string, unknown>): Record<string, string> {
+function comparable(config: RecordedConfig): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(config).sort())
-    if (!PER_SEGMENT_KEYS.has(key)) out[key] = canonical(config[key]);
+  for (const [key, value] of Object.entries(config).sort(([a], [b]) => a.localeCompare(b)))
+    if (!PER_SEGMENT_KEYS.has(key)) out[key] = canonical(value);
   return out;
 }
 

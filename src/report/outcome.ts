@@ -5,7 +5,7 @@
  * `streamload merge` (merge-segments.ts) needs it as much as a scaled run (distributed/merged-run.ts).
  */
 
-import { formatSegment, type Segment } from '../config/shares.ts';
+import { formatSegment, type Segment } from '../segments/shares.ts';
 import type { RunJson } from './types.ts';
 
 /** How a run or a part ended (run.json `status`; the worker protocol sends the same words). */

@@ -1,9 +1,10 @@
-/** run.json, schema `streamload.run/v1` (PRODUCT.md's contract; the JSON Schema is schemas/run.schema.json). */
+/** run.json, schema `streamload.run/v1` (the contract: docs/run-json.md; the JSON Schema is schemas/run.schema.json). */
 
-import type { ThresholdResult } from '../config/thresholds.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { MonitorReport } from '../monitor/types.ts';
+import type { RecordedConfig } from '../run-config/types.ts';
+import type { ThresholdResult } from '../slo/thresholds.ts';
 
 // Defined beside the threshold parser (config/ sits below report/); re-exported for run.json's readers.
 export type { ThresholdResult };
@@ -47,7 +48,7 @@ export interface RunJson extends MetricsSummary {
   };
   readonly thresholds: readonly ThresholdResult[];
   /** The resolved run configuration (secrets redacted). */
-  readonly config: Record<string, unknown>;
+  readonly config: RecordedConfig;
   readonly environment: RunEnvironment;
   /** Generator saturation and other notices a reader must see. */
   readonly warnings: readonly string[];

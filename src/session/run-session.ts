@@ -3,14 +3,13 @@
  * handling, the summary, reports and the exit code. `run`, `demo` and `master` share it, and the web
  * UI observes it (`RunObserver`); it lives below both so web/ and cli/ never import each other.
  */
-import { proxyFor } from '../config/proxy.ts';
+
 import { redactUrl } from '../config/redact.ts';
-import { segmentConfig } from '../config/share-config.ts';
-import { formatSegment } from '../config/shares.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
+import { proxyFor } from '../engine/proxy.ts';
 import { loadRunScenario } from '../engine/scenario/load.ts';
+import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
 import { EXIT_INTERRUPTED, ExitError, UsageError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { type Monitor, type MonitorResult, startMonitor } from '../monitor/monitor.ts';
@@ -22,6 +21,9 @@ import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
 import { writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
+import { segmentConfig } from '../run-config/share-config.ts';
+import type { RunConfig } from '../run-config/types.ts';
+import { formatSegment } from '../segments/shares.ts';
 import { startLiveView } from './live-view.ts';
 import { openFileWarning } from './open-files.ts';
 import { prepareOutDir } from './out-dir.ts';
@@ -112,7 +114,7 @@ export interface Session {
  */
 export async function withSession<T>(
   config: RunConfig,
-  state: Pick<GlobalState, 'stderr' | 'onStopSignal' | 'env'>,
+  state: Pick<GlobalState, 'stderr' | 'onStopSignal' | 'env' | 'selfEntry'>,
   options: Pick<SessionOptions, 'embeddedArgs'>,
   log: Output,
   use: (session: Session) => Promise<T>,
@@ -149,7 +151,9 @@ export async function withSession<T>(
     await beforeLoad(loadRunScenario(config));
     let origin = config.target;
     if (origin === null) {
-      embedded = await beforeLoad(startEmbeddedTargets(options.embeddedArgs));
+      if (state.selfEntry === undefined)
+        throw new UsageError('--target: none given, and this program cannot start its embedded targets');
+      embedded = await beforeLoad(startEmbeddedTargets(state.selfEntry, options.embeddedArgs));
       origin = servedByMockLlm(config.protocol) ? embedded.llmUrl : embedded.workflowUrl;
       log.write(`embedded targets: workflow server ${embedded.workflowUrl}, mock LLM ${embedded.llmUrl}\n`);
       // A dead embedded target is said at once and ends the run: every request after it would be a

@@ -1,6 +1,6 @@
 /**
  * The run's exit code and the lines that explain it. A run in which no request succeeded is a
- * failure even without thresholds (PRODUCT.md): a CI job must not pass on a dead target.
+ * failure even without thresholds (docs/metrics.md): a CI job must not pass on a dead target.
  */
 
 import { EXIT_OK, EXIT_THRESHOLD } from '../errors.ts';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { evaluateThresholds, parseThreshold, type Threshold } from '../config/thresholds.ts';
 import { createRecorder } from '../metrics/recorder.ts';
 import { mergeSnapshots } from '../metrics/snapshot.ts';
 import { summarize } from '../metrics/summary.ts';
@@ -8,6 +7,7 @@ import { createTestClock } from '../metrics/test-clock.ts';
 import type { RequestResult } from '../metrics/types.ts';
 import { createRandom } from '../util/random.ts';
 import { goodRequest, type Objective, parseObjective } from './objectives.ts';
+import { evaluateThresholds, parseThreshold, type Threshold } from './thresholds.ts';
 
 const objective = (expr: string) => parseObjective(expr) as Objective;
 

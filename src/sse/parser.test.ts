@@ -38,7 +38,8 @@ function byteByByte(input: Uint8Array): Triple[] {
 }
 
 const m = 'message';
-// The spec's test vectors (../shared/spec/openai-chat-stream.md §8), fed whole and byte by byte.
+// Test vectors of the WHATWG event-stream parsing rules (CR, LF, CRLF, BOM, comments, retry, id,
+// multi-line data), fed whole and byte by byte.
 const VECTORS: [string, string, Triple[]][] = [
   ['1', 'data: hello\n\n', [[m, 'hello', '']]],
   ['2', 'data: a\r\ndata: b\r\n\r\n', [[m, 'a\nb', '']]],

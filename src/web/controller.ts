@@ -5,18 +5,20 @@
  * preflight, live console, reports), so a run from the page leaves the same files behind.
  */
 import { basename, resolve as resolvePath } from 'node:path';
-import { convertOption } from '../config/fields.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { resolveRunConfig } from '../config/resolve.ts';
-import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
+import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { Monitor } from '../monitor/monitor.ts';
 import type { MonitorValues } from '../monitor/types.ts';
 import type { LiveRunHandle } from '../run.ts';
+import { convertOption } from '../run-config/fields.ts';
+import { resolveRunConfig } from '../run-config/resolve.ts';
+import type { RunConfig } from '../run-config/types.ts';
 import type { RunObserver } from '../session/run-session.ts';
 import { type ReportLink, type Tick, toTick, type View, type WebState } from './feed.ts';
 import { FORM_OPTIONS, formFields, formLabel, formValues, isBlankable } from './form.ts';
+import { WEB_OPTIONS } from './options.ts';
 import { type PrometheusInput, renderPrometheus } from './prometheus.ts';
 
 /** A refusal the server turns into an HTTP status with a JSON `{ error }` body. */
@@ -326,7 +328,12 @@ export class WebController implements RunObserver {
       }
     }
     try {
-      return resolveRunConfig({ flags, env: this.options.env, cwd: this.options.cwd });
+      return resolveRunConfig({
+        flags,
+        env: this.options.env,
+        cwd: this.options.cwd,
+        alsoInFile: WEB_OPTIONS,
+      });
     } catch (error) {
       throw new WebError(400, (error as Error).message);
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveRunConfig } from '../config/resolve.ts';
 import { formatDuration } from '../config/units.ts';
+import { resolveRunConfig } from '../run-config/resolve.ts';
 import { formFields, formValues } from './form.ts';
 
 test("the form's defaults are the CLI's (run time 30 s, not a form-only 60 s)", () => {
@@ -41,10 +41,10 @@ test('fields: names, labels and inputs from the option table', () => {
       ['protocol', 'select'],
       ['apiKey', 'password'],
       ['scenario', 'text'],
+      ['userClass', 'text'],
       ['users', 'number'],
       ['spawnRate', 'number'],
       ['runTime', 'text'],
-      ['userClass', 'text'],
       ['monitor', 'text'],
     ],
   );

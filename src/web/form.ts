@@ -4,8 +4,8 @@
  * builds its inputs from them (frontend/main.ts). Defaults are the CLI's: resolved from the table
  * with the command line's flags, so the form and `streamload run` start the same run.
  */
-import { flagOf, helpOf, OPTION_NAMES, type OptionName, optionEntry } from '../config/fields.ts';
-import { resolveOptions } from '../config/resolve.ts';
+import { flagOf, helpOf, OPTION_NAMES, type OptionName, optionEntry } from '../run-config/fields.ts';
+import { resolveOptions } from '../run-config/resolve.ts';
 
 /** One input of the start form. */
 export interface FormField {

@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { convert, flagOf } from '../config/option.ts';
+import { optionsFromEnv, resolveTable } from '../config/resolve-options.ts';
 import { UsageError } from '../errors.ts';
-import { resolveWebOptions } from './options.ts';
+import { WEB_OPTIONS, type WebOptions, webOptionsOf } from './options.ts';
+
+/** The web options from raw flag text and env, as the CLI resolves them (no config file here). */
+function resolveWebOptions(
+  flags: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string>>,
+): WebOptions {
+  const given: Record<string, unknown> = optionsFromEnv(WEB_OPTIONS, env);
+  for (const [name, raw] of Object.entries(flags))
+    given[name] = convert(WEB_OPTIONS[name as keyof typeof WEB_OPTIONS], raw, flagOf(name));
+  return webOptionsOf(resolveTable(WEB_OPTIONS, given));
+}
 
 describe('web options', () => {
   test('defaults to 127.0.0.1:8089 without auth', () => {

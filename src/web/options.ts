@@ -4,8 +4,8 @@
  * Requests must name a host the UI serves (DNS rebinding): the loopback names, the bind address
  * and the `--web-allowed-host` names.
  */
-import type { Command } from 'commander';
-import { port as parsePort } from '../config/units.ts';
+import { option, type ValuesOf } from '../config/option.ts';
+import { count, text, texts } from '../config/values.ts';
 import { UsageError } from '../errors.ts';
 import { isLoopback } from '../util/loopback.ts';
 
@@ -21,47 +21,60 @@ export interface WebOptions {
   readonly allowedHosts: readonly string[];
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-export function addWebOptions(cmd: Command): Command {
-  return cmd
-    .option('--web-host <host>', `web UI bind address (default ${DEFAULT_WEB_HOST}; others need auth)`)
-    .option('--web-port <port>', `web UI port (default ${DEFAULT_WEB_PORT}; 0 = any free port)`)
-    .option('--web-auth <user:pass>', 'web UI HTTP basic credentials (or env STREAMLOAD_WEB_AUTH)')
-    .option(
-      '--web-token <token>',
-      'web UI bearer token, also accepted as ?token= (or env STREAMLOAD_WEB_TOKEN)',
-    )
-    .option(
-      '--web-allowed-host <name>',
-      'another Host name the web UI answers to, e.g. behind a proxy (repeatable; loopback names always)',
-      collect,
-    );
-}
+export const WEB_OPTIONS = {
+  webHost: option({
+    arg: 'host',
+    help: 'web UI bind address (others than loopback need --web-auth or --web-token)',
+    value: text,
+    default: DEFAULT_WEB_HOST,
+  }),
+  webPort: option({
+    arg: 'port',
+    help: 'web UI port (0 = any free port)',
+    value: count(0, 65_535),
+    default: DEFAULT_WEB_PORT,
+  }),
+  webAuth: option({
+    arg: 'user:pass',
+    help: 'web UI HTTP basic credentials (prefer env STREAMLOAD_WEB_AUTH: `ps` shows flags)',
+    value: text,
+    default: null,
+  }),
+  webToken: option({
+    arg: 'token',
+    help: 'web UI bearer token, also accepted as ?token= (prefer env STREAMLOAD_WEB_TOKEN)',
+    value: text,
+    default: null,
+  }),
+  webAllowedHost: option({
+    arg: 'name',
+    help: 'another Host name the web UI answers to, e.g. behind a proxy (repeatable; loopback names always)',
+    value: texts,
+    default: [],
+    repeatable: true,
+  }),
+};
 
 export { isLoopback };
 
 /** Shortest --web-token accepted on a non-loopback bind: 16 characters (64 bits as hex). */
 const MIN_REMOTE_TOKEN = 16;
 
-export function resolveWebOptions(
-  flags: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string | undefined>>,
-): WebOptions {
-  const host = String(flags.webHost ?? DEFAULT_WEB_HOST);
-  const portText = String(flags.webPort ?? DEFAULT_WEB_PORT);
-  const port = parsePort('--web-port')(portText);
-  const authText = (flags.webAuth as string | undefined) ?? env.STREAMLOAD_WEB_AUTH;
+/** The web options, resolved (flags, config file, env, defaults), checked: who may use the UI. */
+export function webOptionsOf(values: ValuesOf<typeof WEB_OPTIONS>): WebOptions {
+  const host = values.webHost;
+  const port = values.webPort;
+  const authText = values.webAuth || null;
   let auth: WebOptions['auth'] = null;
-  if (authText !== undefined && authText !== '') {
+  if (authText !== null) {
     const colon = authText.indexOf(':');
     if (colon <= 0 || colon === authText.length - 1) {
       throw new UsageError('--web-auth: expected user:pass with both parts non-empty');
     }
     auth = { user: authText.slice(0, colon), pass: authText.slice(colon + 1) };
   }
-  const tokenText = (flags.webToken as string | undefined) ?? env.STREAMLOAD_WEB_TOKEN;
-  const token = tokenText === undefined || tokenText === '' ? null : tokenText;
+  // An empty value (`STREAMLOAD_WEB_TOKEN=`) is none.
+  const token = values.webToken || null;
   if (token !== null && token.trim() === '') throw new UsageError('--web-token: blank (give a random token)');
   // Off loopback the token is all that stands between the network and starting load: no guessable one.
   if (token !== null && !isLoopback(host) && token.length < MIN_REMOTE_TOKEN)
@@ -73,7 +86,7 @@ export function resolveWebOptions(
       `--web-host ${host}: binding the web UI to a non-loopback address needs --web-auth user:pass or --web-token (anyone who reaches it can start load)`,
     );
   }
-  const allowedHosts = ((flags.webAllowedHost as string[] | undefined) ?? []).map((name) => {
+  const allowedHosts = values.webAllowedHost.map((name) => {
     const lower = name.trim().toLowerCase();
     if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(lower)) {
       throw new UsageError(

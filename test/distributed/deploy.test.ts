@@ -8,12 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { resolveOwnOptions } from '../../src/cli/command-options.ts';
 import { buildProgram } from '../../src/cli/main.ts';
 import { typedFlags } from '../../src/cli/run-options.ts';
-import { resolveRunConfig } from '../../src/config/resolve.ts';
-import { parseStartAt } from '../../src/config/start-at.ts';
-import { parseMasterOptions } from '../../src/distributed/master-options.ts';
-import { resolveWebOptions } from '../../src/web/options.ts';
+import { MASTER_OPTIONS, parseMasterOptions } from '../../src/distributed/master-options.ts';
+import { resolveRunConfig } from '../../src/run-config/resolve.ts';
+import { parseStartAt } from '../../src/segments/start-at.ts';
+import { WEB_OPTIONS, webOptionsOf } from '../../src/web/options.ts';
 
 const dir = new URL('../../deploy/kubernetes/', import.meta.url);
 
@@ -133,14 +134,12 @@ test('live variant: the master expects as many workers as the Job runs, and its 
   const master = containerOf(find('Deployment', 'streamload-master'));
   assert.ok(master.envFrom.some((e: Doc) => e.configMapRef?.name === 'streamload-run'));
   const argv = expand(master.args, { ...config.data, POD_IP: '10.1.2.3' });
-  await parseCli(argv, (flags, opts) => {
-    const options = parseMasterOptions(opts, env);
+  await parseCli(argv, (flags) => {
+    const options = parseMasterOptions(resolveOwnOptions(MASTER_OPTIONS, flags, { env, cwd: '/' }));
     assert.equal(options.expectWorkers, workers.spec.completions);
-    for (const key of ['expectWorkers', 'masterHost', 'masterPort', 'joinTimeout', 'masterToken'])
-      delete flags[key];
     const run = resolveRunConfig({ flags, env: {}, cwd: '/' });
     assert.equal(run.target, config.data.TARGET.replace(/\/+$/, ''));
-    assert.equal(resolveWebOptions(flags, env).host, '0.0.0.0');
+    assert.equal(webOptionsOf(resolveOwnOptions(WEB_OPTIONS, flags, { env, cwd: '/' })).host, '0.0.0.0');
   });
   await parseCli(containerOf(workers).args, () => {});
 });
@@ -198,7 +197,7 @@ test('each segment pod’s command, expanded by /bin/sh, parses with the real CL
       assert.equal(run.startAt, Date.parse(startAt));
       assert.equal(run.users, Number(config.data.USERS));
       folders.push(String(run.out));
-      assert.equal(resolveWebOptions(flags, env).host, '0.0.0.0');
+      assert.equal(webOptionsOf(resolveOwnOptions(WEB_OPTIONS, flags, { env, cwd: '/' })).host, '0.0.0.0');
     });
   }
   assert.equal(new Set(folders).size, job.spec.completions, 'one folder per segment');

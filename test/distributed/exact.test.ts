@@ -10,8 +10,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { planOf } from '../../src/config/share-config.ts';
-import { type Segment, splitPlan } from '../../src/config/shares.ts';
 import { createCoordinator } from '../../src/distributed/coordinator.ts';
 import { forkProcesses } from '../../src/distributed/processes.ts';
 import { iterationShare } from '../../src/distributed/test-share.ts';
@@ -21,6 +19,8 @@ import type { Snapshot } from '../../src/metrics/snapshot.ts';
 import { mergeSegmentRuns } from '../../src/report/merge-segments.ts';
 import { buildRunJson } from '../../src/report/run-json.ts';
 import type { RunJson } from '../../src/report/types.ts';
+import { planOf } from '../../src/run-config/share-config.ts';
+import { type Segment, splitPlan } from '../../src/segments/shares.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('../../src/cli/process-child.ts', import.meta.url));
 const SHARE_MODULE = fileURLToPath(new URL('../../src/distributed/test-share.ts', import.meta.url));

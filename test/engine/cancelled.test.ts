@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveRunConfig } from '../../src/config/resolve.ts';
 import { startRun } from '../../src/index.ts';
+import { resolveRunConfig } from '../../src/run-config/resolve.ts';
 import { startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import { listenLocal, runCli, tempDir } from '../cli/helpers.ts';
 

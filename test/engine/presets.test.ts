@@ -1,12 +1,12 @@
 /**
- * Presets as PRODUCT.md states them: `--profile` users/requests, `burst` fires its requests at
+ * Presets as the README states them: `--profile` users/requests, `burst` fires its requests at
  * once, `--iterations N` is exactly N requests in every scenario, and the start banner describes
  * stages as they run.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, beforeEach, test } from 'node:test';
-import { resolveRunConfig } from '../../src/config/resolve.ts';
+import { resolveRunConfig } from '../../src/run-config/resolve.ts';
 import { listenLocal, runCli, tempDir } from '../cli/helpers.ts';
 
 test('--profile light|normal|heavy|stress = 10/100, 100/1000, 500/5000, 1000/10000 users/requests', () => {

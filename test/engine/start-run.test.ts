@@ -7,8 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { resolveRunConfig } from '../../src/config/resolve.ts';
 import { startRun } from '../../src/index.ts';
+import { resolveRunConfig } from '../../src/run-config/resolve.ts';
 
 const EVENTS = 4;
 const counts = { login: 0, info: 0, streams: 0 };

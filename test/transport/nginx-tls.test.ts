@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CLI_MAIN } from '../../src/cli/entries.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../../src/engine/embedded-targets.ts';
 import { runCli, tempDir } from '../cli/helpers.ts';
 import {
@@ -26,7 +27,14 @@ before(async () => {
   const dir = serverDir();
   certs = makeCertificates(dir);
   // Fast streams: the test is about the transport, not the mock LLM's pacing.
-  targets = await startEmbeddedTargets(['--first-token-ms', '20', '--inter-token-ms', '5', '--tokens', '20']);
+  targets = await startEmbeddedTargets(CLI_MAIN, [
+    '--first-token-ms',
+    '20',
+    '--inter-token-ms',
+    '5',
+    '--tokens',
+    '20',
+  ]);
   nginx = await startNginx(dir, targets.workflowUrl, certs);
 });
 

@@ -3,6 +3,7 @@ import { EXIT_OK } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
 import type { SessionResult } from '../../session/run-session.ts';
 import type { CliContext } from '../context.ts';
+import { CLI_MAIN } from '../entries.ts';
 
 interface DemoFlags {
   quick?: boolean;
@@ -27,12 +28,12 @@ export function register(program: Command, { state, action }: CliContext): void 
         'prints the summaries and writes the reports of each.',
     );
   action(cmd, async (flags: DemoFlags) => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
     const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
     const { runSession } = await import('../../session/run-session.ts');
     const { defaultReportDir } = await import('../../report/write.ts');
     const prefix = flags.out ?? defaultReportDir();
-    const targets = await startEmbeddedTargets();
+    const targets = await startEmbeddedTargets(CLI_MAIN);
     /** The two `run` phases on the shared targets (10 users each): banner, app, spawn rate, time. */
     const phases = [
       ['== 1/3 LLM workflow, streaming ==', 'llm', 'app-llm', 2, flags.quick ? 3_000 : 30_000, 'llm'],
@@ -87,10 +88,10 @@ export function register(program: Command, { state, action }: CliContext): void 
  * six 5-second steps.
  */
 async function demoFindLimit(state: GlobalState, prefix: string, quick: boolean): Promise<number> {
-  const { resolveRunConfig } = await import('../../config/resolve.ts');
+  const { resolveRunConfig } = await import('../../run-config/resolve.ts');
   const { startEmbeddedTargets } = await import('../../engine/embedded-targets.ts');
   const { runFindLimit } = await import('../find-limit-session.ts');
-  const knee = await startEmbeddedTargets([
+  const knee = await startEmbeddedTargets(CLI_MAIN, [
     '--capacity',
     '20',
     '--max-queue',

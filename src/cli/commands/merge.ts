@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { REPORT_FORMATS } from '../../config/types.ts';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../../errors.ts';
+import { MERGE_OPTIONS } from '../../report/options.ts';
+import { addConfigOption, addOptions, resolveOwnOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
+import { typedFlags } from '../run-options.ts';
 
 export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
@@ -11,8 +13,6 @@ export function register(program: Command, { state, action }: CliContext): void 
       '<inputs...>',
       'run.json files, or folders holding one (a folder without run.json: its subfolders’ run.json)',
     )
-    .requiredOption('--out <dir>', 'folder for the merged reports')
-    .option('--format <list>', `files to write: ${REPORT_FORMATS.join(',')} (default: all)`)
     .addHelpText(
       'after',
       `
@@ -24,12 +24,10 @@ Example:
   streamload run --segment 2/2 --start-at 2026-05-01T12:00:00Z --iterations 300 --out seg2
   streamload merge seg1 seg2 --out merged`,
     );
-  action(cmd, async (inputs: string[], flags: { out: string; format?: string }) => {
-    const formats =
-      flags.format === undefined ? [...REPORT_FORMATS] : flags.format.split(',').map((f) => f.trim());
-    for (const f of formats)
-      if (!(REPORT_FORMATS as readonly string[]).includes(f))
-        throw new UsageError(`--format: unknown format "${f}" (${REPORT_FORMATS.join(', ')})`);
+  addConfigOption(addOptions(cmd, MERGE_OPTIONS));
+  action(cmd, async (inputs: string[]) => {
+    const { out, format: formats } = resolveOwnOptions(MERGE_OPTIONS, typedFlags(cmd), state);
+    if (out === null) throw new UsageError('--out: required (the folder for the merged reports)');
     const { runJsonFiles } = await import('../run-json-files.ts');
     const { loadRunJson } = await import('../../report/load.ts');
     const { mergeSegmentRuns } = await import('../../report/merge-segments.ts');
@@ -40,8 +38,8 @@ Example:
     const merged = mergeSegmentRuns(runs);
     if (typeof merged === 'string') throw new UsageError(merged);
     state.stdout.write(renderSummaryText(merged));
-    await writeReports(merged, { outDir: flags.out, formats });
-    state.stdout.write(`reports: ${flags.out}\n`);
+    await writeReports(merged, { outDir: out, formats });
+    state.stdout.write(`reports: ${out}\n`);
     return merged.thresholds.some((t) => !t.ok) ? EXIT_THRESHOLD : EXIT_OK;
   });
 }

@@ -1,28 +1,23 @@
 import type { Command } from 'commander';
-import { REPORT_FORMATS } from '../../config/types.ts';
-import { EXIT_OK, UsageError } from '../../errors.ts';
+import { EXIT_OK } from '../../errors.ts';
+import { REPORT_COMMAND_OPTIONS } from '../../report/options.ts';
+import { addConfigOption, addOptions, resolveOwnOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
+import { typedFlags } from '../run-options.ts';
 
 export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('report')
     .description('Re-render the report files of a saved run.json')
-    .argument('<run.json>', 'a run.json written by streamload run')
-    .option('--format <list>', `files to write: ${REPORT_FORMATS.join(',')} (default: all but json)`)
-    .option('--out <dir>', 'folder to write into (default: the folder of run.json)');
-  action(cmd, async (file: string, flags: { format?: string; out?: string }) => {
+    .argument('<run.json>', 'a run.json written by streamload run');
+  addConfigOption(addOptions(cmd, REPORT_COMMAND_OPTIONS));
+  action(cmd, async (file: string) => {
+    const { format: formats, out } = resolveOwnOptions(REPORT_COMMAND_OPTIONS, typedFlags(cmd), state);
     const { dirname } = await import('node:path');
     const { loadRunJson } = await import('../../report/load.ts');
     const { writeReports } = await import('../../report/write.ts');
-    const formats =
-      flags.format === undefined
-        ? REPORT_FORMATS.filter((f) => f !== 'json')
-        : flags.format.split(',').map((f) => f.trim());
-    for (const f of formats)
-      if (!(REPORT_FORMATS as readonly string[]).includes(f))
-        throw new UsageError(`--format: unknown format "${f}" (${REPORT_FORMATS.join(', ')})`);
     const run = await loadRunJson(file);
-    const written = await writeReports(run, { outDir: flags.out ?? dirname(file), formats });
+    const written = await writeReports(run, { outDir: out ?? dirname(file), formats });
     state.stdout.write(`${written.join('\n')}\n`);
     return EXIT_OK;
   });

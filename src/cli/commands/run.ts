@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { convertOption } from '../../config/fields.ts';
-import type { RunConfig } from '../../config/types.ts';
+import { convert } from '../../config/option.ts';
 import { UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
+import { OPTIONS } from '../../run-config/fields.ts';
+import type { RunConfig } from '../../run-config/types.ts';
 import type { RunObserver } from '../../session/run-session.ts';
-import { addWebOptions } from '../../web/options.ts';
+import { WEB_OPTIONS } from '../../web/options.ts';
+import { addOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
 import { addRunOptions, refuseSegmentOptions, typedFlags } from '../run-options.ts';
 import { withWebUi } from '../web-attach.ts';
@@ -23,7 +25,7 @@ export function register(program: Command, { state, action }: CliContext): void 
     .option('--list', "print the scenario's user classes, weights, tasks and tags, and exit")
     .argument('[userClass...]', 'user classes of the scenario file to run (as --user-class)');
   addRunOptions(cmd);
-  addWebOptions(cmd);
+  addOptions(cmd, WEB_OPTIONS);
   cmd.addHelpText(
     'after',
     `
@@ -44,12 +46,12 @@ Examples:
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
   action(cmd, async (userClasses: string[]) => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
     const flags = withUserClasses(typedFlags(cmd), userClasses);
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
     const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));
     if (found) flags.config = AUTO_CONFIG;
-    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
+    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd, alsoInFile: WEB_OPTIONS });
     if (flags.list === true) {
       const { loadRunScenario } = await import('../../engine/scenario/load.ts');
       const { describeUsers } = await import('../../engine/scenario/user-classes.ts');
@@ -74,7 +76,7 @@ function withUserClasses(
   if (positional.length === 0) return flags;
   let named: readonly string[];
   try {
-    named = convertOption('userClass', positional, 'user class arguments');
+    named = convert(OPTIONS.userClass, positional, 'user class arguments') as readonly string[];
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

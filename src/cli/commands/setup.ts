@@ -1,74 +1,22 @@
 import type { Command } from 'commander';
-import { optionsFromEnv, resolveProxy, resolveTls } from '../../config/resolve.ts';
-import { httpUrl } from '../../config/units.ts';
 import { createTransport, type Transport, transportWarnings } from '../../engine/transport.ts';
+import { REACH_OPTIONS } from '../../engine/transport-options.ts';
 import { EXIT_OK, UsageError } from '../../errors.ts';
 import type { GlobalState } from '../../global-state.ts';
+import { OPTIONS } from '../../run-config/fields.ts';
+import { resolveProxy, resolveTls } from '../../run-config/resolve.ts';
+import { SETUP_OPTIONS } from '../../setup/options.ts';
+import { addConfigOption, addOptions, givenOwnOptions, resolveOwnOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
-import { addTransportOptions, TRANSPORT_OPTIONS, typedFlags } from '../run-options.ts';
-
-interface SetupFlags {
-  console?: string;
-  target?: string;
-  email?: string;
-  password?: string;
-  initAdmin?: string;
-  dsl: string[];
-  yes?: boolean;
-  reuseKey?: boolean;
-  llmBaseUrl?: string;
-  llmApiKey?: string;
-  installPlugin: string[];
-  save: string;
-  check?: boolean;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-const DEFAULT_SAVE = 'streamload.yml';
+import { addTransportOptions, typedFlags } from '../run-options.ts';
 
 export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('setup')
     .description(
       'Set up a Dify for a load test: admin, login, model provider, import + publish DSL apps, API keys',
-    )
-    .option('--console <url>', 'Dify console API origin (default: the --target origin)', httpUrl('--console'))
-    .option(
-      '--target <url>',
-      'Service API origin the run will load (default: the --console origin)',
-      httpUrl('--target'),
-    )
-    .option('--email <email>', 'admin email (or env STREAMLOAD_DIFY_EMAIL)')
-    .option(
-      '--password <password>',
-      'admin password (or env STREAMLOAD_DIFY_PASSWORD, or a prompt on a terminal)',
-    )
-    .option('--init-admin <name>', 'on a fresh Dify, create the admin account (email, password, this name)')
-    .option(
-      '--dsl <file.yml>',
-      'import this Dify DSL app, publish it, make its API key (repeatable)',
-      collect,
-      [],
-    )
-    .option('--yes', 'confirm an import Dify holds as pending (DSL version differs)')
-    .option('--reuse-key', 'use a key the app already has instead of creating one')
-    .option(
-      '--llm-base-url <url>',
-      'point the OpenAI model provider at this OpenAI-compatible server',
-      httpUrl('--llm-base-url'),
-    )
-    .option(
-      '--llm-api-key <key>',
-      'its API key (or env STREAMLOAD_LLM_API_KEY; default: a placeholder, fine for the mock LLM)',
-    )
-    .option(
-      '--install-plugin <id>',
-      'install a marketplace plugin, e.g. langgenius/openai:0.2.5@… (repeatable)',
-      collect,
-      [],
-    )
-    .option('--save <file>', 'config file to write (run reads ./streamload.yml by itself)', DEFAULT_SAVE)
-    .option('--check', 'only re-validate the saved config: every app key answers GET /v1/parameters');
+    );
+  addConfigOption(addOptions(cmd, SETUP_OPTIONS));
   // The console and the Service API are reached as `run` reaches its target: same flags, same env.
   addTransportOptions(cmd).addHelpText(
     'after',
@@ -84,53 +32,49 @@ Examples:
   streamload run                 # reads ./streamload.yml: target, protocol and key of the first app
   streamload setup --check`,
   );
-  action(cmd, async (flags: SetupFlags) => {
+  action(cmd, async () => {
+    const flags = resolveOwnOptions(SETUP_OPTIONS, typedFlags(cmd), state, OPTIONS);
     const { runSetup, runSetupCheck, SetupError } = await import('../../setup/index.ts');
     const write = (line: string) => state.stdout.write(line);
     const transport = setupTransport(cmd, state, write);
     const { dispatcher } = transport;
     try {
-      if (flags.check === true) {
+      if (flags.check) {
         await runSetupCheck(
           {
             save: flags.save,
             cwd: state.cwd,
-            ...(flags.target === undefined ? {} : { target: flags.target }),
+            ...(flags.target === null ? {} : { target: flags.target }),
             dispatcher,
           },
           write,
         );
         return EXIT_OK;
       }
-      const console =
-        flags.console ?? (flags.target === undefined ? undefined : new URL(flags.target).origin);
-      if (console === undefined)
+      const console = flags.console ?? (flags.target === null ? null : new URL(flags.target).origin);
+      if (console === null)
         throw new UsageError('--console: give the Dify console URL (self-hosted: http://localhost:5001)');
-      const email =
-        flags.email ?? state.env.STREAMLOAD_DIFY_EMAIL ?? (await prompt(state, 'Dify admin email: ', false));
+      const email = flags.email ?? (await prompt(state, 'Dify admin email: ', false));
       if (email === undefined || email === '')
         throw new UsageError('--email: required (or env STREAMLOAD_DIFY_EMAIL)');
-      const password =
-        flags.password ??
-        state.env.STREAMLOAD_DIFY_PASSWORD ??
-        (await prompt(state, 'Dify admin password: ', true));
+      const password = flags.password ?? (await prompt(state, 'Dify admin password: ', true));
       if (password === undefined || password === '')
         throw new UsageError(
           '--password: required (or env STREAMLOAD_DIFY_PASSWORD, or run on a terminal to be asked)',
         );
-      const llmApiKey = flags.llmApiKey ?? state.env.STREAMLOAD_LLM_API_KEY;
+      const { llmApiKey } = flags;
       await runSetup(
         {
           console,
           target: flags.target ?? console,
           email,
           password,
-          ...(flags.initAdmin === undefined ? {} : { initAdmin: flags.initAdmin }),
+          ...(flags.initAdmin === null ? {} : { initAdmin: flags.initAdmin }),
           dsl: flags.dsl,
-          yes: flags.yes === true,
-          reuseKey: flags.reuseKey === true,
-          ...(flags.llmBaseUrl === undefined ? {} : { llmBaseUrl: flags.llmBaseUrl }),
-          ...(llmApiKey === undefined ? {} : { llmApiKey }),
+          yes: flags.yes,
+          reuseKey: flags.reuseKey,
+          ...(flags.llmBaseUrl === null ? {} : { llmBaseUrl: flags.llmBaseUrl }),
+          ...(llmApiKey === null ? {} : { llmApiKey }),
           installPlugins: flags.installPlugin,
           save: flags.save,
           cwd: state.cwd,
@@ -154,10 +98,7 @@ Examples:
  * the console calls are a handful of small requests.
  */
 function setupTransport(cmd: Command, state: GlobalState, write: (line: string) => void): Transport {
-  const given: Record<string, unknown> = {
-    ...optionsFromEnv(state.env, TRANSPORT_OPTIONS),
-    ...typedFlags(cmd),
-  };
+  const given = givenOwnOptions(REACH_OPTIONS, typedFlags(cmd), state, { ...OPTIONS, ...SETUP_OPTIONS });
   const text = (name: 'ca' | 'cert' | 'key' | 'servername') =>
     typeof given[name] === 'string' ? given[name] : null;
   const tls = resolveTls(

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, UsageError } from '../../errors.ts';
 import { freshOutDir } from '../../session/out-dir.ts';
-import { addWebOptions } from '../../web/options.ts';
+import { WEB_OPTIONS } from '../../web/options.ts';
+import { addOptions, resolveOwnOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
 import { addRunOptions, typedFlags } from '../run-options.ts';
 
@@ -12,7 +13,7 @@ export function register(program: Command, { state, action }: CliContext): void 
     .command('web')
     .description('Serve the web UI and /metrics; start, watch, resize and stop runs from the browser')
     .option('--processes <n|auto>', 'worker processes for each run started from the page');
-  addWebOptions(cmd);
+  addOptions(cmd, WEB_OPTIONS);
   addRunOptions(cmd);
   // `--scenario FILE` may repeat here: every file named is one the page may choose (the last one is
   // the form's default); the page can never name a file of its own.
@@ -37,22 +38,24 @@ Examples:
 Ctrl-C stops an active run gracefully, writes its reports, then exits.`,
   );
   action(cmd, async () => {
-    const { resolveRunConfig } = await import('../../config/resolve.ts');
-    const { BUILTIN_SCENARIOS } = await import('../../config/types.ts');
-    const { resolveWebOptions } = await import('../../web/options.ts');
+    const { resolveRunConfig } = await import('../../run-config/resolve.ts');
+    const { BUILTIN_SCENARIOS } = await import('../../engine/scenario/options.ts');
+    const { webOptionsOf } = await import('../../web/options.ts');
+    const { OPTIONS } = await import('../../run-config/fields.ts');
     const { WebController } = await import('../../web/controller.ts');
     const { startWebServer } = await import('../../web/server.ts');
     const { runConfigured } = await import('./run.ts');
     const flags = typedFlags(cmd);
-    const webOptions = resolveWebOptions(flags, state.env);
+    const where = { env: state.env, cwd: state.cwd, alsoInFile: WEB_OPTIONS };
+    const webOptions = webOptionsOf(resolveOwnOptions(WEB_OPTIONS, flags, state, OPTIONS));
     // Bad defaults fail here, with exit 2, not later on the page: every named scenario too.
     const named = scenarioFiles.filter((s) => !(BUILTIN_SCENARIOS as readonly string[]).includes(s));
     for (const scenario of named) {
-      resolveRunConfig({ flags: { ...flags, scenario }, env: state.env, cwd: state.cwd });
+      resolveRunConfig({ flags: { ...flags, scenario }, ...where });
       if (!existsSync(resolve(state.cwd, scenario)))
         throw new UsageError(`--scenario: ${scenario} does not exist`);
     }
-    resolveRunConfig({ flags, env: state.env, cwd: state.cwd });
+    resolveRunConfig({ flags, ...where });
     const processes = flags.processes === undefined ? undefined : String(flags.processes);
     const controller = new WebController({
       baseFlags: flags,

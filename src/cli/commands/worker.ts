@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
-import { nonNegativeNumber, port as parsePort } from '../../config/units.ts';
-import { EXIT_OK, ExitError } from '../../errors.ts';
+import { WORKER_OPTIONS } from '../../distributed/master-options.ts';
+import { EXIT_OK, ExitError, UsageError } from '../../errors.ts';
+import { addConfigOption, addOptions, resolveOwnOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
-
-interface WorkerOptions {
-  readonly masterHost: string;
-  readonly masterPort: string;
-  readonly connectTimeout: string;
-  readonly masterToken?: string;
-}
+import { typedFlags } from '../run-options.ts';
 
 export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
@@ -16,21 +11,16 @@ export function register(program: Command, { state, action }: CliContext): void 
     .description(
       'join a `streamload master`: run the share of the load it assigns, report a snapshot every second',
     )
-    .requiredOption('--master-host <host>', 'host name or address of the master')
-    .option('--master-port <port>', 'the master port', '5557')
-    .option('--connect-timeout <seconds>', 'keep retrying to reach the master this long', '60')
-    .option(
-      '--master-token <token>',
-      "the master's token (prefer env STREAMLOAD_MASTER_TOKEN: `ps` shows flags)",
-    )
     .addHelpText(
       'after',
       '\nThe API key comes from the master once this worker proved the token; when STREAMLOAD_API_KEY\n' +
         "is set here, the worker uses it instead of the master's.",
     );
-  action(cmd, async (options: WorkerOptions) => {
-    const port = parsePort('--master-port', 1)(options.masterPort);
-    const timeoutS = nonNegativeNumber('--connect-timeout')(options.connectTimeout);
+  addConfigOption(addOptions(cmd, WORKER_OPTIONS));
+  action(cmd, async () => {
+    const options = resolveOwnOptions(WORKER_OPTIONS, typedFlags(cmd), state);
+    const { masterHost, masterPort: port } = options;
+    if (masterHost === null) throw new UsageError('--master-host: required (the master to join)');
     const { loadStartShare } = await import('../../distributed/load-share.ts');
     // Before dialing: a worker that cannot run the engine must not take a share.
     const engineShare = await loadStartShare();
@@ -40,7 +30,7 @@ export function register(program: Command, { state, action }: CliContext): void 
       ownKey === undefined || ownKey === ''
         ? engineShare
         : (config, share) => engineShare({ ...config, apiKey: ownKey }, share);
-    const tokenText = options.masterToken ?? state.env.STREAMLOAD_MASTER_TOKEN ?? '';
+    const tokenText = options.masterToken ?? '';
     const { connectToMaster } = await import('../../distributed/ws.ts');
     const { runWorker } = await import('../../distributed/worker.ts');
     const log = (line: string): void => {
@@ -48,11 +38,11 @@ export function register(program: Command, { state, action }: CliContext): void 
     };
     let link: Awaited<ReturnType<typeof connectToMaster>>;
     try {
-      link = await connectToMaster(options.masterHost, port, { retryForMs: timeoutS * 1000, log });
+      link = await connectToMaster(masterHost, port, { retryForMs: options.connectTimeout, log });
     } catch (err) {
       throw new ExitError(err instanceof Error ? err.message : String(err), 1);
     }
-    log(`connected to ${options.masterHost}:${port}`);
+    log(`connected to ${masterHost}:${port}`);
     const outcome = await runWorker(link, startShare, {
       log,
       ...(tokenText === '' ? {} : { token: tokenText }),

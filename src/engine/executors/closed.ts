@@ -3,7 +3,7 @@
  * spawn rate toward the target (which stages or setUsers may move) and retired after their current
  * iteration. With `iterations`, the users share a fixed budget of iterations.
  */
-import type { Stage } from '../../config/types.ts';
+import type { Stage } from '../../config/units.ts';
 import type { CreateUser, VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';
 import type { Executor } from './types.ts';

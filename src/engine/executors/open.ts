@@ -4,8 +4,8 @@
  * arrivals beyond `maxInFlight` are dropped and counted rather than queued without bound.
  */
 
-import { type Segment, takesArrival } from '../../config/shares.ts';
-import type { Stage } from '../../config/types.ts';
+import type { Stage } from '../../config/units.ts';
+import { type Segment, takesArrival } from '../../segments/shares.ts';
 import type { NextGap } from '../arrivals.ts';
 import type { CreateUser, VirtualUser } from '../virtual-user.ts';
 import { stageValue } from './stages.ts';

@@ -1,5 +1,5 @@
 /** Linear ramps between stage targets: the value at `elapsedS` since the run began. */
-import type { Stage } from '../../config/types.ts';
+import type { Stage } from '../../config/units.ts';
 
 export function stageTotalS(stages: readonly Stage[]): number {
   return stages.reduce((sum, s) => sum + s.durationS, 0);

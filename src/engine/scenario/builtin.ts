@@ -1,6 +1,7 @@
 /** The built-in scenarios as ordinary scenario definitions over the run's protocol. */
-import type { BuiltinScenario } from '../../config/types.ts';
+
 import { defineScenario, type ScenarioDefinition } from './define.ts';
+import type { BuiltinScenario } from './options.ts';
 
 /** `burst` fires this many requests at once (concurrently), then the user waits as usual. */
 export const BURST_SIZE = 3;

@@ -3,7 +3,7 @@
  * Locust, with `ctx.sse()` and `ctx.http()` recorded by the same metrics. A scenario file exports
  * `default defineScenario({...})`; Node 24 runs it as TypeScript directly.
  */
-import { readControls } from '../../config/controls.ts';
+import { readControls } from '../../controls/control-keys.ts';
 import type { RequestResult } from '../../metrics/types.ts';
 import type { RetryOptions } from '../request-controls.ts';
 import type { ResponseBody } from './response.ts';

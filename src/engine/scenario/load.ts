@@ -1,10 +1,10 @@
 /** Loads a scenario: a built-in by name, or a TypeScript/JavaScript file by dynamic import. */
 import { pathToFileURL } from 'node:url';
-import { BUILTIN_SCENARIOS, type BuiltinScenario } from '../../config/types.ts';
 import { UsageError } from '../../errors.ts';
 import { describeThrown } from '../../util/thrown.ts';
 import { builtinScenario } from './builtin.ts';
 import type { ScenarioDefinition } from './define.ts';
+import { BUILTIN_SCENARIOS, type BuiltinScenario } from './options.ts';
 import { provideSelfImport } from './self-import.ts';
 import { selectUsers, type UserSelection } from './user-classes.ts';
 import { scenarioProblems } from './validate.ts';

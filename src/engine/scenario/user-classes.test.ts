@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitInteger } from '../../config/shares.ts';
 import { UsageError } from '../../errors.ts';
+import { splitInteger } from '../../segments/shares.ts';
 import type { ScenarioDefinition, UserClassDefinition } from './define.ts';
 import { createClassDispatcher, describeUsers, segmentPosition, selectUsers } from './user-classes.ts';
 import { scenarioProblems } from './validate.ts';

@@ -4,40 +4,41 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { readConfigFile } from '../config/file.ts';
+import { MAX_DURATION_MS, MAX_RATE } from '../config/limits.ts';
+import type { OptionTable } from '../config/option.ts';
+import { redactSecrets } from '../config/redact.ts';
+import { type Env, optionsFromEnv, pickOptions } from '../config/resolve-options.ts';
+import type { Stage } from '../config/units.ts';
+import { pickControls } from '../controls/control-keys.ts';
+import type { ArrivalKind } from '../engine/arrival-kinds.ts';
+import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
+import type { ProxySettings, TlsSettings } from '../engine/transport-options.ts';
 import { UsageError } from '../errors.ts';
+import { checkStartAt as startAtProblem } from '../segments/start-at.ts';
 import { parseObjective } from '../slo/objectives.ts';
+import { parseThreshold, type RunShape, unproducible } from '../slo/thresholds.ts';
 import { VERSION } from '../version.ts';
-import type { ArrivalKind } from './arrival-kinds.ts';
-import { pickControls } from './controls.ts';
 import { ownOptions } from './derived.ts';
 import {
-  convertOption,
   type DefaultContext,
-  envName,
   OPTION_NAMES,
+  OPTIONS,
   type OptionName,
   type OptionValues,
   optionEntry,
 } from './fields.ts';
-import { readConfigFile } from './file.ts';
-import { MAX_DURATION_MS, MAX_RATE } from './limits.ts';
+import { embeddedKey, SCENARIO_PRESETS } from './presets.ts';
 import { describePool } from './question-pool.ts';
-import { redactSecrets } from './redact.ts';
-import { checkStartAt as startAtProblem } from './start-at.ts';
-import { parseThreshold, type RunShape, unproducible } from './thresholds.ts';
-import {
-  BUILTIN_SCENARIOS,
-  type ProxySettings,
-  type RunConfig,
-  type Stage,
-  type TlsSettings,
-} from './types.ts';
+import type { RecordedConfig, RunConfig } from './types.ts';
 
 export interface ConfigSources {
   /** Explicitly given flags, already converted (keys as in OPTIONS), plus `config`. */
   readonly flags: Readonly<Record<string, unknown>>;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   readonly cwd: string;
+  /** The command's own options besides the run's, which its config file may hold too (not resolved here). */
+  readonly alsoInFile?: OptionTable;
 }
 
 export const DEFAULT_QUESTIONS = [
@@ -49,28 +50,8 @@ export const DEFAULT_QUESTIONS = [
   'List three ways to reduce tail latency.',
 ];
 
-export { envName };
-
-/** The options given as `STREAMLOAD_*` variables, converted (only `names`: a command's own share). */
-export function optionsFromEnv(
-  env: ConfigSources['env'],
-  names: readonly OptionName[] = OPTION_NAMES,
-): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const name of names) {
-    const raw = env[envName(name)];
-    if (raw === undefined || raw === '') continue;
-    try {
-      values[name] = convertOption(name, raw, envName(name));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  return values;
-}
-
-type ContextOption = Exclude<keyof DefaultContext, 'given'> & OptionName;
-/** The options DefaultContext exposes (every field but `given`: the `satisfies` makes the list exact). */
+type ContextOption = Exclude<keyof DefaultContext, 'given' | 'preset' | 'embeddedKey'> & OptionName;
+/** The options DefaultContext exposes (every field but the derived ones: the `satisfies` makes the list exact). */
 const CONTEXT_OPTIONS = Object.keys({
   scenario: 0,
   profile: 0,
@@ -80,7 +61,12 @@ const CONTEXT_OPTIONS = Object.keys({
   stages: 0,
   target: 0,
   protocol: 0,
-} satisfies Record<Exclude<keyof DefaultContext, 'given'>, 0>) as ContextOption[];
+} satisfies Record<ContextOption, 0>) as ContextOption[];
+
+/** What a built-in scenario implies (own keys only: a scenario named `constructor` implies nothing). */
+function presetOf(scenario: string): DefaultContext['preset'] {
+  return Object.hasOwn(SCENARIO_PRESETS, scenario) ? SCENARIO_PRESETS[scenario] : undefined;
+}
 
 /**
  * Every option's value: the given one, else its default from the table, a computed default
@@ -100,6 +86,10 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
   // The options a computed default may read, each resolved on first read.
   const context = { given: (name: string) => given[name] !== undefined } as DefaultContext;
   for (const name of CONTEXT_OPTIONS) Object.defineProperty(context, name, { get: () => value(name) });
+  Object.defineProperties(context, {
+    preset: { get: () => presetOf(value('scenario')) },
+    embeddedKey: { get: () => embeddedKey(value('protocol'), value('scenario')) },
+  });
   // Each option once, by the table's own typing of `value`.
   return Object.fromEntries(OPTION_NAMES.map((name) => [name, value(name)])) as OptionValues;
 }
@@ -107,9 +97,19 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
   const file =
     typeof sources.flags.config === 'string'
-      ? readConfigFile(resolvePath(sources.cwd, sources.flags.config))
+      ? pickOptions(
+          OPTIONS,
+          readConfigFile(resolvePath(sources.cwd, sources.flags.config), {
+            ...sources.alsoInFile,
+            ...OPTIONS,
+          }),
+        )
       : {};
-  const given: Record<string, unknown> = { ...optionsFromEnv(sources.env), ...file, ...sources.flags };
+  const given: Record<string, unknown> = {
+    ...optionsFromEnv(OPTIONS, sources.env),
+    ...file,
+    ...pickOptions(OPTIONS, sources.flags),
+  };
   const options = resolveOptions(given);
 
   const scenario = options.scenario;
@@ -239,7 +239,7 @@ function requestHeaders(pairs: readonly (readonly [string, string])[]): Record<s
  * usual environment variables, the lower-case form first as curl and undici read them.
  * Also `setup`'s: one reading of the proxy options for every command that talks HTTP.
  */
-export function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySettings | null {
+export function resolveProxy(flag: unknown, env: Env): ProxySettings | null {
   if (flag === false) return null;
   if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
   const read = (name: string) => env[name.toLowerCase()] || env[name] || null;
@@ -309,7 +309,8 @@ function loadQuestions(file: string | null, cwd: string): string[] {
 }
 
 /** The config as run.json and the reports print it: secrets redacted, the question pool described. */
-export function redactConfig(config: RunConfig): Record<string, unknown> {
+export function redactConfig(config: RunConfig): RecordedConfig {
   const { questions, ...rest } = config;
-  return { ...(redactSecrets(rest) as Record<string, unknown>), questions: describePool(questions) };
+  // redactSecrets keeps every key and each value's shape (a secret string becomes `***`).
+  return { ...(redactSecrets(rest) as Omit<RunConfig, 'questions'>), questions: describePool(questions) };
 }

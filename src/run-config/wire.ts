@@ -4,9 +4,10 @@
  * table declares (derived.ts: each option's value kind, each derived setting's schema) before a
  * worker runs it, so a config from another build or a damaged message is refused by name, not run.
  */
+
+import { schemaProblem } from '../config/value-schema.ts';
 import { runConfigSchemas } from './derived.ts';
 import type { RunConfig } from './types.ts';
-import { schemaProblem } from './value-schema.ts';
 
 /** Why `value` is not a RunConfig ("at config.users: expected an integer ≥ 1, got 0"), or null. */
 export function wireConfigProblem(value: unknown): string | null {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { type Segment, splitPlan } from '../segments/shares.ts';
 import { applyShare, planOf } from './share-config.ts';
-import { type Segment, splitPlan } from './shares.ts';
 
 test('a config splits into worker configs whose load sums to the original, other fields untouched', () => {
   const config = {

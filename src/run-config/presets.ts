@@ -1,23 +1,8 @@
 /**
- * What a profile or a built-in scenario implies for other options when they are not given
- * (PRODUCT.md's classic suites): read by the contextual defaults of the option table.
+ * What a built-in scenario implies for other options when they are not given: read by the
+ * contextual defaults of the option table (resolve.ts hands them to the protocol options).
  */
-import type { ProtocolName, ResponseMode } from './protocol-names.ts';
-
-/** The classic suites' presets (PRODUCT.md): concurrency and a fixed number of requests. */
-export const PROFILES = {
-  light: { users: 10, iterations: 100 },
-  normal: { users: 100, iterations: 1000 },
-  heavy: { users: 500, iterations: 5000 },
-  stress: { users: 1000, iterations: 10_000 },
-} as const;
-export const PROFILE_NAMES = [
-  'light',
-  'normal',
-  'heavy',
-  'stress',
-] as const satisfies readonly (keyof typeof PROFILES)[];
-export type ProfileName = keyof typeof PROFILES;
+import type { ProtocolName, ResponseMode } from '../protocols/names.ts';
 
 export const SCENARIO_PRESETS: Readonly<
   Record<string, { readonly protocol?: ProtocolName; readonly responseMode?: ResponseMode }>

@@ -4,25 +4,11 @@
  * shape of each (for the worker protocol's check and run.json's schema). Everything else in
  * RunConfig is an option under its own name (fields.ts).
  */
-import { CONTROL_KEYS } from './controls.ts';
-import { mayBeNull, OPTION_NAMES, type OptionName, type OptionValues, optionEntry } from './fields.ts';
-import type { DerivedSettings, RunConfig } from './types.ts';
-import { orNull, type ValueSchema } from './value-schema.ts';
 
-/** Options read into a derived setting (DerivedSettings says which). */
-export const FOLDED_OPTIONS = [
-  'apiKeyFile', // → apiKey
-  'questions', // the file → questions, the pool
-  'header', // → headers (with User-Agent)
-  'proxy', // with HTTP(S)_PROXY/NO_PROXY → proxy
-  'ca', // → tls
-  'cert',
-  'key',
-  'insecure',
-  'servername',
-  ...CONTROL_KEYS, // → controls
-] as const satisfies readonly OptionName[];
-export type FoldedOption = (typeof FOLDED_OPTIONS)[number];
+import { orNull, type ValueSchema } from '../config/value-schema.ts';
+import { CONTROL_KEYS } from '../controls/control-keys.ts';
+import { mayBeNull, OPTION_NAMES, type OptionName, type OptionValues, optionEntry } from './fields.ts';
+import { type DerivedSettings, FOLDED_OPTIONS, type FoldedOption, type RunConfig } from './types.ts';
 
 /** The options standing under their own name in RunConfig. */
 export const OWN_OPTIONS: readonly OptionName[] = OPTION_NAMES.filter(

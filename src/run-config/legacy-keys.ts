@@ -4,6 +4,8 @@
  * so `report`, `compare` and `merge` keep working on them.
  */
 
+import type { RecordedConfig } from './types.ts';
+
 /** Old key → option name. The values kept their units (milliseconds, bytes, lists). */
 const RENAMED: Readonly<Record<string, string>> = {
   runTimeMs: 'runTime',
@@ -21,11 +23,12 @@ const RENAMED: Readonly<Record<string, string>> = {
 };
 
 /** A run.json `config` with old keys renamed (a key present under both names keeps the new one). */
-export function upgradeConfigKeys(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function upgradeConfigKeys(config: Readonly<Record<string, unknown>>): RecordedConfig {
   const upgraded: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const name = RENAMED[key] ?? key;
     if (name === key || !Object.hasOwn(config, name)) upgraded[name] = value;
   }
-  return upgraded;
+  // The values kept their shapes; run.schema.json (checked by report/load.ts) holds them to the table's.
+  return upgraded as RecordedConfig;
 }

@@ -1,19 +1,10 @@
-/** The client-side control options of a run, read from the option table's keys (flags, files, scenarios). */
-import type { ControlOptions } from './control-options.ts';
-import { convertOption, type OptionName, optionNamed } from './fields.ts';
+/** The client-side control options of a run, read from the controls' fragment (flags, files, scenarios). */
+
+import { convert, optionIn } from '../config/option.ts';
+import { CONTROL_OPTIONS, type ControlOptions } from './options.ts';
 
 /** Option-table keys that configure the controls (ControlOptions' keys). */
-export const CONTROL_KEYS = [
-  'clientRate',
-  'clientBurst',
-  'maxConcurrency',
-  'retry',
-  'retryOn',
-  'backoff',
-  'jitter',
-  'retryStreams',
-  'circuitBreaker',
-] as const satisfies readonly (keyof ControlOptions & OptionName)[];
+export const CONTROL_KEYS = Object.keys(CONTROL_OPTIONS) as (keyof typeof CONTROL_OPTIONS)[];
 
 /** Already converted values (resolved flags, files, env) → ControlOptions; absent keys are null. */
 export function pickControls(given: Readonly<Record<string, unknown>>): ControlOptions {
@@ -29,10 +20,10 @@ export function pickControls(given: Readonly<Record<string, unknown>>): ControlO
 export function readControls(raw: Readonly<Record<string, unknown>>, where: string): ControlOptions {
   const converted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const name = optionNamed(key);
-    if (name === undefined || !(CONTROL_KEYS as readonly string[]).includes(name))
+    const name = optionIn(CONTROL_OPTIONS, key);
+    if (name === undefined)
       throw new Error(`${where}: unknown control "${key}" (${CONTROL_KEYS.join(', ')})`);
-    converted[name] = convertOption(name, value, `${where}.${key}`);
+    converted[name] = convert(CONTROL_OPTIONS[name], value, `${where}.${key}`);
   }
   return pickControls(converted);
 }

@@ -1,18 +1,20 @@
 /**
  * The client-side controls as options (`--backoff 500ms..30s`, `--circuit-breaker
  * failures=10,window=30s,open=60s,half-open=1`, `--retry-on 429,5xx`, `--jitter`): their value
- * lists, spec parsers and the typed options. Here, below src/controls/, because the option table
- * (fields.ts) parses them; src/controls/ turns them into the settings one process runs with.
+ * lists, spec parsers, defaults and the controls' fragment of the option table. settings.ts turns
+ * them into the settings one process runs with.
  */
 
-import { MAX_DURATION_MS } from './limits.ts';
-import { parseDurationMs } from './units.ts';
+import { MAX_DURATION_MS, MAX_RATE, MAX_USERS } from '../config/limits.ts';
+import { option } from '../config/option.ts';
+import { formatDuration, parseDurationMs } from '../config/units.ts';
+import { amount, count, flag, oneOf, spec } from '../config/values.ts';
 
 /** `--jitter` values: the AWS Architecture Blog's "full" and "equal" jitter, or none (controls/backoff.ts). */
 export const JITTERS = ['full', 'equal', 'none'] as const;
 export type Jitter = (typeof JITTERS)[number];
 
-/** What a retry can be for: taxonomy names (PRODUCT.md). */
+/** What a retry can be for: taxonomy names (docs/metrics.md). */
 export const RETRY_CAUSES = ['rate_limited', 'http_5xx', 'connection_error', 'timeout'] as const;
 export type RetryCause = (typeof RETRY_CAUSES)[number];
 
@@ -119,3 +121,110 @@ export function parseCircuitBreaker(text: string): BreakerSettings {
     halfOpen: integer('half-open', 1),
   };
 }
+
+/**
+ * What a control is when neither the run nor the scenario gives it (settings.ts applies them; the
+ * help shows them). The rate, concurrency and circuit breaker are off.
+ */
+export const CONTROL_DEFAULTS = {
+  clientBurst: 1,
+  retry: 0,
+  retryOn: RETRY_CAUSES,
+  backoff: { minMs: 500, maxMs: 30_000 },
+  jitter: 'full',
+  retryStreams: false,
+} as const satisfies ControlOptions;
+
+const retryOn = spec(parseRetryOn, {
+  schema: { type: 'array', items: { type: 'string', enum: RETRY_CAUSES } },
+  show: (causes) => causes.join(','),
+  example: '429,5xx',
+});
+const backoff = spec(parseBackoff, {
+  schema: {
+    type: 'object',
+    properties: { minMs: { type: 'number', minimum: 0 }, maxMs: { type: 'number', minimum: 0 } },
+  },
+  show: (b) => `${formatDuration(b.minMs)}..${formatDuration(b.maxMs)}`,
+  example: '1s..10s',
+});
+const jitter = oneOf(JITTERS);
+const circuitBreaker = spec(parseCircuitBreaker, {
+  schema: {
+    type: 'object',
+    properties: {
+      failures: { type: 'integer', minimum: 1 },
+      windowMs: { type: 'number', minimum: 0 },
+      openMs: { type: 'number', minimum: 0 },
+      halfOpen: { type: 'integer', minimum: 1 },
+    },
+  },
+  show: (b) =>
+    `failures=${b.failures},window=${formatDuration(b.windowMs)},open=${formatDuration(b.openMs)},half-open=${b.halfOpen}`,
+  example: 'failures=5,window=10s,open=30s',
+});
+
+/**
+ * The controls' options: null unless given, so a scenario's own `controls` apply; what neither
+ * sets is CONTROL_DEFAULTS (shown in the help from the values).
+ */
+export const CONTROL_OPTIONS = {
+  clientRate: option({
+    arg: 'r',
+    help: 'client-side token bucket: at most r requests per second over the run (waits are queue_wait)',
+    value: amount(0.001, MAX_RATE),
+    default: null,
+  }),
+  clientBurst: option({
+    arg: 'n',
+    help: 'token bucket size: requests that may go at once after a quiet spell',
+    value: count(1, MAX_USERS),
+    default: null,
+    defaultHelp: String(CONTROL_DEFAULTS.clientBurst),
+  }),
+  maxConcurrency: option({
+    arg: 'n',
+    help: 'at most n requests in flight across all users (a semaphore; waits are queue_wait)',
+    value: count(1, MAX_USERS),
+    default: null,
+  }),
+  retry: option({
+    arg: 'n',
+    help: 'retry a failed request up to n times, at most 100 (every attempt is a request)',
+    value: count(0, 100),
+    default: null,
+    defaultHelp: String(CONTROL_DEFAULTS.retry),
+  }),
+  retryOn: option({
+    arg: 'list',
+    help: 'what is retried: 429,5xx,connection_error,timeout',
+    value: retryOn,
+    default: null,
+    defaultHelp: retryOn.show([...CONTROL_DEFAULTS.retryOn]),
+  }),
+  backoff: option({
+    arg: 'min..max',
+    help: 'exponential backoff between retries; caps Retry-After too',
+    value: backoff,
+    default: null,
+    defaultHelp: backoff.show(CONTROL_DEFAULTS.backoff),
+  }),
+  jitter: option({
+    arg: 'kind',
+    help: `backoff jitter: ${JITTERS.join(' | ')}`,
+    value: jitter,
+    default: null,
+    defaultHelp: jitter.show(CONTROL_DEFAULTS.jitter),
+  }),
+  retryStreams: option({
+    help: 'also retry a stream that already delivered events (it starts over)',
+    value: flag,
+    default: null,
+  }),
+  circuitBreaker: option({
+    arg: 'spec',
+    help: 'failures=N,window=DUR,open=DUR[,half-open=N]: refuse requests (circuit_open) after N failures',
+    value: circuitBreaker,
+    default: null,
+  }),
+};

@@ -12,7 +12,7 @@ import {
   SCHEDULED_SUFFIX,
 } from '../metrics/names.ts';
 
-/** PRODUCT.md's short names for the per-second throughput series. */
+/** The short names for the per-second throughput series. */
 const SHORT_NAMES: Readonly<Record<string, string>> = {
   rps: 'requests',
   eps: 'events',

@@ -4,9 +4,10 @@
  * run.json's config is RunConfig as redactConfig prints it: secrets as `***`, the question pool
  * described instead of copied.
  */
+
+import { toJsonSchema, type ValueSchema } from '../config/value-schema.ts';
 import { DERIVED_SCHEMAS, OWN_OPTIONS, optionSchema } from './derived.ts';
 import { helpOf, type OptionName, optionEntry } from './fields.ts';
-import { toJsonSchema, type ValueSchema } from './value-schema.ts';
 
 /** run.json's `questions`: question-pool.ts describePool. */
 const POOL: ValueSchema = {
@@ -48,7 +49,7 @@ export function runJsonConfigSchema(): Record<string, unknown> {
   }
   return {
     description:
-      'The resolved run options under their option names (durations in ms, sizes in bytes), secrets redacted. Generated from src/config/fields.ts by `npm run schema`; run.json files from before 0.2 used older names (runTimeMs, thresholds…), which `report`, `compare` and `merge` still read.',
+      'The resolved run options under their option names (durations in ms, sizes in bytes), secrets redacted. Generated from the option table (src/run-config/fields.ts and the fragments it composes) by `npm run schema`; run.json files from before 0.2 used older names (runTimeMs, thresholds…), which `report`, `compare` and `merge` still read.',
     type: 'object',
     properties,
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBackoff, parseCircuitBreaker, parseRetryOn } from './control-options.ts';
+import { parseBackoff, parseCircuitBreaker, parseRetryOn } from './options.ts';
 
 test('option specs parse; bad ones throw a message naming the part', () => {
   assert.deepEqual(parseBackoff('500ms..30s'), { minMs: 500, maxMs: 30_000 });

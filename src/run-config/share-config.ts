@@ -3,7 +3,7 @@
  * fields by their CLI names (`--users`, `--spawn-rate`, `--rate`, `--iterations`, `--stages`), the
  * names RunConfig carries; everything else passes through untouched.
  */
-import { type Plan, type Segment, type Share, splitInteger, splitPlan } from './shares.ts';
+import { type Plan, type Segment, type Share, splitInteger, splitPlan } from '../segments/shares.ts';
 
 /** The load fields of a run configuration. Stages: `{ durationS, target }` steps of users or rate. */
 export interface LoadShape {

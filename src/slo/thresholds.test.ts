@@ -10,7 +10,7 @@ const ok = (expr: string) => {
   return parsed as Threshold;
 };
 
-test('PRODUCT.md short names rps, eps, cps point at the throughput series', () => {
+test('short names rps, eps, cps point at the throughput series', () => {
   assert.deepEqual(ok('rps.avg>=40').path, ['throughput', 'requests', 'avg']);
   assert.deepEqual(ok('eps.max>1').path, ['throughput', 'events', 'max']);
   assert.deepEqual(ok('cps.min>0').path, ['throughput', 'connections', 'min']);

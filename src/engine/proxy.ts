@@ -1,5 +1,5 @@
 /** Which proxy a request to an origin goes through, from the resolved settings (NO_PROXY included). */
-import type { ProxySettings } from './types.ts';
+import type { ProxySettings } from './transport-options.ts';
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 

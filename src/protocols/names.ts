@@ -1,11 +1,14 @@
 /**
  * The protocols a run can speak, once: `--protocol`'s accepted values and help, the config's type
- * and `getProtocol`'s table all come from this list (a new protocol is added here first). In config/
- * because the option table names them; src/protocols/ implements them.
+ * and `getProtocol`'s table all come from this list (a new protocol is added here first).
  */
 export const PROTOCOLS = ['workflow', 'chat', 'openai', 'openai-responses', 'anthropic', 'sse'] as const;
 
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
 /** `--response-mode`: how the target answers (protocols/ read it to build requests). */
-export type ResponseMode = 'streaming' | 'blocking';
+export const RESPONSE_MODES = ['streaming', 'blocking'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+
+/** The model an openai request names when `--model` is not given. */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
