@@ -75,12 +75,14 @@ export function judgeSaturation(
       ? `event-loop delay p99 > ${limits.loopDelayMs} ms for ${limits.seconds} s`
       : '';
   const what = (cause: string) => [delay, cause].filter((p) => p !== '').join(', ');
-  if (hot || own >= limits.ownCpu)
-    return {
-      cause: 'own-cpu',
-      reason: what(`streamload's own CPU ${pct(own)} of a core`),
-      advice: 'split the load over more processes (--processes N) or lower it',
-    };
+  const ownCpu: Saturation = {
+    cause: 'own-cpu',
+    reason: what(`streamload's own CPU ${pct(own)} of a core`),
+    advice: 'split the load over more processes (--processes N) or lower it',
+  };
+  // A core we keep busy is the cause whatever else happens; short of that, a hypervisor that steals
+  // is named first: it is why a busy loop got no more of the core.
+  if (hot) return ownCpu;
   const steals = seen.map((s) => s.steal).filter((s): s is number => s !== null);
   const steal = mean(steals);
   if (steals.length > 0 && steal >= limits.steal)
@@ -91,6 +93,7 @@ export function judgeSaturation(
       ),
       advice: 'use a quieter machine or dedicated cores; more processes will not help',
     };
+  if (own >= limits.ownCpu) return ownCpu;
   const busies = seen.map((s) => s.machineBusy).filter((b): b is number => b !== null);
   const busy = mean(busies);
   if (busies.length > 0 && busy >= limits.machineBusy)
