@@ -25,6 +25,7 @@ import { describePool } from './question-pool.ts';
 import { redactSecrets } from './redact.ts';
 import { checkStartAt as startAtProblem } from './start-at.ts';
 import { parseThreshold } from './thresholds.ts';
+import { parseProxyUrl, ValueError } from './units.ts';
 import {
   BUILTIN_SCENARIOS,
   type ProxySettings,
@@ -219,9 +220,16 @@ function checkArrivals(given: Readonly<Record<string, unknown>>, rate: number | 
     throw new UsageError(`--burstiness: the gamma shape needs --arrival gamma, not ${arrival}`);
 }
 
-/** `User-Agent: streamload/<version>` unless a header overrides it; names lower-cased so they override the protocol's. */
+/**
+ * `User-Agent: streamload/<version>` unless a header overrides it; names lower-cased so they
+ * override the protocol's. `Accept-Encoding: identity`: streams are parsed as they arrive, never
+ * decompressed, so a server must not compress them (one that does anyway is named, not miscounted).
+ */
 function requestHeaders(pairs: readonly (readonly [string, string])[]): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': `streamload/${VERSION}` };
+  const headers: Record<string, string> = {
+    'user-agent': `streamload/${VERSION}`,
+    'accept-encoding': 'identity',
+  };
   for (const [name, value] of pairs) headers[name.toLowerCase()] = value;
   return headers;
 }
@@ -235,20 +243,20 @@ export function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySet
   if (flag === false) return null;
   if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
   const read = (name: string) => env[name.toLowerCase()] || env[name] || null;
-  const http = read('HTTP_PROXY');
-  const https = read('HTTPS_PROXY');
-  if (http === null && https === null) return null;
-  for (const [name, value] of [
-    ['HTTP_PROXY', http],
-    ['HTTPS_PROXY', https],
-  ] as const) {
-    if (value === null) continue;
+  /** One reading for the flag and the env: `host:port` is http, as curl reads it. */
+  const proxyUrl = (name: string): string | null => {
+    const value = read(name);
+    if (value === null) return null;
     try {
-      new URL(value);
-    } catch {
-      throw new UsageError(`${name}: expected a proxy URL like http://proxy:3128 (or use --no-proxy)`);
+      return parseProxyUrl(value) || null;
+    } catch (error) {
+      if (error instanceof ValueError) throw new UsageError(`${name}: ${error.message} (or use --no-proxy)`);
+      throw error;
     }
-  }
+  };
+  const http = proxyUrl('HTTP_PROXY');
+  const https = proxyUrl('HTTPS_PROXY');
+  if (http === null && https === null) return null;
   return { http, https, noProxy: read('NO_PROXY') ?? '', source: 'env' };
 }
 

@@ -66,6 +66,8 @@ test('headers: lines, lists and objects; header smuggling and bad names refused'
   refused(() => parseHeaders('no colon'), /expected 'Name: value'/);
   refused(() => parseHeaders('Bad Name: 1'), /not a valid header name/);
   refused(() => parseHeaders({ 'X-A': 'a\r\nX-Evil: 1' }), /line break/);
+  for (const name of ['Transfer-Encoding', 'Expect', 'Upgrade', 'Keep-Alive', 'Connection', 'content-length'])
+    refused(() => parseHeaders(`${name}: x`), /hop-by-hop header/);
 });
 
 test('numbers, rates, choices, lists, switches', () => {
