@@ -25,7 +25,6 @@ import { describePool } from './question-pool.ts';
 import { redactSecrets } from './redact.ts';
 import { checkStartAt as startAtProblem } from './start-at.ts';
 import { parseThreshold } from './thresholds.ts';
-import { parseProxyUrl, ValueError } from './units.ts';
 import {
   BUILTIN_SCENARIOS,
   type ProxySettings,
@@ -33,6 +32,7 @@ import {
   type Stage,
   type TlsSettings,
 } from './types.ts';
+import { parseProxyUrl, ValueError } from './units.ts';
 
 export interface ConfigSources {
   /** Explicitly given flags, already converted (keys as in OPTIONS), plus `config`. */

@@ -182,8 +182,21 @@ test('M3: HTTP_PROXY=host:port without a scheme is http (as curl reads it); a ba
   const env = { HTTP_PROXY: '', https_proxy: '', HTTPS_PROXY: '', NO_PROXY: '', no_proxy: '' };
   try {
     const target = 'http://127.0.0.1:9';
-    const args = ['run', '--target', target, ...sseArgs, '--iterations', '2', '--out', tempDir(), '--json-summary'];
-    const ok = await runCli(args, { env: { ...env, http_proxy: proxyUrl.replace('http://', '') }, timeoutMs: 60_000 });
+    const args = [
+      'run',
+      '--target',
+      target,
+      ...sseArgs,
+      '--iterations',
+      '2',
+      '--out',
+      tempDir(),
+      '--json-summary',
+    ];
+    const ok = await runCli(args, {
+      env: { ...env, http_proxy: proxyUrl.replace('http://', '') },
+      timeoutMs: 60_000,
+    });
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.summary!.totals.requests, 2);
     assert.deepEqual(new Set(forwarded), new Set([`${target}/events`]));
