@@ -14,6 +14,7 @@
 
 import type { Share } from '../config/shares.ts';
 import type { Snapshot } from '../metrics/snapshot.ts';
+import { snapshotProblem } from '../metrics/snapshot-check.ts';
 
 // 2: hello carries the master token. 3: bye carries the share's status and warnings. 4: no reshare.
 // 5: ready (a --processes child has loaded the engine).
@@ -153,7 +154,11 @@ const CHECKS: { readonly [K in Message['type']]: Check } = {
   refuse: (m) => fields(m, { reason: [isText, 'a string'] }),
   ready: () => null,
   assign: (m) => (isObject(m.config) ? shareProblem(m.share) : 'config must be an object'),
-  snapshot: (m) => (isObject(m.snapshot) ? null : 'snapshot must be an object'),
+  // Every field, histograms decoded: a bad one must drop its sender, not crash the merge later.
+  snapshot: (m) => {
+    const problem = snapshotProblem(m.snapshot);
+    return problem === null ? null : `snapshot.${problem}`;
+  },
   heartbeat: (m) => fields(m, { sentAtMs: [isAmount, 'a number'] }),
   stop: (m) => fields(m, { mode: [(v) => v === 'graceful' || v === 'abort', 'graceful or abort'] }),
   bye: (m) =>
