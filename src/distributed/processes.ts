@@ -27,7 +27,8 @@ export const MAX_PROCESSES = 256;
  * where the load is not counted in users, such as arrival rates). `auto` takes the smaller.
  */
 export function parseProcesses(value: string, users: number | null = null): number {
-  if (value === 'auto') return Math.max(1, Math.min(availableParallelism(), users ?? MAX_PROCESSES, MAX_PROCESSES));
+  if (value === 'auto')
+    return Math.max(1, Math.min(availableParallelism(), users ?? MAX_PROCESSES, MAX_PROCESSES));
   const n = /^\d+$/.test(value) ? Number(value) : 0;
   if (n < 1 || n > MAX_PROCESSES)
     throw new UsageError(
