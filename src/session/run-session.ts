@@ -11,13 +11,13 @@ import { BUILTIN_SCENARIOS, type RunConfig } from '../config/types.ts';
 import { type EmbeddedTargets, startEmbeddedTargets } from '../engine/embedded-targets.ts';
 import { preflight } from '../engine/preflight.ts';
 import { loadScenario } from '../engine/scenario/load.ts';
-import { EXIT_INTERRUPTED, ExitError } from '../errors.ts';
+import { EXIT_INTERRUPTED, EXIT_USAGE, ExitError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { getProtocol } from '../protocols/index.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
-import { writeReports } from '../report/write.ts';
+import { ReportWriteError, writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
 import { startLiveView } from './live-view.ts';
 import { openFileWarning } from './open-files.ts';
@@ -74,12 +74,25 @@ export async function runSession(
   return withSession(config, state, options, log, async (session) => {
     const { run, fatal } = await session.run(config, options);
     log.write(`\n${renderSummaryText(run)}`);
-    const written = await writeReports(run, { outDir, formats: config.format });
-    log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    // A full disk must not cost the verdict: the summary line and the verdict still come, then
+    // the file that could not be written, and exit 2 (the reports are missing).
+    let written: string[] = [];
+    let writeError: ReportWriteError | null = null;
+    try {
+      written = await writeReports(run, { outDir, formats: config.format });
+      log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    } catch (error) {
+      if (!(error instanceof ReportWriteError)) throw error;
+      writeError = error;
+    }
     options.observer?.finished({ run, outDir, files: written });
     if (config.jsonSummary) state.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
     const verdict = verdictOf(run, fatal);
     for (const line of verdict.lines) state.stderr.write(`streamload: ${line}\n`);
+    if (writeError !== null) {
+      state.stderr.write(`streamload: ${writeError.message}: the reports in ${outDir} are incomplete\n`);
+      return { run, outDir, exitCode: EXIT_USAGE };
+    }
     return { run, outDir, exitCode: verdict.exitCode };
   });
 }
