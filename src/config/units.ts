@@ -178,6 +178,12 @@ export function parseHttpUrl(raw: unknown): string {
     throw new ValueError(
       `credentials in the URL ("${shown}") are refused; send them with --api-key-file FILE or STREAMLOAD_API_KEY (Bearer), or --header 'Authorization: Basic …'`,
     );
+  // Requests are `origin + path`: undici takes an origin only, so a path or query here would pass
+  // the preflight (one whole URL) and fail every request of the run.
+  if (parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '')
+    throw new ValueError(
+      `expected an origin like http://host:port, got "${shown}": the path and query of every request come from the protocol or --path (e.g. --path '${parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/+$/, '')}/v1/chat/completions${parsed.search}')`,
+    );
   return value.replace(/\/+$/, '');
 }
 

@@ -155,3 +155,21 @@ test('a stream compressed only after the preflight: each request fails as invali
     },
   );
 });
+
+test('--target with a path or a query is exit 2 before any request (it passed the preflight, then failed every request)', async () => {
+  let requests = 0;
+  await withServer(
+    (_req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(STREAM);
+    },
+    async (origin) => {
+      for (const target of [`${origin}?key=1`, `${origin}/api`]) {
+        const r = await run(target);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /^streamload: --target: expected an origin like http:\/\/host:port/);
+      }
+      assert.equal(requests, 0);
+    },
+  );
+});
