@@ -2,6 +2,7 @@
  * From what the user gave (flags, config file, env) to a RunConfig. Precedence: flags > config file
  * > `STREAMLOAD_*` env > scenario and profile presets > defaults. Every error names its source.
  */
+import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -260,7 +261,26 @@ export function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySet
   return { http, https, noProxy: read('NO_PROXY') ?? '', source: 'env' };
 }
 
-/** `--ca`, `--cert`, `--key` (checked readable), `--insecure`, `--servername`; `run`'s and `setup`'s. */
+/**
+ * Why a `--ca`/`--cert` (PEM certificates) or `--key` (a PEM private key) file cannot be one, or
+ * null: a DER file or a wrong path would otherwise fail only at the first TLS handshake, unnamed.
+ */
+function pemProblem(key: 'ca' | 'cert' | 'key', text: string): string | null {
+  if (key === 'key')
+    return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)
+      ? null
+      : 'is not a PEM private key (no "-----BEGIN … PRIVATE KEY-----" line)';
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    return 'is not a PEM certificate file (no "-----BEGIN CERTIFICATE-----" line; a DER file converts with: openssl x509 -inform der -in FILE -out FILE.pem)';
+  try {
+    new X509Certificate(text);
+  } catch (error) {
+    return `holds no valid certificate (${(error as Error).message})`;
+  }
+  return null;
+}
+
+/** `--ca`, `--cert`, `--key` (checked readable and PEM), `--insecure`, `--servername`; `run`'s and `setup`'s. */
 export function resolveTls(
   options: Pick<OptionValues, 'ca' | 'cert' | 'key' | 'insecure' | 'servername'>,
   cwd: string,
@@ -269,11 +289,15 @@ export function resolveTls(
     const value = options[key];
     if (value === null) return null;
     const path = resolvePath(cwd, value);
+    let text: string;
     try {
       accessSync(path, constants.R_OK);
+      text = readFileSync(path, 'utf8');
     } catch (error) {
       throw new UsageError(`--${key}: cannot read ${value} (${(error as NodeJS.ErrnoException).code})`);
     }
+    const problem = pemProblem(key, text);
+    if (problem !== null) throw new UsageError(`--${key}: ${value} ${problem}`);
     return path;
   };
   const tls: TlsSettings = {

@@ -5,7 +5,10 @@
  * same bounded read serves `setup`'s console client. Real CLI, our own servers on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { closeServer, listenLocal, runCli, tempDir } from '../cli/helpers.ts';
@@ -168,6 +171,32 @@ test('--target with a path or a query is exit 2 before any request (it passed th
         const r = await run(target);
         assert.equal(r.code, 2, r.stderr);
         assert.match(r.stderr, /^streamload: --target: expected an origin like http:\/\/host:port/);
+      }
+      assert.equal(requests, 0);
+    },
+  );
+});
+
+test('--ca problems are named before any request: a missing file, a folder, a DER file, a broken PEM', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'der.crt'), randomBytes(300));
+  writeFileSync(join(dir, 'broken.pem'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+  let requests = 0;
+  await withServer(
+    (_req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(STREAM);
+    },
+    async (origin) => {
+      for (const [file, message] of [
+        ['missing.pem', /cannot read .*missing\.pem \(ENOENT\)/],
+        ['.', /cannot read .* \(EISDIR\)/],
+        ['der.crt', /der\.crt is not a PEM certificate file .*openssl x509 -inform der/],
+        ['broken.pem', /broken\.pem holds no valid certificate/],
+      ] as const) {
+        const r = await run(origin, '--ca', join(dir, file));
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, new RegExp(`^streamload: --ca: (.*/)?${message.source}`));
       }
       assert.equal(requests, 0);
     },
