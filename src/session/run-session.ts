@@ -136,7 +136,11 @@ export async function withSession<T>(
   });
   interrupted.catch(() => {});
   const beforeLoad = <T>(step: Promise<T>): Promise<T> => Promise.race([step, interrupted]);
+  let over = false;
   const stopSignals = countedStopSignals(state, (signal, count) => {
+    // After the session (reports written, embedded targets closing) a signal changes nothing:
+    // handled and ignored, so it neither stops anything nor kills the process (143).
+    if (over) return;
     stopRequested = true;
     if (handle === undefined) {
       interrupt(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
@@ -207,8 +211,10 @@ export async function withSession<T>(
     };
     return await use(session);
   } finally {
-    stopSignals();
+    over = true;
     await embedded?.close();
+    // Last, with nothing but microtasks up to the exit: no signal can fall in between.
+    stopSignals();
   }
 }
 
