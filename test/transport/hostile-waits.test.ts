@@ -124,6 +124,33 @@ test('H1: a proxy that stops answering CONNECT after the preflight: the run ends
   }
 });
 
+test('H2: requests waiting for a CONNECT that outlasts the run are cut at its end, counted cancelled', {
+  timeout: 120_000,
+}, async () => {
+  const proxy = await silentProxy(tlsPort, 1);
+  try {
+    const began = performance.now();
+    const r = await runCli(
+      [
+        'run',
+        ...['--target', `https://127.0.0.1:${tlsPort}`, ...sseArgs, '--ca', certs.ca],
+        ...['--proxy', proxy.url, '--connect-timeout', '60s', '--stop-timeout', '1s'],
+        ...['--users', '2', '--spawn-rate', '100', '--run-time', '2s', '--out', tempDir(), '--json-summary'],
+      ],
+      { timeoutMs: 90_000 },
+    );
+    const wallMs = performance.now() - began;
+    assert.ok(wallMs < 20_000, `a 2 s run took ${wallMs} ms`);
+    const s = r.summary!;
+    assert.ok(s, r.stderr);
+    assert.equal(s.totals.failures, 0, JSON.stringify(s.errors));
+    assert.ok(s.totals.cancelled >= 2, JSON.stringify(s.totals));
+    assert.doesNotMatch(JSON.stringify(s.warnings ?? []), /never settled/);
+  } finally {
+    await proxy.close();
+  }
+});
+
 test('H2: requests queued behind --max-connections are cut at the run end, counted cancelled', {
   timeout: 120_000,
 }, async () => {
