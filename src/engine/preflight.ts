@@ -36,7 +36,7 @@ function describeWait(error: Error, config: RunConfig): string {
 class PreflightTimeoutError extends Error {
   readonly code = 'UND_ERR_HEADERS_TIMEOUT';
   constructor(limitMs: number) {
-    super(`no response head within --connect-timeout + --first-byte-timeout (${limitMs} ms)`);
+    super(`no complete answer within --connect-timeout + --first-byte-timeout (${limitMs} ms)`);
     this.name = 'PreflightTimeoutError';
   }
 }
@@ -83,6 +83,7 @@ export async function preflight(
     pending.catch(() => {}); // lost the race to the deadline: settled by the destroy below
     const res = await Promise.race([pending, deadline]);
     const type = String(res.headers['content-type'] ?? '');
+    // The deadline's abort ends a body dribbled byte by byte as it ends a head that never comes.
     const sample =
       res.statusCode >= 400
         ? (await readBoundedText(res.body, ERROR_BODY_BYTES)).text.slice(0, 200).replace(/\s+/g, ' ')

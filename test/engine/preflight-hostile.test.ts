@@ -202,3 +202,26 @@ test('--ca problems are named before any request: a missing file, a folder, a DE
     },
   );
 });
+
+test('an error body dribbled a byte at a time: the preflight still ends by its deadline', {
+  timeout: 60_000,
+}, async () => {
+  const timers = new Set<NodeJS.Timeout>();
+  await withServer(
+    (_req, res) => {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      timers.add(setInterval(() => res.write('x'), 300));
+    },
+    async (origin) => {
+      const began = performance.now();
+      const r = await run(origin, '--connect-timeout', '1s', '--first-byte-timeout', '1s');
+      for (const timer of timers) clearInterval(timer);
+      assert.equal(r.code, 2, r.stderr);
+      assert.ok(performance.now() - began < 20_000);
+      assert.match(
+        r.stderr,
+        /no complete answer within --connect-timeout \+ --first-byte-timeout \(2000 ms\)/,
+      );
+    },
+  );
+});
