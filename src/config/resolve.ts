@@ -244,7 +244,7 @@ export function resolveProxy(flag: unknown, env: ConfigSources['env']): ProxySet
   if (flag === false) return null;
   if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
   const read = (name: string) => env[name.toLowerCase()] || env[name] || null;
-  /** One reading for the flag and the env: `host:port` is http, as curl reads it. */
+  /** Read as the --proxy flag is (parseProxyUrl): `host:port` is http, as curl reads it. */
   const proxyUrl = (name: string): string | null => {
     const value = read(name);
     if (value === null) return null;
