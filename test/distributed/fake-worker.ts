@@ -11,8 +11,13 @@ export async function joinAsWorker(port: string, host: string, token?: string): 
   await once(socket, 'open');
   const hello = { type: 'hello', protocol: PROTOCOL_VERSION, version: VERSION, host, pid: 1 };
   socket.send(JSON.stringify(token === undefined ? hello : { ...hello, token }));
+  // A master that closes first (refused, or ended) must fail the join, not leave it waiting.
+  const closed = once(socket, 'close').then(() => {
+    throw new Error('the master closed the connection before the assign');
+  });
+  closed.catch(() => {});
   for (let i = 0; i < 10; i++) {
-    const [data] = await once(socket, 'message');
+    const [data] = await Promise.race([once(socket, 'message'), closed]);
     if (JSON.parse(String(data)).type === 'assign') break;
   }
   return socket;

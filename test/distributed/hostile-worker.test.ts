@@ -14,9 +14,13 @@ import { joinAsWorker } from './fake-worker.ts';
 
 const TOKEN = 'hostile-test-token';
 
+/** Sockets of the hostile worker, closed at the end whatever happened (the test file must exit). */
+const sockets = new Set<{ terminate(): void }>();
+
 /** Joins, takes its share, then sends snapshots a merge would choke on. */
 async function hostileWorker(port: string): Promise<void> {
   const socket = await joinAsWorker(port, 'evil', TOKEN);
+  sockets.add(socket);
   const snapshot = JSON.parse(JSON.stringify(runWorkload(3, 1, 2).whole));
   snapshot.histograms.ttfe = 'HISTFAAAACB4nJNpmSzMwMDAxQABzFCaEUzOhdIADXgA-damaged';
   snapshot.totals.requests = -7;
@@ -28,8 +32,11 @@ async function hostileWorker(port: string): Promise<void> {
 }
 
 test('H3: a token-holding worker sending a damaged snapshot is dropped; the run is partial, never exit 70', {
-  timeout: 150_000,
-}, async () => {
+  timeout: 300_000,
+}, async (t) => {
+  t.after(() => {
+    for (const socket of sockets) socket.terminate();
+  });
   await withMockLlm({ port: 0, firstTokenMs: 5, interTokenMs: 2, tokens: [5, 5] }, async (llm) => {
     const out = tempDir();
     const env = { STREAMLOAD_MASTER_TOKEN: TOKEN };
@@ -46,13 +53,13 @@ test('H3: a token-holding worker sending a damaged snapshot is dropped; the run 
           '--master-port',
           '0',
           '--join-timeout',
-          '60',
+          '150',
           '--json-summary',
         ],
       ],
       {
         env,
-        timeoutMs: 120_000,
+        timeoutMs: 240_000,
         onSpawn: (child) => {
           let stderr = '';
           child.stderr?.on('data', (d: Buffer) => {
@@ -63,7 +70,7 @@ test('H3: a token-holding worker sending a damaged snapshot is dropped; the run 
             workers.push(
               runCli(['worker', '--master-host', '127.0.0.1', '--master-port', port], {
                 env,
-                timeoutMs: 120_000,
+                timeoutMs: 240_000,
               }),
               hostileWorker(port),
             );
