@@ -30,6 +30,16 @@ async function withServer<T>(
   }
 }
 
+/** A healthy SSE target that counts what reaches it: for checks that must send nothing. */
+function countingTarget() {
+  const seen = { requests: 0 };
+  const handler: http.RequestListener = (_req, res) => {
+    seen.requests += 1;
+    res.writeHead(200, { 'content-type': 'text/event-stream' }).end(STREAM);
+  };
+  return { seen, handler };
+}
+
 const run = (origin: string, ...extra: string[]) =>
   runCli(
     ['run', '--target', origin, ...sse, '--users', '1', '--run-time', '2s', '--out', tempDir(), ...extra],
@@ -160,47 +170,35 @@ test('a stream compressed only after the preflight: each request fails as invali
 });
 
 test('--target with a path or a query is exit 2 before any request (it passed the preflight, then failed every request)', async () => {
-  let requests = 0;
-  await withServer(
-    (_req, res) => {
-      requests += 1;
-      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(STREAM);
-    },
-    async (origin) => {
-      for (const target of [`${origin}?key=1`, `${origin}/api`]) {
-        const r = await run(target);
-        assert.equal(r.code, 2, r.stderr);
-        assert.match(r.stderr, /^streamload: --target: expected an origin like http:\/\/host:port/);
-      }
-      assert.equal(requests, 0);
-    },
-  );
+  const target = countingTarget();
+  await withServer(target.handler, async (origin) => {
+    for (const target of [`${origin}?key=1`, `${origin}/api`]) {
+      const r = await run(target);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^streamload: --target: expected an origin like http:\/\/host:port/);
+    }
+    assert.equal(target.seen.requests, 0);
+  });
 });
 
 test('--ca problems are named before any request: a missing file, a folder, a DER file, a broken PEM', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'der.crt'), randomBytes(300));
   writeFileSync(join(dir, 'broken.pem'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-  let requests = 0;
-  await withServer(
-    (_req, res) => {
-      requests += 1;
-      res.writeHead(200, { 'content-type': 'text/event-stream' }).end(STREAM);
-    },
-    async (origin) => {
-      for (const [file, message] of [
-        ['missing.pem', /cannot read .*missing\.pem \(ENOENT\)/],
-        ['.', /cannot read .* \(EISDIR\)/],
-        ['der.crt', /der\.crt is not a PEM certificate file .*openssl x509 -inform der/],
-        ['broken.pem', /broken\.pem holds no valid certificate/],
-      ] as const) {
-        const r = await run(origin, '--ca', join(dir, file));
-        assert.equal(r.code, 2, r.stderr);
-        assert.match(r.stderr, new RegExp(`^streamload: --ca: (.*/)?${message.source}`));
-      }
-      assert.equal(requests, 0);
-    },
-  );
+  const target = countingTarget();
+  await withServer(target.handler, async (origin) => {
+    for (const [file, message] of [
+      ['missing.pem', /cannot read .*missing\.pem \(ENOENT\)/],
+      ['.', /cannot read .* \(EISDIR\)/],
+      ['der.crt', /der\.crt is not a PEM certificate file .*openssl x509 -inform der/],
+      ['broken.pem', /broken\.pem holds no valid certificate/],
+    ] as const) {
+      const r = await run(origin, '--ca', join(dir, file));
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`^streamload: --ca: (.*/)?${message.source}`));
+    }
+    assert.equal(target.seen.requests, 0);
+  });
 });
 
 test('an error body dribbled a byte at a time: the preflight still ends by its deadline', {

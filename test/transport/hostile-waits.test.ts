@@ -96,9 +96,11 @@ test('H1: a proxy that never answers CONNECT fails the preflight within --connec
   }
 });
 
-test('H1: a proxy that stops answering CONNECT after the preflight: the run ends by its deadline, each wait a timeout', {
-  timeout: 120_000,
-}, async () => {
+/**
+ * A run of 2 users through a proxy that tunnels only the preflight's CONNECT and then never
+ * answers another; resolves with the `--json-summary` and the wall time.
+ */
+async function runBehindSilentProxy(connectTimeout: string, runTime: string) {
   const proxy = await silentProxy(tlsPort, 1);
   try {
     const began = performance.now();
@@ -106,49 +108,46 @@ test('H1: a proxy that stops answering CONNECT after the preflight: the run ends
       [
         'run',
         ...['--target', `https://127.0.0.1:${tlsPort}`, ...sseArgs, '--ca', certs.ca],
-        ...['--proxy', proxy.url, '--connect-timeout', '1s', '--stop-timeout', '1s'],
-        ...['--users', '2', '--spawn-rate', '100', '--run-time', '3s', '--out', tempDir(), '--json-summary'],
+        ...['--proxy', proxy.url, '--connect-timeout', connectTimeout, '--stop-timeout', '1s'],
+        ...[
+          '--users',
+          '2',
+          '--spawn-rate',
+          '100',
+          '--run-time',
+          runTime,
+          '--out',
+          tempDir(),
+          '--json-summary',
+        ],
       ],
       { timeoutMs: 90_000 },
     );
-    const wallMs = performance.now() - began;
-    assert.ok(wallMs < 20_000, `a 3 s run took ${wallMs} ms`);
-    const s = r.summary!;
-    assert.ok(s, r.stderr);
-    assert.equal(s.totals.requests - s.totals.failures, 0, JSON.stringify(s.totals));
-    assert.ok(s.totals.failures >= 2, JSON.stringify(s.totals));
-    assert.ok(s.errors.timeout + s.errors.connection_error >= 2, JSON.stringify(s.errors));
-    assert.doesNotMatch(JSON.stringify(s.warnings ?? []), /never settled/);
+    assert.ok(r.summary, r.stderr);
+    assert.doesNotMatch(JSON.stringify(r.summary.warnings ?? []), /never settled/);
+    return { s: r.summary, wallMs: performance.now() - began };
   } finally {
     await proxy.close();
   }
+}
+
+test('H1: a proxy that stops answering CONNECT after the preflight: the run ends by its deadline, each wait a timeout', {
+  timeout: 120_000,
+}, async () => {
+  const { s, wallMs } = await runBehindSilentProxy('1s', '3s');
+  assert.ok(wallMs < 20_000, `a 3 s run took ${wallMs} ms`);
+  assert.equal(s.totals.requests - s.totals.failures, 0, JSON.stringify(s.totals));
+  assert.ok(s.totals.failures >= 2, JSON.stringify(s.totals));
+  assert.ok(s.errors.timeout + s.errors.connection_error >= 2, JSON.stringify(s.errors));
 });
 
 test('H2: requests waiting for a CONNECT that outlasts the run are cut at its end, counted cancelled', {
   timeout: 120_000,
 }, async () => {
-  const proxy = await silentProxy(tlsPort, 1);
-  try {
-    const began = performance.now();
-    const r = await runCli(
-      [
-        'run',
-        ...['--target', `https://127.0.0.1:${tlsPort}`, ...sseArgs, '--ca', certs.ca],
-        ...['--proxy', proxy.url, '--connect-timeout', '60s', '--stop-timeout', '1s'],
-        ...['--users', '2', '--spawn-rate', '100', '--run-time', '2s', '--out', tempDir(), '--json-summary'],
-      ],
-      { timeoutMs: 90_000 },
-    );
-    const wallMs = performance.now() - began;
-    assert.ok(wallMs < 20_000, `a 2 s run took ${wallMs} ms`);
-    const s = r.summary!;
-    assert.ok(s, r.stderr);
-    assert.equal(s.totals.failures, 0, JSON.stringify(s.errors));
-    assert.ok(s.totals.cancelled >= 2, JSON.stringify(s.totals));
-    assert.doesNotMatch(JSON.stringify(s.warnings ?? []), /never settled/);
-  } finally {
-    await proxy.close();
-  }
+  const { s, wallMs } = await runBehindSilentProxy('60s', '2s');
+  assert.ok(wallMs < 20_000, `a 2 s run took ${wallMs} ms`);
+  assert.equal(s.totals.failures, 0, JSON.stringify(s.errors));
+  assert.ok(s.totals.cancelled >= 2, JSON.stringify(s.totals));
 });
 
 test('H2: requests queued behind --max-connections are cut at the run end, counted cancelled', {
