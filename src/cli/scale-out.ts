@@ -129,13 +129,20 @@ async function untilCommonStart(startAt: number, state: Pick<GlobalState, 'onSto
   }
 }
 
+/** The users a closed run splits over its processes (its largest stage), or null for arrival rates. */
+function splitUsers(config: RunConfig): number | null {
+  if (config.rate !== null) return null;
+  if (config.stages !== null) return Math.max(...config.stages.map((stage) => stage.target));
+  return config.users;
+}
+
 export async function runScaledOut(
   config: RunConfig,
   state: GlobalState,
   processesText: string,
   observer?: RunObserver,
 ): Promise<number> {
-  const processes = parseProcesses(processesText);
+  const processes = parseProcesses(processesText, splitUsers(config));
   const result = await runSession(config, state, {
     ...(observer === undefined ? {} : { observer }),
     start: (c, origin) => startScaledSession(c, origin, { kind: 'processes', processes }, state),

@@ -65,6 +65,8 @@ test('headers: lines, lists and objects; header smuggling and bad names refused'
   refused(() => parseHeaders('no colon'), /expected 'Name: value'/);
   refused(() => parseHeaders('Bad Name: 1'), /not a valid header name/);
   refused(() => parseHeaders({ 'X-A': 'a\r\nX-Evil: 1' }), /line break/);
+  for (const name of ['Transfer-Encoding', 'Expect', 'Upgrade', 'Keep-Alive', 'Connection', 'content-length'])
+    refused(() => parseHeaders(`${name}: x`), /hop-by-hop header/);
 });
 
 test('numbers, rates, choices, lists, switches', () => {
@@ -89,9 +91,18 @@ test('URLs: credentials refused and never echoed; proxies keep theirs; false goe
     (error: Error) => error instanceof ValueError && !error.message.includes('hunter2'),
   );
   refused(() => parseHttpUrl('ftp://127.0.0.1'), /http\(s\) URL/);
+  // A path or query would pass the preflight (one whole URL) and fail every request of the run.
+  refused(
+    () => parseHttpUrl('http://127.0.0.1:8080?key=1'),
+    /expected an origin .*--path '\/v1\/chat\/completions\?key=1'/,
+  );
+  refused(() => parseHttpUrl('http://127.0.0.1:8080/api/'), /expected an origin .*--path '\/api\/v1\/chat/);
+  refused(() => parseHttpUrl('http://127.0.0.1:8080/#x'), /expected an origin/);
   assert.equal(parseProxyUrl('http://u:p@127.0.0.1:3128'), 'http://u:p@127.0.0.1:3128');
   assert.equal(parseProxyUrl(false), false);
-  refused(() => parseProxyUrl('nope'), /proxy URL/);
+  // host:port without a scheme is http, as curl reads it.
+  assert.equal(parseProxyUrl('proxy.local:3128'), 'http://proxy.local:3128');
+  refused(() => parseProxyUrl('proxy host:3128'), /proxy URL/);
 });
 
 test('JSON objects and key=value specs (a file may give the parts as an object)', () => {

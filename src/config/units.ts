@@ -170,21 +170,30 @@ export function parseHttpUrl(raw: unknown): string {
     throw new ValueError(
       `credentials in the URL ("${shown}") are refused; send them with --api-key-file FILE or STREAMLOAD_API_KEY (Bearer), or --header 'Authorization: Basic …'`,
     );
+  // Requests are `origin + path`: undici takes an origin only, so a path or query here would pass
+  // the preflight (one whole URL) and fail every request of the run.
+  if (parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '')
+    throw new ValueError(
+      `expected an origin like http://host:port, got "${shown}": the path and query of every request come from the protocol or --path (e.g. --path '${parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/+$/, '')}/v1/chat/completions${parsed.search}')`,
+    );
   return value.replace(/\/+$/, '');
 }
 
 /** A proxy URL (credentials allowed in it); `false`/`none` (config file, env) = ignore the environment. */
 export function parseProxyUrl(raw: unknown): string | false {
   if (raw === false || raw === 'false' || raw === 'none') return false;
-  const value = parseText(raw);
+  const given = parseText(raw).trim();
+  // `proxy:3128` without a scheme means http, as curl reads it (URL would take `proxy:` as a scheme).
+  const value = /^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : `http://${given}`;
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new ValueError(`expected a proxy URL like http://user:pass@proxy:3128, got "${redactUrl(value)}"`);
+    throw new ValueError(`expected a proxy URL like http://user:pass@proxy:3128, got "${redactUrl(given)}"`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new ValueError(`expected an http(s) proxy URL, got "${parsed.protocol}"`);
+  if (parsed.hostname === '') throw new ValueError(`expected a proxy host, got "${redactUrl(given)}"`);
   return value;
 }
 
@@ -264,6 +273,19 @@ export function parseStrings(raw: unknown): string[] {
 
 /** RFC 9110 token characters: what a header name may contain. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * Headers about the connection or the framing, not the request (RFC 9110 §7.6.1): undici sets or
+ * refuses them itself, which used to surface at send time as "cannot reach".
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'expect',
+]);
 
 /**
  * `Name: value` (a flag, repeatable), a list of those, or a `{ Name: value }` object (config
@@ -280,6 +302,10 @@ export function parseHeaders(raw: unknown): [string, string][] {
         });
   for (const [name, value] of pairs) {
     if (!HEADER_NAME.test(name)) throw new ValueError(`"${name}" is not a valid header name`);
+    if (HOP_BY_HOP.has(name.toLowerCase()))
+      throw new ValueError(
+        `"${name}" is a hop-by-hop header the HTTP client manages itself (framing, connection reuse); it cannot be set per request`,
+      );
     if (/[\r\n\0]/.test(value)) throw new ValueError(`the value of header "${name}" contains a line break`);
   }
   return pairs;

@@ -14,3 +14,11 @@ test('--processes: auto is the core count; otherwise a whole number ≥ 1', () =
     );
   }
 });
+
+test('--processes is bounded: at most MAX_PROCESSES, and never more than the users to split', () => {
+  assert.throws(() => parseProcesses('1000'), /from 1 to 256, got "1000"/);
+  assert.throws(() => parseProcesses('3', 2), /--processes 3 is more than the 2 users to split/);
+  assert.equal(parseProcesses('2', 2), 2);
+  assert.equal(parseProcesses('auto', 1), 1);
+  assert.equal(parseProcesses('8', null), 8);
+});

@@ -15,11 +15,29 @@ import { createParts, type ScaledRun } from './parts.ts';
 import { type Message, parseMessage } from './protocol.ts';
 
 /** `--processes`: `auto` → the number of cores; otherwise a whole number ≥ 1 (a commander argParser). */
-export function parseProcesses(value: string): number {
-  if (value === 'auto') return availableParallelism();
+/**
+ * Most local processes one run may fork: far past any machine's cores (each child is a whole Node
+ * process, ~60 MB), so a typo such as `--processes 1000` is refused instead of forking them all.
+ */
+export const MAX_PROCESSES = 256;
+
+/**
+ * `--processes`: auto (one per core) or a whole number from 1 to MAX_PROCESSES, and never more
+ * than `users` (a closed run's users: a process without a user would only cost a fork; null
+ * where the load is not counted in users, such as arrival rates). `auto` takes the smaller.
+ */
+export function parseProcesses(value: string, users: number | null = null): number {
+  if (value === 'auto')
+    return Math.max(1, Math.min(availableParallelism(), users ?? MAX_PROCESSES, MAX_PROCESSES));
   const n = /^\d+$/.test(value) ? Number(value) : 0;
-  if (n < 1)
-    throw new UsageError(`--processes must be auto or a whole number ≥ 1, got ${JSON.stringify(value)}`);
+  if (n < 1 || n > MAX_PROCESSES)
+    throw new UsageError(
+      `--processes must be auto or a whole number from 1 to ${MAX_PROCESSES}, got ${JSON.stringify(value)}`,
+    );
+  if (users !== null && n > users)
+    throw new UsageError(
+      `--processes ${n} is more than the ${users} user${users === 1 ? '' : 's'} to split: each process needs at least one (use --processes ${Math.max(1, users)} or more --users)`,
+    );
   return n;
 }
 

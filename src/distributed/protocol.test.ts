@@ -41,6 +41,12 @@ test('parseMessage checks every field of a message, shares included', () => {
     [{ type: 'bye', reason: 'done', warnings: 'one' }, /warnings must be a list/],
     [{ type: 'bye', reason: 'done', warnings: Array(1001).fill('w') }, /at most 1000/],
     [{ type: 'snapshot', snapshot: null }, /snapshot must be an object/],
+    [{ type: 'snapshot', snapshot: { schema: 'streamload.snapshot/v1' } }, /snapshot\.startedAtMs must be/],
+    [
+      { type: 'hello', protocol: 2, version: 'v', host: 'h'.repeat(70_000), pid: 1 },
+      /host must be a string of at most 65536/,
+    ],
+    [{ type: 'bye', reason: 'error', message: 'm'.repeat(70_000) }, /message must be a string of at most/],
   ];
   for (const [message, pattern] of bad) assert.throws(() => parseMessage(message), pattern);
 });

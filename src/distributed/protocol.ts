@@ -13,6 +13,7 @@
  */
 
 import type { Snapshot } from '../metrics/snapshot.ts';
+import { snapshotProblem } from '../metrics/snapshot-check.ts';
 import type { Share } from '../segments/shares.ts';
 
 // 2: hello carries the master token. 3: bye carries the share's status and warnings. 4: no reshare.
@@ -110,7 +111,10 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 const isAmount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const isText = (v: unknown): boolean => typeof v === 'string';
+/** Names, hosts, reasons and warnings: short lines; a peer's megabyte string is refused. */
+const MAX_TEXT_CHARS = 64 * 1024;
+const isText = (v: unknown): boolean => typeof v === 'string' && v.length <= MAX_TEXT_CHARS;
+const TEXT = `a string of at most ${MAX_TEXT_CHARS} characters`;
 
 /** The first field of `value` failing its test, as "field must be …", or null. */
 function fields(value: Record<string, unknown>, tests: Record<string, [(v: unknown) => boolean, string]>) {
@@ -139,27 +143,31 @@ const CHECKS: { readonly [K in Message['type']]: Check } = {
   hello: (m) =>
     fields(m, {
       protocol: [isCount, 'a whole number'],
-      version: [isText, 'a string'],
-      host: [isText, 'a string'],
+      version: [isText, TEXT],
+      host: [isText, TEXT],
       pid: [isCount, 'a whole number'],
-      token: [(v) => v === undefined || isText(v), 'a string'],
+      token: [(v) => v === undefined || isText(v), TEXT],
     }),
   welcome: (m) =>
     fields(m, {
       protocol: [isCount, 'a whole number'],
-      version: [isText, 'a string'],
-      workerId: [isText, 'a string'],
+      version: [isText, TEXT],
+      workerId: [isText, TEXT],
     }),
-  refuse: (m) => fields(m, { reason: [isText, 'a string'] }),
+  refuse: (m) => fields(m, { reason: [isText, TEXT] }),
   ready: () => null,
   assign: (m) => (isObject(m.config) ? shareProblem(m.share) : 'config must be an object'),
-  snapshot: (m) => (isObject(m.snapshot) ? null : 'snapshot must be an object'),
+  // Every field, histograms decoded: a bad one must drop its sender, not crash the merge later.
+  snapshot: (m) => {
+    const problem = snapshotProblem(m.snapshot);
+    return problem === null ? null : `snapshot.${problem}`;
+  },
   heartbeat: (m) => fields(m, { sentAtMs: [isAmount, 'a number'] }),
   stop: (m) => fields(m, { mode: [(v) => v === 'graceful' || v === 'abort', 'graceful or abort'] }),
   bye: (m) =>
     fields(m, {
       reason: [(v) => v === 'done' || v === 'error', 'done or error'],
-      message: [(v) => v === undefined || isText(v), 'a string'],
+      message: [(v) => v === undefined || isText(v), TEXT],
       status: [
         (v) => v === undefined || RUN_STATUSES.includes(v as RunStatus),
         'completed, stopped or aborted',

@@ -67,3 +67,18 @@ export function describeTransportError(error: Error): string {
   const cause = CAUSE_OF_CODE.get(code);
   return cause === undefined ? text : `${cause} (${text})`;
 }
+
+/**
+ * The response's `Content-Encoding` when it is a real coding (gzip, br, deflate, zstd…), else
+ * undefined. Requests ask for `identity`; a server that compresses anyway would be parsed as
+ * garbage and miscounted as a stream without events.
+ */
+export function contentEncoding(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = String(header).trim().toLowerCase();
+  return value === '' || value === 'identity' ? undefined : value;
+}
+
+/** What to do about a compressed answer (the request asked for `Accept-Encoding: identity`). */
+export const COMPRESSED_HINT =
+  'streamload parses streams as they arrive and does not decompress them; turn compression off for this path (text/event-stream) at the server or gateway';

@@ -14,7 +14,7 @@ import type { RequestResult } from '../metrics/types.ts';
 import type { ProtocolRequest } from '../protocols/types.ts';
 import { createSseParser } from '../sse/parser.ts';
 import type { SseEvent, SseParseError, SseParser } from '../sse/types.ts';
-import { describeTransportError, resourceExhaustion } from './classify.ts';
+import { COMPRESSED_HINT, contentEncoding, describeTransportError, resourceExhaustion } from './classify.ts';
 import { ERROR_BODY_KEEP_BYTES, RequestTimer, type TimerDeps, type TimerOptions } from './request-timer.ts';
 import { type KeptResponse, keepChunk } from './scenario/response.ts';
 
@@ -137,7 +137,15 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
 
   cut(reason: Error): void {
     this.#timer.cut();
-    this.abort(reason);
+    if (this.#controller !== undefined) {
+      this.abort(reason);
+      return;
+    }
+    // Still waiting for a connection (--max-connections, a tunnel being set up): undici gives a
+    // raw dispatch no way to leave its queue, so the request is over for the run now (recorded as
+    // cancelled) and this handler stays undici's until it starts it (and is aborted at once) or
+    // errors it (the transport destroyed at the run's end).
+    this.#finish();
   }
 
   abort(reason: Error): void {
@@ -214,6 +222,7 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    if (this.#settled) controller.abort(new Error('cut while waiting for a connection'));
   }
 
   onResponseStart(
@@ -233,6 +242,16 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
       type === undefined ? '' : String(type),
       after === undefined ? undefined : String(after),
     );
+    const encoding = headers['content-encoding'];
+    if (encoding !== undefined && statusCode < 300 && contentEncoding(encoding) !== undefined) {
+      // Compressed bytes would parse as no events at all: name the coding instead.
+      this.#timer.fail(
+        'invalid_response',
+        `Content-Encoding: ${encoding} (asked for identity): ${COMPRESSED_HINT}`,
+      );
+      this.abort(new Error('compressed response'));
+      return;
+    }
     if (plan === 'stream') {
       this.#parsing = this.#streamParser();
       this.#idleTimer = setTimeout(onIdleTimer, this.#deps.idleTimeoutMs, this);
@@ -277,6 +296,10 @@ class SseRequest implements Dispatcher.DispatchHandler, InFlightRequest {
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
     if (this.#released) return;
+    if (this.#settled) {
+      this.#release(); // cut while it waited for a connection: already recorded
+      return;
+    }
     this.#noteExhaustion(err);
     this.#timer.transportError(err);
     this.#body = undefined;

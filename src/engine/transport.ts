@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
+import { redactUrl } from '../config/redact.ts';
 import type { ProxySettings, TlsSettings, TransportConfig } from './transport-options.ts';
 
 export type { TransportConfig };
@@ -34,11 +35,36 @@ export function tlsConnectOptions(tls: TlsSettings): Record<string, unknown> {
 type Connector = buildConnector.connector;
 
 /**
+ * A proxy that accepts the TCP connection and never answers `CONNECT`: undici would wait its own
+ * 300 s headers timeout. The tunnel is part of connecting, so it gets `--connect-timeout`, and
+ * the error says so (classified `timeout`, as a connect timeout is).
+ */
+export class ProxyConnectTimeoutError extends Error {
+  readonly code = 'UND_ERR_CONNECT_TIMEOUT';
+  constructor(proxy: string, target: string, timeoutMs: number) {
+    super(
+      `proxy ${redactUrl(proxy)} did not answer CONNECT ${target} within --connect-timeout (${timeoutMs} ms)`,
+    );
+    this.name = 'ProxyConnectTimeoutError';
+  }
+}
+
+/** The proxy's own client (the one that sends `CONNECT`): its answer is bounded like a connect. */
+function proxyClientFactory(timeoutMs: number) {
+  return (origin: URL | string, options: object): Dispatcher =>
+    new Pool(origin, { ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+}
+
+/**
  * Wraps whatever connector a pool would use so each new socket is reported. Pools get the
  * connector as a function (ProxyAgent's tunnel, or one built here from the TLS options exactly as
  * undici's Pool would), so counting needs no global diagnostics channel.
  */
-function countingFactory(onConnection: (protocol: WireProtocol) => void, proxy: ProxySettings | null) {
+function countingFactory(
+  onConnection: (protocol: WireProtocol) => void,
+  proxy: ProxySettings | null,
+  connectTimeoutMs: number,
+) {
   const proxyOrigins = new Set(
     [proxy?.http, proxy?.https]
       .filter((u): u is string => typeof u === 'string')
@@ -59,9 +85,19 @@ function countingFactory(onConnection: (protocol: WireProtocol) => void, proxy: 
             timeout: options.connectTimeout as number,
             ...(options.connect as object | undefined),
           } as buildConnector.BuildOptions);
+    // A function here is ProxyAgent's tunnel: its CONNECT timing out is a connect timeout.
+    const tunnel = typeof options.connect === 'function' && proxy !== null;
     const connect: Connector = (opts, callback) =>
       inner(opts, (...args) => {
-        const socket = args[1] as (Socket & { alpnProtocol?: string | false }) | null | undefined;
+        const [error, socket] = args as [Error | null, (Socket & { alpnProtocol?: string | false }) | null];
+        if (tunnel && (error as { code?: string } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT') {
+          const via = proxy.https ?? proxy.http ?? '';
+          callback(
+            new ProxyConnectTimeoutError(via, `${opts.hostname}:${opts.port}`, connectTimeoutMs),
+            null,
+          );
+          return;
+        }
         if (socket != null) onConnection(socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1');
         callback(...args);
       });
@@ -91,15 +127,21 @@ export function createTransport(
     keepAliveTimeout: 30_000,
     // undici 8 offers h2 by default: without --http2 every stream keeps its own HTTP/1.1 connection.
     allowH2: config.http2,
-    factory: countingFactory(onConnection, config.proxy),
+    factory: countingFactory(onConnection, config.proxy, config.connectTimeout),
   };
+  const clientFactory = proxyClientFactory(config.connectTimeout);
   const { proxy } = config;
   let dispatcher: Dispatcher;
   if (proxy === null) {
     dispatcher = new Agent({ ...common, connect: tls });
   } else if (proxy.source === 'flag') {
     // Through a tunnel the target's TLS is `requestTls`; `connect` would be the proxy's own.
-    dispatcher = new ProxyAgent({ ...common, uri: proxy.http ?? (proxy.https as string), requestTls: tls });
+    dispatcher = new ProxyAgent({
+      ...common,
+      clientFactory,
+      uri: proxy.http ?? (proxy.https as string),
+      requestTls: tls,
+    });
   } else {
     // Both agents are built from the same options: the direct one (NO_PROXY) uses `connect`,
     // the proxied ones `requestTls`. The settings were read from the env once, into the config,
@@ -107,13 +149,17 @@ export function createTransport(
     dispatcher = new EnvHttpProxyAgent({
       ...common,
       ...proxyOptions(proxy),
+      clientFactory,
       connect: tls,
       requestTls: tls,
     } as EnvHttpProxyAgent.Options);
   }
   return {
     dispatcher,
-    close: () => dispatcher.close().catch(() => {}),
+    // Destroy, not close: close waits for every queued request, and a request waiting for a
+    // connection that never comes (a silent proxy, a held --max-connections slot) was already
+    // cut and counted; waiting for undici to give it up would hold the run's end.
+    close: () => dispatcher.destroy().catch(() => {}),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * The shape check of a run.json read back from disk (`report`, `compare`), against the shipped
  * JSON Schema: a damaged file is one line naming the first missing or mistyped field, never a
- * TypeError deep inside a renderer. Only the keywords that describe shape are read (type,
- * required, properties, additionalProperties, items, oneOf, enum, const); formats and ranges are
- * not a renderer's concern.
+ * TypeError deep inside a renderer. The keywords read: type, required, properties,
+ * additionalProperties, items, oneOf, enum, const, and minimum/maximum (a count of -7 or a rate
+ * above 1 is refused: it would print as a verdict); every number must be finite (`1e999` parses
+ * as Infinity). Formats are not a renderer's concern.
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,6 +17,8 @@ export interface SchemaNode {
   readonly oneOf?: readonly SchemaNode[];
   readonly enum?: readonly unknown[];
   readonly const?: unknown;
+  readonly minimum?: number;
+  readonly maximum?: number;
 }
 
 let runSchema: SchemaNode | undefined;
@@ -43,6 +46,14 @@ export function shapeProblem(value: unknown, schema: SchemaNode, path = ''): str
     const types = typeof schema.type === 'string' ? [schema.type] : schema.type;
     if (!types.some((t) => hasType(value, t)))
       return `${where} should be ${types.join(' or ')}, got ${brief(value)}`;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return `${where} should be a finite number, got ${String(value)}`;
+    if (schema.minimum !== undefined && value < schema.minimum)
+      return `${where} should be ≥ ${schema.minimum}, got ${value}`;
+    if (schema.maximum !== undefined && value > schema.maximum)
+      return `${where} should be ≤ ${schema.maximum}, got ${value}`;
+    return null;
   }
   if (Array.isArray(value)) {
     if (schema.items === undefined) return null;

@@ -1,6 +1,7 @@
 /** Writes the chosen report files into a folder, each atomically (temp file + rename). */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OperationalError } from '../util/operational-error.ts';
 import { failuresCsv, historyCsv, statsCsv } from './csv.ts';
 import { junitXml } from './junit.ts';
 import { reportMarkdown } from './markdown.ts';
@@ -47,9 +48,29 @@ export async function writeReports(
   return written;
 }
 
-/** Writes through a temp file and a rename, so a reader never sees half a report. */
+/** A report file that could not be written (a full disk, a folder removed mid-run): named, with its cause. */
+export class ReportWriteError extends OperationalError {
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'ENOSPC: no space left on device' : (code ?? String(cause));
+    super(`cannot write ${path} (${why})`, { cause });
+    this.name = 'ReportWriteError';
+    this.path = path;
+  }
+}
+
+/**
+ * Writes through a temp file and a rename, so a reader never sees half a report; a failed write
+ * leaves no temp file behind and throws ReportWriteError naming the file.
+ */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw new ReportWriteError(path, error);
+  }
 }

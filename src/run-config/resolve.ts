@@ -2,6 +2,7 @@
  * From what the user gave (flags, config file, env) to a RunConfig. Precedence: flags > config file
  * > `STREAMLOAD_*` env > scenario and profile presets > defaults. Every error names its source.
  */
+import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { readConfigFile } from '../config/file.ts';
@@ -9,7 +10,7 @@ import { MAX_DURATION_MS, MAX_RATE } from '../config/limits.ts';
 import type { OptionTable } from '../config/option.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { type Env, optionsFromEnv, pickOptions } from '../config/resolve-options.ts';
-import type { Stage } from '../config/units.ts';
+import { parseProxyUrl, type Stage, ValueError } from '../config/units.ts';
 import { pickControls } from '../controls/control-keys.ts';
 import type { ArrivalKind } from '../engine/arrival-kinds.ts';
 import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
@@ -227,9 +228,16 @@ function checkArrivals(given: Readonly<Record<string, unknown>>, rate: number | 
     throw new UsageError(`--burstiness: the gamma shape needs --arrival gamma, not ${arrival}`);
 }
 
-/** `User-Agent: streamload/<version>` unless a header overrides it; names lower-cased so they override the protocol's. */
+/**
+ * `User-Agent: streamload/<version>` unless a header overrides it; names lower-cased so they
+ * override the protocol's. `Accept-Encoding: identity`: streams are parsed as they arrive, never
+ * decompressed, so a server must not compress them (one that does anyway is named, not miscounted).
+ */
 function requestHeaders(pairs: readonly (readonly [string, string])[]): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': `streamload/${VERSION}` };
+  const headers: Record<string, string> = {
+    'user-agent': `streamload/${VERSION}`,
+    'accept-encoding': 'identity',
+  };
   for (const [name, value] of pairs) headers[name.toLowerCase()] = value;
   return headers;
 }
@@ -243,24 +251,43 @@ export function resolveProxy(flag: unknown, env: Env): ProxySettings | null {
   if (flag === false) return null;
   if (typeof flag === 'string') return { http: flag, https: flag, noProxy: '', source: 'flag' };
   const read = (name: string) => env[name.toLowerCase()] || env[name] || null;
-  const http = read('HTTP_PROXY');
-  const https = read('HTTPS_PROXY');
-  if (http === null && https === null) return null;
-  for (const [name, value] of [
-    ['HTTP_PROXY', http],
-    ['HTTPS_PROXY', https],
-  ] as const) {
-    if (value === null) continue;
+  /** Read as the --proxy flag is (parseProxyUrl): `host:port` is http, as curl reads it. */
+  const proxyUrl = (name: string): string | null => {
+    const value = read(name);
+    if (value === null) return null;
     try {
-      new URL(value);
-    } catch {
-      throw new UsageError(`${name}: expected a proxy URL like http://proxy:3128 (or use --no-proxy)`);
+      return parseProxyUrl(value) || null;
+    } catch (error) {
+      if (error instanceof ValueError) throw new UsageError(`${name}: ${error.message} (or use --no-proxy)`);
+      throw error;
     }
-  }
+  };
+  const http = proxyUrl('HTTP_PROXY');
+  const https = proxyUrl('HTTPS_PROXY');
+  if (http === null && https === null) return null;
   return { http, https, noProxy: read('NO_PROXY') ?? '', source: 'env' };
 }
 
-/** `--ca`, `--cert`, `--key` (checked readable), `--insecure`, `--servername`; `run`'s and `setup`'s. */
+/**
+ * Why a `--ca`/`--cert` (PEM certificates) or `--key` (a PEM private key) file cannot be one, or
+ * null: a DER file or a wrong path would otherwise fail only at the first TLS handshake, unnamed.
+ */
+function pemProblem(key: 'ca' | 'cert' | 'key', text: string): string | null {
+  if (key === 'key')
+    return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)
+      ? null
+      : 'is not a PEM private key (no "-----BEGIN … PRIVATE KEY-----" line)';
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    return 'is not a PEM certificate file (no "-----BEGIN CERTIFICATE-----" line; a DER file converts with: openssl x509 -inform der -in FILE -out FILE.pem)';
+  try {
+    new X509Certificate(text);
+  } catch (error) {
+    return `holds no valid certificate (${(error as Error).message})`;
+  }
+  return null;
+}
+
+/** `--ca`, `--cert`, `--key` (checked readable and PEM), `--insecure`, `--servername`; `run`'s and `setup`'s. */
 export function resolveTls(
   options: Pick<OptionValues, 'ca' | 'cert' | 'key' | 'insecure' | 'servername'>,
   cwd: string,
@@ -269,11 +296,15 @@ export function resolveTls(
     const value = options[key];
     if (value === null) return null;
     const path = resolvePath(cwd, value);
+    let text: string;
     try {
       accessSync(path, constants.R_OK);
+      text = readFileSync(path, 'utf8');
     } catch (error) {
       throw new UsageError(`--${key}: cannot read ${value} (${(error as NodeJS.ErrnoException).code})`);
     }
+    const problem = pemProblem(key, text);
+    if (problem !== null) throw new UsageError(`--${key}: ${value} ${problem}`);
     return path;
   };
   const tls: TlsSettings = {

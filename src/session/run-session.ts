@@ -10,7 +10,7 @@ import { preflight } from '../engine/preflight.ts';
 import { proxyFor } from '../engine/proxy.ts';
 import { loadRunScenario } from '../engine/scenario/load.ts';
 import { BUILTIN_SCENARIOS } from '../engine/scenario/options.ts';
-import { EXIT_INTERRUPTED, ExitError, UsageError } from '../errors.ts';
+import { EXIT_INTERRUPTED, EXIT_USAGE, ExitError, UsageError } from '../errors.ts';
 import type { GlobalState, Output, StopSignal } from '../global-state.ts';
 import { type Monitor, type MonitorResult, startMonitor } from '../monitor/monitor.ts';
 import { parseMonitorSpecs } from '../monitor/spec.ts';
@@ -19,7 +19,7 @@ import { withMonitor } from '../report/monitor.ts';
 import { toJsonSummary } from '../report/run-json.ts';
 import { renderSummaryText } from '../report/summary-text.ts';
 import type { RunJson } from '../report/types.ts';
-import { writeReports } from '../report/write.ts';
+import { ReportWriteError, writeReports } from '../report/write.ts';
 import { type LiveRunHandle, startRun } from '../run.ts';
 import { segmentConfig } from '../run-config/share-config.ts';
 import type { RunConfig } from '../run-config/types.ts';
@@ -80,12 +80,25 @@ export async function runSession(
   return withSession(config, state, options, log, async (session) => {
     const { run, fatal } = await session.run(config, options);
     log.write(`\n${renderSummaryText(run)}`);
-    const written = await writeReports(run, { outDir, formats: config.format });
-    log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    // A full disk must not cost the verdict: the summary line and the verdict still come, then
+    // the file that could not be written, and exit 2 (the reports are missing).
+    let written: string[] = [];
+    let writeError: ReportWriteError | null = null;
+    try {
+      written = await writeReports(run, { outDir, formats: config.format });
+      log.write(`reports: ${written.length > 0 ? outDir : '(none: --format is empty)'}\n`);
+    } catch (error) {
+      if (!(error instanceof ReportWriteError)) throw error;
+      writeError = error;
+    }
     options.observer?.finished({ run, outDir, files: written });
     if (config.jsonSummary) state.stdout.write(`${JSON.stringify(toJsonSummary(run))}\n`);
     const verdict = verdictOf(run, fatal);
     for (const line of verdict.lines) state.stderr.write(`streamload: ${line}\n`);
+    if (writeError !== null) {
+      state.stderr.write(`streamload: ${writeError.message}: the reports in ${outDir} are incomplete\n`);
+      return { run, outDir, exitCode: EXIT_USAGE };
+    }
     return { run, outDir, exitCode: verdict.exitCode };
   });
 }
@@ -129,7 +142,11 @@ export async function withSession<T>(
   });
   interrupted.catch(() => {});
   const beforeLoad = <T>(step: Promise<T>): Promise<T> => Promise.race([step, interrupted]);
+  let over = false;
   const stopSignals = countedStopSignals(state, (signal, count) => {
+    // After the session (reports written, embedded targets closing) a signal changes nothing:
+    // handled and ignored, so it neither stops anything nor kills the process (143).
+    if (over) return;
     stopRequested = true;
     if (handle === undefined) {
       interrupt(new ExitError(`${signal} before the load started: nothing was measured`, EXIT_INTERRUPTED));
@@ -218,8 +235,10 @@ export async function withSession<T>(
     };
     return await use(session);
   } finally {
-    stopSignals();
+    over = true;
     await embedded?.close();
+    // Last, with nothing but microtasks up to the exit: no signal can fall in between.
+    stopSignals();
   }
 }
 

@@ -8,6 +8,7 @@
 import { type Dispatcher, request } from 'undici';
 import { describeCertificateError } from '../engine/certificate-error.ts';
 import { bearerHeader } from '../util/bearer.ts';
+import { readBoundedText } from '../util/bounded-body.ts';
 import { cookieHeader, parseSetCookies } from '../util/cookies.ts';
 
 /** A failure of one setup step: its message is the one actionable line the user sees (exit 2). */
@@ -34,6 +35,8 @@ export interface ConsoleClient {
 }
 
 const TIMEOUT_MS = 30_000;
+/** A console answer is a small JSON object; past this it is read no further (and parses as none). */
+const MAX_ANSWER_BYTES = 4 << 20;
 
 /**
  * A request that got no answer, as one line: a certificate failure names the option that fixes it,
@@ -87,7 +90,7 @@ export function createConsoleClient(origin: string, dispatcher: Dispatcher): Con
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ConsoleResponse> {
     const res = await send(method, path, body);
     Object.assign(cookies, parseSetCookies(res.headers['set-cookie']));
-    const text = await res.body.text();
+    const { text } = await readBoundedText(res.body, MAX_ANSWER_BYTES);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -3,14 +3,11 @@
  * measured anything. One clear line, exit 2, no stack, no unhandled rejection, and the process ends.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION } from '../../src/distributed/protocol.ts';
 import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
-import { VERSION } from '../../src/version.ts';
 import { runCli, tempDir } from '../cli/helpers.ts';
+import { joinAsWorker } from './fake-worker.ts';
 
 const master = (target: string, joinTimeoutS: string) => [
   'master',
@@ -69,21 +66,7 @@ describe('master error paths', () => {
           if (match === null || stderr.includes('#joined')) return;
           stderr += '#joined';
           // A worker that takes its share and vanishes before its first snapshot.
-          const socket = new WebSocket(`ws://127.0.0.1:${match[1]}/`);
-          await once(socket, 'open');
-          socket.send(
-            JSON.stringify({
-              type: 'hello',
-              protocol: PROTOCOL_VERSION,
-              version: VERSION,
-              host: 'h',
-              pid: 1,
-            }),
-          );
-          for (let i = 0; i < 10; i++) {
-            const [data] = await once(socket, 'message');
-            if (JSON.parse(String(data)).type === 'assign') break;
-          }
+          const socket = await joinAsWorker(match[1] as string, 'h');
           socket.terminate();
           await sleep(10);
         });

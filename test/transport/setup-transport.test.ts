@@ -174,7 +174,7 @@ describe('setup through a forward proxy (tinyproxy)', () => {
     assert.equal(env.code, 2, env.stderr);
     assert.equal(
       oneLine(env.stderr),
-      'HTTP_PROXY: expected a proxy URL like http://proxy:3128 (or use --no-proxy)',
+      'HTTP_PROXY: expected a proxy URL like http://user:pass@proxy:3128, got "not a url" (or use --no-proxy)',
     );
   });
 });
