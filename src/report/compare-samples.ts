@@ -6,6 +6,8 @@
  *   operations): from the history rows, in blocks of consecutive seconds.
  * Each side's runs are pooled: their blocks are resampled together.
  */
+
+import { UsageError } from '../errors.ts';
 import {
   decodeHistogram,
   histogramStats,
@@ -20,7 +22,7 @@ import type { RunJson } from './types.ts';
 /** The percentiles judged; min and max are shown beside them, never judged. */
 export const JUDGED_PERCENTILES = ['p50', 'p95', 'p99'] as const;
 export type JudgedPercentile = (typeof JUDGED_PERCENTILES)[number];
-const PERCENT: Record<JudgedPercentile, number> = { p50: 50, p95: 95, p99: 99 };
+export const PERCENT: Record<JudgedPercentile, number> = { p50: 50, p95: 95, p99: 99 };
 
 /** Exact stats of a latency metric over a side's runs (their histograms added); null when absent. */
 export function pooledLatency(runs: readonly RunJson[], metric: string): LatencyStats | null {
@@ -42,16 +44,26 @@ export interface LatencyBlocks {
 }
 
 /** The blocks of `metric` in every run of a side; null when a run has none (older run.json). */
-export function latencyBlocks(runs: readonly RunJson[], metric: string): LatencyBlocks | null {
+export function latencyBlocks(
+  side: { readonly runs: readonly RunJson[]; readonly files: readonly string[] },
+  metric: string,
+): LatencyBlocks | null {
   const sparse: Map<number, number>[] = [];
   const bucketValue = new Map<number, number>();
-  for (const run of runs) {
+  for (const [r, run] of side.runs.entries()) {
     const blocks = run.blocks?.histograms[metric];
     if (blocks === undefined) return null;
-    for (const encoded of blocks) {
+    for (const [b, encoded] of blocks.entries()) {
       if (encoded === null) continue;
       const counts = new Map<number, number>();
-      const h = decodeHistogram(encoded);
+      let h: ReturnType<typeof decodeHistogram>;
+      try {
+        h = decodeHistogram(encoded);
+      } catch (error) {
+        throw new UsageError(
+          `${side.files[r]}: blocks.histograms.${metric}[${b}]: ${(error as Error).message}`,
+        );
+      }
       const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = h;
       for (let i = 0; i < h.countsArrayLength; i++) {
         const count = h.getCountAtIndex(i);

@@ -9,9 +9,11 @@
  */
 import { UsageError } from '../errors.ts';
 import type { HistoryRow } from '../metrics/types.ts';
+import { MAX_BLOCKS } from './blocks.ts';
 import {
   JUDGED_PERCENTILES,
   latencyBlocks,
+  PERCENT,
   pooledLatency,
   type RowRatio,
   ratioBlocks,
@@ -79,6 +81,11 @@ export interface Comparison {
 const ALPHA = 0.05;
 /** Below this many blocks a side, a bootstrap says little: no verdict but inconclusive. */
 const MIN_BLOCKS = 3;
+/**
+ * Samples beyond a percentile a side needs before it is judged within a run (p95: 200, p99: 1000):
+ * below it the percentile is one of the few largest values, whose bootstrap is known to fail.
+ */
+const MIN_TAIL = 10;
 /** With this many runs on both sides, the runs' own spread is the evidence (Welch). */
 export const MIN_REPEATS = 3;
 /** The absolute floor of the practical threshold, per unit: changes smaller never count. */
@@ -146,6 +153,12 @@ function requireBlocks(side: CompareSide, other: CompareSide): void {
         throw new UsageError(
           `${side.files[i]}: no per-second histograms for ${metric} (blocks; written by newer streamload runs): rerun it, or give ${MIN_REPEATS} or more runs per side`,
         );
+      // A crafted file must not buy minutes of resampling: streamload writes at most MAX_BLOCKS.
+      const count = run.blocks.histograms[metric]!.length;
+      if (count > MAX_BLOCKS)
+        throw new UsageError(
+          `${side.files[i]}: blocks.histograms.${metric} has ${count} blocks, at most ${MAX_BLOCKS}`,
+        );
     }
   });
 }
@@ -196,6 +209,7 @@ function latencyRows(
   const a = pooledLatency(base.runs, metric);
   const b = pooledLatency(candidate.runs, metric);
   const tests = new Map<string, ChangeTest>();
+  const notes = new Map<string, string>();
   let note: string | null = null;
   if (a === null || b === null) note = `only in the ${a === null ? 'candidate' : 'base'}`;
   else if (welch) {
@@ -207,8 +221,8 @@ function latencyRows(
     }
     if (tests.size === 0) note = 'fewer than 2 runs with it on a side';
   } else {
-    const blocksA = latencyBlocks(base.runs, metric);
-    const blocksB = latencyBlocks(candidate.runs, metric);
+    const blocksA = latencyBlocks(base, metric);
+    const blocksB = latencyBlocks(candidate, metric);
     if (blocksA === null || blocksB === null)
       note = `no per-second histograms for it: give ${MIN_REPEATS}+ runs a side to judge it`;
     else if (blocksA.blocks.length < MIN_BLOCKS || blocksB.blocks.length < MIN_BLOCKS)
@@ -227,7 +241,13 @@ function latencyRows(
         options.seed + 1,
       );
       JUDGED_PERCENTILES.forEach((stat, k) => {
-        if (Number.isFinite(seA[k]!) && Number.isFinite(seB[k]!))
+        const needed = Math.ceil(MIN_TAIL / (1 - PERCENT[stat] / 100));
+        if (Math.min(a!.count, b!.count) < needed)
+          notes.set(
+            stat,
+            `fewer than ${needed} samples a side: a ${stat} would rest on a few extreme values`,
+          );
+        else if (Number.isFinite(seA[k]!) && Number.isFinite(seB[k]!))
           tests.set(
             stat,
             blockTest(
@@ -250,7 +270,7 @@ function latencyRows(
       candidate: b?.[stat] ?? null,
       test,
       method: test === null ? null : method,
-      note: judged && test === null ? (note ?? 'no estimate') : null,
+      note: judged && test === null ? (notes.get(stat) ?? note ?? 'no estimate') : null,
     };
   };
   return [row('min', false), ...JUDGED_PERCENTILES.map((stat) => row(stat, true)), row('max', false)];
@@ -407,7 +427,8 @@ function thresholdOf(m: Measured, options: CompareOptions): number {
 /** Holm over the judged metrics with evidence, then each one's verdict. */
 function judge(measured: readonly Measured[], options: CompareOptions): ComparedMetric[] {
   const tested = measured.filter((m) => m.better !== null && m.test !== null);
-  const adjusted = new Map(tested.map((m, i) => [m, holm(tested.map((t) => t.test!.p))[i]!] as const));
+  const holmP = holm(tested.map((t) => t.test!.p));
+  const adjusted = new Map(tested.map((m, i) => [m, holmP[i]!] as const));
   return measured.map((m) => {
     const change = m.base === null || m.candidate === null ? null : m.candidate - m.base;
     const relative = change === null || m.base === 0 || m.base === null ? null : change / Math.abs(m.base);

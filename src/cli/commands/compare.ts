@@ -42,7 +42,22 @@ export function register(program: Command, { state, action }: CliContext): void 
       '5%',
     )
     .option('--seed <n>', 'seed of the bootstrap (the same seed repeats the same verdicts)', '1')
-    .option('--force', 'compare runs of different protocols or scenarios anyway');
+    .option('--force', 'compare runs of different protocols or scenarios anyway')
+    .addHelpText(
+      'after',
+      `
+Verdicts: regressed | improved | no significant change | inconclusive. A regression is significant
+(Holm-adjusted over every judged metric), beyond the tolerance and in the bad direction. One run a
+side: a block bootstrap of its seconds; 3 or more a side (run --repeat 3): Welch's t over the runs.
+
+Examples:
+  streamload compare runs/v1 runs/v2                        # folders of repeats (run --repeat 3 --out runs/v1)
+  streamload compare old/run.json new/run.json --format md  # a Markdown table for a PR comment
+  streamload compare a.json b.json --vs c.json d.json e.json --format json --tolerance 5%,ttft.p95=10%
+
+Exit codes: 0 no regression, 1 a regression, 2 bad input (not a run.json, missing histograms,
+different protocols or scenarios without --force).`,
+    );
   action(cmd, async (runs: string[], flags: CompareFlags) => {
     if (!(FORMATS as readonly string[]).includes(flags.format))
       throw new UsageError(`--format: expected txt, md or json, got "${flags.format}"`);
