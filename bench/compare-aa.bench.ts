@@ -123,8 +123,9 @@ try {
   console.log(
     `A/A false alarms (exit 1):            ${share(aa, (j) => j.code === 1)}${falseIds.size === 0 ? '' : ` (${[...falseIds].map(([id, n]) => `${id}×${n}`).join(', ')})`}`,
   );
-  console.log(`A/B first token +30 % detected (ttft): ${share(ab30, ttft)}`);
-  console.log(`A/B first token +10 % detected (ttft): ${share(ab10, ttft)}`);
+  const exit1 = (j: Judged) => j.code === 1;
+  console.log(`A/B first token +30 % detected (ttft): ${share(ab30, ttft)}; exit 1: ${share(ab30, exit1)}`);
+  console.log(`A/B first token +10 % detected (ttft): ${share(ab10, ttft)}; exit 1: ${share(ab10, exit1)}`);
   console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 } finally {
   for (const s of servers) s.child.kill();
