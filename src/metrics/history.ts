@@ -37,7 +37,7 @@ export const SECOND_HISTOGRAMS = {
 export type SecondHistogramMetric = keyof typeof SECOND_HISTOGRAMS;
 
 /** One merged histogram of several encoded ones (null entries skipped); null when none is left. */
-export function mergeOptional(parts: readonly (string | null | undefined)[]): string | null {
+function mergeOptional(parts: readonly (string | null | undefined)[]): string | null {
   const present = parts.filter((p): p is string => typeof p === 'string');
   return present.length === 0 ? null : mergeEncoded(present);
 }

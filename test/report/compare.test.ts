@@ -172,7 +172,33 @@ test('bad input: exit 2 with one line naming the file and what is wrong', { time
     otherProtocol,
     JSON.stringify({ ...runJson, config: { ...(runJson.config as object), protocol: 'sse' } }),
   );
+  // Hostile files: a block count that would buy minutes of resampling, a block that is no histogram.
+  const blocks = runJson.blocks as { seconds: number; histograms: Record<string, (string | null)[]> };
+  const tooMany = join(dir, 'too-many.json');
+  writeFileSync(
+    tooMany,
+    JSON.stringify({
+      ...runJson,
+      blocks: {
+        ...blocks,
+        histograms: { ...blocks.histograms, ttft: new Array(100_000).fill(blocks.histograms.ttft![0]) },
+      },
+    }),
+  );
+  const garbage = join(dir, 'garbage.json');
+  writeFileSync(
+    garbage,
+    JSON.stringify({
+      ...runJson,
+      blocks: { ...blocks, histograms: { ...blocks.histograms, ttft: ['HISTFAAAAnot-base64'] } },
+    }),
+  );
   const cases: [string[], RegExp][] = [
+    [['compare', first, tooMany], /too-many\.json: blocks\.histograms\.ttft has 100000 blocks, at most 60/],
+    [
+      ['compare', first, garbage],
+      /garbage\.json: blocks\.histograms\.ttft\[0\]: not an encoded HDR histogram/,
+    ],
     [['compare', first, notRun], /not-a-run\.json: schema is undefined/],
     [['compare', first, noBlocks], /no-blocks\.json: no per-second histograms for ttf/],
     [['compare', first, otherProtocol], /sse\.json: protocol "sse" differs from "openai" in .*--force/],
