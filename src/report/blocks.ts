@@ -5,7 +5,7 @@
  * overstate the confidence. Bounded in size whatever the run's length (see README "Did it get worse?").
  */
 import { build, type JsHistogram } from 'hdr-histogram-js';
-import { encodeHistogram, lowestAtIndex, mergeDecoded, rangeAtIndex } from '../metrics/histogram.ts';
+import { encodeHistogram, forEachBucket, mergeDecoded } from '../metrics/histogram.ts';
 import { SECOND_HISTOGRAMS, type SnapshotRow } from '../metrics/history.ts';
 import type { RunBlocks } from './types.ts';
 
@@ -40,12 +40,6 @@ function coarse(fine: JsHistogram): JsHistogram {
     numberOfSignificantValueDigits: 2,
     autoResize: true,
   }) as JsHistogram;
-  const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = fine;
-  for (let i = 0; i < fine.countsArrayLength; i++) {
-    const count = fine.getCountAtIndex(i);
-    if (count === 0) continue;
-    const range = rangeAtIndex(i, halfMagnitude, unitMagnitude);
-    out.recordValueWithCount(lowestAtIndex(i, half, halfMagnitude, range) + Math.floor(range / 2), count);
-  }
+  forEachBucket(fine, (value, count) => out.recordValueWithCount(value, count));
   return out;
 }

@@ -10,10 +10,9 @@
 import { UsageError } from '../errors.ts';
 import {
   decodeHistogram,
+  forEachBucket,
   histogramStats,
-  lowestAtIndex,
   mergeDecoded,
-  rangeAtIndex,
   US_PER_MS,
 } from '../metrics/histogram.ts';
 import type { HistoryRow, LatencyStats } from '../metrics/types.ts';
@@ -64,16 +63,11 @@ export function latencyBlocks(
           `${side.files[r]}: blocks.histograms.${metric}[${b}]: ${(error as Error).message}`,
         );
       }
-      const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = h;
-      for (let i = 0; i < h.countsArrayLength; i++) {
-        const count = h.getCountAtIndex(i);
-        if (count === 0) continue;
-        const range = rangeAtIndex(i, halfMagnitude, unitMagnitude);
-        const us = lowestAtIndex(i, half, halfMagnitude, range) + Math.floor(range / 2);
+      forEachBucket(h, (us, count) => {
         const key = us <= 0 ? -1 : Math.round(Math.log(us) / LOG_STEP);
         counts.set(key, (counts.get(key) ?? 0) + count);
         if (!bucketValue.has(key)) bucketValue.set(key, key < 0 ? 0 : Math.exp(key * LOG_STEP) / US_PER_MS);
-      }
+      });
       sparse.push(counts);
     }
   }
