@@ -126,6 +126,11 @@ test('three runs a side: Welch over the runs', () => {
   const ttft = c.metrics.find((m) => m.id === 'ttft.p50')!;
   assert.equal(ttft.method, 'Welch t over runs');
   assert.equal(ttft.verdict, 'regressed');
+  // The values shown are what the test compares: the means of the runs' values.
+  const mean = (runs: readonly RunJson[]) =>
+    runs.reduce((sum, run) => sum + run.latency.ttft!.p50, 0) / runs.length;
+  assert.equal(ttft.base, mean(base.runs));
+  assert.equal(ttft.change, mean(worse.runs) - mean(base.runs));
   assert.match(c.method, /Welch t over runs \(3 vs 3\)/);
 });
 

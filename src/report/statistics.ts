@@ -11,6 +11,8 @@ export interface ChangeTest {
   readonly low: number;
   readonly high: number;
   readonly p: number;
+  /** The two values the change is between when they are not the pooled ones (Welch: the means). */
+  readonly centers?: readonly [number, number];
 }
 
 /** ln Γ(x), Lanczos (g = 7, n = 9). */
@@ -121,7 +123,10 @@ function meanVar(xs: readonly number[]): [number, number] {
 export function welchTest(a: readonly number[], b: readonly number[]): ChangeTest {
   const [ma, va] = meanVar(a);
   const [mb, vb] = meanVar(b);
-  return studentTest(mb - ma, va / a.length, a.length - 1, vb / b.length, b.length - 1);
+  return {
+    ...studentTest(mb - ma, va / a.length, a.length - 1, vb / b.length, b.length - 1),
+    centers: [ma, mb],
+  };
 }
 
 /**
