@@ -12,6 +12,7 @@ const BENCHES = [
   'bench:engine',
   'bench:memory',
   'bench:scale',
+  'bench:compare',
 ];
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   scripts: Record<string, string>;

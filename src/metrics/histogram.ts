@@ -145,6 +145,17 @@ export function lowestAtIndex(i: number, half: number, halfMagnitude: number, ra
   return subBucket * range;
 }
 
+/** Each non-empty bucket, lowest first: its median equivalent value (as recorded) and its count. */
+export function forEachBucket(histogram: JsHistogram, visit: (value: number, count: number) => void): void {
+  const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = histogram;
+  for (let i = 0; i < histogram.countsArrayLength; i++) {
+    const count = histogram.getCountAtIndex(i);
+    if (count === 0) continue;
+    const range = rangeAtIndex(i, halfMagnitude, unitMagnitude);
+    visit(lowestAtIndex(i, half, halfMagnitude, range) + Math.floor(range / 2), count);
+  }
+}
+
 /**
  * count, min, max, mean and the reported percentiles in one pass over the counts. Same answers as
  * the library's getValueAtPercentile (lowest equivalent value for 0, highest for the others) and

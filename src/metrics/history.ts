@@ -2,7 +2,7 @@
  * The per-second time series: one row per `tick()`, rows of several recorders merged by second,
  * and max/avg/min of a per-second rate.
  */
-import { encodeHistogram, histogramStats, mergeDecoded } from './histogram.ts';
+import { encodeHistogram, histogramStats, mergeDecoded, mergeEncoded } from './histogram.ts';
 import { ERROR_NAMES, type ErrorName } from './names.ts';
 import { mergeControlsSeconds } from './operations.ts';
 import type { GeneratorSample, HistoryRow, RateStats } from './types.ts';
@@ -19,6 +19,27 @@ export interface SnapshotRow extends HistoryRow {
   /** Encoded per-second HDR histograms (µs) behind ttfeP50/P95 and durationP50/P95; null when empty. */
   readonly ttfeHistogram: string | null;
   readonly durationHistogram: string | null;
+  /** The same for ttft, tpot and inter_event (`compare`'s block bootstrap); absent from older snapshots. */
+  readonly ttftHistogram?: string | null;
+  readonly tpotHistogram?: string | null;
+  readonly interEventHistogram?: string | null;
+}
+
+/** The per-second histograms of a row by metric name (run.json's `blocks` and `compare` read these). */
+export const SECOND_HISTOGRAMS = {
+  ttfe: 'ttfeHistogram',
+  request_duration: 'durationHistogram',
+  ttft: 'ttftHistogram',
+  tpot: 'tpotHistogram',
+  inter_event: 'interEventHistogram',
+} as const satisfies Record<string, keyof SnapshotRow>;
+
+export type SecondHistogramMetric = keyof typeof SECOND_HISTOGRAMS;
+
+/** One merged histogram of several encoded ones (null entries skipped); null when none is left. */
+function mergeOptional(parts: readonly (string | null | undefined)[]): string | null {
+  const present = parts.filter((p): p is string => typeof p === 'string');
+  return present.length === 0 ? null : mergeEncoded(present);
 }
 
 /**
@@ -173,6 +194,9 @@ export function mergeSecond(rows: readonly SnapshotRow[]): SnapshotRow {
     peakConnections: sumOf(rows, (r) => r.peakConnections),
     ttfeHistogram: ttfe.encoded,
     durationHistogram: duration.encoded,
+    ttftHistogram: mergeOptional(rows.map((r) => r.ttftHistogram)),
+    tpotHistogram: mergeOptional(rows.map((r) => r.tpotHistogram)),
+    interEventHistogram: mergeOptional(rows.map((r) => r.interEventHistogram)),
     ...(controls === undefined ? {} : { controls }),
     ...userClassesOf(rows.map((r) => r.userClasses)),
   };
@@ -224,6 +248,9 @@ export function publicRow(row: SnapshotRow): HistoryRow {
     peakConnections: _peak,
     ttfeHistogram: _ttfe,
     durationHistogram: _duration,
+    ttftHistogram: _ttft,
+    tpotHistogram: _tpot,
+    interEventHistogram: _interEvent,
     ...rest
   } = row;
   publicRows.set(row, rest);

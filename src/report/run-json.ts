@@ -4,9 +4,11 @@ import { describeStoppedAnswering, STOPPED_ANSWERING, stoppedAnswering } from '.
 import type { Snapshot } from '../metrics/snapshot.ts';
 import { encodedHistograms, summarize } from '../metrics/summary.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
+import { buildBlocks } from './blocks.ts';
 import { cumulativeDurations } from './cumulative.ts';
 import {
   RUN_SCHEMA,
+  type RunBlocks,
   type RunEnvironment,
   type RunJson,
   type RunJsonSummary,
@@ -51,12 +53,15 @@ export function buildRunJson(input: RunJsonInput): RunJson {
     environment: input.environment,
     warnings,
     histograms: encodedHistograms(input.snapshot),
+    ...withBlocks(buildBlocks(input.snapshot.history)),
     ...(input.keepSnapshot === true ? { snapshot: input.snapshot } : {}),
   };
 }
 
 /** What `--json-summary` prints: run.json without histograms and history. */
 export function toJsonSummary(run: RunJson): RunJsonSummary {
-  const { histograms: _h, history: _history, snapshot: _s, ...rest } = run;
+  const { histograms: _h, history: _history, snapshot: _s, blocks: _b, ...rest } = run;
   return rest;
 }
+
+const withBlocks = (blocks: RunBlocks | undefined) => (blocks === undefined ? {} : { blocks });

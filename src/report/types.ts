@@ -59,6 +59,8 @@ export interface RunJson extends MetricsSummary {
   readonly monitor?: MonitorReport;
   /** Encoded HDR histograms by metric name (same keys as `latency`). */
   readonly histograms: Record<string, string>;
+  /** Per-block latency histograms for `compare`'s block bootstrap (report/blocks.ts); absent from older runs. */
+  readonly blocks?: RunBlocks;
   /**
    * A `--segment` run's final metrics snapshot, whole (every histogram and per-second row), so
    * `streamload merge` can merge segments exactly; absent from other runs.
@@ -66,5 +68,14 @@ export interface RunJson extends MetricsSummary {
   readonly snapshot?: Snapshot;
 }
 
+/**
+ * The run's seconds in consecutive blocks of `seconds` history rows each (the last may be shorter):
+ * by metric, one encoded HDR histogram (µs) per block, null for a block without samples.
+ */
+export interface RunBlocks {
+  readonly seconds: number;
+  readonly histograms: Readonly<Record<string, readonly (string | null)[]>>;
+}
+
 /** What `--json-summary` prints: run.json without histograms, history and snapshot. */
-export type RunJsonSummary = Omit<RunJson, 'histograms' | 'history' | 'snapshot'>;
+export type RunJsonSummary = Omit<RunJson, 'histograms' | 'history' | 'snapshot' | 'blocks'>;

@@ -23,6 +23,18 @@ export const REPORT_OPTIONS = {
     default: null,
     defaultHelp: 'reports/<YYYYMMDD_HHMMSS>/',
   }),
+  repeat: option({
+    arg: 'n',
+    help: 'run the same configuration n times into OUT/rep-1 … rep-n, plus a summary of their spread (repeats for `streamload compare`)',
+    value: count(1, 100),
+    default: 1,
+  }),
+  repeatPause: option({
+    arg: 'dur',
+    help: 'with --repeat: pause between the runs, e.g. 10s (lets the target settle)',
+    value: duration,
+    default: 0,
+  }),
   format: option({
     arg: 'list',
     help: `report files: ${REPORT_FORMATS.join(',')}`,

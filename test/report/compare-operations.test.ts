@@ -25,7 +25,8 @@ after(async () => {
 /** One run; the path of its run.json. */
 async function run(target: string, ...extra: string[]): Promise<string> {
   const out = tempDir();
-  const args = ['run', '--target', target, '--protocol', 'openai', '--users', '5', '--iterations', '60'];
+  // Seconds, not a request count: compare judges by blocks of seconds, so a run needs a few.
+  const args = ['run', '--target', target, '--protocol', 'openai', '--users', '5', '--run-time', '4s'];
   const r = await runCli([...args, '--out', out, '--live-interval', '60s', ...extra], { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   return join(out, 'run.json');
@@ -45,21 +46,21 @@ test('operations rows when both runs have them: more retries per operation is a 
   const same = await runCli(['compare', base, base]);
   assert.equal(same.code, 0, same.stdout);
   for (const row of [
-    'Operations: success rate',
-    'Operations: error rate',
-    'Operations: refused rate',
-    'Operations: retries per operation',
-    'Operation duration (ms): P95',
+    'operations.success_rate',
+    'operations.error_rate',
+    'operations.refused_rate',
+    'operations.retries_per_operation',
+    'operation_duration.p95 (ms)',
   ])
     assert.ok(same.stdout.includes(row), `${row} in\n${same.stdout}`);
 
   const regressed = await runCli(['compare', base, worse, '--format', 'md']);
   assert.equal(regressed.code, 1, regressed.stdout);
-  assert.match(regressed.stdout, /Operations: retries per operation \|.*REGRESSION/);
-  assert.match(regressed.stdout, /Errors: error rate \|.*REGRESSION/);
+  assert.match(regressed.stdout, /\| operations\.retries_per_operation \|.*\| REGRESSED \|/);
+  assert.match(regressed.stdout, /\| error_rate \|.*\| REGRESSED \|/);
 
   // One side without controls: its operations are absent, so there is nothing to set beside them.
   const mixed = await runCli(['compare', plain, base]);
-  assert.ok(!mixed.stdout.includes('Operations:'), mixed.stdout);
-  assert.ok(mixed.stdout.includes('Errors: error rate'), mixed.stdout);
+  assert.ok(!mixed.stdout.includes('operations.'), mixed.stdout);
+  assert.match(mixed.stdout, /^error_rate /m);
 });

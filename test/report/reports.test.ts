@@ -150,9 +150,10 @@ describe('report files', () => {
     const copy = tempDir();
     const run = readRun(out) as any;
     writeFileSync(join(copy, 'a.json'), JSON.stringify(run));
+    // compare reads the per-second rows and histograms, not the summary: plant the failures there.
     const worse = {
       ...run,
-      latency: { ...run.latency, ttfe: { ...run.latency.ttfe, p95: run.latency.ttfe.p95 * 2 } },
+      history: run.history.map((row: { requests: number }) => ({ ...row, failures: row.requests })),
     };
     writeFileSync(join(copy, 'b.json'), JSON.stringify(worse));
     const same = await runCli(['compare', join(copy, 'a.json'), join(copy, 'a.json')]);
@@ -167,7 +168,7 @@ describe('report files', () => {
       '5%',
     ]);
     assert.equal(regressed.code, 1);
-    assert.match(regressed.stdout, /TTFE — Time To First Event \(ms\): P95 .*REGRESSION/);
+    assert.match(regressed.stdout, /\| error_rate \| 0\.00% \| 100\.00% \|.*\| REGRESSED \|/);
     const rerender = await runCli(['report', join(copy, 'a.json'), '--format', 'md,csv']);
     assert.equal(rerender.code, 0, rerender.stderr);
     assert.ok(readFileSync(join(copy, 'report.md'), 'utf8').includes('Event Throughput'));

@@ -1,26 +1,102 @@
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../../errors.ts';
+import type { CompareSide } from '../../report/compare.ts';
 import type { CliContext } from '../context.ts';
+import { runJsonFiles } from '../run-json-files.ts';
+
+const FORMATS = ['txt', 'md', 'json'] as const;
+
+interface CompareFlags {
+  readonly vs?: string[];
+  readonly format: string;
+  readonly tolerance: string;
+  readonly seed: string;
+  readonly force?: boolean;
+}
+
+/** A short name for a side: its folder (`out/run.json` → `out`), or the parent of its repeats. */
+function sideName(inputs: readonly string[], files: readonly string[]): string {
+  const strip = (path: string) =>
+    basename(path) === 'run.json' ? dirname(path) : path.replace(/\.json$/, '');
+  if (inputs.length === 1) return basename(strip(inputs[0]!)) || inputs[0]!;
+  const parents = new Set(files.map((f) => dirname(strip(f))));
+  return parents.size === 1 ? basename([...parents][0]!) : `${basename(strip(inputs[0]!))}…`;
+}
 
 export function register(program: Command, { state, action }: CliContext): void {
   const cmd = program
     .command('compare')
-    .description('Compare the benchmark tables of two runs; exit 1 on a regression beyond the tolerance')
-    .argument('<a.json>', 'the baseline run.json')
-    .argument('<b.json>', 'the candidate run.json')
-    .option('--format <md|txt>', 'output format', 'txt')
-    .option('--tolerance <pct>', 'allowed relative change before a regression, e.g. 5%', '5%');
-  action(cmd, async (a: string, b: string, flags: { format: string; tolerance: string }) => {
-    if (flags.format !== 'md' && flags.format !== 'txt')
-      throw new UsageError(`--format: expected md or txt, got "${flags.format}"`);
-    const match = /^(\d+(?:\.\d+)?)%?$/.exec(flags.tolerance.trim());
-    if (match === null)
-      throw new UsageError(`--tolerance: expected a percentage like 5%, got "${flags.tolerance}"`);
+    .description(
+      'Did it get worse? Judge a candidate against a baseline metric by metric; exit 1 on a regression, 2 on bad input',
+    )
+    .argument(
+      '<runs...>',
+      'BASE CAND (each a run.json, or a folder of repeats), or BASE... --vs CAND... for several files a side',
+    )
+    .option('--vs <runs...>', 'the candidate runs; every positional run is then a base run')
+    .option('--format <txt|md|json>', 'output format', 'txt')
+    .option(
+      '--tolerance <list>',
+      'practical threshold: default relative and per metric, e.g. 5%,ttft.p95=10%,request_duration.p99=50ms',
+      '5%',
+    )
+    .option('--seed <n>', 'seed of the bootstrap (the same seed repeats the same verdicts)', '1')
+    .option('--force', 'compare runs of different protocols or scenarios anyway')
+    .addHelpText(
+      'after',
+      `
+Verdicts: regressed | improved | no significant change | inconclusive. A regression is significant
+(Holm-adjusted over every judged metric), beyond the tolerance and in the bad direction. One run a
+side: a block bootstrap of its seconds; 3 or more a side (run --repeat 3): Welch's t over the runs.
+
+Examples:
+  streamload compare runs/v1 runs/v2                        # folders of repeats (run --repeat 3 --out runs/v1)
+  streamload compare old/run.json new/run.json --format md  # a Markdown table for a PR comment
+  streamload compare a.json b.json --vs c.json d.json e.json --format json --tolerance 5%,ttft.p95=10%
+
+Exit codes: 0 no regression, 1 a regression, 2 bad input (not a run.json, missing histograms,
+different protocols or scenarios without --force).`,
+    );
+  action(cmd, async (runs: string[], flags: CompareFlags) => {
+    if (!(FORMATS as readonly string[]).includes(flags.format))
+      throw new UsageError(`--format: expected txt, md or json, got "${flags.format}"`);
+    const seed = Number(flags.seed);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+    const [baseInputs, candidateInputs] =
+      flags.vs === undefined ? [runs.slice(0, 1), runs.slice(1)] : [runs, flags.vs];
+    if (flags.vs === undefined && runs.length !== 2)
+      throw new UsageError(
+        `compare: expected BASE CAND, or BASE... --vs CAND... for several runs a side; got ${runs.length} run argument(s)`,
+      );
     const { loadRunJson } = await import('../../report/load.ts');
-    const { compareRuns, renderComparison } = await import('../../report/compare.ts');
-    const [runA, runB] = await Promise.all([loadRunJson(a), loadRunJson(b)]);
-    const values = compareRuns(runA, runB, Number(match[1]) / 100);
-    state.stdout.write(renderComparison(values, flags.format, [a, b]));
-    return values.some((v) => v.regression) ? EXIT_THRESHOLD : EXIT_OK;
+    const { compareSides, parseTolerances, unknownToleranceKeys } = await import('../../report/compare.ts');
+    const { renderComparison } = await import('../../report/compare-render.ts');
+    const { tolerance, tolerances } = parseTolerances(flags.tolerance);
+    const [baseFiles, candidateFiles] = await Promise.all([
+      runJsonFiles(baseInputs),
+      runJsonFiles(candidateInputs),
+    ]);
+    let names = [sideName(baseInputs, baseFiles), sideName(candidateInputs, candidateFiles)];
+    if (names[0] === names[1]) names = ['base', 'candidate'];
+    const side = async (name: string, files: string[]): Promise<CompareSide> => ({
+      name,
+      files,
+      runs: await Promise.all(files.map(loadRunJson)),
+    });
+    const [base, candidate] = await Promise.all([
+      side(names[0]!, baseFiles),
+      side(names[1]!, candidateFiles),
+    ]);
+    const options = { tolerance, tolerances, seed, resamples: 1000, force: flags.force === true };
+    const comparison = compareSides(base, candidate, options);
+    const unknown = unknownToleranceKeys(comparison, options);
+    if (unknown.length > 0)
+      throw new UsageError(
+        `--tolerance: no compared metric is named ${unknown.map((k) => `"${k}"`).join(', ')}`,
+      );
+    state.stdout.write(renderComparison(comparison, flags.format as (typeof FORMATS)[number]));
+    return comparison.regressed.length > 0 ? EXIT_THRESHOLD : EXIT_OK;
   });
 }

@@ -8,6 +8,7 @@ import { register as report } from './report.ts';
 import { register as run } from './run.ts';
 import { register as serve } from './serve.ts';
 import { register as setup } from './setup.ts';
+import { register as trend } from './trend.ts';
 import { register as web } from './web.ts';
 import { register as worker } from './worker.ts';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   setup,
   report,
   compare,
+  trend,
   merge,
   web,
   master,

@@ -42,6 +42,7 @@ Examples:
   streamload run --scenario ./my-scenario.ts reader --tags search --users 10   # only class reader's search tasks
   streamload run --scenario ./my-scenario.ts --list
   streamload run --web --users 50 --run-time 10m     # watch it at http://127.0.0.1:8089/
+  streamload run --repeat 3 --repeat-pause 10s --out runs/base   # runs/base/rep-1 … rep-3 for compare
 
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
@@ -64,6 +65,12 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
     const log = config.jsonSummary ? state.stderr : state.stdout;
     if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
+    if (config.repeat > 1) {
+      if (flags.web === true)
+        throw new UsageError('--repeat: not with --web (run the repeats without the live UI)');
+      const { runRepeated } = await import('../repeat.ts');
+      return runRepeated(config, state, (one) => runConfigured(one, state, processes));
+    }
     return withWebUi(flags, state, log, (observer) => runConfigured(config, state, processes, observer));
   });
 }
