@@ -5,9 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunConfig } from '../run-config/types.ts';
 import { EXIT_INTERRUPTED, EXIT_USAGE } from '../errors.ts';
 import type { GlobalState } from '../global-state.ts';
+import type { RunConfig } from '../run-config/types.ts';
 
 export async function runRepeated(
   config: RunConfig,

@@ -5,19 +5,14 @@
  */
 import { createConnectionGauge } from './connection-gauge.ts';
 import { createGeneratorHealth } from './generator-health.ts';
-import { recordCount, recordMs, toMicros, US_PER_MS, unitOf } from './histogram.ts';
+import { recordCount, recordMs, toMicros, unitOf } from './histogram.ts';
 import { type SnapshotRow, sortedCounts } from './history.ts';
-import {
-  createLiveHistograms,
-  encodeSlot,
-  type LiveHistograms,
-  type LiveSlot,
-  resetSlot,
-} from './live-histograms.ts';
+import { createLiveHistograms, type LiveHistograms, type LiveSlot } from './live-histograms.ts';
 import { ERROR_NAMES, type ErrorName, LATENCY_METRICS, SCHEDULED_SUFFIX } from './names.ts';
 import { type ControlsTotals, createControlsRecorder } from './operations.ts';
 import type { Recorder, RecorderOptions } from './recorder-api.ts';
 import { createRequestTable, REQUEST_NAMES } from './request-table.ts';
+import { createSecondHistograms } from './second-histograms.ts';
 import { createSeriesCap, OTHER_NAME } from './series-cap.ts';
 import { checkRecord, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.ts';
 import type { RequestResult } from './types.ts';
@@ -75,33 +70,12 @@ const leaked = new FinalizationRegistry<LiveHistograms>((histograms) => histogra
 const withControls = (totals: ControlsTotals | undefined) =>
   totals === undefined ? {} : { controls: totals };
 
-function encodeIfAny(slot: LiveSlot): string | null {
-  return slot.histogram.totalCount > 0 ? encodeSlot(slot) : null;
-}
-
-/**
- * p50 and p95 (ms) of a second's live histogram, read in place: decoding its encoded copy to read
- * two numbers cost a decode and a pass over the counts every second. Same values as decoding and
- * histogramStats (the library's getValueAtPercentile, which histogramStats reproduces).
- */
-function livePercentiles(slot: LiveSlot): readonly [number | null, number | null] {
-  const h = slot.histogram;
-  if (h.totalCount === 0) return [null, null];
-  return [h.getValueAtPercentile(50) / US_PER_MS, h.getValueAtPercentile(95) / US_PER_MS];
-}
-
 export function createRecorder(options: RecorderOptions = {}): Recorder {
   const nowMs = options.nowMs ?? (() => performance.now());
   const wallClockMs = options.wallClockMs ?? (() => Date.now());
   const goodRequest = options.goodRequest ?? ((result: RequestResult) => result.ok);
   const histograms = createLiveHistograms();
-  const interEvent = histograms.slot('inter_event');
-  const ttfeSecond = histograms.unnamed();
-  const durationSecond = histograms.unnamed();
-  // Per-second histograms of the latencies `compare` judges: its block bootstrap resamples seconds.
-  const ttftSecond = histograms.unnamed();
-  const tpotSecond = histograms.unnamed();
-  const interEventSecond = histograms.unnamed();
+  const seconds = createSecondHistograms(histograms);
   const gauge = createConnectionGauge(nowMs);
   const generator = createGeneratorHealth(histograms);
   const cap = createSeriesCap(options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES);
@@ -204,11 +178,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       second.events++;
       total.bytes += bytes;
       second.bytes += bytes;
-      if (interEventMs !== undefined) {
-        const us = toMicros(interEventMs);
-        interEvent.histogram.recordValue(us);
-        interEventSecond.histogram.recordValue(us);
-      }
+      if (interEventMs !== undefined) seconds.interEventUs(toMicros(interEventMs));
     },
 
     request(result) {
@@ -236,14 +206,11 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       }
       latency('request_duration', result.durationMs, lag);
       recordMs(entry.duration.histogram, result.durationMs);
-      recordMs(durationSecond.histogram, result.durationMs);
+      seconds.request(result);
       latency('ttfb', result.ttfbMs, lag);
       latency('ttfe', result.ttfeMs, lag);
-      if (result.ttfeMs !== undefined) recordMs(ttfeSecond.histogram, result.ttfeMs);
       latency('ttft', result.ttftMs, lag);
-      if (result.ttftMs !== undefined) recordMs(ttftSecond.histogram, result.ttftMs);
       latency('tpot', result.tpotMs, undefined);
-      if (result.tpotMs !== undefined) recordMs(tpotSecond.histogram, result.tpotMs);
       latency('stream_duration', result.streamDurationMs, undefined);
       if (result.stream) {
         recordCount(histograms.slot('events_per_stream').histogram, result.events);
@@ -318,10 +285,6 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       const now = nowMs();
       // Seconds since the start, rounded (timers jitter), never repeated (a late tick skips ahead).
       lastSecond = Math.max(lastSecond + 1, Math.round((now - startMs) / 1000));
-      const ttfeHistogram = encodeIfAny(ttfeSecond);
-      const durationHistogram = encodeIfAny(durationSecond);
-      const [ttfeP50, ttfeP95] = livePercentiles(ttfeSecond);
-      const [durationP50, durationP95] = livePercentiles(durationSecond);
       const controlsRow = controls.closeSecond();
       const errors: Partial<Record<ErrorName, number>> = {};
       ERROR_NAMES.forEach((name, i) => {
@@ -341,26 +304,16 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         good: second.good,
         totalRequests: total.requests,
         totalFailures: total.failures,
-        ttfeP50,
-        ttfeP95,
-        durationP50,
-        durationP95,
+        ...seconds.closeSecond(),
         errors,
         generator: generator.closeSecond(),
         spanMs: now - lastTickMs,
         peakConnections: gauge.closeSecond(),
-        ttfeHistogram,
-        durationHistogram,
-        ttftHistogram: encodeIfAny(ttftSecond),
-        tpotHistogram: encodeIfAny(tpotSecond),
-        interEventHistogram: encodeIfAny(interEventSecond),
         ...(controlsRow === undefined ? {} : { controls: controlsRow }),
         ...(classUsers.size === 0 ? {} : { userClasses: sortedCounts(classUsers) }),
       });
       lastTickMs = now;
       clearCounters(second);
-      for (const slot of [ttfeSecond, durationSecond, ttftSecond, tpotSecond, interEventSecond])
-        resetSlot(slot);
     },
 
     snapshot(options): Snapshot {
@@ -383,7 +336,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
           cancelled: total.cancelled,
         },
         connections: gauge.snapshot(),
-        histograms: histograms.encodeAll(),
+        histograms: seconds.withOpenSecond(histograms.encodeAll()),
         entries,
         errors: errors as Record<ErrorName, number>,
         errorSamples: { ...errorSamples },

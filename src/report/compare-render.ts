@@ -1,5 +1,5 @@
 /** `streamload compare`'s output: a text table, a Markdown table for a PR comment, or JSON for a bot. */
-import type { ComparedMetric, Comparison, Unit, Verdict } from './compare.ts';
+import type { ComparedMetric, Comparison, Unit, Verdict } from './compare-types.ts';
 import { markdownTable, textTable } from './tables.ts';
 
 export const COMPARE_SCHEMA = 'streamload.compare/v1';

@@ -5,7 +5,9 @@ import { createRecorder } from '../metrics/recorder.ts';
 import { createTestClock } from '../metrics/test-clock.ts';
 import { prng } from '../metrics/test-workload.ts';
 import { MAX_BLOCKS } from './blocks.ts';
-import { type CompareOptions, type CompareSide, compareSides, parseTolerances } from './compare.ts';
+import { compareSides } from './compare.ts';
+import { parseTolerances } from './compare-inputs.ts';
+import type { CompareOptions, CompareSide } from './compare-types.ts';
 import { buildRunJson } from './run-json.ts';
 import type { RunEnvironment, RunJson } from './types.ts';
 

@@ -10,6 +10,7 @@
 import { UsageError } from '../errors.ts';
 import type { HistoryRow } from '../metrics/types.ts';
 import { MAX_BLOCKS } from './blocks.ts';
+import { configDifferences } from './compare-inputs.ts';
 import {
   JUDGED_PERCENTILES,
   latencyBlocks,
@@ -20,63 +21,16 @@ import {
   resampledPercentiles,
   resampledRatio,
 } from './compare-samples.ts';
+import type {
+  ComparedMetric,
+  CompareOptions,
+  CompareSide,
+  Comparison,
+  Tolerance,
+  Unit,
+  Verdict,
+} from './compare-types.ts';
 import { blockTest, bootstrapSe, type ChangeTest, holm, welchTest } from './statistics.ts';
-import type { RunJson } from './types.ts';
-
-export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
-export type Unit = 'ms' | '/s' | 'share' | 'ratio';
-
-/** One side of a comparison: its name in the table and its runs (with the files they came from). */
-export interface CompareSide {
-  readonly name: string;
-  readonly files: readonly string[];
-  readonly runs: readonly RunJson[];
-}
-
-export interface CompareOptions {
-  /** Default relative tolerance (0.05 = 5 %). */
-  readonly tolerance: number;
-  /** Per metric (id or family, e.g. `ttft.p95`, `ttft`): a relative or an absolute tolerance. */
-  readonly tolerances: ReadonlyMap<string, Tolerance>;
-  readonly seed: number;
-  readonly resamples: number;
-  /** Compare different protocols or scenarios anyway. */
-  readonly force: boolean;
-}
-
-export type Tolerance = { readonly relative: number } | { readonly absolute: number };
-
-export interface ComparedMetric {
-  /** `ttft.p95`, `requests_per_s`, `operations.error_rate`… (the `--tolerance` key). */
-  readonly id: string;
-  readonly unit: Unit;
-  /** The good direction; null: shown beside the judged ones (min, max), never judged. */
-  readonly better: 'lower' | 'higher' | null;
-  readonly base: number | null;
-  readonly candidate: number | null;
-  readonly change: number | null;
-  readonly relative: number | null;
-  /** 95 % confidence interval of the change (unadjusted). */
-  readonly ci: readonly [number, number] | null;
-  readonly p: number | null;
-  /** Holm-adjusted over every judged metric of this comparison. */
-  readonly pAdjusted: number | null;
-  readonly method: 'block bootstrap' | 'Welch t over runs' | null;
-  /** The practical threshold in the metric's unit. */
-  readonly threshold: number | null;
-  readonly verdict: Verdict | null;
-  /** Why the evidence is missing, when it is. */
-  readonly note: string | null;
-}
-
-export interface Comparison {
-  readonly base: { readonly name: string; readonly files: readonly string[] };
-  readonly candidate: { readonly name: string; readonly files: readonly string[] };
-  readonly method: string;
-  readonly configDifferences: readonly string[];
-  readonly metrics: readonly ComparedMetric[];
-  readonly regressed: readonly string[];
-}
 
 const ALPHA = 0.05;
 /** Below this many blocks a side, a bootstrap says little: no verdict but inconclusive. */
@@ -103,44 +57,6 @@ interface Measured {
   readonly test: ChangeTest | null;
   readonly method: ComparedMetric['method'];
   readonly note: string | null;
-}
-
-/** Config keys that say where the reports went or how the run was shown, not what was measured. */
-const PRESENTATION_KEYS = new Set(['out', 'format', 'jsonSummary', 'liveInterval', 'startAt', 'segment']);
-/** Differences in these make two runs different experiments: `--force` to compare anyway. */
-const EXPERIMENT_KEYS = ['protocol', 'scenario'] as const;
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'undefined';
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
-}
-
-/** What differs between the first base run and every other run; exit 2 on another experiment. */
-export function configDifferences(base: CompareSide, candidate: CompareSide, force: boolean): string[] {
-  // Read as plain records: a run.json of another streamload version may hold other keys.
-  const configOf = (run: RunJson): Readonly<Record<string, unknown>> => run.config;
-  const reference = configOf(base.runs[0]!);
-  const referenceFile = base.files[0]!;
-  const differences: string[] = [];
-  const all = [
-    ...base.runs.map((run, i) => [run, base.files[i]!] as const),
-    ...candidate.runs.map((run, i) => [run, candidate.files[i]!] as const),
-  ].slice(1);
-  for (const [run, file] of all) {
-    for (const key of EXPERIMENT_KEYS)
-      if (!force && show(configOf(run)[key]) !== show(reference[key]))
-        throw new UsageError(
-          `${file}: ${key} ${show(configOf(run)[key])} differs from ${show(reference[key])} in ${referenceFile} (--force compares anyway)`,
-        );
-  }
-  const cand = configOf(candidate.runs[0]!);
-  for (const key of new Set([...Object.keys(reference), ...Object.keys(cand)])) {
-    // A key only one side has: an option of another streamload version, not a choice made.
-    if (PRESENTATION_KEYS.has(key) || !(key in reference) || !(key in cand)) continue;
-    if (show(reference[key]) !== show(cand[key]))
-      differences.push(`${key}: ${show(reference[key])} → ${show(cand[key])}`);
-  }
-  return differences;
 }
 
 /** A run without the per-block histograms the bootstrap needs: bad input when there is no Welch. */
@@ -466,43 +382,4 @@ function judge(measured: readonly Measured[], options: CompareOptions): Compared
       note: m.note,
     };
   });
-}
-
-/**
- * `--tolerance`: comma-separated; `5%` sets the default relative tolerance, `ttft.p95=10%` a
- * metric's (or a family's: `ttft=10%`), `request_duration.p99=50ms` an absolute one (ms or s for
- * latencies; a plain number in the metric's unit otherwise, e.g. `error_rate=0.02`).
- */
-export function parseTolerances(spec: string): { tolerance: number; tolerances: Map<string, Tolerance> } {
-  let tolerance = 0.05;
-  const tolerances = new Map<string, Tolerance>();
-  for (const part of spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')) {
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? null : part.slice(0, eq).trim();
-    const value = (eq < 0 ? part : part.slice(eq + 1)).trim();
-    const match = /^(\d+(?:\.\d+)?)(%|ms|s)?$/.exec(value);
-    if (match === null || (key !== null && !/^[\w.:-]+$/.test(key)))
-      throw new UsageError(
-        `--tolerance: expected 5% or metric=10% / metric=50ms (comma-separated), got "${part}"`,
-      );
-    const n = Number(match[1]);
-    const unit = match[2];
-    if (key === null) {
-      if (unit !== '%' && unit !== undefined)
-        throw new UsageError(`--tolerance: a default tolerance is relative (5%), got "${part}"`);
-      tolerance = n / 100;
-    } else
-      tolerances.set(key, unit === '%' ? { relative: n / 100 } : { absolute: unit === 's' ? n * 1000 : n });
-  }
-  return { tolerance, tolerances };
-}
-
-/** A `--tolerance` key that names no compared metric: a typo would silently judge by the default. */
-export function unknownToleranceKeys(comparison: Comparison, options: CompareOptions): string[] {
-  const ids = new Set(comparison.metrics.filter((m) => m.better !== null).map((m) => m.id));
-  const families = new Set([...ids].map((id) => id.slice(0, id.lastIndexOf('.'))));
-  return [...options.tolerances.keys()].filter((key) => !ids.has(key) && !families.has(key));
 }

@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../../errors.ts';
-import type { CompareSide } from '../../report/compare.ts';
+import type { CompareSide } from '../../report/compare-types.ts';
 import type { CliContext } from '../context.ts';
 import { runJsonFiles } from '../run-json-files.ts';
 
@@ -71,7 +71,8 @@ different protocols or scenarios without --force).`,
         `compare: expected BASE CAND, or BASE... --vs CAND... for several runs a side; got ${runs.length} run argument(s)`,
       );
     const { loadRunJson } = await import('../../report/load.ts');
-    const { compareSides, parseTolerances, unknownToleranceKeys } = await import('../../report/compare.ts');
+    const { compareSides } = await import('../../report/compare.ts');
+    const { parseTolerances, unknownToleranceKeys } = await import('../../report/compare-inputs.ts');
     const { renderComparison } = await import('../../report/compare-render.ts');
     const { tolerance, tolerances } = parseTolerances(flags.tolerance);
     const [baseFiles, candidateFiles] = await Promise.all([
