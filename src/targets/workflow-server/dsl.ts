@@ -113,6 +113,8 @@ function readGraph(
   if (!Array.isArray(data?.nodes)) return fail([...path], 'workflow.graph.nodes is missing');
   const nodes = new Map<string, WorkflowNode>();
   for (const [index, node] of (data.nodes as any[]).entries()) {
+    // Sticky notes of the editor canvas are not nodes of the graph.
+    if (node?.type === 'custom-note') continue;
     const nodePath = [...path, 'nodes', index];
     const type = node?.data?.type;
     if (typeof type !== 'string') return fail(nodePath, 'node without data.type');
