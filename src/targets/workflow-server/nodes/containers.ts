@@ -16,77 +16,60 @@ export const MAX_LOOP_COUNT = 100;
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
-interface Report {
-  readonly started: number;
-  readonly createdAt: number;
+/** A container's own events: `<kind>_started` now, `<kind>_next` per round, `<kind>_completed`. */
+interface ContainerReport {
+  next(index: number, previous: Record<string, unknown>): void;
+  complete(outputs: unknown, steps: number): void;
+  /** Sends `<kind>_completed` with the body's error, and rethrows it. */
+  fail(error: unknown, steps: number): never;
 }
 
-function begin(ctx: NodeContext, event: string, kind: string, extra: Record<string, unknown>): Report {
-  const report = { started: performance.now(), createdAt: seconds() };
-  ctx.emit(event, {
-    data: {
-      id: ctx.executionId,
-      node_id: ctx.nodeId,
-      node_type: kind,
-      title: ctx.title,
-      created_at: report.createdAt,
-      extras: {},
-      inputs_truncated: false,
-      ...extra,
-    },
-  });
-  return report;
-}
-
-function next(
+function report(
   ctx: NodeContext,
-  event: string,
-  kind: string,
-  index: number,
-  previous: Record<string, unknown>,
-) {
-  ctx.emit(event, {
-    data: {
-      id: ctx.executionId,
-      node_id: ctx.nodeId,
-      node_type: kind,
-      title: ctx.title,
-      index,
-      created_at: seconds(),
-      extras: {},
-      ...previous,
-    },
+  kind: 'iteration' | 'loop',
+  inputs: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+): ContainerReport {
+  const started = performance.now();
+  const createdAt = seconds();
+  const base = () => ({
+    id: ctx.executionId,
+    node_id: ctx.nodeId,
+    node_type: kind,
+    title: ctx.title,
+    extras: {},
   });
-}
-
-function complete(
-  ctx: NodeContext,
-  event: string,
-  kind: string,
-  report: Report,
-  result: { inputs: unknown; outputs: unknown; error: string | null; steps: number },
-) {
-  ctx.emit(event, {
-    data: {
-      id: ctx.executionId,
-      node_id: ctx.nodeId,
-      node_type: kind,
-      title: ctx.title,
-      outputs: result.outputs,
-      outputs_truncated: false,
-      created_at: report.createdAt,
-      extras: {},
-      inputs: result.inputs,
-      inputs_truncated: false,
-      status: result.error === null ? 'succeeded' : 'failed',
-      error: result.error,
-      elapsed_time: (performance.now() - report.started) / 1000,
-      total_tokens: 0,
-      execution_metadata: {},
-      finished_at: seconds(),
-      steps: result.steps,
-    },
+  ctx.emit(`${kind}_started`, {
+    data: { ...base(), created_at: createdAt, inputs_truncated: false, metadata, inputs },
   });
+  const completed = (outputs: unknown, error: unknown, steps: number) =>
+    ctx.emit(`${kind}_completed`, {
+      data: {
+        ...base(),
+        outputs,
+        outputs_truncated: false,
+        created_at: createdAt,
+        inputs,
+        inputs_truncated: false,
+        status: error === undefined ? 'succeeded' : 'failed',
+        error: error === undefined ? null : (error as Error).message,
+        elapsed_time: (performance.now() - started) / 1000,
+        total_tokens: 0,
+        execution_metadata: {},
+        finished_at: seconds(),
+        steps,
+      },
+    });
+  return {
+    next(index, previous) {
+      ctx.emit(`${kind}_next`, { data: { ...base(), index, created_at: seconds(), ...previous } });
+    },
+    complete: (outputs, steps) => completed(outputs, undefined, steps),
+    fail(error, steps) {
+      completed(null, error, steps);
+      throw error;
+    },
+  };
 }
 
 export interface IterationConfig {
@@ -120,27 +103,16 @@ export const ITERATION: NodeKind<IterationConfig> = {
     if (items.length > MAX_ITERATION_ITEMS)
       throw new NodeError(`the iterator has ${items.length} items; at most ${MAX_ITERATION_ITEMS} are run`);
     const inputs = { iterator_selector: items };
-    const report = begin(ctx, 'iteration_started', 'iteration', {
-      metadata: { iterator_length: items.length },
-      inputs,
-    });
+    const events = report(ctx, 'iteration', inputs, { iterator_length: items.length });
     const outputs: unknown[] = [];
     for (const [index, item] of items.entries()) {
       ctx.pool.set([ctx.nodeId, 'item'], item);
       ctx.pool.set([ctx.nodeId, 'index'], index);
-      next(ctx, 'iteration_next', 'iteration', index, { pre_iteration_output: outputs.at(-1) ?? null });
+      events.next(index, { pre_iteration_output: outputs.at(-1) ?? null });
       try {
         await ctx.runBody(config.startNodeId, { containerId: ctx.nodeId, kind: 'iteration', index });
       } catch (error) {
-        if (!(error instanceof NodeError) || config.onError === 'terminated') {
-          complete(ctx, 'iteration_completed', 'iteration', report, {
-            inputs,
-            outputs: null,
-            error: (error as Error).message,
-            steps: index + 1,
-          });
-          throw error;
-        }
+        if (!(error instanceof NodeError) || config.onError === 'terminated') events.fail(error, index + 1);
         if (config.onError === 'continue-on-error') outputs.push(null);
         continue;
       }
@@ -148,12 +120,7 @@ export const ITERATION: NodeKind<IterationConfig> = {
     }
     const output =
       config.flatten && outputs.length > 0 && outputs.every(Array.isArray) ? outputs.flat() : outputs;
-    complete(ctx, 'iteration_completed', 'iteration', report, {
-      inputs,
-      outputs: { output },
-      error: null,
-      steps: items.length,
-    });
+    events.complete({ output }, items.length);
     return { inputs, outputs: { output } };
   },
 };
@@ -205,26 +172,20 @@ export const LOOP: NodeKind<LoopConfig> = {
     const values = () =>
       Object.fromEntries(config.variables.map((v) => [v.label, ctx.pool.get([ctx.nodeId, v.label]) ?? null]));
     const inputs = { loop_count: config.count };
-    const report = begin(ctx, 'loop_started', 'loop', { metadata: { loop_length: config.count }, inputs });
+    const events = report(ctx, 'loop', inputs, { loop_length: config.count });
     const shouldStop = () => config.breakWhen !== null && groupPasses(config.breakWhen, ctx.pool);
     let rounds = 0;
     while (rounds < config.count && !shouldStop()) {
-      next(ctx, 'loop_next', 'loop', rounds, { pre_loop_output: rounds === 0 ? null : values() });
+      events.next(rounds, { pre_loop_output: rounds === 0 ? null : values() });
       try {
         await ctx.runBody(config.startNodeId, { containerId: ctx.nodeId, kind: 'loop', index: rounds });
       } catch (error) {
-        complete(ctx, 'loop_completed', 'loop', report, {
-          inputs,
-          outputs: null,
-          error: (error as Error).message,
-          steps: rounds + 1,
-        });
-        throw error;
+        events.fail(error, rounds + 1);
       }
       rounds++;
     }
     const outputs = values();
-    complete(ctx, 'loop_completed', 'loop', report, { inputs, outputs, error: null, steps: rounds });
+    events.complete(outputs, rounds);
     return { inputs, outputs };
   },
 };
