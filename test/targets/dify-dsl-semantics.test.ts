@@ -160,3 +160,120 @@ describe('Dify fixtures give the outputs Dify documents for them', () => {
     });
   });
 });
+
+describe('nodes no fixture uses: JavaScript code, list operator, HTTP to loopback, retrieval, parameter extractor', () => {
+  const DSL = `app: {mode: workflow, name: handmade}
+workflow:
+  graph:
+    edges:
+    - {source: start, target: code}
+    - {source: code, target: list}
+    - {source: list, target: http}
+    - {source: http, target: kr}
+    - {source: kr, target: pe}
+    - {source: pe, target: end}
+    nodes:
+    - id: start
+      data: {type: start, title: Start, variables: [{variable: q, type: text-input}, {variable: url, type: text-input}]}
+    - id: code
+      data:
+        type: code
+        title: Split
+        code_language: javascript
+        code: "function main({q}) { return { words: q.split(' '), n: q.length } }"
+        variables: [{variable: q, value_selector: [start, q]}]
+        outputs: {words: {type: 'array[string]'}, n: {type: number}}
+    - id: list
+      data: {type: list-operator, title: First two, variable: [code, words], limit: {enabled: true, size: 2}}
+    - id: http
+      data:
+        type: http-request
+        title: Ping
+        method: get
+        url: '{{#start.url#}}'
+        headers: ''
+        params: ''
+        body: {type: none}
+        error_strategy: default-value
+        default_value: [{key: body, value: fallback}, {key: status_code, value: 0}]
+    - id: kr
+      data: {type: knowledge-retrieval, title: Retrieve, query_variable_selector: [start, q], dataset_ids: [d1], multiple_retrieval_config: {top_k: 2}}
+    - id: pe
+      data:
+        type: parameter-extractor
+        title: Extract
+        model: {name: m, mode: chat}
+        query: [start, q]
+        parameters: [{name: city, type: string}, {name: count, type: number}]
+    - id: end
+      data:
+        type: end
+        title: End
+        outputs:
+        - {variable: words, value_selector: [list, result]}
+        - {variable: n, value_selector: [code, n]}
+        - {variable: body, value_selector: [http, body]}
+        - {variable: passages, value_selector: [kr, result]}
+        - {variable: city, value_selector: [pe, city]}
+        - {variable: count, value_selector: [pe, count]}
+`;
+  let target: WorkflowTarget;
+  let pong: import('node:http').Server;
+  let pongUrl: string;
+
+  before(async () => {
+    const { createServer } = await import('node:http');
+    const { listenLocal } = await import('../cli/helpers.ts');
+    pong = createServer((_req, res) => res.end('pong'));
+    pongUrl = await listenLocal(pong);
+    const { parseDsl } = await import('../../src/targets/workflow-server/dsl.ts');
+    target = await startWorkflowTarget(
+      { firstTokenMs: 1, interTokenMs: 1, tokens: [3, 3] },
+      { apps: { handmade: parseDsl(DSL, 'handmade.yml') }, retrievalMs: 50 },
+    );
+  });
+  after(async () => {
+    await target?.close();
+    pong?.close();
+  });
+
+  async function run(url: string) {
+    const res = await request(`${target.server.url}/v1/workflows/run`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer handmade', 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: { q: 'one two three', url }, response_mode: 'blocking', user: 'u' }),
+    });
+    return (await res.body.json()) as Event;
+  }
+
+  test('they run in a chain and give typed outputs', async () => {
+    const started = performance.now();
+    const { data } = await run(`${pongUrl}/ping`);
+    assert.equal(data.status, 'succeeded', data.error);
+    assert.deepEqual(data.outputs.words, ['one', 'two']);
+    assert.equal(data.outputs.n, 13);
+    assert.equal(data.outputs.body, 'pong');
+    assert.equal(data.outputs.passages.length, 2);
+    assert.match(data.outputs.passages[0].content, /one two three/);
+    assert.equal(data.outputs.city, '', 'a mock answer is no JSON: typed placeholders');
+    assert.equal(data.outputs.count, 0);
+    assert.ok(performance.now() - started >= 50, 'the retrieval latency knob is applied');
+  });
+
+  test("a failing HTTP request takes the node's default values (error_strategy)", async () => {
+    const closed = createClosedPort();
+    const { data } = await run(`http://127.0.0.1:${await closed}/`);
+    assert.equal(data.status, 'succeeded');
+    assert.equal(data.outputs.body, 'fallback');
+  });
+});
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function createClosedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -6,7 +6,7 @@
  * (iteration, loop) runs its body, the nodes inside it, the same way once per round.
  */
 import { randomUUID } from 'node:crypto';
-import type { Edge, GraphApp, WorkflowNode } from './app.ts';
+import type { Edge, Graph, GraphApp, WorkflowNode } from './app.ts';
 import { NODE_KINDS } from './nodes/registry.ts';
 import { NodeError, type NodeOutcome, type NodeServices, type Round } from './nodes/types.ts';
 import type { EventSink } from './runner.ts';
@@ -45,12 +45,7 @@ const seconds = () => Math.floor(Date.now() / 1000);
 /** Runs the whole graph from its Start node; throws NodeError when a node fails unhandled. */
 export async function runGraph(options: GraphRunOptions, totals: GraphTotals): Promise<void> {
   const { app } = options;
-  const edgesFrom = new Map<string, Edge[]>();
-  const edgesInto = new Map<string, Edge[]>();
-  for (const edge of app.graph.edges) {
-    edgesFrom.set(edge.source, [...(edgesFrom.get(edge.source) ?? []), edge]);
-    edgesInto.set(edge.target, [...(edgesInto.get(edge.target) ?? []), edge]);
-  }
+  const { edgesFrom, edgesInto } = adjacencyOf(app.graph);
   let index = 0;
 
   async function runScope(entryId: string, round: Round | undefined): Promise<void> {
@@ -173,6 +168,29 @@ export async function runGraph(options: GraphRunOptions, totals: GraphTotals): P
   }
 
   await runScope(app.graph.startId, undefined);
+}
+
+interface Adjacency {
+  readonly edgesFrom: ReadonlyMap<string, readonly Edge[]>;
+  readonly edgesInto: ReadonlyMap<string, readonly Edge[]>;
+}
+
+/** Every run of a graph walks the same edges: indexed once per graph. */
+const adjacency = new WeakMap<Graph, Adjacency>();
+
+function adjacencyOf(graph: Graph): Adjacency {
+  let known = adjacency.get(graph);
+  if (known === undefined) {
+    const edgesFrom = new Map<string, Edge[]>();
+    const edgesInto = new Map<string, Edge[]>();
+    for (const edge of graph.edges) {
+      edgesFrom.set(edge.source, [...(edgesFrom.get(edge.source) ?? []), edge]);
+      edgesInto.set(edge.target, [...(edgesInto.get(edge.target) ?? []), edge]);
+    }
+    known = { edgesFrom, edgesInto };
+    adjacency.set(graph, known);
+  }
+  return known;
 }
 
 function metadataOf(
