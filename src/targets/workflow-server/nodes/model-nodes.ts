@@ -124,10 +124,12 @@ function contextText(value: unknown): string {
 }
 
 function querySelector(data: Record<string, any>, at: NodeAt): Selector | null {
-  const selector = data.query_variable_selector;
+  // Classifier and retrieval name it query_variable_selector; the parameter extractor, query.
+  const field = data.query_variable_selector === undefined ? 'query' : 'query_variable_selector';
+  const selector = data[field];
   if (selector === undefined || selector === null || (Array.isArray(selector) && selector.length === 0))
     return null;
-  return selectorAt(selector, at, ['query_variable_selector']);
+  return selectorAt(selector, at, [field]);
 }
 
 function queryOf(ctx: NodeContext, selector: Selector | null): string {
