@@ -4,7 +4,7 @@
  * real apps use (branches, templates, code, iterations, loops, assigners, retrieval, HTTP, …).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -146,4 +146,14 @@ describe('Dify DSL fixtures in serve workflow', () => {
     await Promise.all([worker(), worker(), worker(), worker()]);
     assert.deepEqual(failures, []);
   });
+});
+
+test('serve workflow --python without a python3 on PATH stops before serving, naming the flag', () => {
+  const r = spawnSync(process.execPath, [MAIN, 'serve', 'workflow', '--port', '0', '--python'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, PATH: '/nonexistent' },
+  });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--python: no python3 found on PATH/);
 });

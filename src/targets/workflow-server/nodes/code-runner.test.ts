@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCodeRunner, DEFAULT_CODE_LIMITS } from './code-runner.ts';
+import { hasPython } from './python.ts';
 
 const signal = new AbortController().signal;
 
@@ -59,6 +60,26 @@ test('a heap bomb ends at the memory limit, not in this process', async () => {
     assert.deepEqual(await runner.javascript('function main() { return { alive: true } }', {}, signal), {
       alive: true,
     });
+  } finally {
+    await runner.close();
+  }
+});
+
+test('Python (operator-enabled): main(**inputs), an empty environment, cut at the time limit', {
+  skip: !hasPython() && 'no python3 here',
+}, async () => {
+  const runner = createCodeRunner({ ...DEFAULT_CODE_LIMITS, timeoutMs: 1500 });
+  try {
+    process.env.STREAMLOAD_TEST_SECRET = 'not for code nodes';
+    assert.deepEqual(
+      await runner.python(
+        'import os\ndef main(a: int) -> dict:\n    return {"b": a * 2, "secret": "STREAMLOAD_TEST_SECRET" in os.environ}',
+        { a: 21 },
+        signal,
+      ),
+      { b: 42, secret: false },
+    );
+    await assert.rejects(runner.python('def main():\n    while True: pass', {}, signal), /time limit/);
   } finally {
     await runner.close();
   }
