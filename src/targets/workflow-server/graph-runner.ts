@@ -32,6 +32,8 @@ export interface GraphRunOptions {
   readonly emit: EventSink;
   readonly drained: () => Promise<void> | undefined;
   readonly listener: GraphListener;
+  /** Nobody reads the events (a blocking run): node events are not even built. */
+  readonly silent: boolean;
 }
 
 export interface GraphTotals {
@@ -100,7 +102,7 @@ export async function runGraph(options: GraphRunOptions, totals: GraphTotals): P
       iteration_id: round?.kind === 'iteration' ? round.containerId : null,
       loop_id: round?.kind === 'loop' ? round.containerId : null,
     };
-    const reported = kind.container === undefined && !node.type.endsWith('-start');
+    const reported = !options.silent && kind.container === undefined && !node.type.endsWith('-start');
     if (reported)
       options.emit('node_started', { data: { ...base, inputs: null, created_at: createdAt, extras: {} } });
     let outcome: NodeOutcome | undefined;

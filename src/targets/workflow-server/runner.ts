@@ -96,7 +96,12 @@ export async function runWorkflow(
       : { query: chat.query, conversation_id: chat.conversationId, dialogue_count: 1 }),
   };
   pool.setNode('sys', sys);
-  pool.setNode('conversation', structuredClone({ ...app.conversationVariables }));
+  // Each run starts from the DSL's values; a copy only when there is something to copy.
+  const conversation = app.conversationVariables;
+  pool.setNode(
+    'conversation',
+    Object.keys(conversation).length === 0 ? {} : structuredClone({ ...conversation }),
+  );
   pool.setNode('env', { ...app.environmentVariables });
   pool.setNode(app.graph.startId, { ...run.inputs });
 
@@ -157,14 +162,19 @@ export async function runWorkflow(
     },
   };
 
-  emit('workflow_started', {
-    data: {
-      id: run.id,
-      workflow_id: run.workflowId,
-      inputs: { ...run.inputs, ...Object.fromEntries(Object.entries(sys).map(([k, v]) => [`sys.${k}`, v])) },
-      created_at: run.createdAt,
-    },
-  });
+  const silent = output === NO_OUTPUT;
+  if (!silent)
+    emit('workflow_started', {
+      data: {
+        id: run.id,
+        workflow_id: run.workflowId,
+        inputs: {
+          ...run.inputs,
+          ...Object.fromEntries(Object.entries(sys).map(([k, v]) => [`sys.${k}`, v])),
+        },
+        created_at: run.createdAt,
+      },
+    });
   answers?.flush();
   const totals: GraphTotals = { steps: 0, promptTokens: 0, completionTokens: 0 };
   try {
@@ -177,6 +187,7 @@ export async function runWorkflow(
         emit,
         drained: () => output.drained?.(),
         listener,
+        silent,
       },
       totals,
     );
@@ -195,6 +206,7 @@ export async function runWorkflow(
   }
   run.finishedAt = seconds();
   run.elapsedTime = (performance.now() - started) / 1000;
+  if (silent) return;
   emit('workflow_finished', {
     data: {
       id: run.id,
