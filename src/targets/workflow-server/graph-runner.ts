@@ -81,7 +81,9 @@ export async function runGraph(options: GraphRunOptions, totals: GraphTotals): P
     };
 
     launch(app.graph.nodes.get(entryId) as WorkflowNode);
-    while (running.size > 0) await Promise.race(running);
+    // One job at a time is the common case (a chain): wait for it without a race.
+    while (running.size > 0)
+      await (running.size === 1 ? running.values().next().value : Promise.race(running));
     if (failure !== undefined) throw failure;
   }
 
@@ -89,20 +91,24 @@ export async function runGraph(options: GraphRunOptions, totals: GraphTotals): P
   async function runNode(node: WorkflowNode, round: Round | undefined): Promise<string> {
     const kind = NODE_KINDS[node.type];
     if (kind === undefined) throw new NodeError(`node type ${node.type} cannot run`);
-    const executionId = randomUUID();
-    const started = performance.now();
-    const createdAt = seconds();
-    const base = {
-      id: executionId,
-      node_id: node.id,
-      node_type: node.type,
-      title: node.title,
-      index: ++index,
-      predecessor_node_id: null,
-      iteration_id: round?.kind === 'iteration' ? round.containerId : null,
-      loop_id: round?.kind === 'loop' ? round.containerId : null,
-    };
     const reported = !options.silent && kind.container === undefined && !node.type.endsWith('-start');
+    // A silent run (blocking) needs no ids or times for events nobody reads.
+    const executionId = reported || kind.container !== undefined ? randomUUID() : '';
+    const started = reported ? performance.now() : 0;
+    const createdAt = reported ? seconds() : 0;
+    index++;
+    const base = reported
+      ? {
+          id: executionId,
+          node_id: node.id,
+          node_type: node.type,
+          title: node.title,
+          index,
+          predecessor_node_id: null,
+          iteration_id: round?.kind === 'iteration' ? round.containerId : null,
+          loop_id: round?.kind === 'loop' ? round.containerId : null,
+        }
+      : undefined;
     if (reported)
       options.emit('node_started', { data: { ...base, inputs: null, created_at: createdAt, extras: {} } });
     let outcome: NodeOutcome | undefined;

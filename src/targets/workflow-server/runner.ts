@@ -83,6 +83,7 @@ export async function runWorkflow(
   chat?: ChatTurn,
 ): Promise<void> {
   const { emit } = output;
+  const silent = output === NO_OUTPUT;
   const started = performance.now();
   const pool = new VariablePool();
   const sys: Record<string, unknown> = {
@@ -149,7 +150,7 @@ export async function runWorkflow(
       }
       if (node.type === 'end') {
         Object.assign(endOutputs, pool.nodeOutputs(node.id));
-        endText(node, pool, app, emit);
+        if (!silent) endText(node, pool, app, emit);
       }
       answers?.flush();
     },
@@ -162,7 +163,6 @@ export async function runWorkflow(
     },
   };
 
-  const silent = output === NO_OUTPUT;
   if (!silent)
     emit('workflow_started', {
       data: {
