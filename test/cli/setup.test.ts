@@ -52,7 +52,7 @@ workflow:
     - id: '1'
       data: {type: start, title: Start, variables: []}
     - id: '2'
-      data: {type: code, title: Code, code: 'def main(): return {}'}
+      data: {type: quantum-oracle, title: Code}
 `;
 
 describe('streamload setup against the reference console', () => {
@@ -166,7 +166,7 @@ describe('streamload setup against the reference console', () => {
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
-      /^streamload: import failed \(bad\.yml\): line 12: node type "code" is not supported/,
+      /^streamload: import failed \(bad\.yml\): line 12: node type "quantum-oracle" is not supported/,
     );
   });
 

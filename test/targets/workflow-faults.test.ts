@@ -113,17 +113,23 @@ describe('DSL load errors name file:line', () => {
     [
       'unknown node type',
       doc(
-        `${start}\n    - id: c\n      data: {type: code, title: C}\n${end}`,
+        `${start}\n    - id: c\n      data: {type: quantum-oracle, title: C}\n${end}`,
         '    - {source: s, target: c}\n    - {source: c, target: e}',
       ),
-      /^f\.yml:\d+: node type "code" is not supported/,
+      /^f\.yml:\d+: node type "quantum-oracle" is not supported/,
     ],
+    ['chain without an end', doc(start, '      []'), /^f\.yml:\d+: the graph has no end node/],
     [
-      'chain without an end',
-      doc(start, '      []'),
-      /^f\.yml:\d+: the chain from the start node does not reach an end node/,
+      'chat app without a model',
+      'app: {mode: chat, name: x}\n',
+      /^f\.yml:1: a chat app needs a model_config section/,
     ],
-    ['chat mode file', 'app: {mode: chat, name: x}\n', /^f\.yml:1: app\.mode "chat" is not supported/],
+    ['unknown app mode', 'app: {mode: robot, name: x}\n', /^f\.yml:1: app\.mode "robot" is not supported/],
+    [
+      'no app section and no graph',
+      'meta: {name: sketch}\nnodes:\n  - {id: a, type: start}\n',
+      /^f\.yml:1: not a Dify app export: no app: section/,
+    ],
   ];
   for (const [name, text, pattern] of cases) {
     test(name, () => {
@@ -143,7 +149,7 @@ describe('DSL load errors name file:line', () => {
     assert.equal(app.mode, 'workflow');
     if (app.mode === 'workflow')
       assert.deepEqual(
-        app.nodes.map((n) => n.type),
+        [...app.graph.nodes.values()].map((n) => n.type),
         ['start', 'end'],
       );
   });

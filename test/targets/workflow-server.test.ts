@@ -48,7 +48,7 @@ describe('workflow server over HTTP', () => {
     return out;
   }
 
-  test('empty workflow streams six lifecycle events', async () => {
+  test("empty workflow streams its lifecycle events and the End's text as text_chunk", async () => {
     const res = await call('/v1/workflows/run', 'app-empty', {
       inputs: { query: 'hi' },
       response_mode: 'streaming',
@@ -63,6 +63,7 @@ describe('workflow server over HTTP', () => {
         'node_started',
         'node_finished',
         'node_started',
+        'text_chunk',
         'node_finished',
         'workflow_finished',
       ],
@@ -264,6 +265,6 @@ describe('workflow server over HTTP', () => {
       { encoding: 'utf8', timeout: 10_000 },
     );
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /bad-node\.yml:13: node type "code" is not supported/);
+    assert.match(r.stderr, /bad-node\.yml:13: node type "quantum-oracle" is not supported/);
   });
 });

@@ -13,11 +13,14 @@ test('an answer template splits into literal text and references', () => {
 test('literal text goes out first, LLM deltas stream in place, later parts once their node is done', () => {
   const done = new Set<string>();
   const out: [string, string | null][] = [];
-  const stream = createAnswerStream(['A: {{#llm.text#}} ({{#start.q#}})'], {
-    isDone: (id) => done.has(id),
-    render: (ref) => (ref === '{{#start.q#}}' ? 'why' : 'FULL'),
-    emit: (text, selector) => out.push([text, selector?.join('.') ?? null]),
-  });
+  const stream = createAnswerStream(
+    [{ nodeId: 'a', template: 'A: {{#llm.text#}} ({{#start.q#}})', certain: true }],
+    {
+      isDone: (id) => done.has(id),
+      render: (ref) => (ref === '{{#start.q#}}' ? 'why' : 'FULL'),
+      emit: (text, selector) => out.push([text, selector?.join('.') ?? null]),
+    },
+  );
   stream.flush();
   assert.deepEqual(out, [['A: ', null]]);
   assert.equal(stream.delta('other', 'x'), false, 'an LLM the answer is not waiting on is not forwarded');
@@ -38,4 +41,22 @@ test('literal text goes out first, LLM deltas stream in place, later parts once 
     ['why', 'start.q'],
     [')', null],
   ]);
+});
+
+test('an Answer on a branch waits to be launched, and a skipped one is dropped', () => {
+  const out: string[] = [];
+  const stream = createAnswerStream(
+    [
+      { nodeId: 'yes', template: 'contains hello', certain: false },
+      { nodeId: 'no', template: 'no hello', certain: false },
+      { nodeId: 'last', template: '!', certain: true },
+    ],
+    { isDone: () => true, render: () => '', emit: (text) => out.push(text) },
+  );
+  stream.flush();
+  assert.deepEqual(out, [], 'nothing goes out before the branch is decided');
+  stream.skip('yes');
+  stream.activate('no');
+  stream.flush();
+  assert.deepEqual(out, ['no hello', '!']);
 });

@@ -1,26 +1,29 @@
 /**
- * `/v1/chat-messages` for the two chat-family app kinds: a chat app answers from one LLM call as
- * `message` events; a chatflow runs its graph and answers through its Answer nodes.
+ * `/v1/chat-messages` and `/v1/completion-messages`: a chat or agent-chat app answers from one
+ * LLM call (`message`, or `agent_message` between `agent_thought` events), a completion app the
+ * same on its own route, and a chatflow runs its graph and answers through its Answer nodes.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../../util/http-server.ts';
 import type { RouteCall } from '../shared/router.ts';
-import { type ChatApp, type ChatflowApp, startVariables } from './app.ts';
+import { type ChatflowApp, type ModelApp, startVariables } from './app.ts';
 import type { AppContext, Served } from './app-context.ts';
 import { validateInputs } from './inputs.ts';
-import type { LlmClient } from './llm-client.ts';
+import { LlmError } from './llm-client.ts';
+import type { NodeServices } from './nodes/types.ts';
 import { difyError } from './responses.ts';
-import { callLlm, NO_OUTPUT, runWorkflow } from './runner.ts';
+import { NO_OUTPUT, runWorkflow } from './runner.ts';
+import { VariablePool } from './variable-pool.ts';
 import { wrongRoute } from './workflow-routes.ts';
 
 export function createChatRoutes(ctx: AppContext) {
   const { stats } = ctx;
   const streamSink = ctx.openStream;
 
-  /** The fields every /v1/chat-messages request needs, or undefined after answering 400. */
-  function chatRequest(res: ServerResponse, body: Record<string, unknown>) {
-    if (typeof body.query !== 'string' || body.query === '')
+  /** The fields every message request needs, or undefined after answering 400. */
+  function messageRequest(res: ServerResponse, body: Record<string, unknown>, needsQuery: boolean) {
+    if (needsQuery && (typeof body.query !== 'string' || body.query === ''))
       return difyError(res, 400, 'invalid_param', 'query is required');
     if (typeof body.user !== 'string' || body.user === '')
       return difyError(res, 400, 'invalid_param', 'Arg user must be provided.');
@@ -28,7 +31,7 @@ export function createChatRoutes(ctx: AppContext) {
     if (mode !== 'streaming' && mode !== 'blocking')
       return difyError(res, 400, 'invalid_param', 'response_mode must be streaming or blocking');
     return {
-      query: body.query,
+      query: typeof body.query === 'string' ? body.query : '',
       user: body.user,
       streaming: mode === 'streaming',
       conversationId:
@@ -56,9 +59,9 @@ export function createChatRoutes(ctx: AppContext) {
     res: ServerResponse,
     app: ChatflowApp,
     body: Record<string, unknown>,
-    llmClient: LlmClient,
+    services: NodeServices,
   ): Promise<void> {
-    const turn = chatRequest(res, body);
+    const turn = messageRequest(res, body, true);
     if (turn === undefined) return;
     const validated = validateInputs(startVariables(app), body.inputs ?? {});
     if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
@@ -71,7 +74,7 @@ export function createChatRoutes(ctx: AppContext) {
       workflow_run_id: run.id,
     };
     const sink = turn.streaming ? streamSink(res, envelope) : undefined;
-    await runWorkflow(app, run, llmClient, sink ?? NO_OUTPUT, turn);
+    await runWorkflow(app, run, services, sink ?? NO_OUTPUT, turn);
     const usage = usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
     const failed = run.status !== 'succeeded';
     if (failed) stats.failed++;
@@ -102,78 +105,103 @@ export function createChatRoutes(ctx: AppContext) {
     sink.end();
   }
 
-  async function chatMessage(
+  /**
+   * A chat, agent-chat or completion app: its prompt with the request's inputs and query, one
+   * LLM call. Agent apps frame their answer with `agent_thought` events (no tools are called).
+   */
+  async function modelMessage(
     res: ServerResponse,
-    app: ChatApp,
+    app: ModelApp,
     body: Record<string, unknown>,
-    llmClient: LlmClient,
+    services: NodeServices,
   ): Promise<void> {
-    const turn = chatRequest(res, body);
+    const completion = app.mode === 'completion';
+    const turn = messageRequest(res, body, !completion);
     if (turn === undefined) return;
+    const validated = validateInputs(app.inputs, body.inputs ?? {});
+    if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
     const { conversationId, messageId, createdAt } = turn;
-    const mode = turn.streaming ? 'streaming' : 'blocking';
     const taskId = randomUUID();
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     stats.runs++;
-    const settings = {
-      ...app.llm,
-      promptTemplate: [...app.llm.promptTemplate, { role: 'user', text: '{{#sys.query#}}' }],
-    };
-    const pool = new Map([['sys', { 'sys.query': body.query, 'sys.user_id': body.user }]]);
-    const sink =
-      mode === 'streaming'
-        ? streamSink(res, {
-            conversation_id: conversationId,
-            message_id: messageId,
-            created_at: createdAt,
-            task_id: taskId,
-            id: messageId,
-          })
-        : undefined;
+    const pool = new VariablePool();
+    pool.setNode('sys', { query: turn.query, user_id: turn.user });
+    pool.setNode('inputs', validated.inputs);
+    const envelope = completion
+      ? { message_id: messageId, created_at: createdAt, task_id: taskId, id: messageId }
+      : {
+          conversation_id: conversationId,
+          message_id: messageId,
+          created_at: createdAt,
+          task_id: taskId,
+          id: messageId,
+        };
+    const sink = turn.streaming ? streamSink(res, envelope) : undefined;
+    const agent = app.mode === 'agent-chat';
+    const thought = (position: number, text: string) =>
+      sink?.emit('agent_thought', {
+        position,
+        thought: text,
+        observation: '',
+        tool: '',
+        tool_labels: {},
+        tool_input: '',
+        message_files: [],
+      });
     try {
-      const result = await callLlm(
-        settings,
-        pool,
-        llmClient,
-        abort.signal,
-        (answer) => sink?.emit('message', { answer, from_variable_selector: null }),
-        sink,
-      );
+      if (agent) thought(1, '');
+      const messages = app.llm.promptTemplate
+        .map((p) => ({ role: p.role, content: pool.render(p.text) }))
+        .filter((m) => m.content !== '');
+      const result = await services.llm.complete({
+        model: app.llm.model,
+        messages: messages.length > 0 ? messages : [{ role: 'user', content: ' ' }],
+        params: app.llm.completionParams,
+        signal: abort.signal,
+        onText: (answer) =>
+          sink?.emit(agent ? 'agent_message' : 'message', {
+            answer,
+            ...(agent || completion ? {} : { from_variable_selector: null }),
+          }),
+        drained: () => sink?.drained(),
+      });
+      if (agent) thought(1, result.text);
       const usage = usageOf(result.promptTokens, result.completionTokens);
       if (sink === undefined) {
         return sendJson(res, 200, {
           event: 'message',
-          task_id: taskId,
-          id: messageId,
-          message_id: messageId,
-          conversation_id: conversationId,
-          mode: 'chat',
+          ...envelope,
+          mode: app.mode,
           answer: result.text,
           metadata: { usage, retriever_resources: [] },
-          created_at: createdAt,
         });
       }
       sink.emit('message_end', { metadata: { usage, retriever_resources: [] }, files: null });
     } catch (error) {
       stats.failed++;
-      if (sink === undefined)
-        return difyError(res, 400, 'completion_request_error', String((error as Error).message));
-      sink.emit('error', {
-        code: 'completion_request_error',
-        status: 400,
-        message: String((error as Error).message),
-      });
+      const message = error instanceof LlmError ? error.message : String((error as Error).message);
+      if (sink === undefined) return difyError(res, 400, 'completion_request_error', message);
+      sink.emit('error', { code: 'completion_request_error', status: 400, message });
     }
     sink?.end();
   }
 
-  /** `POST /v1/chat-messages`: a chat app or a chatflow; a workflow app's key is refused. */
+  /** `POST /v1/chat-messages`: chat, agent-chat or chatflow; workflow and completion keys are refused. */
   function message({ res, body, context }: RouteCall<Served>): void | Promise<void> {
-    const { app, llm } = context;
-    if (app.mode === 'workflow') return wrongRoute(res, 'not_chat_app');
-    return app.mode === 'chat' ? chatMessage(res, app, body, llm) : chatflowMessage(res, app, body, llm);
+    const { app, services } = context;
+    if (app.mode === 'workflow' || app.mode === 'completion') return wrongRoute(res, 'not_chat_app');
+    return app.mode === 'advanced-chat'
+      ? chatflowMessage(res, app, body, services)
+      : modelMessage(res, app, body, services);
   }
 
-  return { message };
+  /** `POST /v1/completion-messages`: completion apps only. */
+  function completionMessage({ res, body, context }: RouteCall<Served>): void | Promise<void> {
+    const { app, services } = context;
+    if (app.mode !== 'completion') return wrongRoute(res, 'not_completion_app');
+    return modelMessage(res, app, body, services);
+  }
+
+  return { message, completionMessage };
 }

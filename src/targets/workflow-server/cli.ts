@@ -11,6 +11,7 @@ import { capacityOptions } from '../mock-llm/cli.ts';
 import { parseTokenRange } from '../mock-llm/options.ts';
 import type { ServeIo } from '../shared/serve-until-signal.ts';
 import type { App } from './app.ts';
+import type { DslOptions } from './nodes/types.ts';
 
 interface ServeWorkflowFlags {
   port: number;
@@ -25,6 +26,10 @@ interface ServeWorkflowFlags {
   capacity?: number;
   maxQueue?: number;
   consolePassword?: string;
+  python?: boolean;
+  httpAllow: string[];
+  httpMockBody?: string;
+  retrievalMs?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -78,6 +83,23 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
       'also serve the Dify console API subset `streamload setup` drives (setup, login, imports, publish, keys); ' +
         'the first admin must use this password. Off by default',
     )
+    .option('--python', 'run Python code nodes with python3 (default: typed placeholder outputs)')
+    .option(
+      '--http-allow <host[:port]>',
+      'HTTP Request nodes really request this host too (repeatable; loopback always; others get the mock answer)',
+      collect,
+      [],
+    )
+    .option(
+      '--http-mock-body <text>',
+      'the answer body of HTTP Request nodes to hosts not allowed',
+      '{"mock": true}',
+    )
+    .option(
+      '--retrieval-ms <ms>',
+      'latency of the mock knowledge retrieval (knowledge-retrieval nodes)',
+      nonNegativeNumber('--retrieval-ms'),
+    )
     .addHelpText(
       'after',
       '\nBuilt-in apps (API keys):\n' +
@@ -91,8 +113,11 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
       if (flags.tokens !== undefined && tokens === undefined)
         throw new UsageError(`--tokens: expected N or A-B, got "${flags.tokens}"`);
-      const apps = await loadApps(flags.app);
+      const { hasPython } = await import('./nodes/python.ts');
+      if (flags.python === true && !hasPython()) throw new UsageError('--python: no python3 found on PATH');
+      const { apps, warnings } = await loadApps(flags.app, { python: flags.python === true });
       const { startWorkflowServer } = await import('./server.ts');
+      const { DEFAULT_HTTP_POLICY } = await import('./nodes/http-request.ts');
       const { startMockLlm } = await import('../mock-llm/server.ts');
       const { serveUntilSignal } = await import('../shared/serve-until-signal.ts');
       const io = processIo();
@@ -116,10 +141,17 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
         apps,
         ...(flags.pingInterval === undefined ? {} : { pingIntervalMs: flags.pingInterval }),
         ...(flags.consolePassword === undefined ? {} : { console: { password: flags.consolePassword } }),
+        http: {
+          ...DEFAULT_HTTP_POLICY,
+          allow: flags.httpAllow.map((h) => h.toLowerCase()),
+          mockBody: flags.httpMockBody ?? DEFAULT_HTTP_POLICY.mockBody,
+        },
+        ...(flags.retrievalMs === undefined ? {} : { retrievalMs: flags.retrievalMs }),
       }).catch(async (error: unknown) => {
         await llm?.close();
         throw error;
       });
+      for (const warning of warnings) io.stdout.write(`warning: ${warning}\n`);
       io.stdout.write(
         `workflow server listening on ${server.url} (LLM: ${flags.llmUrl ?? `embedded mock at ${llm?.url}`})\n`,
       );
@@ -134,20 +166,27 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
     });
 }
 
-async function loadApps(specs: readonly string[]): Promise<Record<string, App>> {
+/** The built-in apps and the `--app` files; each load-time warning once, whatever file gave it. */
+async function loadApps(
+  specs: readonly string[],
+  options: DslOptions,
+): Promise<{ apps: Record<string, App>; warnings: string[] }> {
   const { BUILTIN_APPS } = await import('./builtin-apps.ts');
-  const { DslError, loadDslFile } = await import('./dsl.ts');
+  const { DslError, readDslFile } = await import('./dsl.ts');
   const apps: Record<string, App> = { ...BUILTIN_APPS };
+  const warnings = new Map<string, string>();
   for (const spec of specs) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1)
       throw new UsageError(`--app: expected KEY=FILE.yml, got "${spec}"`);
     try {
-      apps[spec.slice(0, eq)] = loadDslFile(spec.slice(eq + 1));
+      const loaded = readDslFile(spec.slice(eq + 1), options);
+      apps[spec.slice(0, eq)] = loaded.app;
+      for (const [key, message] of loaded.warnings) warnings.set(key, message);
     } catch (error) {
       if (error instanceof DslError) throw new UsageError(error.message);
       throw error;
     }
   }
-  return apps;
+  return { apps, warnings: [...warnings.values()] };
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { type App, isGraphApp } from './app.ts';
 import { parseDsl } from './dsl.ts';
+import type { LlmConfig } from './nodes/model-nodes.ts';
+
+const llmOf = (app: App) => (isGraphApp(app) ? (app.graph.nodes.get('l')?.config as LlmConfig) : undefined);
 
 const chatflow = (llmExtra: string) => `app: {mode: advanced-chat, name: c}
 workflow:
@@ -23,13 +27,11 @@ ${llmExtra}
 test("a chatflow LLM with memory sends the user's turn from query_prompt_template", () => {
   const app = parseDsl(chatflow("        memory: {query_prompt_template: 'Q: {{#sys.query#}}'}"), 'c.yml');
   assert.equal(app.mode, 'advanced-chat');
-  const llm = 'nodes' in app ? app.nodes[1] : undefined;
-  assert.ok(llm?.type === 'llm');
-  assert.equal(llm.model, 'gpt-4o-mini', 'an empty model name gets a default');
-  assert.deepEqual(llm.promptTemplate.at(-1), { role: 'user', text: 'Q: {{#sys.query#}}' });
+  const llm = llmOf(app);
+  assert.equal(llm?.model, 'gpt-4o-mini', 'an empty model name gets a default');
+  assert.deepEqual(llm?.promptTemplate.at(-1), { role: 'user', text: 'Q: {{#sys.query#}}' });
   const off = parseDsl(chatflow('        memory: {enabled: false}'), 'c.yml');
-  const offLlm = 'nodes' in off ? off.nodes[1] : undefined;
-  assert.equal(offLlm?.type === 'llm' ? offLlm.promptTemplate.length : -1, 1);
+  assert.equal(llmOf(off)?.promptTemplate.length, 1);
 });
 
 test('an End node in a chatflow, or an Answer in a workflow, is refused with its line', () => {

@@ -1,13 +1,16 @@
 /**
- * Runs a workflow or chatflow app's chain for real: Start validates inputs (done by the server
- * before the run), the LLM node renders its prompt and streams from the LLM, End collects outputs,
- * Answer (chatflow) streams its template as `message` events. Every step is reported to a sink as
- * the Dify event it would be (streaming) or only summarised (blocking).
+ * Runs a workflow or chatflow app for real: the graph runs node by node (graph-runner.ts), every
+ * step is reported to a sink as the Dify event it would be (streaming) or only summarised
+ * (blocking). A workflow streams LLM text and its End's text as `text_chunk`; a chatflow streams
+ * its Answer nodes as `message` events (answer-stream.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { createAnswerStream } from './answer-stream.ts';
-import type { GraphApp, LlmSettings } from './app.ts';
-import { type LlmClient, LlmError } from './llm-client.ts';
+import { type AnswerEntry, createAnswerStream } from './answer-stream.ts';
+import type { GraphApp, WorkflowNode } from './app.ts';
+import { type GraphListener, type GraphTotals, runGraph } from './graph-runner.ts';
+import type { EndConfig } from './nodes/flow.ts';
+import { type EventSink, NodeError, type NodeServices } from './nodes/types.ts';
+import { VariablePool } from './variable-pool.ts';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
 
@@ -30,9 +33,6 @@ export interface RunRecord {
   readonly abort: AbortController;
 }
 
-/** Receives payload events (without the envelope, which the server adds). */
-export type EventSink = (event: string, fields: Record<string, unknown>) => void;
-
 /** Where a run reports: its events, and (streaming) the client's backpressure. */
 export interface RunOutput {
   readonly emit: EventSink;
@@ -52,22 +52,7 @@ export interface ChatTurn {
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
-export function renderTemplate(text: string, pool: ReadonlyMap<string, Record<string, unknown>>): string {
-  return text.replace(/\{\{#([\w.-]+)#\}\}/g, (_, ref: string) => {
-    const [node, ...path] = ref.split('.');
-    let value: unknown =
-      node === 'sys' ? pool.get('sys')?.[`sys.${path.join('.')}`] : pool.get(node as string);
-    for (const key of node === 'sys' ? [] : path)
-      value = (value as Record<string, unknown> | undefined)?.[key];
-    return value === undefined || value === null
-      ? ''
-      : typeof value === 'string'
-        ? value
-        : JSON.stringify(value);
-  });
-}
-
-export function newRun(app: GraphApp, user: string, inputs: Record<string, unknown>): RunRecord {
+export function newRun(app: { name: string }, user: string, inputs: Record<string, unknown>): RunRecord {
   return {
     id: randomUUID(),
     taskId: randomUUID(),
@@ -90,138 +75,135 @@ export function newRun(app: GraphApp, user: string, inputs: Record<string, unkno
 export async function runWorkflow(
   app: GraphApp,
   run: RunRecord,
-  llm: LlmClient,
+  services: NodeServices,
   output: RunOutput,
   chat?: ChatTurn,
 ): Promise<void> {
   const { emit } = output;
+  const silent = output === NO_OUTPUT;
   const started = performance.now();
-  const pool = new Map<string, Record<string, unknown>>();
-  pool.set('sys', {
-    'sys.user_id': run.user,
-    'sys.files': [],
-    'sys.app_id': app.name,
-    'sys.workflow_id': run.workflowId,
-    'sys.workflow_run_id': run.id,
+  const pool = new VariablePool();
+  const sys: Record<string, unknown> = {
+    user_id: run.user,
+    files: [],
+    app_id: app.name,
+    workflow_id: run.workflowId,
+    workflow_run_id: run.id,
     ...(chat === undefined
       ? {}
-      : { 'sys.query': chat.query, 'sys.conversation_id': chat.conversationId, 'sys.dialogue_count': 1 }),
-  });
+      : { query: chat.query, conversation_id: chat.conversationId, dialogue_count: 1 }),
+  };
+  pool.setNode('sys', sys);
+  // Each run starts from the DSL's values; a copy only when there is something to copy.
+  const conversation = app.conversationVariables;
+  pool.setNode(
+    'conversation',
+    Object.keys(conversation).length === 0 ? {} : structuredClone({ ...conversation }),
+  );
+  pool.setNode('env', { ...app.environmentVariables });
+  pool.setNode(app.graph.startId, { ...run.inputs });
+
+  const finished = new Set<string>();
+  const skipped = new Set<string>();
+  const launched = new Set<string>();
+  const endOutputs: Record<string, unknown> = {};
   let answered = '';
+  const message = (text: string, selector: readonly string[] | null) => {
+    answered += text;
+    emit('message', { id: chat?.messageId, answer: text, from_variable_selector: selector });
+  };
   const answers =
     app.mode === 'advanced-chat'
-      ? createAnswerStream(
-          app.nodes.flatMap((n) => (n.type === 'answer' ? [n.answer] : [])),
-          {
-            isDone: (id) => pool.has(id),
-            render: (reference) => renderTemplate(reference, pool),
-            emit: (text, selector) => {
-              answered += text;
-              emit('message', { id: chat?.messageId, answer: text, from_variable_selector: selector });
-            },
-          },
-        )
+      ? createAnswerStream(answerEntries(app), {
+          // sys is known from the start; a conversation or env variable once its Answer runs
+          // (an assigner before it may change it); a node's outputs once it finished or was skipped.
+          isDone: (id, owner) =>
+            id === 'sys' ||
+            ((id === 'conversation' || id === 'env') && launched.has(owner)) ||
+            finished.has(id) ||
+            skipped.has(id),
+          render: (reference) => pool.render(reference),
+          emit: message,
+        })
       : undefined;
-  emit('workflow_started', {
-    data: {
-      id: run.id,
-      workflow_id: run.workflowId,
-      inputs: { ...run.inputs, ...pool.get('sys') },
-      created_at: run.createdAt,
+
+  const listener: GraphListener = {
+    launched(node) {
+      launched.add(node.id);
+      if (node.type === 'answer') answers?.activate(node.id);
+      answers?.flush();
     },
-  });
-  answers?.flush();
-  let index = 0;
-  for (const node of app.nodes) {
-    if (run.abort.signal.aborted) break;
-    const execution = randomUUID();
-    const nodeStarted = performance.now();
-    const createdAt = seconds();
-    const base = {
-      id: execution,
-      node_id: node.id,
-      node_type: node.type,
-      title: node.title,
-      index: ++index,
-      predecessor_node_id: null,
-    };
-    emit('node_started', { data: { ...base, inputs: null, created_at: createdAt, extras: {} } });
-    let outputs: Record<string, unknown> = {};
-    let tokens = 0;
-    let error: string | null = null;
-    if (node.type === 'start') outputs = { ...run.inputs };
-    else if (node.type === 'end') {
-      for (const o of node.outputs) {
-        const [source, ...path] = o.selector;
-        let value: unknown = pool.get(source as string);
-        for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
-        outputs[o.variable] = value ?? null;
+    skipped(node) {
+      skipped.add(node.id);
+      if (node.type === 'answer') answers?.skip(node.id);
+      answers?.flush();
+    },
+    finished(node, round) {
+      if (round === undefined) finished.add(node.id);
+      // An Answer inside a container answers each round as it runs.
+      if (node.type === 'answer' && round !== undefined) {
+        const text = pool.get([node.id, 'answer']);
+        if (typeof text === 'string' && text !== '') message(text, [node.id, 'answer']);
       }
-    } else if (node.type === 'answer') {
-      outputs = { answer: renderTemplate(node.answer, pool) };
-    } else {
-      try {
-        // A workflow streams LLM text as text_chunk; a chatflow only through its Answer nodes.
-        const result = await callLlm(
-          node,
-          pool,
-          llm,
-          run.abort.signal,
-          (text) =>
-            answers === undefined
-              ? emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } })
-              : answers.delta(node.id, text),
-          output,
-        );
-        tokens = result.promptTokens + result.completionTokens;
-        run.completionTokens += result.completionTokens;
-        outputs = {
-          text: result.text,
-          usage: {
-            prompt_tokens: result.promptTokens,
-            completion_tokens: result.completionTokens,
-            total_tokens: tokens,
-          },
-          finish_reason: 'stop',
-        };
-      } catch (e) {
-        error = run.abort.signal.aborted ? 'stopped by user' : e instanceof LlmError ? e.message : String(e);
+      if (node.type === 'end') {
+        Object.assign(endOutputs, pool.nodeOutputs(node.id));
+        if (!silent) endText(node, pool, app, emit);
       }
-    }
-    if (error === null) pool.set(node.id, outputs);
-    run.totalSteps++;
-    run.totalTokens += tokens;
-    const status = error === null ? 'succeeded' : run.abort.signal.aborted ? 'stopped' : 'failed';
-    emit('node_finished', {
+      answers?.flush();
+    },
+    text(node, delta, round) {
+      // A workflow streams its (top-level) LLMs' text; a chatflow only through its Answer nodes.
+      if (round !== undefined) return;
+      if (answers === undefined)
+        emit('text_chunk', { data: { text: delta, from_variable_selector: [node.id, 'text'] } });
+      else answers.delta(node.id, delta);
+    },
+  };
+
+  if (!silent)
+    emit('workflow_started', {
       data: {
-        ...base,
-        inputs: node.type === 'start' ? run.inputs : null,
-        process_data: null,
-        outputs: error === null ? outputs : null,
-        status,
-        error,
-        elapsed_time: (performance.now() - nodeStarted) / 1000,
-        execution_metadata:
-          node.type === 'llm' ? { total_tokens: tokens, total_price: '0', currency: 'USD' } : null,
-        created_at: createdAt,
-        finished_at: seconds(),
-        files: [],
+        id: run.id,
+        workflow_id: run.workflowId,
+        inputs: {
+          ...run.inputs,
+          ...Object.fromEntries(Object.entries(sys).map(([k, v]) => [`sys.${k}`, v])),
+        },
+        created_at: run.createdAt,
       },
     });
-    if (error !== null) {
-      run.error = error;
-      run.status = status;
-      // Dify: a node failure ends a workflow with workflow_finished{status:"failed", error}, not an error event.
-      break;
-    }
-    if (node.type === 'end') run.outputs = outputs;
-    answers?.flush();
+  answers?.flush();
+  const totals: GraphTotals = { steps: 0, promptTokens: 0, completionTokens: 0 };
+  try {
+    await runGraph(
+      {
+        app,
+        pool,
+        services,
+        signal: run.abort.signal,
+        emit,
+        drained: () => output.drained?.(),
+        listener,
+        silent,
+      },
+      totals,
+    );
+  } catch (error) {
+    // Dify: a node failure ends a workflow with workflow_finished{status:"failed", error}, not an error event.
+    run.error = error instanceof NodeError ? error.message : `internal error: ${String(error)}`;
+    run.status = run.abort.signal.aborted ? 'stopped' : 'failed';
   }
-  if (answers !== undefined && run.status === 'running' && !run.abort.signal.aborted)
-    run.outputs = { answer: answered };
+  run.totalSteps = totals.steps;
+  run.totalTokens = totals.promptTokens + totals.completionTokens;
+  run.completionTokens = totals.completionTokens;
   if (run.abort.signal.aborted) run.status = 'stopped';
-  else if (run.status === 'running') run.status = 'succeeded';
-  finish(run, started);
+  else if (run.status === 'running') {
+    run.status = 'succeeded';
+    run.outputs = answers === undefined ? endOutputs : { answer: answered };
+  }
+  run.finishedAt = seconds();
+  run.elapsedTime = (performance.now() - started) / 1000;
+  if (silent) return;
   emit('workflow_finished', {
     data: {
       id: run.id,
@@ -241,28 +223,64 @@ export async function runWorkflow(
   });
 }
 
-function finish(run: RunRecord, started: number): void {
-  run.finishedAt = seconds();
-  run.elapsedTime = (performance.now() - started) / 1000;
+/**
+ * A workflow's End streams its text outputs as `text_chunk` (Dify sends an End's output even
+ * when no LLM made it); an LLM's text was already streamed delta by delta, so it is not repeated.
+ */
+function endText(
+  node: WorkflowNode,
+  pool: VariablePool,
+  app: GraphApp,
+  emit: (e: string, f: Record<string, unknown>) => void,
+) {
+  if (app.mode !== 'workflow') return;
+  for (const output of (node.config as EndConfig).outputs) {
+    const source = app.graph.nodes.get(output.selector[0] as string);
+    if (source?.type === 'llm' && source.parentId === null) continue;
+    const value = pool.get(output.selector);
+    if (typeof value === 'string' && value !== '')
+      emit('text_chunk', { data: { text: value, from_variable_selector: [...output.selector] } });
+  }
 }
 
-export function callLlm(
-  settings: LlmSettings,
-  pool: ReadonlyMap<string, Record<string, unknown>>,
-  llm: LlmClient,
-  signal: AbortSignal,
-  onText: (text: string) => void,
-  output?: Pick<RunOutput, 'drained'>,
-) {
-  const messages = settings.promptTemplate
-    .map((p) => ({ role: p.role, content: renderTemplate(p.text, pool) }))
-    .filter((m) => m.content !== '');
-  return llm.complete({
-    model: settings.model,
-    messages,
-    params: settings.completionParams,
-    signal,
-    onText,
-    ...(output?.drained === undefined ? {} : { drained: output.drained }),
-  });
+/** Nodes after which an Answer is not known to come next: branches, and containers (their own Answers go first). */
+const BRANCHING = new Set(['if-else', 'question-classifier', 'iteration', 'loop']);
+const entriesByApp = new WeakMap<GraphApp, AnswerEntry[]>();
+
+/**
+ * A chatflow's top-level Answer nodes in graph order (breadth first from Start); an Answer is
+ * `certain` when a path of edges reaches it from Start without passing a branch.
+ */
+export function answerEntries(app: GraphApp): AnswerEntry[] {
+  const cached = entriesByApp.get(app);
+  if (cached !== undefined) return cached;
+  const { nodes, edges, startId } = app.graph;
+  const order: string[] = [startId];
+  for (let i = 0; i < order.length; i++)
+    for (const edge of edges)
+      if (edge.source === order[i] && !order.includes(edge.target)) order.push(edge.target);
+  const branches = (id: string) => {
+    const node = nodes.get(id) as WorkflowNode;
+    return BRANCHING.has(node.type) || node.errorStrategy?.kind === 'fail-branch';
+  };
+  // Certain: reached from a certain node that does not branch (to a fixpoint: the graph is acyclic).
+  const certain = new Set([startId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const edge of edges)
+      if (certain.has(edge.source) && !branches(edge.source) && !certain.has(edge.target)) {
+        certain.add(edge.target);
+        grew = true;
+      }
+  }
+  const entries = order
+    .map((id) => nodes.get(id) as WorkflowNode)
+    .filter((n) => n.type === 'answer' && n.parentId === null)
+    .map((n) => ({
+      nodeId: n.id,
+      template: (n.config as { answer: string }).answer,
+      certain: certain.has(n.id),
+    }));
+  entriesByApp.set(app, entries);
+  return entries;
 }

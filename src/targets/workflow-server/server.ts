@@ -12,6 +12,9 @@ import type { AppContext, Served, WorkflowServerStats } from './app-context.ts';
 import { createChatRoutes } from './chat-routes.ts';
 import { type ConsoleApi, type ConsoleOptions, createConsoleApi } from './console.ts';
 import { createLlmClient } from './llm-client.ts';
+import { type CodeLimits, createCodeRunner, DEFAULT_CODE_LIMITS } from './nodes/code-runner.ts';
+import { DEFAULT_HTTP_POLICY } from './nodes/http-request.ts';
+import type { HttpPolicy, NodeServices } from './nodes/types.ts';
 import { difyError, difyRefusals, parametersOf } from './responses.ts';
 import { createRunStore } from './run-store.ts';
 import { newRun } from './runner.ts';
@@ -36,6 +39,12 @@ export interface WorkflowServerOptions {
   readonly pingIntervalMs?: number;
   /** Serve the console API subset under /console/api (`--console-password`); off when unset. */
   readonly console?: ConsoleOptions;
+  /** Code nodes' limits (time, memory, output, workers). */
+  readonly code?: CodeLimits;
+  /** Which HTTP Request nodes really send (loopback, allowed hosts) and the mock answer of the rest. */
+  readonly http?: HttpPolicy;
+  /** The mock knowledge retrieval's latency in ms (default 0). */
+  readonly retrievalMs?: number;
 }
 
 export interface WorkflowServer {
@@ -49,6 +58,13 @@ const DIFY_REFUSALS = difyRefusals(BODY_LIMIT);
 
 export async function startWorkflowServer(options: WorkflowServerOptions): Promise<WorkflowServer> {
   const llm = createLlmClient(options.llmUrl, options.llmApiKey);
+  const code = createCodeRunner(options.code ?? DEFAULT_CODE_LIMITS);
+  const services: NodeServices = {
+    llm,
+    code,
+    http: options.http ?? DEFAULT_HTTP_POLICY,
+    retrievalMs: options.retrievalMs ?? 0,
+  };
   const consoleApi: ConsoleApi | undefined =
     options.console === undefined ? undefined : createConsoleApi(options.console);
   const stats: WorkflowServerStats = { requests: 0, runs: 0, streams: 0, events: 0, failed: 0 };
@@ -80,7 +96,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     }
     const builtin = options.apps[token];
     const made = builtin === undefined ? consoleApi?.appForKey(token) : undefined;
-    if (builtin !== undefined) return { app: builtin, llm };
+    if (builtin !== undefined) return { app: builtin, services };
     if (made === undefined) {
       difyError(res, 401, 'unauthorized', 'Access token is invalid');
       return undefined;
@@ -90,7 +106,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
       difyError(res, 400, 'app_unavailable', 'App unavailable, please check your app configurations.');
       return undefined;
     }
-    return { app: made.app, llm: made.llm ?? llm };
+    return { app: made.app, services: made.llm === undefined ? services : { ...services, llm: made.llm } };
   };
 
   const serviceApi = createRouter<Served>({ ...DIFY_REFUSALS, guard: authorize })
@@ -108,7 +124,9 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     .route('POST', '/v1/workflows/run', workflow.run, { json: true })
     .route('POST', '/v1/workflows/tasks/:id/stop', workflow.stop, { json: true })
     .route('POST', '/v1/chat-messages', chat.message, { json: true })
-    .route('POST', '/v1/chat-messages/:id/stop', workflow.stop, { json: true });
+    .route('POST', '/v1/chat-messages/:id/stop', workflow.stop, { json: true })
+    .route('POST', '/v1/completion-messages', chat.completionMessage, { json: true })
+    .route('POST', '/v1/completion-messages/:id/stop', workflow.stop, { json: true });
 
   const root = createRouter<undefined>(DIFY_REFUSALS)
     .route('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'healthy' }))
@@ -133,6 +151,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
     close: async () => {
       await target.close();
       await llm.close().catch(() => {});
+      await code.close();
       await consoleApi?.close();
     },
   };

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { encodeSseEvent } from '../../sse/encoder.ts';
 import { startEventStream } from '../../util/http-server.ts';
-import type { EventSink } from './runner.ts';
+import type { EventSink } from './nodes/types.ts';
 
 /** Counted by every sink of a server (`GET /_mock/stats`). */
 export interface SinkCounters {

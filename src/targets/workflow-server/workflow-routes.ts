@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../../util/http-server.ts';
 import type { RouteCall } from '../shared/router.ts';
-import { startVariables } from './app.ts';
+import { isGraphApp, startVariables } from './app.ts';
 import type { AppContext, Served } from './app-context.ts';
 import { validateInputs } from './inputs.ts';
 import { difyError } from './responses.ts';
@@ -17,7 +17,7 @@ export function createWorkflowRoutes(ctx: AppContext) {
   const { stats, runs } = ctx;
 
   async function run({ res, body, context }: RouteCall<Served>): Promise<void> {
-    const { app, llm } = context;
+    const { app, services } = context;
     if (app.mode !== 'workflow') return wrongRoute(res, 'not_workflow_app');
     const mode = body.response_mode ?? 'blocking';
     if (mode !== 'streaming' && mode !== 'blocking')
@@ -28,7 +28,7 @@ export function createWorkflowRoutes(ctx: AppContext) {
     if (!validated.ok) return difyError(res, 400, 'invalid_param', validated.message);
     const record = ctx.beginRun(res, app, body.user, validated.inputs);
     if (mode === 'blocking') {
-      await runWorkflow(app, record, llm, NO_OUTPUT);
+      await runWorkflow(app, record, services, NO_OUTPUT);
       if (record.status === 'failed') stats.failed++;
       return sendJson(res, 200, {
         task_id: record.taskId,
@@ -37,13 +37,13 @@ export function createWorkflowRoutes(ctx: AppContext) {
       });
     }
     const sink = ctx.openStream(res, { workflow_run_id: record.id, task_id: record.taskId });
-    await runWorkflow(app, record, llm, sink);
+    await runWorkflow(app, record, services, sink);
     if (record.status === 'failed') stats.failed++;
     sink.end();
   }
 
   function detail({ res, params, context }: RouteCall<Served>): void {
-    if (context.app.mode === 'chat') {
+    if (!isGraphApp(context.app)) {
       wrongRoute(res, 'not_workflow_app');
       return;
     }
@@ -79,6 +79,16 @@ function runDetail(run: RunRecord, withInputs: boolean) {
 }
 
 /** Answers a request made with a workflow app's key on a chat route (and the other way round). */
-export function wrongRoute(res: ServerResponse, code: 'not_workflow_app' | 'not_chat_app'): void {
-  difyError(res, 400, code, WRONG_ROUTE);
+export function wrongRoute(
+  res: ServerResponse,
+  code: 'not_workflow_app' | 'not_chat_app' | 'not_completion_app',
+): void {
+  difyError(
+    res,
+    400,
+    code,
+    code === 'not_completion_app'
+      ? 'Please check if your Completion app mode matches the right API route.'
+      : WRONG_ROUTE,
+  );
 }
