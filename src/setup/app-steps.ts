@@ -59,12 +59,18 @@ async function importDsl(client: ConsoleClient, dsl: DslFile, overAppId: string 
   return answer.body as { app_id: string; app_mode?: string; status: string; imported_dsl_version?: string };
 }
 
+/**
+ * `record` is called with what exists in Dify so far (after the import, after the publish), before
+ * the next step can fail: a re-run finds the app in the saved file and reuses it, never importing
+ * a second copy.
+ */
 export async function setupApp(
   client: ConsoleClient,
   dsl: DslFile,
   previous: SavedApp | undefined,
   options: AppStepOptions,
   progress: Progress,
+  record: (made: SavedApp) => void,
 ): Promise<SavedApp> {
   if (protocolFor(dsl.mode) === undefined)
     throw new SetupError(
@@ -95,6 +101,19 @@ export async function setupApp(
         : `imported ${dsl.name} (app ${short(appId)}, ${mode}, dsl ${imported.imported_dsl_version ?? dsl.version}${warned})`,
     );
   }
+  // What the file knew stays with the app it belongs to (a re-import keeps the app id and its keys).
+  const same = previous?.appId === appId ? previous : undefined;
+  const made = (): SavedApp => ({
+    ...(same?.inputs === undefined ? {} : { inputs: same.inputs }),
+    dsl: dsl.file,
+    sha256: dsl.sha256,
+    appId,
+    name: dsl.name,
+    mode,
+    published,
+    ...(same?.apiKey === undefined ? {} : { keyId: same.keyId, apiKey: same.apiKey }),
+  });
+  record(made());
   if (PUBLISHED_MODES.has(mode)) {
     if (published) progress.kept(`${dsl.name} already published`);
     else {
@@ -106,6 +125,7 @@ export async function setupApp(
         throw new SetupError(`publish failed (${dsl.name}): ${describeFailure(answer)}`);
       published = true;
       progress.changed(`published ${dsl.name}`);
+      record(made());
     }
   }
   const key = await ensureKey(client, appId, dsl.name, previous, options.reuseKey, progress);

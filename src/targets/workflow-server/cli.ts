@@ -25,6 +25,7 @@ interface ServeWorkflowFlags {
   capacity?: number;
   maxQueue?: number;
   consolePassword?: string;
+  consoleLegacyLogin?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -78,6 +79,11 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
       'also serve the Dify console API subset `streamload setup` drives (setup, login, imports, publish, keys); ' +
         'the first admin must use this password. Off by default',
     )
+    .option(
+      '--console-legacy-login',
+      'the console logs in as Dify before 1.11: plain password, tokens in the login body, no CSRF ' +
+        '(default: as Dify 1.13, base64 password, cookies, X-CSRF-Token on every call)',
+    )
     .addHelpText(
       'after',
       '\nBuilt-in apps (API keys):\n' +
@@ -88,6 +94,10 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
         'Counters: GET /_mock/stats.',
     )
     .action(async (flags: ServeWorkflowFlags) => {
+      if (flags.consoleLegacyLogin === true && flags.consolePassword === undefined)
+        throw new UsageError(
+          '--console-legacy-login: needs --console-password (the console is off without it)',
+        );
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
       if (flags.tokens !== undefined && tokens === undefined)
         throw new UsageError(`--tokens: expected N or A-B, got "${flags.tokens}"`);
@@ -115,7 +125,14 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
         ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
         apps,
         ...(flags.pingInterval === undefined ? {} : { pingIntervalMs: flags.pingInterval }),
-        ...(flags.consolePassword === undefined ? {} : { console: { password: flags.consolePassword } }),
+        ...(flags.consolePassword === undefined
+          ? {}
+          : {
+              console: {
+                password: flags.consolePassword,
+                legacyLogin: flags.consoleLegacyLogin === true,
+              },
+            }),
       }).catch(async (error: unknown) => {
         await llm?.close();
         throw error;
