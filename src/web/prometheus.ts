@@ -9,6 +9,7 @@ import {
   COUNT_METRICS,
   ERROR_NAMES,
   NODE_DURATION_PREFIX,
+  NODE_GAP_PREFIX,
   REJECTION_NAMES,
   SCHEDULED_SUFFIX,
 } from '../metrics/names.ts';
@@ -73,7 +74,15 @@ function summaryName(metric: string): {
       name: 'streamload_node_duration_seconds',
       pairs: { node: metric.slice(NODE_DURATION_PREFIX.length) },
       scale: 1e-3,
-      help: 'Dify workflow node_started → node_finished, by node title (seconds)',
+      help: "Dify node time, the server's elapsed_time (else node_started → node_finished as received), by node title (seconds)",
+    };
+  }
+  if (metric.startsWith(NODE_GAP_PREFIX)) {
+    return {
+      name: 'streamload_node_gap_seconds',
+      pairs: { node: metric.slice(NODE_GAP_PREFIX.length) },
+      scale: 1e-3,
+      help: 'Dify node_started → node_finished as received (node time plus relay inside Dify), by node title (seconds)',
     };
   }
   const scheduled = metric.endsWith(SCHEDULED_SUFFIX);
