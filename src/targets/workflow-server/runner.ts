@@ -48,6 +48,8 @@ export interface ChatTurn {
   readonly query: string;
   readonly conversationId: string;
   readonly messageId: string;
+  /** Dify 1.13 ends a chatflow's stream with message_end and then workflow_finished: called between. */
+  readonly beforeWorkflowFinished?: () => void;
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -108,20 +110,29 @@ export async function runWorkflow(
       : { 'sys.query': chat.query, 'sys.conversation_id': chat.conversationId, 'sys.dialogue_count': 1 }),
   });
   let answered = '';
-  const answers =
-    app.mode === 'advanced-chat'
-      ? createAnswerStream(
-          app.nodes.flatMap((n) => (n.type === 'answer' ? [n.answer] : [])),
-          {
-            isDone: (id) => pool.has(id),
-            render: (reference) => renderTemplate(reference, pool),
-            emit: (text, selector) => {
-              answered += text;
-              emit('message', { id: chat?.messageId, answer: text, from_variable_selector: selector });
-            },
-          },
-        )
-      : undefined;
+  const chatflow = app.mode === 'advanced-chat';
+  // Dify streams a chatflow's Answer templates as `message` events and a workflow's End outputs as
+  // `text_chunk` events (each output as the reference `{{#node.var#}}`), in order, as soon as known.
+  const answers = createAnswerStream(
+    app.nodes.flatMap((n) =>
+      chatflow
+        ? n.type === 'answer'
+          ? [n.answer]
+          : []
+        : n.type === 'end'
+          ? n.outputs.map((o) => `{{#${o.selector.join('.')}#}}`)
+          : [],
+    ),
+    {
+      isDone: (id) => pool.has(id),
+      render: (reference) => renderTemplate(reference, pool),
+      emit: (text, selector) => {
+        if (!chatflow) return emit('text_chunk', { data: { text, from_variable_selector: selector } });
+        answered += text;
+        emit('message', { id: chat?.messageId, answer: text, from_variable_selector: selector });
+      },
+    },
+  );
   emit('workflow_started', {
     data: {
       id: run.id,
@@ -130,7 +141,6 @@ export async function runWorkflow(
       created_at: run.createdAt,
     },
   });
-  answers?.flush();
   let index = 0;
   for (const node of app.nodes) {
     if (run.abort.signal.aborted) break;
@@ -161,16 +171,14 @@ export async function runWorkflow(
       outputs = { answer: renderTemplate(node.answer, pool) };
     } else {
       try {
-        // A workflow streams LLM text as text_chunk; a chatflow only through its Answer nodes.
+        // LLM text streams delta by delta only where an End output (workflow) or an Answer
+        // (chatflow) is waiting for exactly this node's text.
         const result = await callLlm(
           node,
           pool,
           llm,
           run.abort.signal,
-          (text) =>
-            answers === undefined
-              ? emit('text_chunk', { data: { text, from_variable_selector: [node.id, 'text'] } })
-              : answers.delta(node.id, text),
+          (text) => answers.delta(node.id, text),
           output,
         );
         tokens = result.promptTokens + result.completionTokens;
@@ -189,6 +197,8 @@ export async function runWorkflow(
       }
     }
     if (error === null) pool.set(node.id, outputs);
+    // Dify sends what this node made known before the node's own node_finished.
+    if (error === null) answers.flush();
     run.totalSteps++;
     run.totalTokens += tokens;
     const status = error === null ? 'succeeded' : run.abort.signal.aborted ? 'stopped' : 'failed';
@@ -196,7 +206,7 @@ export async function runWorkflow(
       data: {
         ...base,
         inputs: node.type === 'start' ? run.inputs : null,
-        process_data: null,
+        process_data: {},
         outputs: error === null ? outputs : null,
         status,
         error,
@@ -215,13 +225,13 @@ export async function runWorkflow(
       break;
     }
     if (node.type === 'end') run.outputs = outputs;
-    answers?.flush();
   }
-  if (answers !== undefined && run.status === 'running' && !run.abort.signal.aborted)
-    run.outputs = { answer: answered };
+  if (chatflow && run.status === 'running' && !run.abort.signal.aborted)
+    run.outputs = { answer: answered, files: [] };
   if (run.abort.signal.aborted) run.status = 'stopped';
   else if (run.status === 'running') run.status = 'succeeded';
   finish(run, started);
+  chat?.beforeWorkflowFinished?.();
   emit('workflow_finished', {
     data: {
       id: run.id,
