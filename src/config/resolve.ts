@@ -1,6 +1,8 @@
 /**
- * From what the user gave (flags, config file, env) to a RunConfig. Precedence: flags > config file
- * > `STREAMLOAD_*` env > scenario and profile presets > defaults. Every error names its source.
+ * From what the user gave (flags, env, config file) to a RunConfig. Precedence, as k6 has it:
+ * flags > `STREAMLOAD_*` env > config file > scenario and profile presets > defaults (an explicit
+ * `STREAMLOAD_API_KEY` must not lose to the key in a `./streamload.yml` that setup left in the
+ * folder). Every error names its source.
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -104,12 +106,15 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
   return Object.fromEntries(OPTION_NAMES.map((name) => [name, value(name)])) as OptionValues;
 }
 
+function configFile(sources: ConfigSources): Record<string, unknown> {
+  return typeof sources.flags.config === 'string'
+    ? readConfigFile(resolvePath(sources.cwd, sources.flags.config))
+    : {};
+}
+
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
-  const file =
-    typeof sources.flags.config === 'string'
-      ? readConfigFile(resolvePath(sources.cwd, sources.flags.config))
-      : {};
-  const given: Record<string, unknown> = { ...optionsFromEnv(sources.env), ...file, ...sources.flags };
+  const file = configFile(sources);
+  const given: Record<string, unknown> = { ...file, ...optionsFromEnv(sources.env), ...sources.flags };
   const options = resolveOptions(given);
 
   const scenario = options.scenario;
@@ -138,7 +143,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
 
   return {
     ...ownOptions(options),
-    apiKey: resolveApiKey(sources, given) ?? options.apiKey,
+    apiKey: resolveApiKey(sources, apiKeyGiven(sources, file)?.given) ?? options.apiKey,
     scenario: isFile ? resolvePath(sources.cwd, scenario) : scenario,
     questions: loadQuestions(options.questions, sources.cwd),
     headers: requestHeaders(options.header),
@@ -154,10 +159,38 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
 }
 
 /**
- * The API key: `--api-key` on the command line, else the file of `--api-key-file` (from any
- * source), else `apiKey` from the config file or STREAMLOAD_API_KEY. Both flags at once is an error.
+ * Where the API key comes from: the first source, by precedence, that gives `apiKey` or
+ * `apiKeyFile` (a key and a key file from lower sources never mix with it).
  */
-function resolveApiKey(sources: ConfigSources, given: Record<string, unknown>): string | null {
+function apiKeyGiven(
+  sources: ConfigSources,
+  file: Record<string, unknown>,
+): { source: string; given: Record<string, unknown> } | undefined {
+  const env = optionsFromEnv(sources.env);
+  const candidates: [string, Record<string, unknown>][] = [
+    [sources.flags.apiKeyFile !== undefined ? '--api-key-file' : '--api-key', sources.flags],
+    [env.apiKeyFile !== undefined ? 'STREAMLOAD_API_KEY_FILE' : 'STREAMLOAD_API_KEY', env],
+    [`${String(sources.flags.config)} (config file)`, file],
+  ];
+  for (const [source, given] of candidates)
+    if (given.apiKey !== undefined || given.apiKeyFile !== undefined) return { source, given };
+  return undefined;
+}
+
+/**
+ * Which source the run's API key came from, for the banner (never the key itself): `--api-key`,
+ * `STREAMLOAD_API_KEY`, `./streamload.yml (config file)`…; undefined without a key.
+ */
+export function apiKeySource(sources: ConfigSources): string | undefined {
+  return apiKeyGiven(sources, configFile(sources))?.source;
+}
+
+/**
+ * The API key of the source that gives one: its `apiKey`, or the first line of its
+ * `apiKeyFile`. Both flags at once is an error.
+ */
+function resolveApiKey(sources: ConfigSources, given: Record<string, unknown> | undefined): string | null {
+  if (given === undefined) return null;
   const file = given.apiKeyFile as string | undefined;
   if (file === undefined) return (given.apiKey as string | undefined) ?? null;
   if (sources.flags.apiKey !== undefined && sources.flags.apiKeyFile !== undefined)
