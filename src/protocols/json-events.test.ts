@@ -45,6 +45,23 @@ function kind(meaning: EventMeaning): string {
   return meaning.kind === 'lifecycle' ? 'lifecycle' : 'other';
 }
 
+const workflow = createWorkflowProtocol({}).createInterpreter();
+const chat = createChatProtocol({}).createInterpreter();
+
+/** Both interpreters (with no terminal yet) say of `data` what the full parse says. */
+function assertSameMeaning(data: string): void {
+  for (const [name, interpreter] of [
+    ['workflow', workflow],
+    ['chat', chat],
+  ] as const) {
+    // Only the content / lifecycle / failure kinds compared.
+    const expected = reference(name, data);
+    const actual = kind(interpreter.interpret(sse(data)));
+    if (expected === 'other') assert.notEqual(actual, 'token', `${name}: ${data}`);
+    else assert.equal(actual, expected, `${name}: ${data}`);
+  }
+}
+
 const names = fc.constantFrom(
   'text_chunk',
   'message',
@@ -61,8 +78,6 @@ const extra = fc.dictionary(
 );
 
 test('the shortcut means what the full parse means, whatever the spelling, key order or cut', () => {
-  const workflow = createWorkflowProtocol({}).createInterpreter();
-  const chat = createChatProtocol({}).createInterpreter();
   fc.assert(
     fc.property(
       names,
@@ -81,16 +96,7 @@ test('the shortcut means what the full parse means, whatever the spelling, key o
           data = data.slice(0, data.length - (cut - 30));
           while (data.endsWith('}')) data = data.slice(0, -1);
         }
-        for (const [name, interpreter] of [
-          ['workflow', workflow],
-          ['chat', chat],
-        ] as const) {
-          // Interpreters without a terminal yet: only the content / lifecycle / failure kinds compared.
-          const expected = reference(name, data);
-          const actual = kind(interpreter.interpret(sse(data)));
-          if (expected === 'other') assert.notEqual(actual, 'token', `${name}: ${data}`);
-          else assert.equal(actual, expected, `${name}: ${data}`);
-        }
+        assertSameMeaning(data);
       },
     ),
     { numRuns: 2000 },
@@ -162,21 +168,10 @@ const anyOrder = fc
   });
 
 test('the shortcut means what the full parse means on every key order, nested "event" keys included', () => {
-  const workflow = createWorkflowProtocol({}).createInterpreter();
-  const chat = createChatProtocol({}).createInterpreter();
   fc.assert(
     fc.property(anyOrder, fc.boolean(), (entries, python) => {
       const value = Object.fromEntries(entries);
-      const data = python ? pythonStyle(value) : JSON.stringify(value);
-      for (const [name, interpreter] of [
-        ['workflow', workflow],
-        ['chat', chat],
-      ] as const) {
-        const expected = reference(name, data);
-        const actual = kind(interpreter.interpret(sse(data)));
-        if (expected === 'other') assert.notEqual(actual, 'token', `${name}: ${data}`);
-        else assert.equal(actual, expected, `${name}: ${data}`);
-      }
+      assertSameMeaning(python ? pythonStyle(value) : JSON.stringify(value));
     }),
     { numRuns: 3000 },
   );

@@ -1,5 +1,5 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
-import { NODE_SERIES_PREFIXES } from '../metrics/names.ts';
+import { LATENCY_METRICS, NODE_SERIES_PREFIXES } from '../metrics/names.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { bothViews, operationRows } from './operations.ts';
 import { type RequestColumn, requestTable } from './request-table.ts';
@@ -23,16 +23,10 @@ const SUMMARY_COLUMNS: readonly RequestColumn[] = [
   'failuresPerSec',
 ];
 
-const SSE_METRICS = [
-  'ttfb',
-  'ttfe',
-  'ttft',
-  'tpot',
-  'stream_duration',
-  'request_duration',
-  'workflow_elapsed',
-  'inter_event',
-];
+/** The stream's latencies; the client-side controls' own (operation_duration, queue_wait) have their table. */
+const SSE_METRICS: readonly string[] = LATENCY_METRICS.filter(
+  (m) => m !== 'operation_duration' && m !== 'queue_wait',
+);
 
 export function renderSummaryText(run: RunJson): string {
   const out: string[] = [];

@@ -103,17 +103,22 @@ export async function setupApp(
   }
   // What the file knew stays with the app it belongs to (a re-import keeps the app id and its keys).
   const same = previous?.appId === appId ? previous : undefined;
-  const made = (): SavedApp => ({
-    ...(same?.inputs === undefined ? {} : { inputs: same.inputs }),
+  const made = (
+    key: { id: string | undefined; token: string } | undefined,
+    inputs: SavedApp['inputs'],
+  ): SavedApp => ({
+    ...(inputs === undefined ? {} : { inputs }),
     dsl: dsl.file,
     sha256: dsl.sha256,
     appId,
     name: dsl.name,
     mode,
     published,
-    ...(same?.apiKey === undefined ? {} : { keyId: same.keyId, apiKey: same.apiKey }),
+    ...(key === undefined ? {} : { keyId: key.id, apiKey: key.token }),
   });
-  record(made());
+  const sofar = () =>
+    made(same?.apiKey === undefined ? undefined : { id: same.keyId, token: same.apiKey }, same?.inputs);
+  record(sofar());
   if (PUBLISHED_MODES.has(mode)) {
     if (published) progress.kept(`${dsl.name} already published`);
     else {
@@ -125,7 +130,7 @@ export async function setupApp(
         throw new SetupError(`publish failed (${dsl.name}): ${describeFailure(answer)}`);
       published = true;
       progress.changed(`published ${dsl.name}`);
-      record(made());
+      record(sofar());
     }
   }
   const key = await ensureKey(client, appId, dsl.name, previous, options.reuseKey, progress);
@@ -136,17 +141,7 @@ export async function setupApp(
     progress.warn(
       `${dsl.name} requires input${names.length > 1 ? 's' : ''} ${names.join(', ')}: the saved config gives placeholder values (edit its inputs:)`,
     );
-  return {
-    ...(names.length > 0 ? { inputs } : {}),
-    dsl: dsl.file,
-    sha256: dsl.sha256,
-    appId,
-    name: dsl.name,
-    mode,
-    published,
-    keyId: key.id,
-    apiKey: key.token,
-  };
+  return made(key, names.length > 0 ? inputs : undefined);
 }
 
 async function ensureKey(
