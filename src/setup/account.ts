@@ -13,6 +13,8 @@ export async function ensureAdmin(
     throw new SetupError(
       `no Dify console API at ${client.origin}/console/api (GET /setup → ${state.status}): give the API origin with --console (self-hosted: port 5001, or the web origin behind nginx)`,
     );
+  if (state.status !== 200)
+    throw new SetupError(`admin check failed: GET /setup → ${describeFailure(state)}`);
   if (state.body.step === 'finished') {
     if (account.initAdmin !== undefined) progress.kept('admin account already set up (--init-admin skipped)');
     return;

@@ -80,6 +80,11 @@ export async function setupApp(
     previous === undefined
       ? undefined
       : await client.call('GET', `/apps/${encodeURIComponent(previous.appId)}`);
+  // Only a 404 says the saved app is gone: any other failure must not lead to a second import.
+  if (existing !== undefined && existing.status !== 200 && existing.status !== 404)
+    throw new SetupError(
+      `cannot check the saved app ${dsl.name} (${short(previous?.appId ?? '')}): GET /apps/{id} → ${describeFailure(existing)}`,
+    );
   const kept = previous !== undefined && existing?.status === 200;
   let appId: string;
   let mode = dsl.mode;

@@ -369,6 +369,24 @@ for (const mode of ['dify-1.13', 'older'] as const) {
         'no second copy',
       );
 
+      // A console that fails the check of the saved app: one line, and no second import.
+      const flaky = await faultyProxy(
+        target.server.url,
+        (method, path) => method === 'GET' && /^\/console\/api\/apps\/[^/]+$/.test(path),
+      );
+      let refused: Awaited<ReturnType<typeof setupVia>>;
+      try {
+        refused = await setupVia(flaky.url, '--dsl', 'llm.yml');
+      } finally {
+        await flaky.close();
+      }
+      assert.equal(refused.code, 2);
+      assert.match(
+        refused.stderr,
+        /^streamload: cannot check the saved app setup_llm \([0-9a-f]{8}…\): GET \/apps\/\{id\} → 500 internal_server_error: injected by the test\n$/,
+      );
+      assert.equal((await consoleApps(target.server.url)).length, 1, 'still one app');
+
       const check = await runCli(['setup', '--check'], { cwd: dir, timeoutMs: 30_000 });
       assert.equal(check.code, 0, check.stderr);
       assert.match(check.stdout, /streamload\.yml is valid: 1 app\(s\) answer/);
