@@ -152,23 +152,27 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   /**
-   * Named series (`node_duration.<title>`) whose names come from the server: past maxNamedSeries
-   * distinct names, further ones share `<family>.(other)` and are not cached, so a server sending
-   * random titles cannot grow memory, run.json or the reports without bound.
+   * Named series (`node_duration.<title>`, `node_gap.<title>`) whose names come from the server:
+   * past maxNamedSeries distinct names in a family, further ones share `<family>.(other)` and are
+   * not cached, so a server sending random titles cannot grow memory, run.json or the reports
+   * without bound. A name without a family (`workflow_elapsed`) is one fixed series.
    */
   const valueSlots = new Map<string, LiveSlot>();
   const maxNamedSeries = options.maxNamedSeries ?? DEFAULT_MAX_NAMED_SERIES;
+  const familySizes = new Map<string, number>();
   const overflowedFamilies = new Set<string>();
   const valueSlot = (metric: string): LiveSlot => {
     if (metric === '' || unitOf(metric) === 'count') {
       throw new Error(`value(): '${metric}' is not a latency metric name`);
     }
-    if (valueSlots.size < maxNamedSeries) {
+    const family = metric.slice(0, metric.indexOf('.') + 1);
+    const size = familySizes.get(family) ?? 0;
+    if (family === '' || size < maxNamedSeries) {
+      familySizes.set(family, size + 1);
       const slot = histograms.slot(metric);
       valueSlots.set(metric, slot);
       return slot;
     }
-    const family = metric.slice(0, metric.indexOf('.') + 1);
     overflowedFamilies.add(family);
     return histograms.slot(`${family}${OTHER_NAME}`);
   };
