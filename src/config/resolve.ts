@@ -16,6 +16,7 @@ import {
   convertOption,
   type DefaultContext,
   envName,
+  flagOf,
   OPTION_NAMES,
   type OptionName,
   type OptionValues,
@@ -159,30 +160,62 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
 }
 
 /**
- * Where the API key comes from: the first source, by precedence, that gives `apiKey` or
- * `apiKeyFile` (a key and a key file from lower sources never mix with it).
+ * The first source, by precedence, that gives any of `names` (so a key and a key file from lower
+ * sources never mix with it), named as the user wrote it: `--api-key-file`, `STREAMLOAD_API_KEY`,
+ * `streamload.yml (config file)`.
  */
-function apiKeyGiven(
+function sourceOf(
   sources: ConfigSources,
   file: Record<string, unknown>,
+  names: readonly string[],
 ): { source: string; given: Record<string, unknown> } | undefined {
   const env = optionsFromEnv(sources.env);
-  const candidates: [string, Record<string, unknown>][] = [
-    [sources.flags.apiKeyFile !== undefined ? '--api-key-file' : '--api-key', sources.flags],
-    [env.apiKeyFile !== undefined ? 'STREAMLOAD_API_KEY_FILE' : 'STREAMLOAD_API_KEY', env],
-    [`${String(sources.flags.config)} (config file)`, file],
-  ];
-  for (const [source, given] of candidates)
-    if (given.apiKey !== undefined || given.apiKeyFile !== undefined) return { source, given };
+  const given = (values: Record<string, unknown>) => names.find((name) => values[name] !== undefined);
+  const flag = given(sources.flags);
+  if (flag !== undefined) return { source: flagOf(flag), given: sources.flags };
+  const fromEnv = given(env);
+  if (fromEnv !== undefined) return { source: envName(fromEnv), given: env };
+  if (given(file) !== undefined)
+    return { source: `${String(sources.flags.config)} (config file)`, given: file };
   return undefined;
 }
 
+/** A key file before a key: within one source, `--api-key-file` is what gives the key. */
+const API_KEY_OPTIONS = ['apiKeyFile', 'apiKey'];
+const apiKeyGiven = (sources: ConfigSources, file: Record<string, unknown>) =>
+  sourceOf(sources, file, API_KEY_OPTIONS);
+
+/** Header names that carry a credential: named in the banner by source, never shown. */
+const CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'api-key',
+]);
+
 /**
- * Which source the run's API key came from, for the banner (never the key itself): `--api-key`,
- * `STREAMLOAD_API_KEY`, `./streamload.yml (config file)`…; undefined without a key.
+ * Where each credential of the run came from, for the banner (never a value): the API key, a
+ * credential header (`--header 'Authorization: …'`), a client certificate key, a proxy with
+ * user:password. One `what: from source` line each.
  */
-export function apiKeySource(sources: ConfigSources): string | undefined {
-  return apiKeyGiven(sources, configFile(sources))?.source;
+export function credentialSources(sources: ConfigSources, config: RunConfig): string[] {
+  const file = configFile(sources);
+  const lines: string[] = [];
+  const add = (what: string, names: readonly string[]) => {
+    const found = sourceOf(sources, file, names);
+    if (found !== undefined) lines.push(`${what}: from ${found.source}`);
+  };
+  if (config.apiKey !== null) add('api key', API_KEY_OPTIONS);
+  if (Object.keys(config.headers).some((name) => CREDENTIAL_HEADERS.has(name.toLowerCase())))
+    add('credential header', ['header']);
+  if (config.tls.key !== null) add('client certificate key', ['key']);
+  const proxies = [config.proxy?.http, config.proxy?.https];
+  if (proxies.some((url) => url !== null && url !== undefined && /^[a-z]+:\/\/[^/@]+@/i.test(url))) {
+    if (config.proxy?.source === 'env') lines.push('proxy credentials: from HTTP_PROXY/HTTPS_PROXY');
+    else add('proxy credentials', ['proxy']);
+  }
+  return lines;
 }
 
 /**

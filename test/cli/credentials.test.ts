@@ -42,9 +42,17 @@ describe('API key precedence: flags > env > config file', () => {
   });
 
   test('--api-key beats the env; the file alone is named as the source', async () => {
-    const flag = await run({ STREAMLOAD_API_KEY: 'app-nope' }, '--api-key', 'app-empty');
+    const flag = await run(
+      { STREAMLOAD_API_KEY: 'app-nope' },
+      '--api-key',
+      'app-empty',
+      '--header',
+      'Cookie: session=secret-cookie',
+    );
     assert.equal(flag.code, 0, flag.stderr);
     assert.match(flag.stderr, /^api key: from --api-key$/m);
+    assert.match(flag.stderr, /^credential header: from --header$/m);
+    assert.doesNotMatch(flag.stderr + flag.stdout, /secret-cookie/);
     const file = await run({});
     assert.equal(file.code, 2, 'the file key is unknown here: the preflight says so');
     assert.match(file.stderr, /^api key: from streamload\.yml \(config file\)$/m);

@@ -60,7 +60,11 @@ describe('replaying a real Dify 1.13.2', () => {
       latency.ttfe.min >= PING_LEAD_MS - 5,
       `ttfe ${latency.ttfe.min} counts from the first event, not the ping`,
     );
-    assert.ok(latency.ttfb.max < PING_LEAD_MS, 'headers came at once');
+    // Headers and ping come at once, the events PING_LEAD_MS later (on a loaded machine, both late).
+    assert.ok(
+      latency.ttfb.min < latency.ttfe.min - PING_LEAD_MS / 2,
+      'headers came well before the first event',
+    );
     // Dify's own node times (seconds → ms), not the gaps the client saw.
     assert.ok(
       Math.abs(latency['node_duration.End'].max - 0.102) < 0.001,

@@ -38,7 +38,7 @@ Examples:
 Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the preflight failed).`,
   );
   action(cmd, async () => {
-    const { apiKeySource, resolveRunConfig } = await import('../../config/resolve.ts');
+    const { credentialSources, resolveRunConfig } = await import('../../config/resolve.ts');
     const flags = typedFlags(cmd);
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
     const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));
@@ -49,10 +49,9 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
     const log = config.jsonSummary ? state.stderr : state.stdout;
     if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
-    // Which of flags > env > config file gave the key (never the key): a key from a forgotten
-    // ./streamload.yml or a stale env variable is seen before it fails a preflight.
-    const keySource = config.apiKey === null ? undefined : apiKeySource(sources);
-    if (keySource !== undefined) log.write(`api key: from ${keySource}\n`);
+    // Which of flags > env > config file gave each credential (never its value): a key from a
+    // forgotten ./streamload.yml or a stale env variable is seen before it fails a preflight.
+    for (const line of credentialSources(sources, config)) log.write(`${line}\n`);
     return withWebUi(flags, state, log, (observer) => runConfigured(config, state, processes, observer));
   });
 }
