@@ -195,26 +195,26 @@ const CREDENTIAL_HEADERS = new Set([
 ]);
 
 /**
- * Where each credential of the run came from, for the banner (never a value): the API key, a
- * credential header (`--header 'Authorization: …'`), a client certificate key, a proxy with
- * user:password. One `what: from source` line each.
+ * Where each credential of the run came from when it was not typed on this command line, for the
+ * banner (never a value): the API key, a credential header (`Authorization: …`), a client
+ * certificate key, a proxy with user:password. One `what: from source` line each; a flag is what
+ * the user just typed (and a failure before the load stays one line).
  */
 export function credentialSources(sources: ConfigSources, config: RunConfig): string[] {
   const file = configFile(sources);
   const lines: string[] = [];
   const add = (what: string, names: readonly string[]) => {
     const found = sourceOf(sources, file, names);
-    if (found !== undefined) lines.push(`${what}: from ${found.source}`);
+    if (found !== undefined && found.given !== sources.flags) lines.push(`${what}: from ${found.source}`);
   };
   if (config.apiKey !== null) add('api key', API_KEY_OPTIONS);
   if (Object.keys(config.headers).some((name) => CREDENTIAL_HEADERS.has(name.toLowerCase())))
     add('credential header', ['header']);
   if (config.tls.key !== null) add('client certificate key', ['key']);
   const proxies = [config.proxy?.http, config.proxy?.https];
-  if (proxies.some((url) => url !== null && url !== undefined && /^[a-z]+:\/\/[^/@]+@/i.test(url))) {
+  if (proxies.some((url) => url !== null && url !== undefined && /^[a-z]+:\/\/[^/@]+@/i.test(url)))
     if (config.proxy?.source === 'env') lines.push('proxy credentials: from HTTP_PROXY/HTTPS_PROXY');
     else add('proxy credentials', ['proxy']);
-  }
   return lines;
 }
 

@@ -41,18 +41,19 @@ describe('API key precedence: flags > env > config file', () => {
     assert.doesNotMatch(r.stderr + r.stdout, /app-empty|app-from-the-file/);
   });
 
-  test('--api-key beats the env; the file alone is named as the source', async () => {
-    const flag = await run(
-      { STREAMLOAD_API_KEY: 'app-nope' },
-      '--api-key',
-      'app-empty',
-      '--header',
-      'Cookie: session=secret-cookie',
-    );
+  test('--api-key beats the env (what was typed is not repeated); a file is named as the source', async () => {
+    const flag = await run({ STREAMLOAD_API_KEY: 'app-nope' }, '--api-key', 'app-empty');
     assert.equal(flag.code, 0, flag.stderr);
-    assert.match(flag.stderr, /^api key: from --api-key$/m);
-    assert.match(flag.stderr, /^credential header: from --header$/m);
-    assert.doesNotMatch(flag.stderr + flag.stdout, /secret-cookie/);
+    assert.doesNotMatch(flag.stderr, /^api key:/m);
+    writeFileSync(
+      join(dir, 'with-header.yml'),
+      `target: ${target.server.url}\nprotocol: workflow\ninputs: {query: hi}\nheader: ['Cookie: session=secret-cookie']\n`,
+    );
+    const header = await run({ STREAMLOAD_API_KEY: 'app-empty' }, '--config', 'with-header.yml');
+    assert.equal(header.code, 0, header.stderr);
+    assert.match(header.stderr, /^api key: from STREAMLOAD_API_KEY$/m);
+    assert.match(header.stderr, /^credential header: from with-header\.yml \(config file\)$/m);
+    assert.doesNotMatch(header.stderr + header.stdout, /secret-cookie/);
     const file = await run({});
     assert.equal(file.code, 2, 'the file key is unknown here: the preflight says so');
     assert.match(file.stderr, /^api key: from streamload\.yml \(config file\)$/m);
