@@ -172,6 +172,19 @@ function interpretation(): void {
     lastEventId: '',
     retry: undefined,
   }));
+  // Dify 1.13's own bytes (test/fixtures/dify-1.13/): keys sorted, so `"event"` is not first.
+  const dify113Workflow = Array.from({ length: n }, (_, i) => ({
+    type: 'message',
+    data: `{"data":{"from_variable_selector":["1757611992921","text"],"text":"token ${i} é"},"event":"text_chunk","task_id":"d70cbc04-8582-4d82-b8d5-26524a169b24","workflow_run_id":"63baf51c-e938-45f3-97d7-be65${String(i % 10000).padStart(8, '0')}"}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
+  const dify113Chat = Array.from({ length: n }, (_, i) => ({
+    type: 'message',
+    data: `{"answer":" word${i % 97}","conversation_id":"dc568bb7-950a-48df-b016-ce63453b9d38","created_at":1796530854,"event":"message","from_variable_selector":["1755077165532","text"],"id":"919c5901-bfbf-4fe3-8357-46b6e879c831","message_id":"919c5901-bfbf-4fe3-8357-46b6e879c831","task_id":"5a83fc58-4722-462e-ad53-a80ac73e8576"}`,
+    lastEventId: '',
+    retry: undefined,
+  }));
   const nsPerEvent = (run: () => number): number => {
     run();
     const samples: number[] = [];
@@ -200,8 +213,10 @@ function interpretation(): void {
   console.log(`\nInterpretation per content event (median of ${RUNS} runs of ${n} events)\n`);
   console.log('| protocol | JSON.parse every event ns | shipped interpreter ns | saved |\n|---|---|---|---|');
   for (const [name, protocol, events] of [
-    ['workflow text_chunk', createWorkflowProtocol({}), workflowEvents],
-    ['chat message', createChatProtocol({}), chatEvents],
+    ['workflow text_chunk, "event" first', createWorkflowProtocol({}), workflowEvents],
+    ['chat message, "event" first (Python spacing)', createChatProtocol({}), chatEvents],
+    ['workflow text_chunk, Dify 1.13 (keys sorted)', createWorkflowProtocol({}), dify113Workflow],
+    ['chat message, Dify 1.13 (keys sorted)', createChatProtocol({}), dify113Chat],
     ['openai chunk', createOpenAiProtocol({}), openAiEvents],
     ['openai-responses output_text.delta', createOpenAiResponsesProtocol({}), responsesEvents],
     ['anthropic text_delta', createAnthropicProtocol({}), anthropicEvents],

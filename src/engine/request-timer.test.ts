@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RequestResult } from '../metrics/types.ts';
+import { createChatProtocol } from '../protocols/chat.ts';
 import { createGenericSseProtocol } from '../protocols/sse.ts';
 import { createWorkflowProtocol } from '../protocols/workflow.ts';
 import type { SseEvent } from '../sse/types.ts';
@@ -75,7 +76,11 @@ test('a workflow stream: ttfb, ttfe, ttft, gaps, bytes per event, node timing, u
     [0, 0],
     [0, 5],
   ]);
-  assert.deepEqual(calls.values, [['node_duration.LLM', 50]]);
+  // No elapsed_time in node_finished: node_duration is the gap seen here, as node_gap is.
+  assert.deepEqual(calls.values, [
+    ['node_gap.LLM', 50],
+    ['node_duration.LLM', 50],
+  ]);
   assert.equal(calls.closed, 1);
   assert.deepEqual(calls.requests, [result]);
   assert.deepEqual(result, {
@@ -227,10 +232,68 @@ test('in-stream failures, failed workflows and an open node map bounded by the s
   nodes.timer.event(dify('node_finished', { id: 'n5', title: 'T' }));
   assert.deepEqual(
     nodes.calls.values.map(([name]) => name),
-    ['node_duration.T'],
+    ['node_gap.T', 'node_duration.T'],
     'only the first 1000 open nodes are timed',
   );
   nodes.timer.finish(undefined);
+});
+
+test("Dify's own times: node_duration and workflow_elapsed from elapsed_time (seconds), node_gap as received", () => {
+  const { timer, calls, advance } = harness({ stream: true, protocol: workflow });
+  timer.responseStart(200, 'text/event-stream', undefined);
+  timer.event(dify('node_started', { id: 'e', title: 'End' }));
+  advance(17.7);
+  timer.event(dify('node_finished', { id: 'e', title: 'End', elapsed_time: 0.0001 }));
+  // A node_finished whose start was never seen still has the server's time.
+  timer.event(dify('node_finished', { id: 'x', title: 'Lost', elapsed_time: 1.5 }));
+  timer.event(dify('workflow_finished', { status: 'succeeded', elapsed_time: 0.078657 }));
+  assert.equal(timer.finish(undefined).ok, true);
+  assert.deepEqual(
+    calls.values.map(([name, ms]) => [name, Number(ms.toFixed(6))]),
+    [
+      ['node_gap.End', 17.7],
+      ['node_duration.End', 0.1],
+      ['node_duration.Lost', 1500],
+      ['workflow_elapsed', 78.657],
+    ],
+  );
+});
+
+const chat = createChatProtocol({});
+const chatEvent = (event: string, fields: Record<string, unknown> = {}) =>
+  sse(JSON.stringify({ event, ...fields }));
+
+test('chatflow verdicts: workflow_finished after message_end decides; a basic chat app ends at message_end', () => {
+  const chatflow = (status: string) => {
+    const { timer, calls, advance } = harness({ stream: true, protocol: chat });
+    timer.responseStart(200, 'text/event-stream', undefined);
+    timer.event(chatEvent('workflow_started', { data: {} }));
+    timer.event(chatEvent('message', { answer: 'hi' }));
+    advance(10);
+    timer.event(chatEvent('message_end', { metadata: { usage: { completion_tokens: 4 } } }));
+    assert.equal(timer.terminated, false, 'a chatflow goes on after message_end');
+    advance(5);
+    timer.event(
+      chatEvent('workflow_finished', { data: { status, error: 'Node LLM run failed', elapsed_time: 0.5 } }),
+    );
+    assert.equal(timer.terminated, true);
+    return { result: timer.finish(undefined), calls };
+  };
+  const good = chatflow('succeeded');
+  assert.equal(good.result.ok, true);
+  assert.equal(good.result.tokens, 4, "message_end's usage counts");
+  assert.equal(good.result.durationMs, 15);
+  assert.deepEqual(good.calls.values, [['workflow_elapsed', 500]]);
+  const bad = chatflow('failed');
+  assert.equal(bad.result.error, 'stream_error');
+  assert.equal(bad.result.message, 'workflow failed: Node LLM run failed');
+
+  const basic = harness({ stream: true, protocol: chat });
+  basic.timer.responseStart(200, 'text/event-stream', undefined);
+  basic.timer.event(chatEvent('message', { answer: 'hi' }));
+  basic.timer.event(chatEvent('message_end', { metadata: {} }));
+  assert.equal(basic.timer.terminated, true);
+  assert.equal(basic.timer.finish(undefined).ok, true);
 });
 
 test('schedule lag is reported with the result of the open model', () => {

@@ -8,7 +8,7 @@
  * A class, not a closure: its methods live once on the prototype, so a request costs one object
  * here instead of a dozen functions (the hot path allocates per request, never per event).
  */
-import type { ErrorName } from '../metrics/names.ts';
+import { type ErrorName, NODE_DURATION_PREFIX, NODE_GAP_PREFIX } from '../metrics/names.ts';
 import type { Recorder } from '../metrics/recorder-api.ts';
 import type { RequestResult } from '../metrics/types.ts';
 import type { Protocol, StreamInterpreter } from '../protocols/types.ts';
@@ -190,6 +190,7 @@ export class RequestTimer {
       case 'terminal':
         this.#terminalAt = now;
         if (meaning.usageTokens !== undefined) this.#usageTokens = meaning.usageTokens;
+        if (meaning.elapsedMs !== undefined) this.#deps.recorder.value('workflow_elapsed', meaning.elapsedMs);
         if (!meaning.ok) this.fail('stream_error', meaning.message ?? 'the stream reported a failure');
         break;
       case 'usage':
@@ -199,14 +200,24 @@ export class RequestTimer {
         this.fail(meaning.error, meaning.message);
         break;
       case 'node':
-        this.#node(meaning.phase, meaning.nodeId, meaning.title, now);
+        this.#node(meaning.phase, meaning.nodeId, meaning.title, now, meaning.elapsedMs);
         break;
       case 'lifecycle':
         break;
     }
   }
 
-  #node(phase: 'started' | 'finished', nodeId: string, title: string, now: number): void {
+  /**
+   * `node_duration.<title>`: the server's elapsed_time when node_finished carries it, else the gap
+   * seen here; `node_gap.<title>`: always the gap seen here (relay and queueing included).
+   */
+  #node(
+    phase: 'started' | 'finished',
+    nodeId: string,
+    title: string,
+    now: number,
+    elapsedMs: number | undefined,
+  ): void {
     this.#nodeStarts ??= new Map();
     // Ids are server data: a stream that starts nodes without end cannot grow this map forever.
     if (phase === 'started') {
@@ -215,7 +226,10 @@ export class RequestTimer {
     }
     const began = this.#nodeStarts.get(nodeId);
     this.#nodeStarts.delete(nodeId);
-    if (began !== undefined) this.#deps.recorder.value(`node_duration.${title}`, now - began);
+    const gap = began === undefined ? undefined : now - began;
+    if (gap !== undefined) this.#deps.recorder.value(`${NODE_GAP_PREFIX}${title}`, gap);
+    const duration = elapsedMs ?? gap;
+    if (duration !== undefined) this.#deps.recorder.value(`${NODE_DURATION_PREFIX}${title}`, duration);
   }
 
   /**

@@ -32,6 +32,9 @@ export const LATENCY_METRICS = [
   // and a request's wait for a rate-limit token or a concurrency slot (never part of its latency).
   'operation_duration',
   'queue_wait',
+  // Dify: the server's own time for a whole run (`workflow_finished.data.elapsed_time`), beside
+  // request_duration, which adds queueing, relay and network.
+  'workflow_elapsed',
 ] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 
@@ -44,8 +47,19 @@ export const COUNT_METRICS = [
 ] as const;
 export type CountMetric = (typeof COUNT_METRICS)[number];
 
-/** Dify workflows: `node_duration.<node title>`, node_started → node_finished. */
+/**
+ * Dify workflows: `node_duration.<node title>` is the server's own node time
+ * (`node_finished.data.elapsed_time`), or the client-side gap when the event has none.
+ */
 export const NODE_DURATION_PREFIX = 'node_duration.';
+/**
+ * `node_gap.<node title>`: node_started → node_finished as they reached the client. On Dify ≥ 1.11
+ * a streaming run executes in a Celery worker and every event crosses Redis to the API process,
+ * so the gap minus node_duration is relay and queueing delay inside Dify.
+ */
+export const NODE_GAP_PREFIX = 'node_gap.';
+/** The per-node series families, each one name per node title under `--max-series`. */
+export const NODE_SERIES_PREFIXES = [NODE_DURATION_PREFIX, NODE_GAP_PREFIX] as const;
 
 /** Open-model runs also measure these from the scheduled start: `<metric>_scheduled`. */
 export const SCHEDULED_SUFFIX = '_scheduled';

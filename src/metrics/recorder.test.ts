@@ -169,7 +169,11 @@ describe('recorder counters', () => {
   test('named series are capped: past maxNamedSeries names, one (other) series and one warning', () => {
     const recorder = createRecorder({ ...createTestClock(), maxNamedSeries: 3 });
     try {
-      for (let i = 0; i < 10; i++) recorder.value(`node_duration.n${i}`, 5);
+      for (let i = 0; i < 10; i++) {
+        recorder.value(`node_gap.n${i}`, 6);
+        recorder.value(`node_duration.n${i}`, 5);
+        recorder.value('workflow_elapsed', 4);
+      }
       for (let i = 0; i < 10; i++) recorder.request(streamOk({ name: `/path/${i}` }));
       const s = recorder.snapshot();
       const nodes = Object.keys(s.histograms).filter((n) => n.startsWith('node_duration.'));
@@ -180,6 +184,9 @@ describe('recorder counters', () => {
         'node_duration.n2',
       ]);
       assert.equal(statsFromEncoded(s.histograms['node_duration.(other)']!, 'ms').count, 7);
+      // Each family has its own cap; a fixed name is no family's.
+      assert.equal(statsFromEncoded(s.histograms['node_gap.(other)']!, 'ms').count, 7);
+      assert.equal(statsFromEncoded(s.histograms.workflow_elapsed!, 'ms').count, 10);
       assert.deepEqual(
         s.entries.map((e) => [e.name, e.requests]),
         [
@@ -189,7 +196,7 @@ describe('recorder counters', () => {
           ['(other)', 7],
         ],
       );
-      assert.equal(recorder.warnings().length, 2, recorder.warnings().join('\n'));
+      assert.equal(recorder.warnings().length, 3, recorder.warnings().join('\n'));
     } finally {
       recorder.close();
     }

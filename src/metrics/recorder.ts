@@ -140,9 +140,10 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   /**
-   * Named series (`node_duration.<title>`) whose names come from the server: past the cap,
-   * further ones share `<family>.(other)` and are not cached, so a server sending random titles
-   * cannot grow memory, run.json or the reports without bound.
+   * Named series (`node_duration.<title>`, `node_gap.<title>`) whose names come from the server:
+   * past the cap (--max-series, per family), further ones share `<family>.(other)` and are not
+   * cached, so a server sending random titles cannot grow memory, run.json or the reports without
+   * bound. A name without a family (`workflow_elapsed`) is one fixed series.
    */
   const valueSlots = new Map<string, LiveSlot>();
   const overflowedFamilies = new Set<string>();
@@ -151,7 +152,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       throw new Error(`value(): '${metric}' is not a latency metric name`);
     }
     const family = metric.slice(0, metric.indexOf('.') + 1);
-    if (cap.admit(VALUE_NAMES, metric) === metric) {
+    if (family === '' || cap.admit(`${VALUE_NAMES} ${family}`, metric) === metric) {
       const slot = histograms.slot(metric);
       valueSlots.set(metric, slot);
       return slot;

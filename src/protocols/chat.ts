@@ -1,4 +1,9 @@
-/** Dify chat-family apps (`POST /v1/chat-messages`): `message`/`agent_message` content, `message_end` terminal. */
+/**
+ * Dify chat-family apps (`POST /v1/chat-messages`): `message`/`agent_message` content. A basic chat
+ * app ends at `message_end`. A chatflow (advanced-chat: its stream carries `workflow_started`) sends
+ * `message_end` and then `workflow_finished`, whose status is the verdict: a chatflow that fails
+ * after answering is a failure.
+ */
 import {
   eventNamed,
   judgeJsonBody,
@@ -10,7 +15,7 @@ import {
 } from './json-events.ts';
 import { type JsonProtocolOptions, jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
-import { interpretDifyCommon } from './workflow.ts';
+import { interpretDifyCommon, workflowFinished } from './workflow.ts';
 
 const ANSWER_KEY = '"answer":';
 
@@ -28,6 +33,7 @@ export function createChatProtocol(options: JsonProtocolOptions): Protocol {
       });
     },
     createInterpreter() {
+      let chatflow = false;
       return {
         endIsSuccess: false,
         interpret(sse): EventMeaning {
@@ -45,15 +51,15 @@ export function createChatProtocol(options: JsonProtocolOptions): Protocol {
           if (event.event === 'message' || event.event === 'agent_message') {
             return typeof event.answer === 'string' && event.answer !== '' ? ONE_TOKEN : LIFECYCLE;
           }
+          if (event.event === 'workflow_started') chatflow = true;
           if (event.event === 'message_end') {
             const usage = ((event.metadata ?? {}) as { usage?: { completion_tokens?: unknown } }).usage;
-            const tokens = usage?.completion_tokens;
-            return {
-              kind: 'terminal',
-              ok: true,
-              ...(typeof tokens === 'number' && tokens > 0 ? { usageTokens: tokens } : {}),
-            };
+            const tokens = typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : 0;
+            // A chatflow's verdict is still to come (workflow_finished); keep the usage till then.
+            if (chatflow) return tokens > 0 ? { kind: 'usage', tokens } : LIFECYCLE;
+            return { kind: 'terminal', ok: true, ...(tokens > 0 ? { usageTokens: tokens } : {}) };
           }
+          if (event.event === 'workflow_finished') return workflowFinished(event, 0);
           return interpretDifyCommon(event) ?? LIFECYCLE;
         },
       };

@@ -45,6 +45,23 @@ function kind(meaning: EventMeaning): string {
   return meaning.kind === 'lifecycle' ? 'lifecycle' : 'other';
 }
 
+const workflow = createWorkflowProtocol({}).createInterpreter();
+const chat = createChatProtocol({}).createInterpreter();
+
+/** Both interpreters (with no terminal yet) say of `data` what the full parse says. */
+function assertSameMeaning(data: string): void {
+  for (const [name, interpreter] of [
+    ['workflow', workflow],
+    ['chat', chat],
+  ] as const) {
+    // Only the content / lifecycle / failure kinds compared.
+    const expected = reference(name, data);
+    const actual = kind(interpreter.interpret(sse(data)));
+    if (expected === 'other') assert.notEqual(actual, 'token', `${name}: ${data}`);
+    else assert.equal(actual, expected, `${name}: ${data}`);
+  }
+}
+
 const names = fc.constantFrom(
   'text_chunk',
   'message',
@@ -61,8 +78,6 @@ const extra = fc.dictionary(
 );
 
 test('the shortcut means what the full parse means, whatever the spelling, key order or cut', () => {
-  const workflow = createWorkflowProtocol({}).createInterpreter();
-  const chat = createChatProtocol({}).createInterpreter();
   fc.assert(
     fc.property(
       names,
@@ -81,16 +96,7 @@ test('the shortcut means what the full parse means, whatever the spelling, key o
           data = data.slice(0, data.length - (cut - 30));
           while (data.endsWith('}')) data = data.slice(0, -1);
         }
-        for (const [name, interpreter] of [
-          ['workflow', workflow],
-          ['chat', chat],
-        ] as const) {
-          // Interpreters without a terminal yet: only the content / lifecycle / failure kinds compared.
-          const expected = reference(name, data);
-          const actual = kind(interpreter.interpret(sse(data)));
-          if (expected === 'other') assert.notEqual(actual, 'token', `${name}: ${data}`);
-          else assert.equal(actual, expected, `${name}: ${data}`);
-        }
+        assertSameMeaning(data);
       },
     ),
     { numRuns: 2000 },
@@ -104,7 +110,26 @@ test('leadingEventAt and the in-place readers on named shapes', () => {
   const python = '{"event": "message", "answer": "Hello"}';
   assert.equal(eventNamed(python, leadingEventAt(python), 'message'), true);
   assert.equal(leadingEventAt('{"event":"text_chunk","data":{"text":"hi"'), -1, 'a cut event is parsed');
-  assert.equal(leadingEventAt('{"task_id":"t","event":"text_chunk"}'), -1, 'another key first');
+  // Dify 1.13 sorts keys: "event" in the middle is read when nothing after it can be nested.
+  const sorted = '{"data":{"text":"hi"},"event":"text_chunk","task_id":"t"}';
+  assert.equal(eventNamed(sorted, leadingEventAt(sorted), 'text_chunk'), true);
+  const nestedFirst = '{"data":{"event":"x"},"event":"text_chunk","task_id":"t"}';
+  assert.equal(leadingEventAt(nestedFirst), -1, 'a nested "event" found first: the full parse decides');
+  const selector = '{"answer":"a","event":"message","from_variable_selector":["x","text"],"id":"m"}';
+  assert.equal(eventNamed(selector, leadingEventAt(selector), 'message'), true);
+  assert.equal(leadingEventAt('{"a":{"event":"text_chunk"},"b":1}'), -1, 'a nested "event" closed later');
+  const leading = '{"event":"x","a":{"event":"text_chunk","b":"c"}}';
+  assert.equal(eventNamed(leading, leadingEventAt(leading), 'x'), true, 'the leading key wins');
+  assert.equal(
+    leadingEventAt('{"data":"}","event":"text_chunk","t":"{"}'),
+    -1,
+    'a brace in a string after it: parsed',
+  );
+  assert.equal(
+    leadingEventAt('{"data":1,"event":"text_chunk","t":"\\"}'),
+    -1,
+    'a backslash after it: parsed',
+  );
   assert.equal(nonEmptyString(python, '"answer":'), 1);
   assert.equal(nonEmptyString('{"event":"message","answer":""}', '"answer":'), 0);
   assert.equal(nonEmptyString('{"event":"message","answer":null}', '"answer":'), -1);
@@ -112,6 +137,43 @@ test('leadingEventAt and the in-place readers on named shapes', () => {
   assert.equal(
     nonEmptyString('{"event":"message","title":"\\"answer\\": \\"\\"","answer":"x"}', '"answer":'),
     1,
+  );
+});
+
+/** Objects whose keys come in any order, some nesting an `"event"` key of their own. */
+const anyOrder = fc
+  .tuple(
+    names,
+    answers,
+    fc.dictionary(
+      fc.constantFrom('task_id', 'id', 'data', 'metadata', 'from_variable_selector', 'workflow_run_id', 'zz'),
+      fc.oneof(
+        fc.string(),
+        fc.integer(),
+        fc.constant(null),
+        fc.array(fc.string(), { maxLength: 3 }),
+        fc.record({ event: names, text: fc.string() }),
+        fc.record({ answer: fc.string(), inner: fc.record({ event: names }) }),
+      ),
+      { maxKeys: 5 },
+    ),
+  )
+  .chain(([event, answer, rest]) => {
+    const entries: [string, unknown][] = [
+      ['event', event],
+      ...(answer === null ? [] : [['answer', answer] as [string, unknown]]),
+      ...Object.entries(rest),
+    ];
+    return fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length });
+  });
+
+test('the shortcut means what the full parse means on every key order, nested "event" keys included', () => {
+  fc.assert(
+    fc.property(anyOrder, fc.boolean(), (entries, python) => {
+      const value = Object.fromEntries(entries);
+      assertSameMeaning(python ? pythonStyle(value) : JSON.stringify(value));
+    }),
+    { numRuns: 3000 },
   );
 });
 

@@ -41,23 +41,44 @@ export function judgeJsonBody(
 }
 
 const EVENT_KEY = '{"event":';
+const SORTED_EVENT_KEY = '"event":"';
 const QUOTE = 34;
 const SPACE = 32;
 const CLOSE_BRACE = 125;
 
 /**
- * Where the name of a leading `"event"` key starts in an event's data, else -1. Dify writes every
- * event as `{"event": "<name>", …}` (compact, or with Python's `": "`), and most of a stream's
- * events are content whose meaning is in that name (workflow `text_chunk`) or in one more key
- * (chat `answer`): read there, they skip JSON.parse, which costs several times the SSE parser
- * per event (`npm run bench:sse`). Only a complete object qualifies (it ends with `}`); any other
- * shape (another key first, a cut event) returns -1 and takes the full parse, which judges it.
+ * Where the name of the top-level `"event"` key starts in an event's data, else -1. Most of a
+ * stream's events are content whose meaning is in that name (workflow `text_chunk`) or in one
+ * more key (chat `answer`): read there, they skip JSON.parse, which costs several times the SSE
+ * parser per event (`npm run bench:sse`). Two spellings are read in place:
+ * - `{"event": "<name>", …}`: the key first (compact, or Python's `": "`), as older Dify and
+ *   other servers write;
+ * - `{…,"event":"<name>",…}` with keys sorted (Dify 1.13's `"data"` first, `"event"` in the
+ *   middle): the first `"event":"` is the top-level key, and the only one, when nothing after
+ *   its name can open or close an object (no `{`, `}` but the final one, no `\` that could hide
+ *   a quote) and no second `"event":"` follows: a nested `"event"` would need a `}` after it to
+ *   close its object. Arrays of strings may follow (`from_variable_selector`); they hold no
+ *   keys. Searched forward: V8's lastIndexOf cost as much as the JSON.parse it saves.
+ * Only a complete object qualifies (it ends with `}`); anything else returns -1 and takes the
+ * full parse, which judges it.
  */
 export function leadingEventAt(data: string): number {
-  if (!data.startsWith(EVENT_KEY) || data.charCodeAt(data.length - 1) !== CLOSE_BRACE) return -1;
-  let at = EVENT_KEY.length;
-  while (data.charCodeAt(at) === SPACE) at++;
-  return data.charCodeAt(at) === QUOTE ? at + 1 : -1;
+  const last = data.length - 1;
+  if (data.charCodeAt(last) !== CLOSE_BRACE) return -1;
+  if (data.startsWith(EVENT_KEY)) {
+    let at = EVENT_KEY.length;
+    while (data.charCodeAt(at) === SPACE) at++;
+    return data.charCodeAt(at) === QUOTE ? at + 1 : -1;
+  }
+  const key = data.indexOf(SORTED_EVENT_KEY, 1);
+  if (key === -1) return -1;
+  const name = key + SORTED_EVENT_KEY.length;
+  const closing = data.indexOf('"', name);
+  if (closing === -1 || data.indexOf(SORTED_EVENT_KEY, closing) !== -1) return -1;
+  // Native scans (memchr-fast), not a charCodeAt loop over the tail.
+  if (data.indexOf('{', closing) !== -1 || data.indexOf('}', closing) !== last) return -1;
+  if (data.indexOf('\\', closing) !== -1) return -1;
+  return name;
 }
 
 /**

@@ -38,6 +38,8 @@ export type EventMeaning =
       readonly ok: boolean;
       readonly message?: string;
       readonly usageTokens?: number;
+      /** The server's own time for the whole run (Dify `workflow_finished.data.elapsed_time`). */
+      readonly elapsedMs?: number;
     }
   /** In-stream error event (`stream_error`) or unparseable JSON where JSON was due (`invalid_json`). */
   | {
@@ -45,12 +47,16 @@ export type EventMeaning =
       readonly error: Extract<ErrorName, 'stream_error' | 'invalid_json'>;
       readonly message: string;
     }
-  /** Dify node timing: node_started / node_finished, keyed by node id, titled. */
+  /**
+   * Dify node timing: node_started / node_finished, keyed by node id, titled; `elapsedMs` is the
+   * server's own time for the node when node_finished carries it.
+   */
   | {
       readonly kind: 'node';
       readonly phase: 'started' | 'finished';
       readonly nodeId: string;
       readonly title: string;
+      readonly elapsedMs?: number;
     }
   /** Usage reported before the terminal event (OpenAI's usage chunk). */
   | { readonly kind: 'usage'; readonly tokens: number };

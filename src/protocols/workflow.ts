@@ -25,14 +25,39 @@ export function interpretDifyCommon(event: Record<string, unknown>): EventMeanin
   }
   if (event.event === 'node_started' || event.event === 'node_finished') {
     const data = (event.data ?? {}) as Record<string, unknown>;
+    const elapsedMs = elapsedMsOf(data);
     return {
       kind: 'node',
       phase: event.event === 'node_started' ? 'started' : 'finished',
       nodeId: String(data.id ?? data.node_id ?? ''),
       title: String(data.title ?? data.node_id ?? 'node'),
+      ...(elapsedMs === undefined ? {} : { elapsedMs }),
     };
   }
   return undefined;
+}
+
+/** Dify's `elapsed_time` (seconds, a float) in milliseconds, when it is a sane number. */
+function elapsedMsOf(data: Record<string, unknown>): number | undefined {
+  const seconds = data.elapsed_time;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/**
+ * The verdict of `workflow_finished` (workflow apps, and chatflows, where it follows message_end):
+ * success only when its status is `succeeded`; else Dify's error text is the sample.
+ */
+export function workflowFinished(event: Record<string, unknown>, usageTokens: number): EventMeaning {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const ok = data.status === 'succeeded';
+  const elapsedMs = elapsedMsOf(data);
+  return {
+    kind: 'terminal',
+    ok,
+    ...(ok ? {} : { message: `workflow ${String(data.status)}: ${String(data.error ?? '')}` }),
+    ...(usageTokens > 0 ? { usageTokens } : {}),
+    ...(elapsedMs === undefined ? {} : { elapsedMs }),
+  };
 }
 
 function nodeCompletionTokens(event: Record<string, unknown>): number {
@@ -66,16 +91,7 @@ export function createWorkflowProtocol(options: JsonProtocolOptions): Protocol {
           const event = parsed.value;
           if (event.event === 'text_chunk') return ONE_TOKEN;
           if (event.event === 'node_finished') completionTokens += nodeCompletionTokens(event);
-          if (event.event === 'workflow_finished') {
-            const data = (event.data ?? {}) as Record<string, unknown>;
-            const ok = data.status === 'succeeded';
-            return {
-              kind: 'terminal',
-              ok,
-              ...(ok ? {} : { message: `workflow ${String(data.status)}: ${String(data.error ?? '')}` }),
-              ...(completionTokens > 0 ? { usageTokens: completionTokens } : {}),
-            };
-          }
+          if (event.event === 'workflow_finished') return workflowFinished(event, completionTokens);
           return interpretDifyCommon(event) ?? LIFECYCLE;
         },
       };

@@ -17,6 +17,18 @@ export const METRIC_DEFINITIONS: readonly [string, string][] = [
   ['stream_duration', 'first event → last event of a stream'],
   ['request_duration', 'request start → response complete (stream closed or terminal event)'],
   ['inter_event', 'gap between consecutive events of one stream'],
+  [
+    'node_duration.<title>',
+    "Dify node time: the server's own node_finished elapsed_time, or node_started → node_finished as received when the event has none",
+  ],
+  [
+    'node_gap.<title>',
+    'Dify node_started → node_finished as received: node time plus relay and queueing inside Dify',
+  ],
+  [
+    'workflow_elapsed',
+    "Dify's own time for the whole run (workflow_finished elapsed_time), beside request_duration",
+  ],
   ['active connections', 'open SSE streams at an instant: max concurrent and time-averaged'],
   [
     'event throughput',

@@ -1,5 +1,5 @@
 /** The end-of-run console summary (also summary.txt): request table, SSE metrics, errors, thresholds. */
-
+import { LATENCY_METRICS, NODE_SERIES_PREFIXES } from '../metrics/names.ts';
 import { benchmarkTables } from './benchmark.ts';
 import { MONITOR_COLUMNS, monitorRows } from './monitor.ts';
 import { bothViews, operationRows } from './operations.ts';
@@ -30,7 +30,10 @@ const SUMMARY_COLUMNS: readonly RequestColumn[] = [
   'failuresPerSec',
 ];
 
-const SSE_METRICS = ['ttfb', 'ttfe', 'ttft', 'tpot', 'stream_duration', 'request_duration', 'inter_event'];
+/** The stream's latencies; the client-side controls' own (operation_duration, queue_wait) have their table. */
+const SSE_METRICS: readonly string[] = LATENCY_METRICS.filter(
+  (m) => m !== 'operation_duration' && m !== 'queue_wait',
+);
 
 export function renderSummaryText(run: RunJson): string {
   const out: string[] = [];
@@ -41,7 +44,9 @@ export function renderSummaryText(run: RunJson): string {
   out.push(textTable(requests.header, requests.rows));
   out.push('');
   const latencyRows = Object.keys(run.latency)
-    .filter((name) => SSE_METRICS.includes(name) || name.startsWith('node_duration.'))
+    .filter(
+      (name) => SSE_METRICS.includes(name) || NODE_SERIES_PREFIXES.some((prefix) => name.startsWith(prefix)),
+    )
     .map((name) => {
       const s = run.latency[name]!;
       return [name, s.count, fmt(s.mean), fmt(s.p50), fmt(s.p90), fmt(s.p95), fmt(s.p99), fmt(s.max)];

@@ -1,13 +1,13 @@
 /**
- * From what the user gave (flags, config file, env) to a RunConfig. Precedence: flags > config file
- * > `STREAMLOAD_*` env > scenario and profile presets > defaults. Every error names its source.
+ * From what the user gave (flags, env, config file) to a RunConfig. Precedence, as k6 has it:
+ * flags > `STREAMLOAD_*` env > config file > scenario and profile presets > defaults (an explicit
+ * `STREAMLOAD_API_KEY` must not lose to the key in a `./streamload.yml` that setup left in the
+ * folder). Every error names its source.
  */
 import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { readConfigFile } from '../config/file.ts';
 import { MAX_DURATION_MS, MAX_RATE } from '../config/limits.ts';
-import type { OptionTable } from '../config/option.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { type Env, optionsFromEnv, pickOptions } from '../config/resolve-options.ts';
 import { parseProxyUrl, type Stage, ValueError } from '../config/units.ts';
@@ -31,16 +31,8 @@ import {
 } from './fields.ts';
 import { embeddedKey, SCENARIO_PRESETS } from './presets.ts';
 import { describePool } from './question-pool.ts';
+import { apiKeyGiven, type ConfigSources, configFile } from './sources.ts';
 import type { RecordedConfig, RunConfig } from './types.ts';
-
-export interface ConfigSources {
-  /** Explicitly given flags, already converted (keys as in OPTIONS), plus `config`. */
-  readonly flags: Readonly<Record<string, unknown>>;
-  readonly env: Env;
-  readonly cwd: string;
-  /** The command's own options besides the run's, which its config file may hold too (not resolved here). */
-  readonly alsoInFile?: OptionTable;
-}
 
 export const DEFAULT_QUESTIONS = [
   'What is the capital of France?',
@@ -96,19 +88,11 @@ export function resolveOptions(given: Readonly<Record<string, unknown>>): Option
 }
 
 export function resolveRunConfig(sources: ConfigSources): RunConfig {
-  const file =
-    typeof sources.flags.config === 'string'
-      ? pickOptions(
-          OPTIONS,
-          readConfigFile(resolvePath(sources.cwd, sources.flags.config), {
-            ...sources.alsoInFile,
-            ...OPTIONS,
-          }),
-        )
-      : {};
+  const file = configFile(sources);
+  // flags > env > config file (k6's order): an explicit STREAMLOAD_API_KEY beats ./streamload.yml.
   const given: Record<string, unknown> = {
-    ...optionsFromEnv(OPTIONS, sources.env),
     ...file,
+    ...optionsFromEnv(OPTIONS, sources.env),
     ...pickOptions(OPTIONS, sources.flags),
   };
   const options = resolveOptions(given);
@@ -147,7 +131,7 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
 
   return {
     ...ownOptions(options),
-    apiKey: resolveApiKey(sources, given) ?? options.apiKey,
+    apiKey: resolveApiKey(sources, apiKeyGiven(sources, file)?.given) ?? options.apiKey,
     scenario: isFile ? resolvePath(sources.cwd, scenario) : scenario,
     questions: loadQuestions(options.questions, sources.cwd),
     headers: requestHeaders(options.header),
@@ -163,10 +147,11 @@ export function resolveRunConfig(sources: ConfigSources): RunConfig {
 }
 
 /**
- * The API key: `--api-key` on the command line, else the file of `--api-key-file` (from any
- * source), else `apiKey` from the config file or STREAMLOAD_API_KEY. Both flags at once is an error.
+ * The API key of the source that gives one: its `apiKey`, or the first line of its
+ * `apiKeyFile`. Both flags at once is an error.
  */
-function resolveApiKey(sources: ConfigSources, given: Record<string, unknown>): string | null {
+function resolveApiKey(sources: ConfigSources, given: Record<string, unknown> | undefined): string | null {
+  if (given === undefined) return null;
   const file = given.apiKeyFile as string | undefined;
   if (file === undefined) return (given.apiKey as string | undefined) ?? null;
   if (sources.flags.apiKey !== undefined && sources.flags.apiKeyFile !== undefined)

@@ -13,6 +13,8 @@ export async function ensureAdmin(
     throw new SetupError(
       `no Dify console API at ${client.origin}/console/api (GET /setup → ${state.status}): give the API origin with --console (self-hosted: port 5001, or the web origin behind nginx)`,
     );
+  if (state.status !== 200)
+    throw new SetupError(`admin check failed: GET /setup → ${describeFailure(state)}`);
   if (state.body.step === 'finished') {
     if (account.initAdmin !== undefined) progress.kept('admin account already set up (--init-admin skipped)');
     return;
@@ -37,20 +39,23 @@ export async function login(
   progress: Progress,
 ): Promise<void> {
   const outcome = await client.login(account.email, account.password);
-  if (typeof outcome === 'string') {
-    progress.kept(
-      `logged in as ${account.email} (${outcome === 'cookie' ? 'cookie session with CSRF token' : 'token session'})`,
-    );
+  if (outcome.ok) {
+    const session = outcome.style === 'cookie' ? 'cookie session with CSRF token' : 'token session';
+    const password =
+      outcome.password === 'base64' ? 'password sent base64-encoded' : 'plain password, an older Dify';
+    progress.kept(`logged in as ${account.email} (${session}, ${password})`);
     return;
   }
-  const reason = describeFailure(outcome);
-  // Dify's optional field encryption (`decrypt_password_field`) rejects a plain password.
-  const hint = /encrypt|decrypt/i.test(reason)
-    ? 'this Dify expects an encrypted password field, which streamload does not send: turn that option off for setup'
-    : outcome.status === 401 || outcome.status === 400
+  const { answer } = outcome;
+  const reason = describeFailure(answer);
+  const how = outcome.both
+    ? 'password sent base64-encoded as Dify ≥ 1.11 wants, then plain as older Dify wants'
+    : 'password sent base64-encoded, as this Dify wants';
+  const hint =
+    answer.status === 401 || answer.status === 400
       ? 'wrong --email or --password?'
-      : outcome.status === 429
+      : answer.status === 429
         ? 'too many failed logins: wait, then retry'
         : 'is --console the Dify API origin?';
-  throw new SetupError(`login failed: ${reason} (${hint})`);
+  throw new SetupError(`login failed: ${reason} (${how}; ${hint})`);
 }

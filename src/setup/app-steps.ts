@@ -59,12 +59,18 @@ async function importDsl(client: ConsoleClient, dsl: DslFile, overAppId: string 
   return answer.body as { app_id: string; app_mode?: string; status: string; imported_dsl_version?: string };
 }
 
+/**
+ * `record` is called with what exists in Dify so far (after the import, after the publish), before
+ * the next step can fail: a re-run finds the app in the saved file and reuses it, never importing
+ * a second copy.
+ */
 export async function setupApp(
   client: ConsoleClient,
   dsl: DslFile,
   previous: SavedApp | undefined,
   options: AppStepOptions,
   progress: Progress,
+  record: (made: SavedApp) => void,
 ): Promise<SavedApp> {
   if (protocolFor(dsl.mode) === undefined)
     throw new SetupError(
@@ -74,6 +80,11 @@ export async function setupApp(
     previous === undefined
       ? undefined
       : await client.call('GET', `/apps/${encodeURIComponent(previous.appId)}`);
+  // Only a 404 says the saved app is gone: any other failure must not lead to a second import.
+  if (existing !== undefined && existing.status !== 200 && existing.status !== 404)
+    throw new SetupError(
+      `cannot check the saved app ${dsl.name} (${short(previous?.appId ?? '')}): GET /apps/{id} → ${describeFailure(existing)}`,
+    );
   const kept = previous !== undefined && existing?.status === 200;
   let appId: string;
   let mode = dsl.mode;
@@ -95,6 +106,24 @@ export async function setupApp(
         : `imported ${dsl.name} (app ${short(appId)}, ${mode}, dsl ${imported.imported_dsl_version ?? dsl.version}${warned})`,
     );
   }
+  // What the file knew stays with the app it belongs to (a re-import keeps the app id and its keys).
+  const same = previous?.appId === appId ? previous : undefined;
+  const made = (
+    key: { id: string | undefined; token: string } | undefined,
+    inputs: SavedApp['inputs'],
+  ): SavedApp => ({
+    ...(inputs === undefined ? {} : { inputs }),
+    dsl: dsl.file,
+    sha256: dsl.sha256,
+    appId,
+    name: dsl.name,
+    mode,
+    published,
+    ...(key === undefined ? {} : { keyId: key.id, apiKey: key.token }),
+  });
+  const sofar = () =>
+    made(same?.apiKey === undefined ? undefined : { id: same.keyId, token: same.apiKey }, same?.inputs);
+  record(sofar());
   if (PUBLISHED_MODES.has(mode)) {
     if (published) progress.kept(`${dsl.name} already published`);
     else {
@@ -106,6 +135,7 @@ export async function setupApp(
         throw new SetupError(`publish failed (${dsl.name}): ${describeFailure(answer)}`);
       published = true;
       progress.changed(`published ${dsl.name}`);
+      record(sofar());
     }
   }
   const key = await ensureKey(client, appId, dsl.name, previous, options.reuseKey, progress);
@@ -116,17 +146,7 @@ export async function setupApp(
     progress.warn(
       `${dsl.name} requires input${names.length > 1 ? 's' : ''} ${names.join(', ')}: the saved config gives placeholder values (edit its inputs:)`,
     );
-  return {
-    ...(names.length > 0 ? { inputs } : {}),
-    dsl: dsl.file,
-    sha256: dsl.sha256,
-    appId,
-    name: dsl.name,
-    mode,
-    published,
-    keyId: key.id,
-    apiKey: key.token,
-  };
+  return made(key, names.length > 0 ? inputs : undefined);
 }
 
 async function ensureKey(

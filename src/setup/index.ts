@@ -54,7 +54,7 @@ export async function runSetup(options: SetupOptions, write: (line: string) => v
   let wrote = false;
   const save = () => {
     const first = apps[0];
-    if (first?.apiKey === undefined) return;
+    if (first === undefined) return;
     // A value the user edited in the file survives a re-run; placeholders fill the rest.
     const edited = previous?.inputs ?? {};
     const inputs = Object.fromEntries(
@@ -63,7 +63,7 @@ export async function runSetup(options: SetupOptions, write: (line: string) => v
     const saved: SavedSetup = {
       target: options.target,
       protocol: protocolFor(first.mode) ?? 'workflow',
-      apiKey: first.apiKey,
+      ...(first.apiKey === undefined ? {} : { apiKey: first.apiKey }),
       ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
       setup: {
         console: options.console,
@@ -77,22 +77,28 @@ export async function runSetup(options: SetupOptions, write: (line: string) => v
   for (const dsl of dsls) {
     const label = relative(options.cwd, dsl.file) || dsl.file;
     const index = apps.findIndex((a) => a.dsl === label);
-    const made = await setupApp(
-      client,
-      { ...dsl, file: label },
-      index < 0 ? undefined : apps[index],
-      {
-        yes: options.yes,
-        reuseKey: options.reuseKey,
-        target: options.target,
-        dispatcher: options.dispatcher,
-      },
-      progress,
+    const slot = index < 0 ? apps.length : index;
+    // Saved after every step that made something in Dify: a failure later never loses it, and a
+    // re-run reuses it instead of importing a second copy.
+    const record = (made: SavedApp) => {
+      apps[slot] = made;
+      save();
+    };
+    record(
+      await setupApp(
+        client,
+        { ...dsl, file: label },
+        index < 0 ? undefined : apps[index],
+        {
+          yes: options.yes,
+          reuseKey: options.reuseKey,
+          target: options.target,
+          dispatcher: options.dispatcher,
+        },
+        progress,
+        record,
+      ),
     );
-    if (index < 0) apps.push(made);
-    else apps[index] = made;
-    // Saved after every app: a failure later never loses what was made (and a re-run reuses it).
-    save();
   }
   const shown = relative(options.cwd, savePath) || savePath;
   if (apps.length === 0) {

@@ -27,7 +27,8 @@ export interface SavedApp {
 export interface SavedSetup {
   readonly target: string;
   readonly protocol: 'workflow' | 'chat';
-  readonly apiKey: string;
+  /** Absent while the first app has no key yet (a setup that stopped before its key step). */
+  readonly apiKey?: string;
   /** The run's static inputs: the first app's placeholders, under any value the user edited. */
   readonly inputs?: Readonly<Record<string, unknown>>;
   readonly setup: {

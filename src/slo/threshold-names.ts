@@ -6,7 +6,7 @@ import {
   COUNT_METRICS,
   ERROR_NAMES,
   LATENCY_METRICS,
-  NODE_DURATION_PREFIX,
+  NODE_SERIES_PREFIXES,
   PERCENTILES,
   REJECTION_NAMES,
   SCHEDULED_SUFFIX,
@@ -110,7 +110,9 @@ export function resolveThresholdPath(path: readonly string[]): readonly string[]
   const statParts = path.length >= 3 && LATENCY_STATS.includes(path.slice(-2).join('.')) ? 2 : 1;
   const stat = path.slice(-statParts).join('.');
   const metric = path.slice(0, -statParts).join('.');
-  const isNode = metric.startsWith(NODE_DURATION_PREFIX) && metric.length > NODE_DURATION_PREFIX.length;
+  const isNode = NODE_SERIES_PREFIXES.some(
+    (prefix) => metric.startsWith(prefix) && metric.length > prefix.length,
+  );
   if (path.length < 2 || (!isNode && !HISTOGRAM_METRICS.includes(metric)))
     return unknown(joined, allPaths(), `unknown metric "${path.length < 2 ? joined : metric}"`);
   const canonical = LATENCY_ALIASES[stat] ?? stat;

@@ -15,6 +15,7 @@ import {
   COUNT_METRICS,
   ERROR_NAMES,
   NODE_DURATION_PREFIX,
+  NODE_GAP_PREFIX,
   REJECTION_NAMES,
   SCHEDULED_SUFFIX,
 } from '../metrics/names.ts';
@@ -80,6 +81,20 @@ class Exposition {
   }
 }
 
+/** The per-node series, one Prometheus summary each, the node title as label. */
+const NODE_FAMILIES: readonly (readonly [string, string, string])[] = [
+  [
+    NODE_DURATION_PREFIX,
+    'streamload_node_duration_seconds',
+    "Dify node time, the server's elapsed_time (else node_started → node_finished as received), by node title (seconds)",
+  ],
+  [
+    NODE_GAP_PREFIX,
+    'streamload_node_gap_seconds',
+    'Dify node_started → node_finished as received (node time plus relay inside Dify), by node title (seconds)',
+  ],
+];
+
 /** `ttfe` → streamload_ttfe_seconds; `node_duration.LLM` → streamload_node_duration_seconds{node="LLM"}. */
 function summaryName(metric: string): {
   name: string;
@@ -87,14 +102,9 @@ function summaryName(metric: string): {
   scale: number;
   help: string;
 } {
-  if (metric.startsWith(NODE_DURATION_PREFIX)) {
-    return {
-      name: 'streamload_node_duration_seconds',
-      pairs: { node: metric.slice(NODE_DURATION_PREFIX.length) },
-      scale: 1e-3,
-      help: 'Dify workflow node_started → node_finished, by node title (seconds)',
-    };
-  }
+  for (const [prefix, name, help] of NODE_FAMILIES)
+    if (metric.startsWith(prefix))
+      return { name, pairs: { node: metric.slice(prefix.length) }, scale: 1e-3, help };
   const scheduled = metric.endsWith(SCHEDULED_SUFFIX);
   const base = scheduled ? metric.slice(0, -SCHEDULED_SUFFIX.length) : metric;
   const definition = METRIC_DEFINITIONS.find(([name]) => name === base)?.[1] ?? base.replace(/_/g, ' ');

@@ -5,12 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { getGlobalDispatcher } from 'undici';
+import { createConsoleClient } from '../../src/setup/console-client.ts';
 import { type MockLlm, startMockLlm } from '../../src/targets/mock-llm/server.ts';
 import type { WorkflowServer } from '../../src/targets/workflow-server/server.ts';
-import { runCli, startWorkflowTarget, tempDir, type WorkflowTarget } from './helpers.ts';
+import {
+  closeServer,
+  listenLocal,
+  runCli,
+  startWorkflowTarget,
+  tempDir,
+  type WorkflowTarget,
+} from './helpers.ts';
 
 const PASSWORD = 'Load-Test-9';
 const CHATFLOW = fileURLToPath(new URL('../fixtures/chatflow.yml', import.meta.url));
@@ -88,7 +98,7 @@ describe('streamload setup against the reference console', () => {
     assert.equal(first.code, 0, first.stderr);
     for (const line of [
       /^✔ admin account created: admin@example\.com \(Admin\)$/m,
-      /^✔ logged in as admin@example\.com \(cookie session with CSRF token\)$/m,
+      /^✔ logged in as admin@example\.com \(cookie session with CSRF token, password sent base64-encoded\)$/m,
       /^✔ model provider langgenius\/openai\/openai → http:\/\/127\.0\.0\.1:\d+$/m,
       /^✔ imported setup_llm \(app [0-9a-f]{8}…, workflow, dsl 0\.4\.0\)$/m,
       /^✔ published setup_llm$/m,
@@ -250,3 +260,173 @@ describe('streamload setup against the reference console', () => {
     assert.doesNotMatch(readFileSync(file, 'utf8'), /app-forgotten/);
   });
 });
+
+/**
+ * A pass-through proxy in front of the console that answers 500 instead of forwarding the requests
+ * `fail` picks: a console that breaks between two steps.
+ */
+async function faultyProxy(upstream: string, fail: (method: string, path: string) => boolean) {
+  const target = new URL(upstream);
+  const server = createServer((req, res) => {
+    if (fail(req.method ?? '', req.url ?? '')) {
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"code": "internal_server_error", "message": "injected by the test", "status": 500}\n');
+      return;
+    }
+    const forwarded = httpRequest(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forwarded.on('error', () => res.destroy());
+    req.pipe(forwarded);
+  });
+  return { url: await listenLocal(server), close: () => closeServer(server) };
+}
+
+/** The apps the console holds, read through a session of our own (the console has no other door). */
+async function consoleApps(url: string): Promise<{ id: string; name: string }[]> {
+  const client = createConsoleClient(url, getGlobalDispatcher());
+  const login = await client.login('admin@example.com', PASSWORD);
+  assert.ok(login.ok, 'test login');
+  const listed = await client.call('GET', '/apps');
+  assert.equal(listed.status, 200);
+  return listed.body?.data;
+}
+
+for (const mode of ['dify-1.13', 'older'] as const) {
+  describe(`setup against the reference console as ${mode === 'older' ? 'an older Dify (plain password, Bearer)' : 'Dify 1.13 (base64 password, CSRF on every call)'}`, () => {
+    let target: WorkflowTarget;
+    let dir: string;
+    before(async () => {
+      target = await startWorkflowTarget(
+        { firstTokenMs: 2, interTokenMs: 1, tokens: [3, 3] },
+        { console: { password: PASSWORD, legacyLogin: mode === 'older' } },
+      );
+      dir = tempDir();
+      writeFileSync(join(dir, 'llm.yml'), WORKFLOW_DSL.replace(/dependencies:\n.*\n.*\n/, ''));
+    });
+    after(() => target.close());
+
+    const setupVia = (console: string, ...args: string[]) =>
+      runCli(
+        [
+          'setup',
+          '--console',
+          console,
+          '--target',
+          target.server.url,
+          '--email',
+          'admin@example.com',
+          ...args,
+        ],
+        {
+          cwd: dir,
+          timeoutMs: 60_000,
+          env: { STREAMLOAD_DIFY_PASSWORD: PASSWORD },
+        },
+      );
+
+    test('a failure between publish and key creation, then a re-run that reuses the app; setup --check and run pass', async () => {
+      const proxy = await faultyProxy(
+        target.server.url,
+        (method, path) => method === 'POST' && /^\/console\/api\/apps\/[^/]+\/api-keys$/.test(path),
+      );
+      let broken: Awaited<ReturnType<typeof setupVia>>;
+      try {
+        broken = await setupVia(proxy.url, '--init-admin', 'Admin', '--dsl', 'llm.yml');
+      } finally {
+        await proxy.close();
+      }
+      assert.equal(broken.code, 2, broken.stderr);
+      assert.match(
+        broken.stdout,
+        mode === 'older'
+          ? /^✔ logged in as admin@example\.com \(token session, plain password, an older Dify\)$/m
+          : /^✔ logged in as admin@example\.com \(cookie session with CSRF token, password sent base64-encoded\)$/m,
+      );
+      assert.match(broken.stdout, /^✔ published setup_llm$/m);
+      assert.match(
+        broken.stderr,
+        /^streamload: API key creation failed \(setup_llm\): 500 internal_server_error: injected by the test\n$/,
+      );
+      const partial = readFileSync(join(dir, 'streamload.yml'), 'utf8');
+      assert.match(partial, /appId: [0-9a-f-]{36}/, 'the app is recorded before the key step');
+      assert.doesNotMatch(partial, /apiKey/);
+
+      const again = await setupVia(target.server.url, '--dsl', 'llm.yml');
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /^✔ setup_llm already imported \(app [0-9a-f]{8}…, llm\.yml unchanged\)$/m);
+      assert.match(again.stdout, /^✔ setup_llm already published$/m);
+      assert.match(again.stdout, /^✔ created an API key for setup_llm/m);
+      const apps = await consoleApps(target.server.url);
+      assert.deepEqual(
+        apps.map((a) => a.name),
+        ['setup_llm'],
+        'no second copy',
+      );
+
+      // A console that fails the check of the saved app: one line, and no second import.
+      const flaky = await faultyProxy(
+        target.server.url,
+        (method, path) => method === 'GET' && /^\/console\/api\/apps\/[^/]+$/.test(path),
+      );
+      let refused: Awaited<ReturnType<typeof setupVia>>;
+      try {
+        refused = await setupVia(flaky.url, '--dsl', 'llm.yml');
+      } finally {
+        await flaky.close();
+      }
+      assert.equal(refused.code, 2);
+      assert.match(
+        refused.stderr,
+        /^streamload: cannot check the saved app setup_llm \([0-9a-f]{8}…\): GET \/apps\/\{id\} → 500 internal_server_error: injected by the test\n$/,
+      );
+      assert.equal((await consoleApps(target.server.url)).length, 1, 'still one app');
+
+      const check = await runCli(['setup', '--check'], { cwd: dir, timeoutMs: 30_000 });
+      assert.equal(check.code, 0, check.stderr);
+      assert.match(check.stdout, /streamload\.yml is valid: 1 app\(s\) answer/);
+      const run = await runCli(
+        ['run', '--iterations', '3', '--users', '1', '--json-summary', '--out', join(dir, 'out')],
+        {
+          cwd: dir,
+          timeoutMs: 90_000,
+        },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal((run.summary as any).totals.requests, 3);
+      assert.equal((run.summary as any).totals.failures, 0);
+    });
+
+    test('a wrong password: one line naming how it was sent, exit 2', async () => {
+      const r = await runCli(
+        [
+          'setup',
+          '--console',
+          target.server.url,
+          '--email',
+          'admin@example.com',
+          '--password',
+          'nope-nope',
+          '--dsl',
+          'llm.yml',
+          '--save',
+          'x.yml',
+        ],
+        { cwd: dir, timeoutMs: 30_000 },
+      );
+      assert.equal(r.code, 2);
+      assert.match(
+        r.stderr,
+        mode === 'older'
+          ? /^streamload: login failed: 401 authentication_failed: Invalid email or password\. \(password sent base64-encoded as Dify ≥ 1\.11 wants, then plain as older Dify wants; wrong --email or --password\?\)\n$/
+          : /^streamload: login failed: 401 authentication_failed: Invalid email or password\. \(password sent base64-encoded, as this Dify wants; wrong --email or --password\?\)\n$/,
+      );
+      assert.doesNotMatch(r.stderr, /turn that option off/);
+    });
+  });
+}

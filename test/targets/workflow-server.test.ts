@@ -48,7 +48,7 @@ describe('workflow server over HTTP', () => {
     return out;
   }
 
-  test("empty workflow streams its lifecycle events and the End's text as text_chunk", async () => {
+  test('Start → End streams as Dify 1.13 does: the End output as text_chunk before Start finishes', async () => {
     const res = await call('/v1/workflows/run', 'app-empty', {
       inputs: { query: 'hi' },
       response_mode: 'streaming',
@@ -61,13 +61,14 @@ describe('workflow server over HTTP', () => {
       [
         'workflow_started',
         'node_started',
+        'text_chunk',
         'node_finished',
         'node_started',
-        'text_chunk',
         'node_finished',
         'workflow_finished',
       ],
     );
+    assert.deepEqual(events[2]?.data, { from_variable_selector: ['1754154032319', 'query'], text: 'hi' });
     assert.deepEqual(events.at(-1)?.data.outputs, { query: 'hi' });
     assert.equal(events.at(-1)?.data.total_steps, 2);
   });
@@ -135,14 +136,15 @@ describe('workflow server over HTTP', () => {
     assert.equal(res.status, 200);
     const events = payloads(res.text);
     const names = events.map((e) => e.event);
-    // The Answer's literal prefix needs no node, so it goes out as soon as the run starts.
-    assert.deepEqual(names.slice(0, 4), ['workflow_started', 'message', 'node_started', 'node_finished']);
+    // The Answer's literal prefix needs no node: Dify sends it once the first node ran, before
+    // that node's node_finished; the verdict (workflow_finished) comes after message_end.
+    assert.deepEqual(names.slice(0, 4), ['workflow_started', 'node_started', 'message', 'node_finished']);
     assert.deepEqual(names.slice(-5), [
       'node_finished',
       'node_started',
       'node_finished',
-      'workflow_finished',
       'message_end',
+      'workflow_finished',
     ]);
     assert.ok(!names.includes('text_chunk'), 'a chatflow streams through message events only');
     const messages = events.filter((e) => e.event === 'message');
@@ -152,7 +154,7 @@ describe('workflow server over HTTP', () => {
     const finished = events.find((e) => e.event === 'workflow_finished') as Record<string, any>;
     assert.equal(finished.data.status, 'succeeded');
     assert.equal(finished.data.outputs.answer, answer);
-    const end = events.at(-1) as Record<string, any>;
+    const end = events.at(-2) as Record<string, any>;
     assert.equal(end.id, messages[0]?.id);
     assert.equal(end.metadata.usage.completion_tokens, 3);
     assert.ok(events.every((e) => typeof e.conversation_id === 'string' && e.task_id === events[0]?.task_id));

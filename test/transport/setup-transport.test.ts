@@ -106,7 +106,10 @@ describe('setup through a forward proxy (tinyproxy)', () => {
       certs.ca,
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^✔ logged in as admin@example\.com \(cookie session with CSRF token\)$/m);
+    assert.match(
+      r.stdout,
+      /^✔ logged in as admin@example\.com \(cookie session with CSRF token, password sent base64-encoded\)$/m,
+    );
     assert.match(r.stdout, /^✔ key of chatflow_test works \(GET \/v1\/parameters → 200\)$/m);
     const opened = tunnels();
     assert.ok(opened >= 1, proxy.log());

@@ -48,11 +48,13 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
   );
   action(cmd, async (userClasses: string[]) => {
     const { resolveRunConfig } = await import('../../run-config/resolve.ts');
+    const { credentialSources } = await import('../../run-config/sources.ts');
     const flags = withUserClasses(typedFlags(cmd), userClasses);
     // `streamload setup` leaves ./streamload.yml: a plain `streamload run` in that folder uses it.
     const found = flags.config === undefined && existsSync(resolve(state.cwd, AUTO_CONFIG));
     if (found) flags.config = AUTO_CONFIG;
-    const config = resolveRunConfig({ flags, env: state.env, cwd: state.cwd, alsoInFile: WEB_OPTIONS });
+    const sources = { flags, env: state.env, cwd: state.cwd, alsoInFile: WEB_OPTIONS };
+    const config = resolveRunConfig(sources);
     if (flags.list === true) {
       const { loadRunScenario } = await import('../../engine/scenario/load.ts');
       const { describeUsers } = await import('../../engine/scenario/user-classes.ts');
@@ -65,6 +67,9 @@ Exit codes: 0 success, 1 a threshold failed, 2 bad usage or config (or the prefl
     if (processes !== undefined && processes !== '1') refuseSegmentOptions(config, '--processes');
     const log = config.jsonSummary ? state.stderr : state.stdout;
     if (found) log.write(`config: ./${AUTO_CONFIG} (found in this folder; --config FILE chooses another)\n`);
+    // Which of flags > env > config file gave each credential (never its value): a key from a
+    // forgotten ./streamload.yml or a stale env variable is seen before it fails a preflight.
+    for (const line of credentialSources(sources, config)) log.write(`${line}\n`);
     if (config.repeat > 1) {
       if (flags.web === true)
         throw new UsageError('--repeat: not with --web (run the repeats without the live UI)');

@@ -5,14 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { sendJson } from '../../util/http-server.ts';
 import type { RouteCall } from '../shared/router.ts';
 import { type ChatflowApp, type ModelApp, startVariables } from './app.ts';
 import type { AppContext, Served } from './app-context.ts';
 import { validateInputs } from './inputs.ts';
 import { LlmError } from './llm-client.ts';
 import type { NodeServices } from './nodes/types.ts';
-import { difyError } from './responses.ts';
+import { difyError, sendBlocking } from './responses.ts';
 import { NO_OUTPUT, runWorkflow } from './runner.ts';
 import { VariablePool } from './variable-pool.ts';
 import { wrongRoute } from './workflow-routes.ts';
@@ -43,14 +42,23 @@ export function createChatRoutes(ctx: AppContext) {
     };
   }
 
+  /** `metadata.usage` with the fields Dify 1.13 sends (prices as decimal strings). */
   function usageOf(promptTokens: number, completionTokens: number) {
     return {
       prompt_tokens: promptTokens,
+      prompt_unit_price: '0.0',
+      prompt_price_unit: '0.0',
+      prompt_price: '0.0',
       completion_tokens: completionTokens,
+      completion_unit_price: '0.0',
+      completion_price_unit: '0.0',
+      completion_price: '0.0',
       total_tokens: promptTokens + completionTokens,
-      total_price: '0',
+      total_price: '0.0',
       currency: 'USD',
-      latency: 0,
+      latency: 0.0,
+      time_to_first_token: 0.0,
+      time_to_generate: 0.0,
     };
   }
 
@@ -74,20 +82,41 @@ export function createChatRoutes(ctx: AppContext) {
       workflow_run_id: run.id,
     };
     const sink = turn.streaming ? streamSink(res, envelope) : undefined;
-    await runWorkflow(app, run, services, sink ?? NO_OUTPUT, turn);
-    const usage = usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
+    // Dify 1.13: message and message_end carry no workflow_run_id at the top level.
+    const output =
+      sink === undefined
+        ? NO_OUTPUT
+        : {
+            emit: (event: string, fields: Record<string, unknown>) =>
+              sink.emit(event, event === 'message' ? { ...fields, workflow_run_id: undefined } : fields),
+            drained: () => sink.drained(),
+          };
+    const usage = () => usageOf(run.totalTokens - run.completionTokens, run.completionTokens);
+    await runWorkflow(app, run, services, output, {
+      ...turn,
+      // A chatflow that answered: message_end, then workflow_finished with the verdict.
+      beforeWorkflowFinished: () => {
+        if (run.status === 'succeeded')
+          sink?.emit('message_end', {
+            id: turn.messageId,
+            workflow_run_id: undefined,
+            metadata: { annotation_reply: null, retriever_resources: [], usage: usage() },
+            files: [],
+          });
+      },
+    });
     const failed = run.status !== 'succeeded';
     if (failed) stats.failed++;
     // Dify: a failed chatflow sends workflow_finished{failed} and then an error event (blocking: an HTTP error).
     if (sink === undefined) {
       if (failed) return difyError(res, 400, 'invalid_param', `Run failed: ${run.error ?? run.status}`);
-      return sendJson(res, 200, {
+      return sendBlocking(res, {
         event: 'message',
         ...envelope,
         id: turn.messageId,
         mode: 'advanced-chat',
         answer: (run.outputs as { answer?: string } | null)?.answer ?? '',
-        metadata: { usage, retriever_resources: [] },
+        metadata: { usage: usage(), retriever_resources: [] },
       });
     }
     if (failed)
@@ -95,12 +124,6 @@ export function createChatRoutes(ctx: AppContext) {
         code: 'invalid_param',
         status: 400,
         message: `Run failed: ${run.error ?? run.status}`,
-      });
-    else
-      sink.emit('message_end', {
-        id: turn.messageId,
-        metadata: { usage, retriever_resources: [] },
-        files: [],
       });
     sink.end();
   }
@@ -169,7 +192,7 @@ export function createChatRoutes(ctx: AppContext) {
       if (agent) thought(1, result.text);
       const usage = usageOf(result.promptTokens, result.completionTokens);
       if (sink === undefined) {
-        return sendJson(res, 200, {
+        return sendBlocking(res, {
           event: 'message',
           ...envelope,
           mode: app.mode,

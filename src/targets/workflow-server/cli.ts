@@ -30,6 +30,7 @@ interface ServeWorkflowFlags {
   httpAllow: string[];
   httpMockBody?: string;
   retrievalMs?: number;
+  consoleLegacyLogin?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -100,6 +101,11 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
       'latency of the mock knowledge retrieval (knowledge-retrieval nodes)',
       nonNegativeNumber('--retrieval-ms'),
     )
+    .option(
+      '--console-legacy-login',
+      'the console logs in as Dify before 1.11: plain password, tokens in the login body, no CSRF ' +
+        '(default: as Dify 1.13, base64 password, cookies, X-CSRF-Token on every call)',
+    )
     .addHelpText(
       'after',
       '\nBuilt-in apps (API keys):\n' +
@@ -110,6 +116,10 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
         'Counters: GET /_mock/stats.',
     )
     .action(async (flags: ServeWorkflowFlags) => {
+      if (flags.consoleLegacyLogin === true && flags.consolePassword === undefined)
+        throw new UsageError(
+          '--console-legacy-login: needs --console-password (the console is off without it)',
+        );
       const tokens = flags.tokens === undefined ? undefined : parseTokenRange(flags.tokens);
       if (flags.tokens !== undefined && tokens === undefined)
         throw new UsageError(`--tokens: expected N or A-B, got "${flags.tokens}"`);
@@ -140,7 +150,14 @@ export function registerServeWorkflow(serve: Command, processIo: () => ServeIo):
         ...(flags.llmApiKey === undefined ? {} : { llmApiKey: flags.llmApiKey }),
         apps,
         ...(flags.pingInterval === undefined ? {} : { pingIntervalMs: flags.pingInterval }),
-        ...(flags.consolePassword === undefined ? {} : { console: { password: flags.consolePassword } }),
+        ...(flags.consolePassword === undefined
+          ? {}
+          : {
+              console: {
+                password: flags.consolePassword,
+                legacyLogin: flags.consoleLegacyLogin === true,
+              },
+            }),
         http: {
           ...DEFAULT_HTTP_POLICY,
           allow: flags.httpAllow.map((h) => h.toLowerCase()),

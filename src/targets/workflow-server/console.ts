@@ -1,7 +1,8 @@
 /**
  * The console API subset that sets up a load test (`serve workflow --console-password P`): first-run
- * setup, login with Dify's current cookie session (access, refresh and CSRF cookies; every non-GET
- * call needs `X-CSRF-Token`), DSL imports, publish, app API keys, OpenAI-compatible provider
+ * setup, login as Dify 1.13 does it (the password base64-encoded; access, refresh and CSRF cookies;
+ * every authenticated call, GET included, needs `X-CSRF-Token`) or, with `legacyLogin`, as older
+ * Dify did (plain password, tokens in the login body, Bearer), DSL imports, publish, app API keys, OpenAI-compatible provider
  * credentials and marketplace plugin installs (answered as already installed). It lets
  * `streamload setup` be tested end to end. Everything lives in memory for the server's lifetime.
  */
@@ -44,6 +45,11 @@ interface PendingImport {
 export interface ConsoleOptions {
   /** The admin password `POST /setup` must use: only whoever started the server can claim it. */
   readonly password: string;
+  /**
+   * Log in as Dify before 1.11 did: the password plain, the tokens in the login body, sent back as
+   * `Authorization: Bearer` without CSRF. Off: Dify 1.13 (base64 password, cookies, CSRF on every call).
+   */
+  readonly legacyLogin?: boolean;
 }
 
 export interface ConsoleApi {
@@ -56,6 +62,23 @@ export interface ConsoleApi {
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
+/** The CSRF "token" of a legacy (Bearer) session: none is checked. */
+const LEGACY = Symbol('legacy session');
+
+/**
+ * The login password as Dify 1.13 reads it (`libs/encryption.py`): base64 of UTF-8 text, or
+ * undefined, which Dify answers with `Invalid encrypted data`.
+ */
+function decodeBase64Password(field: unknown): string | undefined {
+  if (typeof field !== 'string' || field.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(field))
+    return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(field, 'base64'));
+  } catch {
+    return undefined;
+  }
+}
+
 function newer(version: string, than: string): boolean {
   const a = version.split('.').map(Number);
   const b = than.split('.').map(Number);
@@ -66,7 +89,7 @@ function newer(version: string, than: string): boolean {
 export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
   let admin: { id: string; email: string; name: string; password: string; setupAt: number } | undefined;
   /** access token → CSRF token of that session. */
-  const sessions = new Map<string, string>();
+  const sessions = new Map<string, string | typeof LEGACY>();
   const apps = new Map<string, ConsoleApp>();
   const keys = new Map<string, ConsoleApp>();
   const pending = new Map<string, PendingImport>();
@@ -116,16 +139,25 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     });
   }
 
-  /** The session of a request (cookie, or Bearer for older clients), or undefined after answering 401. */
+  /**
+   * The session of a request, or undefined after answering Dify 1.13's 401s: no credentials
+   * `Invalid Authorization token.`, an unknown token `Invalid token.`, and, for every method, a
+   * CSRF header that is missing or differs from the csrf_token cookie (Bearer alone included).
+   * The legacy session is a Bearer token with no CSRF at all.
+   */
   function authorized(req: IncomingMessage, res: ServerResponse): true | undefined {
     const cookies = parseCookieHeader(req.headers.cookie);
     const token = cookies.access_token ?? bearerToken(req);
-    const csrf = token === undefined ? undefined : sessions.get(token);
-    if (csrf === undefined) {
-      difyError(res, 401, 'unauthorized', 'Unauthorized.');
+    if (token === undefined) {
+      difyError(res, 401, 'unauthorized', 'Invalid Authorization token.');
       return undefined;
     }
-    if (req.method !== 'GET' && (req.headers['x-csrf-token'] !== csrf || cookies.csrf_token !== csrf)) {
+    const csrf = sessions.get(token);
+    if (csrf === undefined) {
+      difyError(res, 401, 'unauthorized', 'Invalid token.');
+      return undefined;
+    }
+    if (csrf !== LEGACY && (req.headers['x-csrf-token'] !== csrf || cookies.csrf_token !== csrf)) {
       difyError(res, 401, 'unauthorized', 'CSRF token is missing or invalid.');
       return undefined;
     }
@@ -159,9 +191,18 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
 
   function login({ res, body }: Call) {
     if (admin === undefined) return difyError(res, 401, 'not_setup', 'Dify has not been set up yet.');
-    if (body.email !== admin.email || body.password !== admin.password)
+    const password = options.legacyLogin ? body.password : decodeBase64Password(body.password);
+    if (password === undefined) return difyError(res, 401, 'authentication_failed', 'Invalid encrypted data');
+    if (body.email !== admin.email || password !== admin.password)
       return difyError(res, 401, 'authentication_failed', 'Invalid email or password.');
     const access = randomBytes(24).toString('hex');
+    if (options.legacyLogin) {
+      sessions.set(access, LEGACY);
+      return sendJson(res, 200, {
+        result: 'success',
+        data: { access_token: access, refresh_token: randomBytes(24).toString('hex') },
+      });
+    }
     const csrf = randomBytes(24).toString('hex');
     sessions.set(access, csrf);
     const attrs = 'Path=/; SameSite=Lax';
@@ -267,6 +308,10 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
     .route('GET', '/console/api/apps/imports/:id/check-dependencies', ({ res }) =>
       sendJson(res, 200, { leaked_dependencies: [] }),
     )
+    .route('GET', '/console/api/apps', ({ res }) => {
+      const data = [...apps.values()].map(appJson);
+      sendJson(res, 200, { page: 1, limit: data.length, total: data.length, has_more: false, data });
+    })
     .route(
       'GET',
       '/console/api/apps/:id',
@@ -277,7 +322,8 @@ export function createConsoleApi(options: ConsoleOptions): ConsoleApi {
       '/console/api/apps/:id/workflows/publish',
       onApp((res, entry) => {
         entry.published = true;
-        sendJson(res, 201, { result: 'success', created_at: seconds() });
+        // Dify 1.13 answers 200 here (not 201).
+        sendJson(res, 200, { result: 'success', created_at: seconds() });
       }),
       json,
     )

@@ -1,12 +1,58 @@
 /** Dify-shaped answers shared by the Service API and console routes: error bodies, refusals, `GET /v1/parameters`. */
-import type { ServerResponse } from 'node:http';
-import { sendJson } from '../../util/http-server.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Refusals } from '../shared/router.ts';
 import { type App, startVariables } from './app.ts';
+import { pythonJson } from './dify-json.ts';
+
+/** The Dify release whose answers this server copies (its recorded bytes are in test/fixtures/dify-1.13/). */
+export const DIFY_VERSION = '1.13.2';
+
+/**
+ * The headers Dify 1.13 puts on every answer; the Service API (`/v1`) also allows any origin.
+ * Set before routing, so every answer (errors and refusals included) carries them.
+ */
+export function setDifyHeaders(req: IncomingMessage, res: ServerResponse): void {
+  if (req.url?.startsWith('/v1/') === true) {
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'X-Env, X-Trace-Id, X-Version');
+  }
+  res.setHeader('x-version', DIFY_VERSION);
+  res.setHeader('x-env', 'PRODUCTION');
+  res.setHeader('vary', 'Cookie');
+}
+
+/**
+ * A Flask-RESTx answer as Dify writes it: Python's JSON separators, a final newline, plain
+ * `application/json` (errors, `/v1/parameters`, `/v1/info`, console answers).
+ */
+export function sendRestx(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = `${pythonJson(body)}\n`;
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** A blocking run's answer as Dify writes it: Python's separators, `charset=utf-8`, no final newline. */
+export function sendBlocking(res: ServerResponse, body: unknown): void {
+  const text = pythonJson(body);
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
 
 /** Dify's error body `{code, message, status}` (401 adds its WWW-Authenticate). */
 export function difyError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(
+  sendRestx(
     res,
     status,
     { code, message, status },

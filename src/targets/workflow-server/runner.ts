@@ -48,6 +48,8 @@ export interface ChatTurn {
   readonly query: string;
   readonly conversationId: string;
   readonly messageId: string;
+  /** Dify 1.13 ends a chatflow's stream with message_end and then workflow_finished: called between. */
+  readonly beforeWorkflowFinished?: () => void;
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -145,10 +147,10 @@ export async function runWorkflow(
         const text = pool.get([node.id, 'answer']);
         if (typeof text === 'string' && text !== '') message(text, [node.id, 'answer']);
       }
-      if (node.type === 'end') {
-        Object.assign(endOutputs, pool.nodeOutputs(node.id));
-        if (!silent) endText(node, pool, app, emit);
-      }
+      if (node.type === 'end') Object.assign(endOutputs, pool.nodeOutputs(node.id));
+      // Dify 1.13: a workflow's End outputs stream as text_chunk as soon as the node that made them
+      // finished, before its node_finished (an LLM's text already streamed delta by delta).
+      if (!silent && round === undefined) endText(node, pool, app, emit);
       answers?.flush();
     },
     text(node, delta, round) {
@@ -199,11 +201,13 @@ export async function runWorkflow(
   if (run.abort.signal.aborted) run.status = 'stopped';
   else if (run.status === 'running') {
     run.status = 'succeeded';
-    run.outputs = answers === undefined ? endOutputs : { answer: answered };
+    run.outputs = answers === undefined ? endOutputs : { answer: answered, files: [] };
   }
   run.finishedAt = seconds();
   run.elapsedTime = (performance.now() - started) / 1000;
   if (silent) return;
+  // A chatflow that answered sends message_end before workflow_finished (Dify 1.13's order).
+  chat?.beforeWorkflowFinished?.();
   emit('workflow_finished', {
     data: {
       id: run.id,
@@ -224,8 +228,9 @@ export async function runWorkflow(
 }
 
 /**
- * A workflow's End streams its text outputs as `text_chunk` (Dify sends an End's output even
- * when no LLM made it); an LLM's text was already streamed delta by delta, so it is not repeated.
+ * A workflow's End outputs that `node` made, streamed as `text_chunk` the moment it finished (Dify
+ * sends an End's output even when no LLM made it); an LLM's text was already streamed delta by
+ * delta, so it is not repeated.
  */
 function endText(
   node: WorkflowNode,
@@ -233,14 +238,32 @@ function endText(
   app: GraphApp,
   emit: (e: string, f: Record<string, unknown>) => void,
 ) {
-  if (app.mode !== 'workflow') return;
-  for (const output of (node.config as EndConfig).outputs) {
-    const source = app.graph.nodes.get(output.selector[0] as string);
-    if (source?.type === 'llm' && source.parentId === null) continue;
-    const value = pool.get(output.selector);
+  if (app.mode !== 'workflow' || (node.type === 'llm' && node.parentId === null)) return;
+  for (const selector of endSelectorsOf(app).get(node.id) ?? []) {
+    const value = pool.get(selector);
     if (typeof value === 'string' && value !== '')
-      emit('text_chunk', { data: { text: value, from_variable_selector: [...output.selector] } });
+      emit('text_chunk', { data: { from_variable_selector: [...selector], text: value } });
   }
+}
+
+const endSelectors = new WeakMap<GraphApp, Map<string, (readonly string[])[]>>();
+
+/** The End outputs of a workflow by the node that makes them (computed once per app). */
+function endSelectorsOf(app: GraphApp): Map<string, (readonly string[])[]> {
+  let bySource = endSelectors.get(app);
+  if (bySource !== undefined) return bySource;
+  bySource = new Map();
+  for (const n of app.graph.nodes.values()) {
+    if (n.type !== 'end' || n.parentId !== null) continue;
+    for (const output of (n.config as EndConfig).outputs) {
+      const source = output.selector[0] as string;
+      const list = bySource.get(source) ?? [];
+      list.push(output.selector);
+      bySource.set(source, list);
+    }
+  }
+  endSelectors.set(app, bySource);
+  return bySource;
 }
 
 /** Nodes after which an Answer is not known to come next: branches, and containers (their own Answers go first). */

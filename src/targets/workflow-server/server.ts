@@ -15,7 +15,7 @@ import { createLlmClient } from './llm-client.ts';
 import { type CodeLimits, createCodeRunner, DEFAULT_CODE_LIMITS } from './nodes/code-runner.ts';
 import { DEFAULT_HTTP_POLICY } from './nodes/http-request.ts';
 import type { HttpPolicy, NodeServices } from './nodes/types.ts';
-import { difyError, difyRefusals, parametersOf } from './responses.ts';
+import { difyError, difyRefusals, parametersOf, sendRestx, setDifyHeaders } from './responses.ts';
 import { createRunStore } from './run-store.ts';
 import { newRun } from './runner.ts';
 import { createSseSink } from './sse-sink.ts';
@@ -110,9 +110,9 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
   };
 
   const serviceApi = createRouter<Served>({ ...DIFY_REFUSALS, guard: authorize })
-    .route('GET', '/v1/parameters', ({ res, context }) => sendJson(res, 200, parametersOf(context.app)))
+    .route('GET', '/v1/parameters', ({ res, context }) => sendRestx(res, 200, parametersOf(context.app)))
     .route('GET', '/v1/info', ({ res, context: { app } }) =>
-      sendJson(res, 200, {
+      sendRestx(res, 200, {
         name: app.name,
         description: app.description,
         tags: [],
@@ -139,6 +139,7 @@ export async function startWorkflowServer(options: WorkflowServerOptions): Promi
   const target = await serveTarget(
     (req, res) => {
       stats.requests++;
+      setDifyHeaders(req, res);
       return root.handle(req, res);
     },
     (res, error) => difyError(res, 500, 'internal_server_error', `Internal Server Error: ${String(error)}`),

@@ -21,7 +21,7 @@ function fakeResponse() {
   return res;
 }
 
-test('each event is one SSE block carrying the envelope; the counters count streams and events', () => {
+test('a ping at once, then each event as one SSE block carrying the envelope, keys sorted; the counters count', () => {
   const res = fakeResponse();
   const counters = { streams: 0, events: 0 };
   const sink = createSseSink(
@@ -31,8 +31,13 @@ test('each event is one SSE block carrying the envelope; the counters count stre
   );
   sink.emit('text_chunk', { data: { text: 'hi' } });
   sink.end();
-  assert.deepEqual(res.written, ['data: {"event":"text_chunk","task_id":"t","data":{"text":"hi"}}\n\n']);
-  assert.deepEqual(counters, { streams: 1, events: 1 });
+  sink.emit('node_started', { data: { title: 'End', id: 'n' } });
+  assert.deepEqual(res.written, [
+    'event: ping\n\n',
+    'data: {"data":{"text":"hi"},"event":"text_chunk","task_id":"t"}\n\n',
+    'data: {"data":{"agent_strategy":null,"extras":{},"id":"n","inputs":null,"inputs_truncated":false,"iteration_id":null,"loop_id":null,"predecessor_node_id":null,"title":"End"},"event":"node_started","task_id":"t"}\n\n',
+  ]);
+  assert.deepEqual(counters, { streams: 1, events: 2 });
   assert.equal(res.ended, true);
 });
 

@@ -3,12 +3,11 @@
  * detail (`GET /v1/workflows/run/:id`) and stopping a task (`POST …/:task_id/stop`).
  */
 import type { ServerResponse } from 'node:http';
-import { sendJson } from '../../util/http-server.ts';
 import type { RouteCall } from '../shared/router.ts';
 import { isGraphApp, startVariables } from './app.ts';
 import type { AppContext, Served } from './app-context.ts';
 import { validateInputs } from './inputs.ts';
-import { difyError } from './responses.ts';
+import { difyError, sendBlocking, sendRestx } from './responses.ts';
 import { NO_OUTPUT, type RunRecord, runWorkflow } from './runner.ts';
 
 const WRONG_ROUTE = 'Please check if your app mode matches the right API route.';
@@ -30,7 +29,7 @@ export function createWorkflowRoutes(ctx: AppContext) {
     if (mode === 'blocking') {
       await runWorkflow(app, record, services, NO_OUTPUT);
       if (record.status === 'failed') stats.failed++;
-      return sendJson(res, 200, {
+      return sendBlocking(res, {
         task_id: record.taskId,
         workflow_run_id: record.id,
         data: runDetail(record, false),
@@ -49,14 +48,14 @@ export function createWorkflowRoutes(ctx: AppContext) {
     }
     const record = runs.byId(params.id as string);
     if (record === undefined) difyError(res, 404, 'not_found', 'Workflow run not found.');
-    else sendJson(res, 200, runDetail(record, true));
+    else sendRestx(res, 200, runDetail(record, true));
   }
 
   /** Stops a running task (workflow or chatflow); Dify answers success for an unknown or finished one. */
   function stop({ res, params }: RouteCall<Served>): void {
     const record = runs.byTask(params.id as string);
     if (record !== undefined && record.status === 'running') record.abort.abort();
-    sendJson(res, 200, { result: 'success' });
+    sendRestx(res, 200, { result: 'success' });
   }
 
   return { run, detail, stop };
