@@ -68,7 +68,8 @@ const expand = (args: string[], env: Record<string, string>): string[] =>
   );
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
-const env = { STREAMLOAD_WEB_TOKEN: 'x', STREAMLOAD_MASTER_TOKEN: 'y' };
+// As deploy/README.md makes them (openssl rand -hex 16): a non-loopback web token needs 16 characters.
+const env = { STREAMLOAD_WEB_TOKEN: '0123456789abcdef0123456789abcdef', STREAMLOAD_MASTER_TOKEN: 'y' };
 
 test('kinds and names: ConfigMap, master Deployment + Service, workers Indexed Job', () => {
   assert.deepEqual(live.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.name}`).sort(), [
