@@ -60,7 +60,11 @@ describe('Dify fixtures give the outputs Dify documents for them', () => {
   };
   const chat = async (key: string, query: string) => {
     const events = await stream(key, '/v1/chat-messages', { inputs: {}, query });
-    assert.equal(events.at(-1)?.event, 'message_end');
+    // Dify 1.13: message_end, then workflow_finished with the verdict.
+    assert.deepEqual(
+      events.slice(-2).map((e) => e.event),
+      ['message_end', 'workflow_finished'],
+    );
     return events
       .filter((e) => e.event === 'message')
       .map((e) => e.answer)

@@ -129,16 +129,21 @@ export async function runWorkflow(
         })
       : undefined;
 
+  // Dify 1.13 starts a chatflow's answer stream with the Start node: its first `message` comes after
+  // Start's node_started, before its node_finished (never before the graph ran).
+  const flush = () => {
+    if (finished.has(app.graph.startId)) answers?.flush();
+  };
   const listener: GraphListener = {
     launched(node) {
       launched.add(node.id);
       if (node.type === 'answer') answers?.activate(node.id);
-      answers?.flush();
+      flush();
     },
     skipped(node) {
       skipped.add(node.id);
       if (node.type === 'answer') answers?.skip(node.id);
-      answers?.flush();
+      flush();
     },
     finished(node, round) {
       if (round === undefined) finished.add(node.id);
@@ -151,7 +156,7 @@ export async function runWorkflow(
       // Dify 1.13: a workflow's End outputs stream as text_chunk as soon as the node that made them
       // finished, before its node_finished (an LLM's text already streamed delta by delta).
       if (!silent && round === undefined) endText(node, pool, app, emit);
-      answers?.flush();
+      flush();
     },
     text(node, delta, round) {
       // A workflow streams its (top-level) LLMs' text; a chatflow only through its Answer nodes.
@@ -174,7 +179,7 @@ export async function runWorkflow(
         created_at: run.createdAt,
       },
     });
-  answers?.flush();
+  flush();
   const totals: GraphTotals = { steps: 0, promptTokens: 0, completionTokens: 0 };
   try {
     await runGraph(
