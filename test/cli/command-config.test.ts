@@ -168,6 +168,18 @@ test("serve llm: port, key and faults from the file; the client's STREAMLOAD_API
   assert.equal(fromEnv.seen, 401, fromEnv.stderr);
 });
 
+test("run's embedded targets (a child over IPC) read no STREAMLOAD_* env of the user's", async () => {
+  const r = await runCli(
+    ['run', '--users', '1', '--run-time', '2s', '--out', join(dir, 'embedded'), '--json-summary'],
+    {
+      timeoutMs: 120_000,
+      env: { STREAMLOAD_LLM_URL: 'http://127.0.0.1:9', STREAMLOAD_TOKENS: '0', STREAMLOAD_HOST: '0.0.0.0' },
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((r.summary?.totals?.requests ?? 0) > 0, r.stdout);
+});
+
 test('serve workflow: port, console and the embedded mock from the file; a bad value names file:line', async () => {
   const file = configFile('serve-workflow.yml', [
     'port: 0',

@@ -30,7 +30,12 @@ export function register(program: Command, cli: CliContext): void {
     const cmd = addConfigOption(addOptions(serve.command(name).description(description), table));
     cmd.addHelpText('after', help);
     cli.action(cmd, async () => {
-      await start(resolveOwnOptions(table, typedFlags(cmd), cli.state), serveIo());
+      const io = serveIo();
+      // Started by a parent (`run`'s embedded targets), the target takes only the flags it was
+      // given: the STREAMLOAD_* env it inherits is the user's, for the client (a STREAMLOAD_HOST
+      // or STREAMLOAD_LLM_URL meant for another target must not move or open this one).
+      const where = io.parent === undefined ? cli.state : { env: {}, cwd: cli.state.cwd };
+      await start(resolveOwnOptions(table, typedFlags(cmd), where), io);
       return undefined;
     });
   };
