@@ -14,8 +14,11 @@ import { MASTER_OPTIONS, WORKER_OPTIONS } from '../distributed/master-options.ts
 import { REACH_OPTIONS } from '../engine/transport-options.ts';
 import { FIND_LIMIT_OPTIONS } from '../find-limit/options.ts';
 import { memoryState } from '../global-state.ts';
+import { COMPARE_OPTIONS } from '../report/compare-options.ts';
 import { MERGE_OPTIONS, REPORT_COMMAND_OPTIONS } from '../report/options.ts';
 import { SETUP_OPTIONS } from '../setup/options.ts';
+import { SERVE_LLM_OPTIONS } from '../targets/mock-llm/serve-options.ts';
+import { SERVE_WORKFLOW_OPTIONS } from '../targets/workflow-server/serve-options.ts';
 import { WEB_OPTIONS } from '../web/options.ts';
 import { givenOwnOptions } from './command-options.ts';
 import { buildProgram } from './main.ts';
@@ -41,6 +44,21 @@ const COMMAND_TABLES: Readonly<Record<string, readonly OptionTable[]>> = {
   report: [REPORT_COMMAND_OPTIONS],
   merge: [MERGE_OPTIONS],
   setup: [SETUP_OPTIONS, REACH_OPTIONS],
+  'serve llm': [SERVE_LLM_OPTIONS],
+  'serve workflow': [SERVE_WORKFLOW_OPTIONS],
+  compare: [COMPARE_OPTIONS],
+};
+
+/**
+ * `run`'s variables that mean something else to these commands: the servers are child processes
+ * inheriting the user's env, where STREAMLOAD_API_KEY is the client's key and STREAMLOAD_SEED the
+ * client's seed; STREAMLOAD_FORMAT is run's list of report files, not compare's one output.
+ */
+const CLIENT_ENV = new Set(['STREAMLOAD_API_KEY', 'STREAMLOAD_SEED', 'STREAMLOAD_FORMAT']);
+const FOREIGN_ENV: Readonly<Record<string, ReadonlySet<string>>> = {
+  'serve llm': CLIENT_ENV,
+  'serve workflow': CLIENT_ENV,
+  compare: new Set(['STREAMLOAD_FORMAT']),
 };
 
 for (const [path, tables] of Object.entries(COMMAND_TABLES)) {
@@ -61,6 +79,7 @@ for (const [path, tables] of Object.entries(COMMAND_TABLES)) {
           assert.deepEqual(given[name], value, `${path}: config file key ${key}`);
         }
         const variable = envOf(name, entry);
+        assert.ok(!FOREIGN_ENV[path]?.has(variable), `${path} ${flag} must not read ${variable}`);
         const fromEnv = givenOwnOptions(table, {}, { env: { [variable]: example }, cwd: dir });
         assert.deepEqual(fromEnv[name], value, `${path}: ${variable}`);
       });

@@ -66,14 +66,20 @@ export type ValueOf<O> = O extends Option<infer T, infer D, infer _C> ? T | Extr
 /** Every option's resolved value under its name. */
 export type ValuesOf<Table extends OptionTable> = { readonly [K in keyof Table]: ValueOf<Table[K]> };
 
+/**
+ * Where a camelCase name starts a word: a capital, or a status code after a letter (`fail500` →
+ * `--fail-500`, as commander reads it back to `fail500`); a version stays (`http2` → `--http2`).
+ */
+const WORD = /[A-Z]|(?<=[a-z])\d{3}(?!\d)/g;
+
 /** `runTime` → `--run-time`. */
 export function flagOf(name: string): string {
-  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `--${name.replace(WORD, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The env variable of an option: apiKey → STREAMLOAD_API_KEY. */
 export function envName(name: string): string {
-  return `STREAMLOAD_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+  return `STREAMLOAD_${name.replace(WORD, (c) => `_${c}`).toUpperCase()}`;
 }
 
 /** The env variable of a table's option: its own, else envName. */

@@ -1,19 +1,12 @@
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../../errors.ts';
+import { COMPARE_OPTIONS } from '../../report/compare-options.ts';
 import type { CompareSide } from '../../report/compare-types.ts';
+import { addConfigOption, addOptions, resolveOwnOptions } from '../command-options.ts';
 import type { CliContext } from '../context.ts';
 import { runJsonFiles } from '../run-json-files.ts';
-
-const FORMATS = ['txt', 'md', 'json'] as const;
-
-interface CompareFlags {
-  readonly vs?: string[];
-  readonly format: string;
-  readonly tolerance: string;
-  readonly seed: string;
-  readonly force?: boolean;
-}
+import { typedFlags } from '../run-options.ts';
 
 /** A short name for a side: its folder (`out/run.json` → `out`), or the parent of its repeats. */
 function sideName(inputs: readonly string[], files: readonly string[]): string {
@@ -34,15 +27,6 @@ export function register(program: Command, { state, action }: CliContext): void 
       '<runs...>',
       'BASE CAND (each a run.json, or a folder of repeats), or BASE... --vs CAND... for several files a side',
     )
-    .option('--vs <runs...>', 'the candidate runs; every positional run is then a base run')
-    .option('--format <txt|md|json>', 'output format', 'txt')
-    .option(
-      '--tolerance <list>',
-      'practical threshold: default relative and per metric, e.g. 5%,ttft.p95=10%,request_duration.p99=50ms',
-      '5%',
-    )
-    .option('--seed <n>', 'seed of the bootstrap (the same seed repeats the same verdicts)', '1')
-    .option('--force', 'compare runs of different protocols or scenarios anyway')
     .addHelpText(
       'after',
       `
@@ -58,15 +42,12 @@ Examples:
 Exit codes: 0 no regression, 1 a regression, 2 bad input (not a run.json, missing histograms,
 different protocols or scenarios without --force).`,
     );
-  action(cmd, async (runs: string[], flags: CompareFlags) => {
-    if (!(FORMATS as readonly string[]).includes(flags.format))
-      throw new UsageError(`--format: expected txt, md or json, got "${flags.format}"`);
-    const seed = Number(flags.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new UsageError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+  addConfigOption(addOptions(cmd, COMPARE_OPTIONS));
+  action(cmd, async (runs: string[]) => {
+    const flags = resolveOwnOptions(COMPARE_OPTIONS, typedFlags(cmd), state);
     const [baseInputs, candidateInputs] =
-      flags.vs === undefined ? [runs.slice(0, 1), runs.slice(1)] : [runs, flags.vs];
-    if (flags.vs === undefined && runs.length !== 2)
+      flags.vs === null ? [runs.slice(0, 1), runs.slice(1)] : [runs, [...flags.vs]];
+    if (flags.vs === null && runs.length !== 2)
       throw new UsageError(
         `compare: expected BASE CAND, or BASE... --vs CAND... for several runs a side; got ${runs.length} run argument(s)`,
       );
@@ -90,14 +71,14 @@ different protocols or scenarios without --force).`,
       side(names[0]!, baseFiles),
       side(names[1]!, candidateFiles),
     ]);
-    const options = { tolerance, tolerances, seed, resamples: 1000, force: flags.force === true };
+    const options = { tolerance, tolerances, seed: flags.seed, resamples: 1000, force: flags.force };
     const comparison = compareSides(base, candidate, options);
     const unknown = unknownToleranceKeys(comparison, options);
     if (unknown.length > 0)
       throw new UsageError(
         `--tolerance: no compared metric is named ${unknown.map((k) => `"${k}"`).join(', ')}`,
       );
-    state.stdout.write(renderComparison(comparison, flags.format as (typeof FORMATS)[number]));
+    state.stdout.write(renderComparison(comparison, flags.format));
     return comparison.regressed.length > 0 ? EXIT_THRESHOLD : EXIT_OK;
   });
 }

@@ -18,6 +18,7 @@ import type { HttpPolicy, NodeServices } from './nodes/types.ts';
 import { difyError, difyRefusals, parametersOf, sendRestx, setDifyHeaders } from './responses.ts';
 import { createRunStore } from './run-store.ts';
 import { newRun } from './runner.ts';
+import { PING_INTERVAL_MS } from './serve-options.ts';
 import { createSseSink } from './sse-sink.ts';
 import { createWorkflowRoutes } from './workflow-routes.ts';
 
@@ -25,7 +26,6 @@ export type { WorkflowServerStats } from './app-context.ts';
 
 const BODY_LIMIT = 1024 * 1024;
 const MAX_RECORDS = 10_000;
-const PING_INTERVAL_MS = 10_000;
 
 export interface WorkflowServerOptions {
   readonly port?: number;

@@ -5,12 +5,13 @@
  * app never sends traffic to a third party. No redirects are followed, answers are bounded.
  */
 import { request } from 'undici';
+import { HTTP_MOCK_BODY } from '../serve-options.ts';
 import { type HttpPolicy, NodeError, type NodeKind } from './types.ts';
 
 export const DEFAULT_HTTP_POLICY: HttpPolicy = {
   allow: [],
   mockStatus: 200,
-  mockBody: '{"mock": true}',
+  mockBody: HTTP_MOCK_BODY,
   timeoutMs: 10_000,
   maxResponseBytes: 1024 * 1024,
 };
