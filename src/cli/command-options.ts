@@ -1,7 +1,7 @@
 /**
  * Every command's options through the kernel (config/option.ts): a table's entries become flags
  * whose help shows the real default (from the value), config-file keys (`--config FILE`) and
- * `STREAMLOAD_*` env variables, resolved flags > file > env > default.
+ * `STREAMLOAD_*` env variables, resolved flags > env > file > default (as `run`, as k6).
  */
 import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
@@ -48,15 +48,16 @@ export function addOption(cmd: Command, name: string, entry: AnyOption): void {
 export function addConfigOption(cmd: Command): Command {
   return cmd.option(
     CONFIG_FLAG,
-    'YAML or JSON file with the same option names (flags override it; it overrides STREAMLOAD_* env)',
+    'YAML or JSON file with the same option names (flags and STREAMLOAD_* env override it)',
   );
 }
 
 type Where = { readonly env: Env; readonly cwd: string };
 
 /**
- * The command's own options as given: typed flags, else the `--config` file's keys (`fileTable` is
- * every option the file may hold: the command's, and the run's where it takes those too), else env.
+ * The command's own options as given: typed flags, else env, else the `--config` file's keys
+ * (`fileTable` is every option the file may hold: the command's, and the run's where it takes those
+ * too). One order for every command: an explicit variable beats a file left in the folder.
  */
 export function givenOwnOptions(
   table: OptionTable,
@@ -68,7 +69,7 @@ export function givenOwnOptions(
     typeof flags.config === 'string'
       ? pickOptions(table, readConfigFile(resolvePath(where.cwd, flags.config), { ...fileTable, ...table }))
       : {};
-  return { ...optionsFromEnv(table, where.env), ...file, ...pickOptions(table, flags) };
+  return { ...file, ...optionsFromEnv(table, where.env), ...pickOptions(table, flags) };
 }
 
 /** The command's own options, resolved: as given (givenOwnOptions), else their defaults. */

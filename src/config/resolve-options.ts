@@ -1,6 +1,6 @@
 /**
  * The kernel's resolution of a table: every option from the first source that gives it, in the
- * order flags > config file > `STREAMLOAD_*` env > default. A bad value is a UsageError naming
+ * order flags > `STREAMLOAD_*` env > config file > default. A bad value is a UsageError naming
  * its source (the flag, file:line, the env variable).
  */
 import { UsageError } from '../errors.ts';
