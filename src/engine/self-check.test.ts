@@ -46,14 +46,17 @@ test('a blocked event loop in consecutive samples raises one warning, naming its
     await blockedSamples(check);
     const warnings = check.warnings();
     // The busy loop is our own work; on a loaded test machine the OS may give it little CPU, and
-    // then the stall is (rightly) blamed on blocking code rather than on our CPU.
-    assert.equal(warnings.length, 1, warnings.join('\n'));
-    assert.match(
-      warnings[0]!,
-      new RegExp(
-        `^(${SATURATION_WARNING}|event loop blocked: latencies are overstated) \\(event-loop delay p99 > 10 ms for 2 s, `,
-      ),
-    );
+    // then the stall is (rightly) blamed on blocking code rather than on our CPU — on a machine whose
+    // load changes from one second to the next, one window each (each cause is raised once).
+    assert.ok(warnings.length >= 1 && warnings.length <= 2, warnings.join('\n'));
+    for (const warning of warnings)
+      assert.match(
+        warning,
+        new RegExp(
+          `^(${SATURATION_WARNING}|event loop blocked: latencies are overstated) \\(event-loop delay p99 > 10 ms for 2 s, `,
+        ),
+      );
+    assert.equal(new Set(warnings.map((w) => w.split(' (')[0])).size, warnings.length, 'each cause once');
   }));
 
 test('an idle generator raises no warning', () =>

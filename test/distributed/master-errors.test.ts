@@ -65,9 +65,13 @@ describe('master error paths', () => {
           const match = /listening for workers on 127\.0\.0\.1:(\d+)/.exec(stderr);
           if (match === null || stderr.includes('#joined')) return;
           stderr += '#joined';
-          // A worker that takes its share and vanishes before its first snapshot.
-          const socket = await joinAsWorker(match[1] as string, 'h');
-          socket.terminate();
+          // A worker that joins and vanishes before its first snapshot: it may leave at once, or the
+          // master may drop it first (it never sends a heartbeat); either way the master has nothing
+          // measured, and a join the master cut is part of the scenario, not a test failure.
+          try {
+            const socket = await joinAsWorker(match[1] as string, 'h');
+            socket.terminate();
+          } catch {}
           await sleep(10);
         });
       },
