@@ -56,7 +56,27 @@ function inNamespace(ns: string, args: string[], env: Record<string, string> = {
     children.delete(child);
     return { code: code as number | null, stdout, stderr };
   });
-  return { exited, stderr: () => stderr };
+  /** Resolves when the child has printed `text` (bounded: 30 s), or rejects when it exits first. */
+  const printed = (text: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no "${text}" within 30 s: ${stdout}${stderr}`)),
+        30_000,
+      );
+      const check = () => {
+        if (!stdout.includes(text)) return;
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolve();
+      };
+      child.stdout!.on('data', check);
+      check();
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`exited before printing "${text}": ${stdout}${stderr}`));
+      });
+    });
+  return { exited, printed, stderr: () => stderr };
 }
 
 describe('master and two workers on separate network namespaces', { skip, timeout: 240_000 }, () => {
@@ -98,7 +118,10 @@ describe('master and two workers on separate network namespaces', { skip, timeou
   }, async () => {
     const [master, a, b] = hosts as [(typeof hosts)[0], (typeof hosts)[0], (typeof hosts)[0]];
     const env = { STREAMLOAD_MASTER_TOKEN: 'netns-test-token' };
-    inNamespace(master.ns, ['serve', 'llm', '--host', master.ip, '--port', '18080']);
+    // The master's preflight needs the target up: started together, the master could win the race.
+    await inNamespace(master.ns, ['serve', 'llm', '--host', master.ip, '--port', '18080']).printed(
+      'mock LLM listening',
+    );
     const run = inNamespace(
       master.ns,
       [
