@@ -25,8 +25,9 @@ after(async () => {
 /** One run; the path of its run.json. */
 async function run(target: string, ...extra: string[]): Promise<string> {
   const out = tempDir();
-  // Seconds, not a request count: compare judges by blocks of seconds, so a run needs a few.
-  const args = ['run', '--target', target, '--protocol', 'openai', '--users', '5', '--run-time', '4s'];
+  // Seconds, not a request count: compare judges by blocks of seconds, so a run needs several (with
+  // 4 s of 5 users the retries' change once came out at Holm p 0.053: too few blocks to judge).
+  const args = ['run', '--target', target, '--protocol', 'openai', '--users', '8', '--run-time', '8s'];
   const r = await runCli([...args, '--out', out, '--live-interval', '60s', ...extra], { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   return join(out, 'run.json');
