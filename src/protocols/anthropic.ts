@@ -4,7 +4,9 @@
  * terminal, an `error` event is a stream error. Anthropic names every event in the SSE `event:`
  * field, so most events are told by that name alone; a text delta without JSON.parse.
  */
+
 import { DONE, judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import { DEFAULT_ANTHROPIC_MODEL } from './names.ts';
 import { type JsonProtocolOptions, jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
 
@@ -34,7 +36,7 @@ function errorText(event: Record<string, unknown>): string {
 export function createAnthropicProtocol(options: AnthropicOptions): Protocol {
   const endpoint = jsonEndpoint(options, '/v1/messages', anthropicKeyHeader);
   const headers = { 'anthropic-version': ANTHROPIC_VERSION, ...endpoint.headers };
-  const model = options.model ?? 'claude-sonnet-4-5';
+  const model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
   return {
     name: 'anthropic',
     buildRequest(ctx: RequestContext) {

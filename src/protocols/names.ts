@@ -12,3 +12,5 @@ export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 /** The model an openai request names when `--model` is not given. */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+/** What an anthropic request names when `--model` gives none. */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';

@@ -4,7 +4,9 @@
  * the usage, `response.failed` and an `error` event are stream errors. OpenAI names every event
  * in the SSE `event:` field, so the many lifecycle events and the text deltas skip JSON.parse.
  */
+
 import { judgeJsonBody, LIFECYCLE, ONE_TOKEN, parseEventJson } from './json-events.ts';
+import { DEFAULT_OPENAI_MODEL } from './names.ts';
 import type { OpenAiOptions } from './openai.ts';
 import { jsonEndpoint, jsonPost } from './request.ts';
 import type { EventMeaning, Protocol, RequestContext } from './types.ts';
@@ -36,7 +38,7 @@ function finished(response: Record<string, unknown>): EventMeaning {
 
 export function createOpenAiResponsesProtocol(options: OpenAiOptions): Protocol {
   const { path, headers } = jsonEndpoint(options, '/v1/responses');
-  const model = options.model ?? 'gpt-4o-mini';
+  const model = options.model ?? DEFAULT_OPENAI_MODEL;
   return {
     name: 'openai-responses',
     buildRequest(ctx: RequestContext) {

@@ -5,6 +5,7 @@
 import { option, type ValuesOf } from '../config/option.ts';
 import { httpUrl, jsonObject, oneOf, text } from '../config/values.ts';
 import {
+  DEFAULT_ANTHROPIC_MODEL,
   DEFAULT_OPENAI_MODEL,
   PROTOCOLS,
   type ProtocolName,
@@ -76,7 +77,7 @@ export const PROTOCOL_OPTIONS = {
   }),
   model: option({
     arg: 'name',
-    help: 'openai, openai-responses, anthropic protocols: model name (anthropic: claude-sonnet-4-5 when none)',
+    help: `openai, openai-responses, anthropic protocols: model name (anthropic: ${DEFAULT_ANTHROPIC_MODEL} when none)`,
     value: text,
     default: null,
     // The value is none (run.json says null); what an openai request then names is the protocol's.
