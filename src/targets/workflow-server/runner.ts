@@ -137,6 +137,8 @@ export async function runWorkflow(
   const listener: GraphListener = {
     launched(node) {
       launched.add(node.id);
+      if (!silent && node.type === 'end' && node.parentId === null)
+        endText(endStreamsOf(app).byBranchEnd.get(node.id), pool, app, emit);
       if (node.type === 'answer') answers?.activate(node.id);
       flush();
     },
@@ -155,7 +157,7 @@ export async function runWorkflow(
       if (node.type === 'end') Object.assign(endOutputs, pool.nodeOutputs(node.id));
       // Dify 1.13: a workflow's End outputs stream as text_chunk as soon as the node that made them
       // finished, before its node_finished (an LLM's text already streamed delta by delta).
-      if (!silent && round === undefined) endText(node, pool, app, emit);
+      if (!silent && round === undefined) endText(endStreamsOf(app).bySource.get(node.id), pool, app, emit);
       flush();
     },
     text(node, delta, round) {
@@ -233,47 +235,80 @@ export async function runWorkflow(
 }
 
 /**
- * A workflow's End outputs that `node` made, streamed as `text_chunk` the moment it finished (Dify
- * sends an End's output even when no LLM made it); an LLM's text was already streamed delta by
- * delta, so it is not repeated.
+ * A workflow's End outputs streamed as `text_chunk` (Dify sends an End's output even when no LLM
+ * made it): an End every run reaches, the moment the node that made the value finished (before its
+ * node_finished); an End on a branch once its branch is taken, never the untaken branch's. An
+ * LLM's text was already streamed delta by delta, so it is not repeated.
  */
 function endText(
-  node: WorkflowNode,
+  selectors: readonly (readonly string[])[] | undefined,
   pool: VariablePool,
   app: GraphApp,
   emit: (e: string, f: Record<string, unknown>) => void,
 ) {
-  if (app.mode !== 'workflow' || (node.type === 'llm' && node.parentId === null)) return;
-  for (const selector of endSelectorsOf(app).get(node.id) ?? []) {
+  if (app.mode !== 'workflow') return;
+  for (const selector of selectors ?? []) {
+    const source = app.graph.nodes.get(selector[0] as string);
+    if (source?.type === 'llm' && source.parentId === null) continue;
     const value = pool.get(selector);
     if (typeof value === 'string' && value !== '')
       emit('text_chunk', { data: { from_variable_selector: [...selector], text: value } });
   }
 }
 
-const endSelectors = new WeakMap<GraphApp, Map<string, (readonly string[])[]>>();
+interface EndStreams {
+  /** Outputs of Ends every run reaches, by the node that makes them: streamed when it finishes. */
+  readonly bySource: ReadonlyMap<string, readonly (readonly string[])[]>;
+  /** Outputs of Ends on a branch, by End: streamed once the branch is taken (the End launched). */
+  readonly byBranchEnd: ReadonlyMap<string, readonly (readonly string[])[]>;
+}
 
-/** The End outputs of a workflow by the node that makes them (computed once per app). */
-function endSelectorsOf(app: GraphApp): Map<string, (readonly string[])[]> {
-  let bySource = endSelectors.get(app);
-  if (bySource !== undefined) return bySource;
-  bySource = new Map();
+const endStreams = new WeakMap<GraphApp, EndStreams>();
+
+/** A workflow's top-level End outputs, as they stream (computed once per app). */
+function endStreamsOf(app: GraphApp): EndStreams {
+  const cached = endStreams.get(app);
+  if (cached !== undefined) return cached;
+  const certain = certainNodes(app);
+  const bySource = new Map<string, (readonly string[])[]>();
+  const byBranchEnd = new Map<string, (readonly string[])[]>();
   for (const n of app.graph.nodes.values()) {
     if (n.type !== 'end' || n.parentId !== null) continue;
     for (const output of (n.config as EndConfig).outputs) {
-      const source = output.selector[0] as string;
-      const list = bySource.get(source) ?? [];
-      list.push(output.selector);
-      bySource.set(source, list);
+      const [map, key] = certain.has(n.id) ? [bySource, output.selector[0] as string] : [byBranchEnd, n.id];
+      map.set(key, [...(map.get(key) ?? []), output.selector]);
     }
   }
-  endSelectors.set(app, bySource);
-  return bySource;
+  const streams = { bySource, byBranchEnd };
+  endStreams.set(app, streams);
+  return streams;
 }
 
 /** Nodes after which an Answer is not known to come next: branches, and containers (their own Answers go first). */
 const BRANCHING = new Set(['if-else', 'question-classifier', 'iteration', 'loop']);
 const entriesByApp = new WeakMap<GraphApp, AnswerEntry[]>();
+
+/**
+ * The nodes a run reaches for sure: those a path of edges reaches from Start without passing a
+ * branch (to a fixpoint: the graph is acyclic). The others wait for their branch to be taken.
+ */
+function certainNodes(app: GraphApp): Set<string> {
+  const { nodes, edges, startId } = app.graph;
+  const branches = (id: string) => {
+    const node = nodes.get(id) as WorkflowNode;
+    return BRANCHING.has(node.type) || node.errorStrategy?.kind === 'fail-branch';
+  };
+  const certain = new Set([startId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const edge of edges)
+      if (certain.has(edge.source) && !branches(edge.source) && !certain.has(edge.target)) {
+        certain.add(edge.target);
+        grew = true;
+      }
+  }
+  return certain;
+}
 
 /**
  * A chatflow's top-level Answer nodes in graph order (breadth first from Start); an Answer is
@@ -287,20 +322,7 @@ export function answerEntries(app: GraphApp): AnswerEntry[] {
   for (let i = 0; i < order.length; i++)
     for (const edge of edges)
       if (edge.source === order[i] && !order.includes(edge.target)) order.push(edge.target);
-  const branches = (id: string) => {
-    const node = nodes.get(id) as WorkflowNode;
-    return BRANCHING.has(node.type) || node.errorStrategy?.kind === 'fail-branch';
-  };
-  // Certain: reached from a certain node that does not branch (to a fixpoint: the graph is acyclic).
-  const certain = new Set([startId]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const edge of edges)
-      if (certain.has(edge.source) && !branches(edge.source) && !certain.has(edge.target)) {
-        certain.add(edge.target);
-        grew = true;
-      }
-  }
+  const certain = certainNodes(app);
   const entries = order
     .map((id) => nodes.get(id) as WorkflowNode)
     .filter((n) => n.type === 'answer' && n.parentId === null)
